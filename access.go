@@ -1,0 +1,144 @@
+package waymark
+
+import (
+	"slices"
+	"strings"
+)
+
+// Role is what a user or API token may do; see the design, §1 and §5.
+type Role string
+
+// The roles. Each sees only what its work needs.
+const (
+	RoleBorder       Role = "border"
+	RoleSocialWorker Role = "social_worker"
+	RoleManager      Role = "manager"
+	RolePolice       Role = "police"
+	RoleGuardian     Role = "guardian"
+	RoleAnalyst      Role = "analyst"
+	RoleAdmin        Role = "admin"
+)
+
+// Roles lists every role.
+var Roles = []Role{RoleBorder, RoleSocialWorker, RoleManager, RolePolice, RoleGuardian, RoleAnalyst, RoleAdmin}
+
+func roleNames() []string {
+	s := make([]string, len(Roles))
+	for i, r := range Roles {
+		s[i] = string(r)
+	}
+	return s
+}
+
+// Label is the role's name for people.
+func (r Role) Label() string {
+	if r == "" {
+		return ""
+	}
+	s := strings.ReplaceAll(string(r), "_", " ")
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// Action is something an actor may try to do.
+type Action string
+
+// The actions the policy knows. Anything not granted below is denied.
+const (
+	ViewChild      Action = "child.view"
+	CreateChild    Action = "child.create"
+	EditChild      Action = "child.edit"
+	AddEncounter   Action = "encounter.create"
+	SearchRegistry Action = "registry.search"
+	ViewAudit      Action = "audit.view"
+	ManageUsers    Action = "users.manage"
+	ViewStats      Action = "stats.view"
+)
+
+// Actions lists every action, for the role × action matrix.
+var Actions = []Action{ViewChild, CreateChild, EditChild, AddEncounter, SearchRegistry, ViewAudit, ManageUsers, ViewStats}
+
+// reach is how far a grant extends.
+type reach int
+
+const (
+	ownOrg   reach = iota + 1 // records owned by the actor's organisation
+	assigned                  // records of children assigned to the actor
+	anyOrg                    // every organisation (search results carry minimal facts only)
+)
+
+var practitioner = map[Action]reach{
+	ViewChild: ownOrg, CreateChild: ownOrg, EditChild: ownOrg, AddEncounter: ownOrg, SearchRegistry: anyOrg,
+}
+
+var grants = map[Role]map[Action]reach{
+	RoleBorder:       practitioner,
+	RoleSocialWorker: practitioner,
+	RolePolice:       practitioner,
+	RoleManager:      with(practitioner, map[Action]reach{ViewStats: ownOrg}),
+	RoleGuardian:     {ViewChild: assigned, SearchRegistry: anyOrg},
+	RoleAnalyst:      {ViewStats: ownOrg},
+	RoleAdmin:        {ViewAudit: ownOrg, ManageUsers: ownOrg},
+}
+
+func with(base, extra map[Action]reach) map[Action]reach {
+	m := map[Action]reach{}
+	for k, v := range base {
+		m[k] = v
+	}
+	for k, v := range extra {
+		m[k] = v
+	}
+	return m
+}
+
+// Actor is who is acting: a signed-in user or an API token.
+type Actor struct {
+	UserID  string
+	TokenID string
+	OrgID   string
+	Role    Role
+	Name    string
+	Addr    string
+}
+
+// Scope is what an action touches: the owning organisation and, for children, who is assigned.
+type Scope struct {
+	OrgID      string
+	AssignedTo []string
+}
+
+// Can reports whether actor may do act within scope; the error says why not. This is the one place
+// permissions are decided.
+func Can(a Actor, act Action, s Scope) error {
+	if a.Role == "" || a.OrgID == "" {
+		return Errorf(EUNAUTHORIZED, "Please sign in.")
+	}
+	switch grants[a.Role][act] {
+	case anyOrg:
+		return nil
+	case ownOrg:
+		if s.OrgID == a.OrgID {
+			return nil
+		}
+	case assigned:
+		if s.OrgID == a.OrgID && a.UserID != "" && slices.Contains(s.AssignedTo, a.UserID) {
+			return nil
+		}
+	}
+	return Errorf(EFORBIDDEN, "Your role (%s) does not allow this here.", a.Role.Label())
+}
+
+// Allowed reports whether the role has the action anywhere: used to show or hide menu entries.
+func (r Role) Allowed(act Action) bool { return grants[r][act] != 0 }
+
+// CaseloadReach says which children of their own organisation an actor's caseload holds: all of
+// them, or only those assigned to the actor. Roles that see no children get EFORBIDDEN.
+func (a Actor) CaseloadReach() (assignedOnly bool, err error) {
+	switch grants[a.Role][ViewChild] {
+	case ownOrg:
+		return false, nil
+	case assigned:
+		return true, nil
+	}
+	return false, Errorf(EFORBIDDEN, "Your role (%s) does not see children's records.", a.Role.Label())
+}

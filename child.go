@@ -1,0 +1,359 @@
+package waymark
+
+import (
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Child is the person a record is about: identity facts as the child or a document gives them.
+// Its JSON form is the child interchange of the design (§6), extended with the optional facts.
+type Child struct {
+	ID                 string      `json:"child_id,omitempty"`
+	Ref                string      `json:"ref,omitempty"`
+	OrgID              string      `json:"org_id,omitempty"`
+	GivenNames         string      `json:"given_names"`
+	FamilyName         string      `json:"family_name"`
+	Aliases            []Name      `json:"aliases,omitempty"`
+	Sex                string      `json:"sex"`
+	DateOfBirth        string      `json:"date_of_birth,omitempty"`
+	DOBEstimated       bool        `json:"dob_estimated"`
+	AgeBasis           string      `json:"age_basis,omitempty"`
+	Nationality        string      `json:"nationality,omitempty"`
+	OtherNationalities []string    `json:"other_nationalities,omitempty"`
+	Languages          []string    `json:"languages,omitempty"`
+	Phones             []string    `json:"phones,omitempty"`
+	Documents          []Document  `json:"documents,omitempty"`
+	Description        string      `json:"description,omitempty"`
+	Marks              string      `json:"marks,omitempty"`
+	Biometrics         []Biometric `json:"biometrics,omitempty"`
+	Photos             []Photo     `json:"photos,omitempty"`
+	CreatedAt          time.Time   `json:"created_at,omitzero"`
+	UpdatedAt          time.Time   `json:"updated_at,omitzero"`
+}
+
+// Name is one name a child is known by, as written.
+type Name struct {
+	GivenNames string `json:"given_names"`
+	FamilyName string `json:"family_name"`
+	Language   string `json:"language,omitempty"`
+}
+
+// Script names the writing system of the name ("Latin", "Arabic", "Han", …).
+func (n Name) Script() string { return Script(n.GivenNames + n.FamilyName) }
+
+// Document is an identity or travel document the child holds or held.
+type Document struct {
+	Type    string `json:"type"`
+	Number  string `json:"number"`
+	Country string `json:"country,omitempty"`
+}
+
+// Biometric is a reference to a fingerprint record or DNA sample held elsewhere.
+type Biometric struct {
+	Kind       string `json:"kind"`
+	Reference  string `json:"reference"`
+	Lab        string `json:"lab,omitempty"`
+	LegalBasis string `json:"legal_basis,omitempty"`
+	TakenOn    string `json:"taken_on,omitempty"`
+}
+
+// Photo describes a stored photograph; the image itself is encrypted at rest.
+type Photo struct {
+	ID          string    `json:"id"`
+	ContentType string    `json:"content_type"`
+	Width       int       `json:"width"`
+	Height      int       `json:"height"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// Enumerations of the domain, in the order forms offer them.
+var (
+	Sexes          = []string{"M", "F", ""}
+	AgeBases       = []string{"document", "claimed", "age_assessment"}
+	DocumentTypes  = []string{"passport", "national_id", "birth_certificate", "residence_permit", "travel_document", "driving_licence", "other"}
+	BiometricKinds = []string{"fingerprint", "dna"}
+)
+
+// Name returns the child's primary name for display, family name last unless the script puts it first.
+func (c *Child) Name() string {
+	n := strings.TrimSpace(c.GivenNames + " " + c.FamilyName)
+	if n == "" {
+		return "(no name given)"
+	}
+	return n
+}
+
+// AllNames returns the primary name followed by the aliases.
+func (c *Child) AllNames() []Name {
+	return append([]Name{{GivenNames: c.GivenNames, FamilyName: c.FamilyName}}, c.Aliases...)
+}
+
+// Nationalities returns every nationality recorded, the primary first.
+func (c *Child) Nationalities() []string {
+	if c.Nationality == "" {
+		return c.OtherNationalities
+	}
+	return append([]string{c.Nationality}, c.OtherNationalities...)
+}
+
+// Age returns the child's age in whole years on day, or -1 when no date of birth is recorded.
+func (c *Child) Age(day time.Time) int {
+	dob, err := time.Parse(DateLayout, c.DateOfBirth)
+	if err != nil {
+		return -1
+	}
+	age := day.Year() - dob.Year()
+	if day.Month() < dob.Month() || day.Month() == dob.Month() && day.Day() < dob.Day() {
+		age--
+	}
+	return age
+}
+
+// Missing lists the identification facts not yet recorded. Children vanish in the first days, so
+// the list is shown until it is empty.
+func (c *Child) Missing() []string {
+	var m []string
+	if len(c.Photos) == 0 {
+		m = append(m, "photo")
+	}
+	if len(c.Documents) == 0 {
+		m = append(m, "document")
+	}
+	if !slices.ContainsFunc(c.Biometrics, func(b Biometric) bool { return b.Kind == "fingerprint" }) {
+		m = append(m, "fingerprints")
+	}
+	if !slices.ContainsFunc(c.Biometrics, func(b Biometric) bool { return b.Kind == "dna" }) {
+		m = append(m, "DNA reference")
+	}
+	return m
+}
+
+// DateLayout is the form of every calendar date in Waymark (ISO 8601).
+const DateLayout = "2006-01-02"
+
+// Normalize trims and canonicalises the child's facts in place (phones to E.164, codes upper-case),
+// then validates them, naming each bad field. now is used to reject dates in the future.
+func (c *Child) Normalize(now time.Time) error {
+	var p problems
+	c.Ref = strings.TrimSpace(c.Ref)
+	c.GivenNames, c.FamilyName = clean(c.GivenNames), clean(c.FamilyName)
+	if c.GivenNames == "" && c.FamilyName == "" {
+		p.add("given_names", "Enter the name the child gives (or write Unknown)")
+	}
+	checkLen(&p, "given_names", c.GivenNames, 200)
+	checkLen(&p, "family_name", c.FamilyName, 200)
+	aliases := c.Aliases[:0]
+	for _, a := range c.Aliases {
+		a.GivenNames, a.FamilyName, a.Language = clean(a.GivenNames), clean(a.FamilyName), clean(a.Language)
+		if a.GivenNames != "" || a.FamilyName != "" {
+			checkLen(&p, "aliases", a.GivenNames+a.FamilyName, 400)
+			aliases = append(aliases, a)
+		}
+	}
+	c.Aliases = aliases
+	c.Sex = strings.ToUpper(strings.TrimSpace(c.Sex))
+	if !slices.Contains(Sexes, c.Sex) {
+		p.add("sex", "Sex must be M, F or left blank, not %q", c.Sex)
+	}
+	c.normalizeDOB(&p, now)
+	c.normalizeNationalities(&p)
+	c.Languages = cleanList(c.Languages)
+	c.normalizePhones(&p)
+	c.normalizeDocuments(&p)
+	c.normalizeBiometrics(&p)
+	c.Description, c.Marks = strings.TrimSpace(c.Description), strings.TrimSpace(c.Marks)
+	checkLen(&p, "description", c.Description, 4000)
+	checkLen(&p, "marks", c.Marks, 4000)
+	return p.err()
+}
+
+func (c *Child) normalizeDOB(p *problems, now time.Time) {
+	c.DateOfBirth = strings.TrimSpace(c.DateOfBirth)
+	c.AgeBasis = strings.TrimSpace(c.AgeBasis)
+	if c.AgeBasis != "" && !slices.Contains(AgeBases, c.AgeBasis) {
+		p.add("age_basis", "Basis of age must be one of %s", strings.Join(AgeBases, ", "))
+	}
+	if c.DateOfBirth == "" {
+		return
+	}
+	dob, err := time.Parse(DateLayout, c.DateOfBirth)
+	switch {
+	case err != nil:
+		p.add("date_of_birth", "Date of birth must be a real date written YYYY-MM-DD, not %q", c.DateOfBirth)
+	case dob.After(now):
+		p.add("date_of_birth", "Date of birth cannot be in the future")
+	case now.Year()-dob.Year() > 40:
+		p.add("date_of_birth", "Date of birth %s would make the person over 40; check the year", c.DateOfBirth)
+	}
+}
+
+func (c *Child) normalizeNationalities(p *problems) {
+	c.Nationality = strings.ToUpper(strings.TrimSpace(c.Nationality))
+	if c.Nationality != "" && CountryName(c.Nationality) == "" {
+		p.add("nationality", "Nationality must be a two-letter ISO 3166 country code such as VN or ER, not %q", c.Nationality)
+	}
+	others := cleanList(c.OtherNationalities)
+	for i, n := range others {
+		others[i] = strings.ToUpper(n)
+		if CountryName(others[i]) == "" {
+			p.add("other_nationalities", "%q is not a two-letter ISO 3166 country code", n)
+		}
+	}
+	c.OtherNationalities = others
+}
+
+func (c *Child) normalizePhones(p *problems) {
+	phones := cleanList(c.Phones)
+	for i, raw := range phones {
+		e164, err := NormalizePhone(raw)
+		if err != nil {
+			p.add("phones", "%s", err.Error())
+		}
+		phones[i] = e164
+	}
+	c.Phones = slices.Compact(phones)
+}
+
+func (c *Child) normalizeDocuments(p *problems) {
+	docs := c.Documents[:0]
+	for _, d := range c.Documents {
+		d.Type = strings.TrimSpace(d.Type)
+		d.Number = NormalizeDocumentNumber(d.Number)
+		d.Country = strings.ToUpper(strings.TrimSpace(d.Country))
+		if d.Number == "" && d.Type == "" {
+			continue
+		}
+		if !slices.Contains(DocumentTypes, d.Type) {
+			p.add("documents", "Document type must be one of %s, not %q", strings.Join(DocumentTypes, ", "), d.Type)
+		}
+		if d.Number == "" {
+			p.add("documents", "Enter the %s number (letters and digits)", strings.ReplaceAll(d.Type, "_", " "))
+		}
+		if d.Country != "" && CountryName(d.Country) == "" {
+			p.add("documents", "Issuing country must be a two-letter ISO 3166 code, not %q", d.Country)
+		}
+		docs = append(docs, d)
+	}
+	c.Documents = docs
+}
+
+func (c *Child) normalizeBiometrics(p *problems) {
+	bs := c.Biometrics[:0]
+	for _, b := range c.Biometrics {
+		b.Kind, b.Reference = strings.TrimSpace(b.Kind), strings.TrimSpace(b.Reference)
+		b.Lab, b.LegalBasis, b.TakenOn = clean(b.Lab), clean(b.LegalBasis), strings.TrimSpace(b.TakenOn)
+		if b.Kind == "" && b.Reference == "" {
+			continue
+		}
+		if !slices.Contains(BiometricKinds, b.Kind) {
+			p.add("biometrics", "Biometric kind must be fingerprint or dna, not %q", b.Kind)
+		}
+		if b.Reference == "" {
+			p.add("biometrics", "Enter the %s reference (record or sample id)", b.Kind)
+		}
+		if b.Kind == "dna" && b.LegalBasis == "" {
+			p.add("biometrics", "A DNA sample needs its consent or legal basis")
+		}
+		if _, err := time.Parse(DateLayout, b.TakenOn); b.TakenOn != "" && err != nil {
+			p.add("biometrics", "Date taken must be written YYYY-MM-DD, not %q", b.TakenOn)
+		}
+		bs = append(bs, b)
+	}
+	c.Biometrics = bs
+}
+
+// NormalizePhone returns a phone number in E.164 form. Numbers written nationally (leading 0) are
+// taken as UK numbers; others need their country code (+ or 00).
+func NormalizePhone(raw string) (string, error) {
+	var b strings.Builder
+	for i, r := range strings.TrimSpace(raw) {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == '+' && i == 0:
+			b.WriteRune(r)
+		case r == ' ' || r == '-' || r == '(' || r == ')' || r == '.':
+		default:
+			return "", Errorf(EINVALID, "Phone %q may hold only digits, spaces and a leading +", raw)
+		}
+	}
+	s := b.String()
+	switch {
+	case strings.HasPrefix(s, "00"):
+		s = "+" + s[2:]
+	case strings.HasPrefix(s, "0"):
+		s = "+44" + s[1:]
+	case !strings.HasPrefix(s, "+"):
+		return "", Errorf(EINVALID, "Phone %q needs its country code, e.g. +84 or 0044", raw)
+	}
+	if n := len(s) - 1; n < 7 || n > 15 || s[1] == '0' {
+		return "", Errorf(EINVALID, "Phone %q is not a valid international number (7 to 15 digits after the +)", raw)
+	}
+	return s, nil
+}
+
+// NormalizeDocumentNumber upper-cases a document number and drops spaces and punctuation.
+func NormalizeDocumentNumber(raw string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return unicode.ToUpper(r)
+		}
+		return -1
+	}, raw)
+}
+
+// Script names the dominant writing system of s, or "" when it has no letters.
+func Script(s string) string {
+	counts := map[string]int{}
+	for _, r := range s {
+		for _, sc := range scripts {
+			if unicode.Is(sc.table, r) {
+				counts[sc.name]++
+				break
+			}
+		}
+	}
+	best, n := "", 0
+	for _, sc := range scripts {
+		if counts[sc.name] > n {
+			best, n = sc.name, counts[sc.name]
+		}
+	}
+	return best
+}
+
+var scripts = []struct {
+	name  string
+	table *unicode.RangeTable
+}{
+	{"Latin", unicode.Latin}, {"Arabic", unicode.Arabic}, {"Ethiopic", unicode.Ethiopic},
+	{"Han", unicode.Han}, {"Cyrillic", unicode.Cyrillic}, {"Greek", unicode.Greek},
+	{"Devanagari", unicode.Devanagari}, {"Bengali", unicode.Bengali}, {"Thai", unicode.Thai},
+	{"Hangul", unicode.Hangul}, {"Tamil", unicode.Tamil}, {"Gurmukhi", unicode.Gurmukhi},
+}
+
+func clean(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func cleanList(in []string) []string {
+	out := []string{}
+	for _, s := range in {
+		if s = clean(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func checkLen(p *problems, field, s string, max int) {
+	if utf8.RuneCountInString(s) > max {
+		p.add(field, "Too long: at most %d characters", max)
+	}
+	if !utf8.ValidString(s) {
+		p.add(field, "Contains bytes that are not text (UTF-8)")
+	}
+}

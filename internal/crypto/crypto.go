@@ -1,0 +1,149 @@
+// Package crypto seals sensitive fields and files at rest with AES-256-GCM. Keys live outside the
+// database, in a key file or an environment variable; each ciphertext names the key that sealed it,
+// so keys can be rotated while older data stays readable.
+package crypto
+
+import (
+	"bufio"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+)
+
+const version = 1
+
+// Keyring holds the data keys by id; the highest id seals new data.
+type Keyring struct {
+	aeads   map[uint32]cipher.AEAD
+	current uint32
+}
+
+// ParseKeys reads keys written one a line as "id:base64(32 bytes)"; blank lines and # comments are skipped.
+func ParseKeys(text string) (*Keyring, error) {
+	k := &Keyring{aeads: map[uint32]cipher.AEAD{}}
+	sc := bufio.NewScanner(strings.NewReader(text))
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		idText, keyText, ok := strings.Cut(line, ":")
+		id, err := strconv.ParseUint(idText, 10, 32)
+		if !ok || err != nil || id == 0 {
+			return nil, fmt.Errorf("key line %d: want id:base64key with a positive id", n)
+		}
+		raw, err := base64.StdEncoding.DecodeString(keyText)
+		if err != nil || len(raw) != 32 {
+			return nil, fmt.Errorf("key line %d: key must be 32 bytes, base64-encoded", n)
+		}
+		if err := k.add(uint32(id), raw); err != nil {
+			return nil, fmt.Errorf("key line %d: %w", n, err)
+		}
+	}
+	if len(k.aeads) == 0 {
+		return nil, errors.New("no keys found")
+	}
+	return k, nil
+}
+
+func (k *Keyring) add(id uint32, raw []byte) error {
+	if _, dup := k.aeads[id]; dup {
+		return fmt.Errorf("key id %d appears twice", id)
+	}
+	block, err := aes.NewCipher(raw)
+	if err != nil {
+		return err
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		return err
+	}
+	k.aeads[id] = aead
+	k.current = max(k.current, id)
+	return nil
+}
+
+// NewKeyLine returns a fresh key line for id.
+func NewKeyLine(id uint32) string {
+	raw := make([]byte, 32)
+	rand.Read(raw)
+	return fmt.Sprintf("%d:%s\n", id, base64.StdEncoding.EncodeToString(raw))
+}
+
+// LoadOrCreate reads keys from the environment variable env if set, else from path, creating path
+// with one new key when it does not exist. created reports the latter, so the caller can warn.
+func LoadOrCreate(path, env string) (k *Keyring, created bool, err error) {
+	if text := os.Getenv(env); text != "" {
+		k, err = ParseKeys(strings.ReplaceAll(text, ",", "\n"))
+		if err != nil {
+			return nil, false, fmt.Errorf("keys from $%s: %w", env, err)
+		}
+		return k, false, nil
+	}
+	text, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		text = []byte("# Waymark data keys: id:base64. Keep this file out of the database backup and safe.\n" + NewKeyLine(1))
+		if err := os.WriteFile(path, text, 0o600); err != nil {
+			return nil, false, fmt.Errorf("create key file: %w", err)
+		}
+		created = true
+	} else if err != nil {
+		return nil, false, fmt.Errorf("read key file: %w", err)
+	}
+	k, err = ParseKeys(string(text))
+	if err != nil {
+		return nil, false, fmt.Errorf("key file %s: %w", path, err)
+	}
+	return k, created, nil
+}
+
+// Seal encrypts plaintext; aad binds the ciphertext to its place (e.g. the record id), so a sealed
+// value moved to another record fails to open.
+func (k *Keyring) Seal(plaintext, aad []byte) []byte {
+	aead := k.aeads[k.current]
+	out := make([]byte, 5, 5+aead.NonceSize()+len(plaintext)+aead.Overhead())
+	out[0] = version
+	binary.BigEndian.PutUint32(out[1:5], k.current)
+	nonce := make([]byte, aead.NonceSize())
+	rand.Read(nonce)
+	out = append(out, nonce...)
+	return aead.Seal(out, nonce, plaintext, aad)
+}
+
+// ErrDecrypt is returned when sealed data cannot be opened: wrong key, wrong place, or tampering.
+var ErrDecrypt = errors.New("sealed data cannot be opened (wrong key, moved or altered)")
+
+// Open decrypts what Seal produced with the same aad.
+func (k *Keyring) Open(sealed, aad []byte) ([]byte, error) {
+	if len(sealed) < 5 || sealed[0] != version {
+		return nil, ErrDecrypt
+	}
+	aead, ok := k.aeads[binary.BigEndian.Uint32(sealed[1:5])]
+	if !ok || len(sealed) < 5+aead.NonceSize() {
+		return nil, ErrDecrypt
+	}
+	nonce, body := sealed[5:5+aead.NonceSize()], sealed[5+aead.NonceSize():]
+	plain, err := aead.Open(nil, nonce, body, aad)
+	if err != nil {
+		return nil, ErrDecrypt
+	}
+	return plain, nil
+}
+
+// Current reports the id of the key that seals new data.
+func (k *Keyring) Current() uint32 { return k.current }
+
+// KeyID reports which key sealed the data, or 0 if it is not sealed data.
+func KeyID(sealed []byte) uint32 {
+	if len(sealed) < 5 || sealed[0] != version {
+		return 0
+	}
+	return binary.BigEndian.Uint32(sealed[1:5])
+}

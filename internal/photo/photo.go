@@ -1,0 +1,154 @@
+// Package photo accepts children's photographs: JPEG or PNG only, limited in size, re-encoded so
+// that no metadata (EXIF, GPS, camera serials) survives, turned upright, with a thumbnail.
+package photo
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+	"net/http"
+
+	"github.com/waymark-org/waymark"
+)
+
+// Limits on what is accepted.
+const (
+	MaxBytes     = 12 << 20
+	MaxPixels    = 50_000_000
+	ThumbnailMax = 320
+)
+
+// Image is a processed photograph.
+type Image struct {
+	ContentType   string
+	Width, Height int
+	Data          []byte
+	Thumbnail     []byte
+}
+
+// Process checks and cleans an uploaded photograph.
+func Process(data []byte) (*Image, error) {
+	if len(data) == 0 {
+		return nil, invalid("Choose a photo to upload")
+	}
+	if len(data) > MaxBytes {
+		return nil, invalid("The photo is larger than %d MB; take it again at a lower resolution", MaxBytes>>20)
+	}
+	ct := http.DetectContentType(data)
+	if ct != "image/jpeg" && ct != "image/png" {
+		return nil, invalid("The photo must be a JPEG or PNG image, not %s", ct)
+	}
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, invalid("The photo could not be read; it may be damaged")
+	}
+	if cfg.Width*cfg.Height > MaxPixels || cfg.Width <= 0 || cfg.Height <= 0 {
+		return nil, invalid("The photo is %d×%d pixels; at most %d megapixels are accepted", cfg.Width, cfg.Height, MaxPixels/1_000_000)
+	}
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, invalid("The photo could not be read; it may be damaged")
+	}
+	if ct == "image/jpeg" {
+		img = orient(img, Orientation(data))
+	}
+	var out bytes.Buffer
+	if ct == "image/png" {
+		err = png.Encode(&out, img)
+	} else {
+		err = jpeg.Encode(&out, img, &jpeg.Options{Quality: 90})
+	}
+	if err != nil {
+		return nil, err
+	}
+	var thumb bytes.Buffer
+	if err := jpeg.Encode(&thumb, Thumbnail(img, ThumbnailMax), &jpeg.Options{Quality: 82}); err != nil {
+		return nil, err
+	}
+	b := img.Bounds()
+	return &Image{ContentType: ct, Width: b.Dx(), Height: b.Dy(), Data: out.Bytes(), Thumbnail: thumb.Bytes()}, nil
+}
+
+func invalid(format string, args ...any) error {
+	e := waymark.Errorf(waymark.EINVALID, format, args...)
+	e.Fields = []waymark.FieldError{{Field: "photo", Message: e.Message}}
+	return e
+}
+
+// Thumbnail scales img to fit within max×max pixels, averaging each box of source pixels.
+func Thumbnail(img image.Image, max int) image.Image {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	scale := float64(max) / float64(w)
+	if s := float64(max) / float64(h); s < scale {
+		scale = s
+	}
+	if scale >= 1 {
+		scale = 1
+	}
+	tw, th := int(float64(w)*scale+0.5), int(float64(h)*scale+0.5)
+	tw, th = maxInt(tw, 1), maxInt(th, 1)
+	dst := image.NewRGBA(image.Rect(0, 0, tw, th))
+	for y := range th {
+		y0, y1 := b.Min.Y+y*h/th, b.Min.Y+maxInt((y+1)*h/th, y*h/th+1)
+		for x := range tw {
+			x0, x1 := b.Min.X+x*w/tw, b.Min.X+maxInt((x+1)*w/tw, x*w/tw+1)
+			var r, g, bl, a, n uint64
+			for sy := y0; sy < y1; sy++ {
+				for sx := x0; sx < x1; sx++ {
+					cr, cg, cb, ca := img.At(sx, sy).RGBA()
+					r, g, bl, a, n = r+uint64(cr), g+uint64(cg), bl+uint64(cb), a+uint64(ca), n+1
+				}
+			}
+			dst.Set(x, y, color.RGBA64{uint16(r / n), uint16(g / n), uint16(bl / n), uint16(a / n)})
+		}
+	}
+	return dst
+}
+
+func maxInt(a, b int) int {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+// orient turns an image as its EXIF orientation (1–8) says, so that it stands upright once the
+// metadata is gone.
+func orient(img image.Image, o int) image.Image {
+	if o < 2 || o > 8 {
+		return img
+	}
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	dw, dh := w, h
+	if o >= 5 {
+		dw, dh = h, w
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
+	for y := range h {
+		for x := range w {
+			var dx, dy int
+			switch o {
+			case 2:
+				dx, dy = w-1-x, y
+			case 3:
+				dx, dy = w-1-x, h-1-y
+			case 4:
+				dx, dy = x, h-1-y
+			case 5:
+				dx, dy = y, x
+			case 6:
+				dx, dy = h-1-y, x
+			case 7:
+				dx, dy = h-1-y, w-1-x
+			case 8:
+				dx, dy = y, w-1-x
+			}
+			dst.Set(dx, dy, img.At(b.Min.X+x, b.Min.Y+y))
+		}
+	}
+	return dst
+}

@@ -1,0 +1,220 @@
+// Package registry is the register of children as its users meet it: every operation is checked
+// against the access policy and written to the audit log, refusals included. The web pages, the
+// API and the command line all go through it.
+package registry
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/audit"
+	"github.com/waymark-org/waymark/internal/photo"
+	"github.com/waymark-org/waymark/internal/sqlstore"
+)
+
+// Registry wraps the store with access checks and auditing.
+type Registry struct {
+	Store *sqlstore.Store
+}
+
+// New returns a registry over store.
+func New(store *sqlstore.Store) *Registry { return &Registry{Store: store} }
+
+func entry(a waymark.Actor, action, recType, recID, recOrg string) *audit.Entry {
+	return &audit.Entry{UserID: a.UserID, TokenID: a.TokenID, ActorName: a.Name, OrgID: a.OrgID, Action: action,
+		RecordType: recType, RecordID: recID, RecordOrg: recOrg, Addr: a.Addr}
+}
+
+// check applies the policy; a refusal is itself audited, so attempts across organisations show in the log.
+func (r *Registry) check(ctx context.Context, a waymark.Actor, act waymark.Action, sc waymark.Scope, recType, recID string) error {
+	err := waymark.Can(a, act, sc)
+	if err == nil || waymark.ErrorCode(err) == waymark.EUNAUTHORIZED {
+		return err
+	}
+	e := entry(a, string(act), recType, recID, sc.OrgID)
+	e.Outcome = audit.Denied
+	if aerr := r.Store.Audit(ctx, e); aerr != nil {
+		return fmt.Errorf("audit refusal: %w", aerr)
+	}
+	return err
+}
+
+func (r *Registry) childScope(ctx context.Context, a waymark.Actor, act waymark.Action, childID string) (waymark.Scope, error) {
+	sc, err := r.Store.ChildScope(ctx, childID)
+	if err != nil {
+		return sc, err
+	}
+	return sc, r.check(ctx, a, act, sc, "child", childID)
+}
+
+// CreateChild records a new child owned by the actor's organisation, with its first encounter if given.
+func (r *Registry) CreateChild(ctx context.Context, a waymark.Actor, c *waymark.Child, first *waymark.Encounter) error {
+	if err := r.check(ctx, a, waymark.CreateChild, waymark.Scope{OrgID: a.OrgID}, "child", ""); err != nil {
+		return err
+	}
+	now := r.Store.Now()
+	err := c.Normalize(now)
+	if first != nil {
+		err = joinInvalid(err, first.Normalize(now))
+	}
+	if err != nil {
+		return err
+	}
+	c.OrgID = a.OrgID
+	return r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+		if err := tx.CreateChild(c); err != nil {
+			return err
+		}
+		if first != nil {
+			first.ChildID, first.OrgID, first.RecordedBy = c.ID, a.OrgID, a.Name
+			if err := tx.CreateEncounter(first); err != nil {
+				return err
+			}
+		}
+		return tx.Audit(entry(a, string(waymark.CreateChild), "child", c.ID, c.OrgID))
+	})
+}
+
+// joinInvalid merges two validation results into one error listing every bad field.
+func joinInvalid(a, b error) error {
+	if a == nil {
+		return b
+	} else if b == nil {
+		return a
+	}
+	fields := append(waymark.ErrorFields(a), waymark.ErrorFields(b)...)
+	return &waymark.Error{Code: waymark.EINVALID, Message: fmt.Sprintf("There are problems with %d fields.", len(fields)), Fields: fields}
+}
+
+// ChildRecord is a child with its encounters, as a practitioner sees it.
+type ChildRecord struct {
+	Child      *waymark.Child
+	Encounters []*waymark.Encounter
+	Owner      *waymark.Organisation
+}
+
+// Child returns a child's whole record; the view is audited.
+func (r *Registry) Child(ctx context.Context, a waymark.Actor, id string) (*ChildRecord, error) {
+	sc, err := r.childScope(ctx, a, waymark.ViewChild, id)
+	if err != nil {
+		return nil, err
+	}
+	rec := &ChildRecord{}
+	if rec.Child, err = r.Store.Child(ctx, id); err != nil {
+		return nil, err
+	}
+	if rec.Encounters, err = r.Store.Encounters(ctx, id); err != nil {
+		return nil, err
+	}
+	if rec.Owner, err = r.Store.Org(ctx, sc.OrgID); err != nil {
+		return nil, err
+	}
+	// Fail closed: no audit entry, no data.
+	if err := r.Store.Audit(ctx, entry(a, string(waymark.ViewChild), "child", id, sc.OrgID)); err != nil {
+		return nil, err
+	}
+	return rec, nil
+}
+
+// UpdateChild replaces a child's identity facts with c's (c.ID names the child).
+func (r *Registry) UpdateChild(ctx context.Context, a waymark.Actor, c *waymark.Child) error {
+	sc, err := r.childScope(ctx, a, waymark.EditChild, c.ID)
+	if err != nil {
+		return err
+	}
+	if err := c.Normalize(r.Store.Now()); err != nil {
+		return err
+	}
+	c.OrgID = sc.OrgID
+	return r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+		if err := tx.UpdateChild(c); err != nil {
+			return err
+		}
+		return tx.Audit(entry(a, string(waymark.EditChild), "child", c.ID, sc.OrgID))
+	})
+}
+
+// AddEncounter records another contact with a child.
+func (r *Registry) AddEncounter(ctx context.Context, a waymark.Actor, childID string, e *waymark.Encounter) error {
+	sc, err := r.childScope(ctx, a, waymark.AddEncounter, childID)
+	if err != nil {
+		return err
+	}
+	if err := e.Normalize(r.Store.Now()); err != nil {
+		return err
+	}
+	e.ChildID, e.OrgID, e.RecordedBy = childID, a.OrgID, a.Name
+	return r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+		if err := tx.CreateEncounter(e); err != nil {
+			return err
+		}
+		return tx.Audit(entry(a, string(waymark.AddEncounter), "encounter", e.ID, sc.OrgID))
+	})
+}
+
+// AddPhoto stores a JPEG or PNG for a child: metadata stripped, thumbnail made, both encrypted.
+func (r *Registry) AddPhoto(ctx context.Context, a waymark.Actor, childID string, data []byte) (*waymark.Photo, error) {
+	sc, err := r.childScope(ctx, a, waymark.EditChild, childID)
+	if err != nil {
+		return nil, err
+	}
+	img, err := photo.Process(data)
+	if err != nil {
+		return nil, err
+	}
+	p := &waymark.Photo{ContentType: img.ContentType, Width: img.Width, Height: img.Height}
+	err = r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+		if err := tx.AddPhoto(childID, p, img.Data, img.Thumbnail); err != nil {
+			return err
+		}
+		return tx.Audit(entry(a, "photo.create", "photo", p.ID, sc.OrgID))
+	})
+	return p, err
+}
+
+// Photo returns a photo's bytes (or its thumbnail) if the actor may see the child; audited.
+func (r *Registry) Photo(ctx context.Context, a waymark.Actor, photoID string, thumb bool) (contentType string, data []byte, err error) {
+	childID, contentType, data, err := r.Store.PhotoData(ctx, photoID, thumb)
+	if err != nil {
+		return "", nil, err
+	}
+	sc, err := r.childScope(ctx, a, waymark.ViewChild, childID)
+	if err != nil {
+		return "", nil, err
+	}
+	if err := r.Store.Audit(ctx, entry(a, "photo.view", "photo", photoID, sc.OrgID)); err != nil {
+		return "", nil, err
+	}
+	return contentType, data, nil
+}
+
+// Caseload lists the children the actor may see, matching f (its OrgID and AssignedTo are set here).
+func (r *Registry) Caseload(ctx context.Context, a waymark.Actor, f sqlstore.ChildFilter) ([]sqlstore.ChildSummary, int, error) {
+	assignedOnly, err := a.CaseloadReach()
+	if err != nil {
+		return nil, 0, r.check(ctx, a, waymark.ViewChild, waymark.Scope{}, "caseload", "")
+	}
+	f.OrgID, f.AssignedTo = a.OrgID, ""
+	if assignedOnly {
+		f.AssignedTo = a.UserID
+	}
+	list, total, err := r.Store.Children(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	return list, total, r.Store.Audit(ctx, entry(a, "caseload.view", "caseload", "", a.OrgID))
+}
+
+// AuditLog lists audit entries by or about the actor's organisation (admins only).
+func (r *Registry) AuditLog(ctx context.Context, a waymark.Actor, f sqlstore.AuditFilter) ([]audit.Entry, error) {
+	if err := r.check(ctx, a, waymark.ViewAudit, waymark.Scope{OrgID: a.OrgID}, "audit", ""); err != nil {
+		return nil, err
+	}
+	f.OrgID = a.OrgID
+	return r.Store.AuditEntries(ctx, f)
+}
+
+// Now is the registry's clock.
+func (r *Registry) Now() time.Time { return r.Store.Now() }

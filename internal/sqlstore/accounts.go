@@ -1,0 +1,223 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/waymark-org/waymark"
+)
+
+// CreateOrg adds an organisation.
+func (tx *Tx) CreateOrg(o *waymark.Organisation) error {
+	if err := o.Normalize(); err != nil {
+		return err
+	}
+	o.ID = NewID()
+	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO organisations (id, name, kind, created_at) VALUES ($1, $2, $3, $4)`,
+		o.ID, o.Name, o.Kind, tx.s.now())
+	if isUniqueViolation(err) {
+		return &waymark.Error{Code: waymark.ECONFLICT, Message: "That organisation already exists.",
+			Fields: []waymark.FieldError{{Field: "name", Message: fmt.Sprintf("%q is already taken", o.Name)}}}
+	}
+	if err != nil {
+		return fmt.Errorf("insert organisation: %w", err)
+	}
+	return nil
+}
+
+const orgColumns = `id, name, kind`
+
+func scanOrg(row interface{ Scan(...any) error }) (*waymark.Organisation, error) {
+	var o waymark.Organisation
+	return &o, row.Scan(&o.ID, &o.Name, &o.Kind)
+}
+
+// Org returns the organisation with the given id.
+func (s *Store) Org(ctx context.Context, id string) (*waymark.Organisation, error) {
+	o, err := scanOrg(s.db.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM organisations WHERE id = $1`, id))
+	return o, notFound(err, "organisation")
+}
+
+// OrgByName returns the organisation with the given name.
+func (s *Store) OrgByName(ctx context.Context, name string) (*waymark.Organisation, error) {
+	o, err := scanOrg(s.db.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM organisations WHERE name = $1`, name))
+	return o, notFound(err, fmt.Sprintf("organisation called %q", name))
+}
+
+// Orgs lists every organisation by name.
+func (s *Store) Orgs(ctx context.Context) ([]*waymark.Organisation, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+orgColumns+` FROM organisations ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("list organisations: %w", err)
+	}
+	return collect(rows, scanOrg)
+}
+
+// CreateUser adds a user whose password hash is already set.
+func (tx *Tx) CreateUser(u *waymark.User) error {
+	if err := u.Normalize(); err != nil {
+		return err
+	}
+	u.ID, u.CreatedAt = NewID(), tx.s.now()
+	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO users (id, org_id, email, name, role, password_hash, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, u.ID, u.OrgID, u.Email, u.Name, string(u.Role), u.PasswordHash, u.CreatedAt)
+	if isUniqueViolation(err) {
+		return &waymark.Error{Code: waymark.ECONFLICT, Message: "That e-mail address is already in use.",
+			Fields: []waymark.FieldError{{Field: "email", Message: "already belongs to another user"}}}
+	}
+	if err != nil {
+		return fmt.Errorf("insert user: %w", err)
+	}
+	return nil
+}
+
+const userColumns = `id, org_id, email, name, role, password_hash, disabled, failed_logins, locked_until, created_at`
+
+func scanUser(row interface{ Scan(...any) error }) (*waymark.User, error) {
+	var u waymark.User
+	var role string
+	var locked sql.Null[time.Time]
+	err := row.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &role, &u.PasswordHash, &u.Disabled, &u.FailedLogins, &locked, &u.CreatedAt)
+	u.Role, u.LockedUntil = waymark.Role(role), locked.V
+	return &u, err
+}
+
+// User returns the user with the given id.
+func (s *Store) User(ctx context.Context, id string) (*waymark.User, error) {
+	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
+	return u, notFound(err, "user")
+}
+
+// UserByEmail returns the user with the given (lower-case) e-mail address.
+func (s *Store) UserByEmail(ctx context.Context, email string) (*waymark.User, error) {
+	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = $1`, email))
+	return u, notFound(err, "user")
+}
+
+// Users lists an organisation's users by e-mail address.
+func (s *Store) Users(ctx context.Context, orgID string) ([]*waymark.User, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+userColumns+` FROM users WHERE org_id = $1 ORDER BY email`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	return collect(rows, scanUser)
+}
+
+// RecordLogin stores the outcome of a sign-in attempt: the failure count and any lock.
+func (tx *Tx) RecordLogin(userID string, failed int, lockedUntil time.Time) error {
+	var locked sql.Null[time.Time]
+	if !lockedUntil.IsZero() {
+		locked = sql.Null[time.Time]{V: lockedUntil.UTC(), Valid: true}
+	}
+	_, err := tx.tx.ExecContext(tx.ctx, `UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3`, failed, locked, userID)
+	return wrap(err, "record sign-in")
+}
+
+// SetPassword replaces a user's password hash and ends their sessions.
+func (tx *Tx) SetPassword(userID, hash string) error {
+	if _, err := tx.tx.ExecContext(tx.ctx, `UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2`, hash, userID); err != nil {
+		return fmt.Errorf("set password: %w", err)
+	}
+	_, err := tx.tx.ExecContext(tx.ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
+	return wrap(err, "end sessions")
+}
+
+// Session is a signed-in browser.
+type Session struct {
+	Digest    string
+	UserID    string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	LastSeen  time.Time
+	Addr      string
+}
+
+// CreateSession stores a new session by the digest of its secret.
+func (tx *Tx) CreateSession(se *Session) error {
+	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO sessions (digest, user_id, created_at, expires_at, last_seen_at, addr)
+		VALUES ($1, $2, $3, $4, $5, $6)`, se.Digest, se.UserID, se.CreatedAt.UTC(), se.ExpiresAt.UTC(), se.LastSeen.UTC(), se.Addr)
+	return wrap(err, "create session")
+}
+
+// SessionUser returns the live session with the given digest and its user.
+func (s *Store) SessionUser(ctx context.Context, digest string) (*Session, *waymark.User, error) {
+	var se Session
+	err := s.db.QueryRowContext(ctx, `SELECT digest, user_id, created_at, expires_at, last_seen_at, addr FROM sessions
+		WHERE digest = $1 AND expires_at > $2`, digest, s.now()).Scan(&se.Digest, &se.UserID, &se.CreatedAt, &se.ExpiresAt, &se.LastSeen, &se.Addr)
+	if err != nil {
+		return nil, nil, notFound(err, "session")
+	}
+	u, err := s.User(ctx, se.UserID)
+	return &se, u, err
+}
+
+// TouchSession extends a session that is in use.
+func (s *Store) TouchSession(ctx context.Context, digest string, seen, expires time.Time) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE digest = $3`, seen.UTC(), expires.UTC(), digest)
+	return wrap(err, "touch session")
+}
+
+// DeleteSession ends one session.
+func (s *Store) DeleteSession(ctx context.Context, digest string) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE digest = $1`, digest)
+	return wrap(err, "delete session")
+}
+
+// APIToken grants an organisation's role to a program.
+type APIToken struct {
+	ID        string
+	Digest    string
+	OrgID     string
+	Role      waymark.Role
+	Name      string
+	CreatedAt time.Time
+}
+
+// CreateToken stores a token by the digest of its secret.
+func (tx *Tx) CreateToken(t *APIToken) error {
+	if t.Name == "" {
+		t.Name = "api"
+	}
+	t.ID, t.CreatedAt = NewID(), tx.s.now()
+	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO api_tokens (id, digest, org_id, role, name, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		t.ID, t.Digest, t.OrgID, string(t.Role), t.Name, t.CreatedAt)
+	return wrap(err, "create token")
+}
+
+// TokenByDigest returns the unrevoked token with the given digest.
+func (s *Store) TokenByDigest(ctx context.Context, digest string) (*APIToken, error) {
+	var t APIToken
+	var role string
+	err := s.db.QueryRowContext(ctx, `SELECT id, digest, org_id, role, name, created_at FROM api_tokens WHERE digest = $1 AND revoked_at IS NULL`,
+		digest).Scan(&t.ID, &t.Digest, &t.OrgID, &role, &t.Name, &t.CreatedAt)
+	t.Role = waymark.Role(role)
+	return &t, notFound(err, "token")
+}
+
+// RevokeToken stops a token from working.
+func (tx *Tx) RevokeToken(id string) error {
+	_, err := tx.tx.ExecContext(tx.ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE id = $2`, tx.s.now(), id)
+	return wrap(err, "revoke token")
+}
+
+func collect[T any](rows *sql.Rows, scan func(interface{ Scan(...any) error }) (T, error)) ([]T, error) {
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("scan: %w", err)
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+func wrap(err error, what string) error {
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}

@@ -1,0 +1,126 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/waymark-org/waymark/internal/audit"
+)
+
+// Audit appends an entry to the hash-chained log. Bumping the head row first serialises writers
+// (a row lock in PostgreSQL, the write lock in SQLite), so the chain never forks.
+func (tx *Tx) Audit(e *audit.Entry) error {
+	if err := tx.tx.QueryRowContext(tx.ctx, `UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash`).Scan(&e.Seq, &e.PrevHash); err != nil {
+		return fmt.Errorf("advance audit head: %w", err)
+	}
+	if e.Outcome == "" {
+		e.Outcome = audit.Allowed
+	}
+	// PostgreSQL keeps microseconds: hash what will be read back.
+	e.At = tx.s.now().Truncate(time.Microsecond)
+	e.Hash = e.Sum()
+	if _, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO audit (seq, at, user_id, token_id, actor_name, org_id, action, record_type,
+		record_id, record_org, addr, reason, outcome, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+		e.Seq, e.At, e.UserID, e.TokenID, e.ActorName, e.OrgID, e.Action, e.RecordType, e.RecordID, e.RecordOrg, e.Addr,
+		e.Reason, e.Outcome, e.PrevHash, e.Hash); err != nil {
+		return fmt.Errorf("append audit entry: %w", err)
+	}
+	_, err := tx.tx.ExecContext(tx.ctx, `UPDATE audit_head SET hash = $1 WHERE id = 1`, e.Hash)
+	return wrap(err, "update audit head")
+}
+
+// Audit appends one entry in its own transaction: for reads, which change nothing else.
+func (s *Store) Audit(ctx context.Context, e *audit.Entry) error {
+	return s.InTx(ctx, func(tx *Tx) error { return tx.Audit(e) })
+}
+
+// AuditFilter selects audit entries. OrgID limits them to those by or about that organisation.
+type AuditFilter struct {
+	OrgID    string
+	UserID   string
+	RecordID string
+	Action   string
+	Outcome  string
+	From, To time.Time
+	Before   int64 // entries before this sequence number (paging)
+	Limit    int
+}
+
+const auditColumns = `seq, at, user_id, token_id, actor_name, org_id, action, record_type, record_id, record_org, addr, reason, outcome, prev_hash, hash`
+
+func scanAudit(r interface{ Scan(...any) error }) (audit.Entry, error) {
+	var e audit.Entry
+	err := r.Scan(&e.Seq, &e.At, &e.UserID, &e.TokenID, &e.ActorName, &e.OrgID, &e.Action, &e.RecordType, &e.RecordID,
+		&e.RecordOrg, &e.Addr, &e.Reason, &e.Outcome, &e.PrevHash, &e.Hash)
+	e.At = e.At.UTC()
+	return e, err
+}
+
+// AuditEntries lists entries matching f, newest first.
+func (s *Store) AuditEntries(ctx context.Context, f AuditFilter) ([]audit.Entry, error) {
+	var where []string
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
+	}
+	if f.OrgID != "" {
+		add("(org_id = ? OR record_org = ?)", f.OrgID)
+	}
+	for cond, v := range map[string]string{"user_id = ?": f.UserID, "record_id = ?": f.RecordID, "action = ?": f.Action, "outcome = ?": f.Outcome} {
+		if v != "" {
+			add(cond, v)
+		}
+	}
+	if !f.From.IsZero() {
+		add("at >= ?", f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		add("at < ?", f.To.UTC())
+	}
+	if f.Before > 0 {
+		add("seq < ?", f.Before)
+	}
+	q := `SELECT ` + auditColumns + ` FROM audit`
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 1000 {
+		limit = 100
+	}
+	rows, err := s.db.QueryContext(ctx, q+fmt.Sprintf(` ORDER BY seq DESC LIMIT %d`, limit), args...)
+	if err != nil {
+		return nil, fmt.Errorf("list audit: %w", err)
+	}
+	return collect(rows, scanAudit)
+}
+
+// VerifyAudit walks the whole log in order and reports every break in the chain.
+func (s *Store) VerifyAudit(ctx context.Context) (*audit.Verifier, error) {
+	v := audit.NewVerifier()
+	rows, err := s.db.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit ORDER BY seq`)
+	if err != nil {
+		return nil, fmt.Errorf("read audit: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return nil, fmt.Errorf("scan audit: %w", err)
+		}
+		v.Add(e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var seq int64
+	var hash string
+	if err := s.db.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&seq, &hash); err != nil {
+		return nil, fmt.Errorf("read audit head: %w", err)
+	}
+	v.Finish(seq, hash)
+	return v, nil
+}

@@ -1,0 +1,272 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/fold"
+)
+
+// querier is what reads need: the pool or a transaction.
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// facts are the child's multi-valued facts that need no encryption, kept as JSON.
+type facts struct {
+	Aliases            []waymark.Name `json:"aliases,omitempty"`
+	AgeBasis           string         `json:"age_basis,omitempty"`
+	OtherNationalities []string       `json:"other_nationalities,omitempty"`
+	Languages          []string       `json:"languages,omitempty"`
+	Phones             []string       `json:"phones,omitempty"`
+	Description        string         `json:"description,omitempty"`
+	Marks              string         `json:"marks,omitempty"`
+}
+
+// sealedFacts are encrypted at rest: documents and biometric references.
+type sealedFacts struct {
+	Documents  []waymark.Document  `json:"documents,omitempty"`
+	Biometrics []waymark.Biometric `json:"biometrics,omitempty"`
+}
+
+func childAAD(id string) []byte { return []byte("child:" + id) }
+
+// searchText is what the caseload search matches: every name, folded, and the reference.
+func searchText(c *waymark.Child) string {
+	var b strings.Builder
+	b.WriteString(" " + strings.ToLower(c.Ref) + " ")
+	for _, n := range c.AllNames() {
+		b.WriteString(fold.String(n.GivenNames+" "+n.FamilyName) + " ")
+	}
+	return b.String()
+}
+
+func (tx *Tx) childColumns(c *waymark.Child) (factsJSON string, sealed []byte, err error) {
+	f, err := json.Marshal(facts{c.Aliases, c.AgeBasis, c.OtherNationalities, c.Languages, c.Phones, c.Description, c.Marks})
+	if err != nil {
+		return "", nil, err
+	}
+	plain, err := json.Marshal(sealedFacts{c.Documents, c.Biometrics})
+	if err != nil {
+		return "", nil, err
+	}
+	return string(f), tx.s.keys.Seal(plain, childAAD(c.ID)), nil
+}
+
+// CreateChild inserts a normalised child owned by c.OrgID. A child without a reference gets one.
+func (tx *Tx) CreateChild(c *waymark.Child) error {
+	c.ID = NewID()
+	if c.Ref == "" {
+		c.Ref = "WM-" + strings.ToUpper(c.ID[:8])
+	}
+	c.CreatedAt, c.UpdatedAt = tx.s.now(), tx.s.now()
+	f, sealed, err := tx.childColumns(c)
+	if err != nil {
+		return err
+	}
+	_, err = tx.tx.ExecContext(tx.ctx, `INSERT INTO children (id, org_id, ref, given_names, family_name, sex, date_of_birth,
+		dob_estimated, nationality, facts, sealed, search, missing, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+		c.ID, c.OrgID, c.Ref, c.GivenNames, c.FamilyName, c.Sex, c.DateOfBirth, c.DOBEstimated, c.Nationality,
+		f, sealed, searchText(c), strings.Join(c.Missing(), ","), c.CreatedAt, c.UpdatedAt)
+	if isUniqueViolation(err) {
+		return &waymark.Error{Code: waymark.ECONFLICT, Message: "Another child already has that reference.",
+			Fields: []waymark.FieldError{{Field: "ref", Message: fmt.Sprintf("%q is already used in this organisation", c.Ref)}}}
+	}
+	return wrap(err, "insert child")
+}
+
+// UpdateChild replaces the child's facts (not its owner or photos).
+func (tx *Tx) UpdateChild(c *waymark.Child) error {
+	c.UpdatedAt = tx.s.now()
+	f, sealed, err := tx.childColumns(c)
+	if err != nil {
+		return err
+	}
+	res, err := tx.tx.ExecContext(tx.ctx, `UPDATE children SET ref = $1, given_names = $2, family_name = $3, sex = $4,
+		date_of_birth = $5, dob_estimated = $6, nationality = $7, facts = $8, sealed = $9, search = $10, missing = $11,
+		updated_at = $12 WHERE id = $13`,
+		c.Ref, c.GivenNames, c.FamilyName, c.Sex, c.DateOfBirth, c.DOBEstimated, c.Nationality, f, sealed,
+		searchText(c), strings.Join(c.Missing(), ","), c.UpdatedAt, c.ID)
+	if isUniqueViolation(err) {
+		return &waymark.Error{Code: waymark.ECONFLICT, Message: "Another child already has that reference.",
+			Fields: []waymark.FieldError{{Field: "ref", Message: fmt.Sprintf("%q is already used in this organisation", c.Ref)}}}
+	}
+	if err != nil {
+		return fmt.Errorf("update child: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return waymark.Errorf(waymark.ENOTFOUND, "No child was found.")
+	}
+	return nil
+}
+
+const childSelect = `SELECT id, org_id, ref, given_names, family_name, sex, date_of_birth, dob_estimated, nationality,
+	facts, sealed, created_at, updated_at FROM children`
+
+func (s *Store) scanChild(ctx context.Context, q querier, row interface{ Scan(...any) error }) (*waymark.Child, error) {
+	var c waymark.Child
+	var f string
+	var sealed []byte
+	if err := row.Scan(&c.ID, &c.OrgID, &c.Ref, &c.GivenNames, &c.FamilyName, &c.Sex, &c.DateOfBirth, &c.DOBEstimated,
+		&c.Nationality, &f, &sealed, &c.CreatedAt, &c.UpdatedAt); err != nil {
+		return nil, err
+	}
+	var plain facts
+	if err := json.Unmarshal([]byte(f), &plain); err != nil {
+		return nil, fmt.Errorf("child %s facts: %w", c.ID, err)
+	}
+	c.Aliases, c.AgeBasis, c.OtherNationalities = plain.Aliases, plain.AgeBasis, plain.OtherNationalities
+	c.Languages, c.Phones, c.Description, c.Marks = plain.Languages, plain.Phones, plain.Description, plain.Marks
+	opened, err := s.keys.Open(sealed, childAAD(c.ID))
+	if err != nil {
+		return nil, fmt.Errorf("child %s sealed facts: %w", c.ID, err)
+	}
+	var sf sealedFacts
+	if err := json.Unmarshal(opened, &sf); err != nil {
+		return nil, fmt.Errorf("child %s sealed facts: %w", c.ID, err)
+	}
+	c.Documents, c.Biometrics = sf.Documents, sf.Biometrics
+	c.Photos, err = photos(ctx, q, c.ID)
+	return &c, err
+}
+
+// Child returns the child with the given id, with its photos' descriptions.
+func (s *Store) Child(ctx context.Context, id string) (*waymark.Child, error) {
+	return s.child(ctx, s.db, id)
+}
+
+// Child reads a child within the transaction.
+func (tx *Tx) Child(id string) (*waymark.Child, error) { return tx.s.child(tx.ctx, tx.tx, id) }
+
+func (s *Store) child(ctx context.Context, q querier, id string) (*waymark.Child, error) {
+	c, err := s.scanChild(ctx, q, q.QueryRowContext(ctx, childSelect+` WHERE id = $1`, id))
+	return c, notFound(err, "child")
+}
+
+// ChildByRef returns the child an organisation knows by ref.
+func (tx *Tx) ChildByRef(orgID, ref string) (*waymark.Child, error) {
+	c, err := tx.s.scanChild(tx.ctx, tx.tx, tx.tx.QueryRowContext(tx.ctx, childSelect+` WHERE org_id = $1 AND ref = $2`, orgID, ref))
+	return c, notFound(err, "child")
+}
+
+// ChildScope returns what access decisions need about a child: its owner and who is assigned.
+func (s *Store) ChildScope(ctx context.Context, id string) (waymark.Scope, error) {
+	var sc waymark.Scope
+	if err := s.db.QueryRowContext(ctx, `SELECT org_id FROM children WHERE id = $1`, id).Scan(&sc.OrgID); err != nil {
+		return sc, notFound(err, "child")
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT user_id FROM child_assignments WHERE child_id = $1`, id)
+	if err != nil {
+		return sc, fmt.Errorf("child assignments: %w", err)
+	}
+	sc.AssignedTo, err = collect(rows, func(r interface{ Scan(...any) error }) (string, error) {
+		var u string
+		return u, r.Scan(&u)
+	})
+	return sc, err
+}
+
+// Assign gives a user (a guardian) access to a child.
+func (tx *Tx) Assign(childID, userID string) error {
+	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO child_assignments (child_id, user_id) VALUES ($1, $2)`, childID, userID)
+	if isUniqueViolation(err) {
+		return nil
+	}
+	return wrap(err, "assign child")
+}
+
+// ChildSummary is a caseload row: enough to recognise a child, nothing sealed.
+type ChildSummary struct {
+	ID, OrgID, Ref, GivenNames, FamilyName, Sex, DateOfBirth, Nationality string
+	DOBEstimated                                                          bool
+	Missing                                                               []string
+	UpdatedAt                                                             time.Time
+}
+
+// Name is the summary's display name.
+func (c ChildSummary) Name() string {
+	return (&waymark.Child{GivenNames: c.GivenNames, FamilyName: c.FamilyName}).Name()
+}
+
+// ChildFilter selects a caseload.
+type ChildFilter struct {
+	OrgID      string
+	AssignedTo string // only children assigned to this user, when set
+	Query      string // words matched against every name and the reference
+	Lacking    string // only children still lacking this identification fact (e.g. "photo")
+	Limit      int
+	Offset     int
+}
+
+// Children lists the children matching f, most recently updated first, and the total that match.
+func (s *Store) Children(ctx context.Context, f ChildFilter) ([]ChildSummary, int, error) {
+	where, args := []string{"org_id = $1"}, []any{f.OrgID}
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	if f.AssignedTo != "" {
+		where = append(where, "id IN (SELECT child_id FROM child_assignments WHERE user_id = "+arg(f.AssignedTo)+")")
+	}
+	for _, tok := range fold.Tokens(f.Query) {
+		where = append(where, "search LIKE "+arg("%"+escapeLike(tok)+"%")+` ESCAPE '\'`)
+	}
+	if f.Lacking != "" {
+		where = append(where, "(',' || missing || ',') LIKE "+arg("%,"+escapeLike(f.Lacking)+",%")+` ESCAPE '\'`)
+	}
+	cond := strings.Join(where, " AND ")
+	var total int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM children WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count children: %w", err)
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, org_id, ref, given_names, family_name, sex, date_of_birth, dob_estimated,
+		nationality, missing, updated_at FROM children WHERE `+cond+` ORDER BY updated_at DESC, id LIMIT `+arg(limit)+` OFFSET `+arg(max(f.Offset, 0)), args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list children: %w", err)
+	}
+	list, err := collect(rows, func(r interface{ Scan(...any) error }) (ChildSummary, error) {
+		var c ChildSummary
+		var missing string
+		err := r.Scan(&c.ID, &c.OrgID, &c.Ref, &c.GivenNames, &c.FamilyName, &c.Sex, &c.DateOfBirth, &c.DOBEstimated, &c.Nationality, &missing, &c.UpdatedAt)
+		if missing != "" {
+			c.Missing = strings.Split(missing, ",")
+		}
+		return c, err
+	})
+	return list, total, err
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// AllChildren calls fn for every child (for export and index building), in id order.
+func (s *Store) AllChildren(ctx context.Context, orgID string, fn func(*waymark.Child) error) error {
+	q, args := childSelect+` ORDER BY id`, []any{}
+	if orgID != "" {
+		q, args = childSelect+` WHERE org_id = $1 ORDER BY id`, []any{orgID}
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("read children: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		c, err := s.scanChild(ctx, s.db, rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(c); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

@@ -1,0 +1,32 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/waymark-org/waymark"
+)
+
+// CreateEncounter records a contact with a child.
+func (tx *Tx) CreateEncounter(e *waymark.Encounter) error {
+	e.ID = NewID()
+	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO encounters (id, child_id, org_id, kind, at, place, agency, circumstances,
+		accompanying_adults, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		e.ID, e.ChildID, e.OrgID, e.Kind, e.At.UTC(), e.Place, e.Agency, e.Circumstances, e.AccompanyingAdults, e.RecordedBy, tx.s.now())
+	return wrap(err, "insert encounter")
+}
+
+// Encounters lists a child's encounters, earliest first.
+func (s *Store) Encounters(ctx context.Context, childID string) ([]*waymark.Encounter, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, child_id, org_id, kind, at, place, agency, circumstances, accompanying_adults,
+		recorded_by FROM encounters WHERE child_id = $1 ORDER BY at, created_at`, childID)
+	if err != nil {
+		return nil, fmt.Errorf("list encounters: %w", err)
+	}
+	return collect(rows, func(r interface{ Scan(...any) error }) (*waymark.Encounter, error) {
+		var e waymark.Encounter
+		err := r.Scan(&e.ID, &e.ChildID, &e.OrgID, &e.Kind, &e.At, &e.Place, &e.Agency, &e.Circumstances, &e.AccompanyingAdults, &e.RecordedBy)
+		e.At = e.At.UTC()
+		return &e, err
+	})
+}

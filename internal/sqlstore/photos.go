@@ -1,0 +1,67 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/waymark-org/waymark"
+)
+
+func photoAAD(id string, thumb bool) []byte {
+	if thumb {
+		return []byte("thumbnail:" + id)
+	}
+	return []byte("photo:" + id)
+}
+
+// AddPhoto stores an image and its thumbnail, both sealed, and updates what the record lacks.
+func (tx *Tx) AddPhoto(childID string, p *waymark.Photo, image, thumbnail []byte) error {
+	p.ID, p.CreatedAt = NewID(), tx.s.now()
+	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO photos (id, child_id, content_type, width, height, image, thumbnail, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, p.ID, childID, p.ContentType, p.Width, p.Height,
+		tx.s.keys.Seal(image, photoAAD(p.ID, false)), tx.s.keys.Seal(thumbnail, photoAAD(p.ID, true)), p.CreatedAt)
+	if err != nil {
+		return fmt.Errorf("insert photo: %w", err)
+	}
+	c, err := tx.Child(childID)
+	if err != nil {
+		return err
+	}
+	_, err = tx.tx.ExecContext(tx.ctx, `UPDATE children SET missing = $1, updated_at = $2 WHERE id = $3`,
+		strings.Join(c.Missing(), ","), tx.s.now(), childID)
+	return wrap(err, "update child after photo")
+}
+
+func photos(ctx context.Context, q querier, childID string) ([]waymark.Photo, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, content_type, width, height, created_at FROM photos WHERE child_id = $1
+		ORDER BY created_at DESC, id`, childID)
+	if err != nil {
+		return nil, fmt.Errorf("list photos: %w", err)
+	}
+	return collect(rows, func(r interface{ Scan(...any) error }) (waymark.Photo, error) {
+		var p waymark.Photo
+		return p, r.Scan(&p.ID, &p.ContentType, &p.Width, &p.Height, &p.CreatedAt)
+	})
+}
+
+// PhotoData returns the decrypted image (or thumbnail) of a photo, its content type and its child.
+func (s *Store) PhotoData(ctx context.Context, photoID string, thumb bool) (childID, contentType string, data []byte, err error) {
+	col := "image"
+	if thumb {
+		col = "thumbnail"
+	}
+	var sealed []byte
+	err = s.db.QueryRowContext(ctx, `SELECT child_id, content_type, `+col+` FROM photos WHERE id = $1`, photoID).Scan(&childID, &contentType, &sealed)
+	if err != nil {
+		return "", "", nil, notFound(err, "photo")
+	}
+	if thumb {
+		contentType = "image/jpeg"
+	}
+	data, err = s.keys.Open(sealed, photoAAD(photoID, thumb))
+	if err != nil {
+		return "", "", nil, fmt.Errorf("photo %s: %w", photoID, err)
+	}
+	return childID, contentType, data, nil
+}

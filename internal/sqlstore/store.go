@@ -1,0 +1,183 @@
+// Package sqlstore keeps Waymark's records in SQLite (embedded, the default) or PostgreSQL (for
+// scale) through database/sql. The SQL is shared; only the migrations differ per dialect.
+package sqlstore
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"embed"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+
+	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/crypto"
+)
+
+// Dialect names a supported database.
+type Dialect string
+
+// The dialects.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Store is the database. It is safe for concurrent use.
+type Store struct {
+	db      *sql.DB
+	dialect Dialect
+	keys    *crypto.Keyring
+	now     func() time.Time
+}
+
+//go:embed migrations
+var migrations embed.FS
+
+// IsPostgres reports whether dsn names a PostgreSQL database rather than an SQLite directory.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") || strings.Contains(dsn, "host=")
+}
+
+// Open opens (creating and migrating as needed) the database named by dsn: a postgres:// URL, or a
+// directory for the embedded SQLite database. keys seal sensitive fields.
+func Open(ctx context.Context, dsn string, keys *crypto.Keyring) (*Store, error) {
+	s := &Store{keys: keys, now: func() time.Time { return time.Now().UTC() }}
+	var err error
+	if IsPostgres(dsn) {
+		s.dialect = Postgres
+		s.db, err = sql.Open("pgx", dsn)
+		if err == nil {
+			s.db.SetMaxOpenConns(20)
+		}
+	} else {
+		s.dialect = SQLite
+		if err := os.MkdirAll(dsn, 0o700); err != nil {
+			return nil, fmt.Errorf("create data directory: %w", err)
+		}
+		file := filepath.Join(dsn, "waymark.db")
+		s.db, err = sql.Open("sqlite", "file:"+file+"?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)"+
+			"&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", s.dialect, err)
+	}
+	if err := s.db.PingContext(ctx); err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("connect to %s database: %w", s.dialect, err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Dialect reports which database the store uses.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// DB exposes the connection pool for benchmarks and operational commands.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// SetClock replaces the store's clock (tests).
+func (s *Store) SetClock(now func() time.Time) { s.now = func() time.Time { return now().UTC() } }
+
+// Now is the store's current time, in UTC.
+func (s *Store) Now() time.Time { return s.now() }
+
+func (s *Store) migrate(ctx context.Context) error {
+	dir := "migrations/" + string(s.dialect)
+	names, err := fs.Glob(migrations, dir+"/*.sql")
+	if err != nil {
+		return err
+	}
+	slices.Sort(names)
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)`); err != nil {
+		return fmt.Errorf("create migrations table: %w", err)
+	}
+	for _, name := range names {
+		err := s.InTx(ctx, func(tx *Tx) error {
+			var n int
+			base := filepath.Base(name)
+			if err := tx.tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE name = $1`, base).Scan(&n); err != nil || n > 0 {
+				return err
+			}
+			body, err := migrations.ReadFile(name)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.tx.ExecContext(ctx, string(body)); err != nil {
+				return err
+			}
+			_, err = tx.tx.ExecContext(ctx, `INSERT INTO schema_migrations (name) VALUES ($1)`, base)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// Tx is a write transaction. Every write and its audit entry share one, so neither is kept without the other.
+type Tx struct {
+	tx  *sql.Tx
+	s   *Store
+	ctx context.Context
+}
+
+// InTx runs fn in a transaction, committing if it returns nil. In PostgreSQL, concurrent writers
+// wait on the audit head row, so the hash chain stays linear.
+func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	if err := fn(&Tx{tx: sqlTx, s: s, ctx: ctx}); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+var idEncoding = base32.NewEncoding("abcdefghijkmnpqrstuvwxyz23456789").WithPadding(base32.NoPadding)
+
+// NewID returns a random identifier: 16 characters, unguessable, so record ids reveal nothing.
+func NewID() string {
+	b := make([]byte, 10)
+	rand.Read(b)
+	return idEncoding.EncodeToString(b)
+}
+
+// isUniqueViolation reports whether err is a unique-constraint failure in either dialect.
+func isUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505")
+}
+
+// notFound maps sql.ErrNoRows to a user-facing ENOTFOUND.
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return waymark.Errorf(waymark.ENOTFOUND, "No %s was found.", what)
+	}
+	return err
+}

@@ -1,0 +1,318 @@
+package sqlstore_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/audit"
+	"github.com/waymark-org/waymark/internal/sqlstore"
+	"github.com/waymark-org/waymark/internal/sqlstore/storetest"
+)
+
+var ctx = context.Background()
+
+func mustOrg(t *testing.T, s *sqlstore.Store, name, kind string) *waymark.Organisation {
+	t.Helper()
+	o := &waymark.Organisation{Name: name, Kind: kind}
+	if err := s.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.CreateOrg(o) }); err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+func mustChild(t *testing.T, s *sqlstore.Store, c *waymark.Child) *waymark.Child {
+	t.Helper()
+	if err := c.Normalize(time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.CreateChild(c) }); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func sampleChild(orgID string) *waymark.Child {
+	return &waymark.Child{
+		OrgID: orgID, Ref: "C0000001", GivenNames: "Văn Nam", FamilyName: "Nguyễn", Sex: "M",
+		Aliases: []waymark.Name{{GivenNames: "Nam", FamilyName: "Nguyen"}}, DateOfBirth: "2009-04-11",
+		Nationality: "VN", Phones: []string{"+84 90 123 4567"}, Languages: []string{"Vietnamese"},
+		Documents:  []waymark.Document{{Type: "passport", Number: "c1234567", Country: "VN"}},
+		Biometrics: []waymark.Biometric{{Kind: "fingerprint", Reference: "FP-TEST-1"}},
+		Marks:      "scar on left hand",
+	}
+}
+
+func TestOrganisations(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		o := mustOrg(t, s, "Northshire County Council", "council")
+		got, err := s.OrgByName(ctx, "Northshire County Council")
+		if err != nil || got.ID != o.ID || got.Kind != "council" {
+			t.Fatalf("OrgByName = %+v, %v", got, err)
+		}
+		err = s.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.CreateOrg(&waymark.Organisation{Name: o.Name, Kind: "council"}) })
+		if waymark.ErrorCode(err) != waymark.ECONFLICT {
+			t.Fatalf("duplicate org: %v, want conflict", err)
+		}
+		if _, err := s.OrgByName(ctx, "nobody"); waymark.ErrorCode(err) != waymark.ENOTFOUND {
+			t.Fatalf("missing org: %v", err)
+		}
+	})
+}
+
+func TestUsersSessionsTokens(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		o := mustOrg(t, s, "Org", "police")
+		u := &waymark.User{OrgID: o.ID, Email: "Officer@Example.org", Name: "Officer", Role: waymark.RolePolice, PasswordHash: "h"}
+		if err := s.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.CreateUser(u) }); err != nil {
+			t.Fatal(err)
+		}
+		dup := &waymark.User{OrgID: o.ID, Email: "officer@example.org", Role: waymark.RolePolice}
+		if err := s.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.CreateUser(dup) }); waymark.ErrorCode(err) != waymark.ECONFLICT {
+			t.Fatalf("duplicate email: %v", err)
+		}
+		lock := time.Now().Add(time.Hour).UTC().Truncate(time.Second)
+		if err := s.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.RecordLogin(u.ID, 5, lock) }); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.UserByEmail(ctx, "officer@example.org")
+		if err != nil || got.FailedLogins != 5 || !got.LockedUntil.Equal(lock) || got.Role != waymark.RolePolice {
+			t.Fatalf("user = %+v, %v", got, err)
+		}
+
+		now := s.Now()
+		live := &sqlstore.Session{Digest: "d1", UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(time.Hour), LastSeen: now, Addr: "127.0.0.1"}
+		expired := &sqlstore.Session{Digest: "d2", UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(-time.Second), LastSeen: now, Addr: "127.0.0.1"}
+		for _, se := range []*sqlstore.Session{live, expired} {
+			if err := s.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.CreateSession(se) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, su, err := s.SessionUser(ctx, "d1"); err != nil || su.ID != u.ID {
+			t.Fatalf("live session: %v", err)
+		}
+		if _, _, err := s.SessionUser(ctx, "d2"); waymark.ErrorCode(err) != waymark.ENOTFOUND {
+			t.Fatalf("expired session found: %v", err)
+		}
+		if err := s.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.SetPassword(u.ID, "h2") }); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.SessionUser(ctx, "d1"); waymark.ErrorCode(err) != waymark.ENOTFOUND {
+			t.Fatalf("session survived password change: %v", err)
+		}
+
+		tok := &sqlstore.APIToken{Digest: "tokdigest", OrgID: o.ID, Role: waymark.RolePolice}
+		if err := s.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.CreateToken(tok) }); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.TokenByDigest(ctx, "tokdigest"); err != nil || got.OrgID != o.ID {
+			t.Fatalf("token: %+v %v", got, err)
+		}
+		if err := s.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.RevokeToken(tok.ID) }); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.TokenByDigest(ctx, "tokdigest"); waymark.ErrorCode(err) != waymark.ENOTFOUND {
+			t.Fatalf("revoked token works: %v", err)
+		}
+	})
+}
+
+func TestChildRoundTripAndSealing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		o := mustOrg(t, s, "Council", "council")
+		c := mustChild(t, s, sampleChild(o.ID))
+		got, err := s.Child(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.FamilyName != "Nguyễn" || got.Phones[0] != "+84901234567" || got.Documents[0].Number != "C1234567" ||
+			got.Biometrics[0].Reference != "FP-TEST-1" || got.Aliases[0].FamilyName != "Nguyen" || got.Marks != "scar on left hand" {
+			t.Fatalf("round trip lost facts: %+v", got)
+		}
+		var sealed []byte
+		if err := s.DB().QueryRow(`SELECT sealed FROM children WHERE id = $1`, c.ID).Scan(&sealed); err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(sealed, []byte("C1234567")) || bytes.Contains(sealed, []byte("FP-TEST-1")) {
+			t.Fatal("document number or biometric reference stored in clear")
+		}
+		// A sealed column copied to another record must not open there.
+		other := mustChild(t, s, &waymark.Child{OrgID: o.ID, GivenNames: "Other"})
+		if _, err := s.DB().Exec(`UPDATE children SET sealed = $1 WHERE id = $2`, sealed, other.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Child(ctx, other.ID); err == nil {
+			t.Fatal("sealed facts moved between records were accepted")
+		}
+
+		got.GivenNames, got.Phones = "Nam", []string{"+447700900123"}
+		if err := s.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.UpdateChild(got) }); err != nil {
+			t.Fatal(err)
+		}
+		again, _ := s.Child(ctx, c.ID)
+		if again.GivenNames != "Nam" || again.Phones[0] != "+447700900123" || again.Documents[0].Number != "C1234567" {
+			t.Fatalf("update: %+v", again)
+		}
+		dup := &waymark.Child{OrgID: o.ID, Ref: "C0000001", GivenNames: "Dup"}
+		if err := s.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.CreateChild(dup) }); waymark.ErrorCode(err) != waymark.ECONFLICT {
+			t.Fatalf("duplicate ref: %v", err)
+		}
+	})
+}
+
+func TestCaseloadSearch(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		o := mustOrg(t, s, "Council", "council")
+		other := mustOrg(t, s, "Other", "council")
+		nam := mustChild(t, s, sampleChild(o.ID))
+		mustChild(t, s, &waymark.Child{OrgID: o.ID, GivenNames: "Ștefan", FamilyName: "Popescu", Ref: "R-77"})
+		mustChild(t, s, &waymark.Child{OrgID: other.ID, GivenNames: "Nam", FamilyName: "Nguyen"})
+		tests := []struct {
+			query, lacking string
+			want           int
+		}{
+			{"", "", 2},
+			{"nguyen", "", 1},
+			{"NGUYỄN nam", "", 1},
+			{"stefan", "", 1},
+			{"r-77", "", 1},
+			{"50%_", "", 0},
+			{"", "photo", 2},
+			{"", "fingerprints", 1},
+			{"", "document", 1},
+		}
+		for _, tt := range tests {
+			list, total, err := s.Children(ctx, sqlstore.ChildFilter{OrgID: o.ID, Query: tt.query, Lacking: tt.lacking})
+			if err != nil || total != tt.want || len(list) != tt.want {
+				t.Errorf("query %q lacking %q: %d/%d rows, %v; want %d", tt.query, tt.lacking, len(list), total, err, tt.want)
+			}
+		}
+		u := &waymark.User{OrgID: o.ID, Email: "g@example.org", Role: waymark.RoleGuardian, PasswordHash: "h"}
+		if err := s.InTx(ctx, func(tx *sqlstore.Tx) error {
+			if err := tx.CreateUser(u); err != nil {
+				return err
+			}
+			return tx.Assign(nam.ID, u.ID)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		list, _, _ := s.Children(ctx, sqlstore.ChildFilter{OrgID: o.ID, AssignedTo: u.ID})
+		if len(list) != 1 || list[0].ID != nam.ID {
+			t.Fatalf("assigned caseload = %+v", list)
+		}
+		sc, err := s.ChildScope(ctx, nam.ID)
+		if err != nil || sc.OrgID != o.ID || len(sc.AssignedTo) != 1 {
+			t.Fatalf("scope = %+v, %v", sc, err)
+		}
+	})
+}
+
+func TestEncountersAndPhotos(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		o := mustOrg(t, s, "Border", "border")
+		c := mustChild(t, s, &waymark.Child{OrgID: o.ID, GivenNames: "Selam", FamilyName: "Tesfay"})
+		t0 := time.Date(2026, 3, 1, 3, 0, 0, 0, time.UTC)
+		for i, kind := range []string{"found", "first_contact"} {
+			e := &waymark.Encounter{ChildID: c.ID, OrgID: o.ID, Kind: kind, At: t0.Add(time.Duration(1-i) * 48 * time.Hour), Place: "Port"}
+			if err := s.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.CreateEncounter(e) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		es, err := s.Encounters(ctx, c.ID)
+		if err != nil || len(es) != 2 || es[0].Kind != "first_contact" || !es[0].At.Equal(t0) {
+			t.Fatalf("encounters = %+v, %v", es, err)
+		}
+		p := &waymark.Photo{ContentType: "image/png", Width: 1, Height: 1}
+		if err := s.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.AddPhoto(c.ID, p, []byte("IMAGEBYTES"), []byte("THUMB")) }); err != nil {
+			t.Fatal(err)
+		}
+		child, ct, data, err := s.PhotoData(ctx, p.ID, false)
+		if err != nil || child != c.ID || ct != "image/png" || string(data) != "IMAGEBYTES" {
+			t.Fatalf("photo = %s %s %q %v", child, ct, data, err)
+		}
+		var raw []byte
+		s.DB().QueryRow(`SELECT image FROM photos WHERE id = $1`, p.ID).Scan(&raw)
+		if bytes.Contains(raw, []byte("IMAGEBYTES")) {
+			t.Fatal("photo stored in clear")
+		}
+		list, _, _ := s.Children(ctx, sqlstore.ChildFilter{OrgID: o.ID, Lacking: "photo"})
+		if len(list) != 0 {
+			t.Fatal("child with a photo still listed as lacking one")
+		}
+	})
+}
+
+func TestAuditChain(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		var wg sync.WaitGroup
+		for i := range 20 {
+			wg.Go(func() {
+				e := &audit.Entry{UserID: "u", OrgID: "o", Action: "child.view", RecordID: fmt.Sprint(i), Addr: "127.0.0.1"}
+				if err := s.Audit(ctx, e); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		v, err := s.VerifyAudit(ctx)
+		if err != nil || v.Checked != 20 || len(v.Problems) != 0 {
+			t.Fatalf("verify: %d checked, %v, %v", v.Checked, v.Problems, err)
+		}
+		entries, err := s.AuditEntries(ctx, sqlstore.AuditFilter{OrgID: "o", RecordID: "7"})
+		if err != nil || len(entries) != 1 {
+			t.Fatalf("filter: %d, %v", len(entries), err)
+		}
+		if _, err := s.DB().Exec(`UPDATE audit SET reason = 'x' WHERE seq = 3`); err == nil {
+			t.Fatal("audit entry updated despite append-only rule")
+		}
+		if _, err := s.DB().Exec(`DELETE FROM audit WHERE seq = 3`); err == nil {
+			t.Fatal("audit entry deleted despite append-only rule")
+		}
+	})
+}
+
+// An attacker with database access can lift the append-only rule; verification must still notice.
+func TestAuditVerifyDetectsTampering(t *testing.T) {
+	tamper := map[string]string{
+		"changed":   `UPDATE audit SET record_id = 'other' WHERE seq = 2`,
+		"deleted":   `DELETE FROM audit WHERE seq = 2`,
+		"truncated": `DELETE FROM audit WHERE seq = 3`,
+	}
+	for name, stmt := range tamper {
+		t.Run(name, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+				for i := range 3 {
+					if err := s.Audit(ctx, &audit.Entry{Action: "child.view", RecordID: fmt.Sprint(i)}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				lift, restore := `DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete`, ""
+				if s.Dialect() == sqlstore.Postgres {
+					lift, restore = `ALTER TABLE audit DISABLE TRIGGER audit_append_only`, `ALTER TABLE audit ENABLE TRIGGER audit_append_only`
+				}
+				for _, q := range []string{lift, stmt, restore} {
+					for _, one := range strings.Split(q, ";") {
+						if strings.TrimSpace(one) == "" {
+							continue
+						}
+						if _, err := s.DB().Exec(one); err != nil {
+							t.Fatalf("%s: %v", one, err)
+						}
+					}
+				}
+				v, err := s.VerifyAudit(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(v.Problems) == 0 {
+					t.Fatalf("%s entry not detected", name)
+				}
+			})
+		})
+	}
+}
