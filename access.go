@@ -120,8 +120,8 @@ func Can(a Actor, act Action, s Scope) error {
 		if s.OrgID == a.OrgID {
 			return nil
 		}
-	case assigned:
-		if s.OrgID == a.OrgID && a.UserID != "" && slices.Contains(s.AssignedTo, a.UserID) {
+	case assigned: // an explicit assignment, possibly across organisations (e.g. a charity's guardian)
+		if a.UserID != "" && slices.Contains(s.AssignedTo, a.UserID) {
 			return nil
 		}
 	}
@@ -131,8 +131,8 @@ func Can(a Actor, act Action, s Scope) error {
 // Allowed reports whether the role has the action anywhere: used to show or hide menu entries.
 func (r Role) Allowed(act Action) bool { return grants[r][act] != 0 }
 
-// CaseloadReach says which children of their own organisation an actor's caseload holds: all of
-// them, or only those assigned to the actor. Roles that see no children get EFORBIDDEN.
+// CaseloadReach says which children an actor's caseload holds: all of their own organisation's,
+// or only those assigned to the actor. Roles that see no children get EFORBIDDEN.
 func (a Actor) CaseloadReach() (assignedOnly bool, err error) {
 	switch grants[a.Role][ViewChild] {
 	case ownOrg:
@@ -142,3 +142,6 @@ func (a Actor) CaseloadReach() (assignedOnly bool, err error) {
 	}
 	return false, Errorf(EFORBIDDEN, "Your role (%s) does not see children's records.", a.Role.Label())
 }
+
+// Valid reports whether r is one of the roles.
+func (r Role) Valid() bool { return slices.Contains(Roles, r) }

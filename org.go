@@ -52,7 +52,7 @@ func (u *User) Normalize() error {
 	if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email {
 		p.add("email", "Enter a valid e-mail address such as name@example.org")
 	}
-	if !slices.Contains(Roles, u.Role) {
+	if !u.Role.Valid() {
 		p.add("role", "Role must be one of %s, not %q", strings.Join(roleNames(), ", "), u.Role)
 	}
 	checkLen(&p, "name", u.Name, 200)

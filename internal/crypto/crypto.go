@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -89,6 +90,9 @@ func LoadOrCreate(path, env string) (k *Keyring, created bool, err error) {
 	}
 	text, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, false, fmt.Errorf("create key directory: %w", err)
+		}
 		text = []byte("# Waymark data keys: id:base64. Keep this file out of the database backup and safe.\n" + NewKeyLine(1))
 		if err := os.WriteFile(path, text, 0o600); err != nil {
 			return nil, false, fmt.Errorf("create key file: %w", err)

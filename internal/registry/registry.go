@@ -42,6 +42,9 @@ func (r *Registry) check(ctx context.Context, a waymark.Actor, act waymark.Actio
 }
 
 func (r *Registry) childScope(ctx context.Context, a waymark.Actor, act waymark.Action, childID string) (waymark.Scope, error) {
+	if a.Role == "" {
+		return waymark.Scope{}, waymark.Errorf(waymark.EUNAUTHORIZED, "Please sign in.")
+	}
 	sc, err := r.Store.ChildScope(ctx, childID)
 	if err != nil {
 		return sc, err

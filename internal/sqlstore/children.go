@@ -197,8 +197,8 @@ func (c ChildSummary) Name() string {
 
 // ChildFilter selects a caseload.
 type ChildFilter struct {
-	OrgID      string
-	AssignedTo string // only children assigned to this user, when set
+	OrgID      string // the organisation's children…
+	AssignedTo string // …or, when set, only those assigned to this user, whoever owns them
 	Query      string // words matched against every name and the reference
 	Lacking    string // only children still lacking this identification fact (e.g. "photo")
 	Limit      int
@@ -207,10 +207,13 @@ type ChildFilter struct {
 
 // Children lists the children matching f, most recently updated first, and the total that match.
 func (s *Store) Children(ctx context.Context, f ChildFilter) ([]ChildSummary, int, error) {
-	where, args := []string{"org_id = $1"}, []any{f.OrgID}
+	var where []string
+	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
 	if f.AssignedTo != "" {
 		where = append(where, "id IN (SELECT child_id FROM child_assignments WHERE user_id = "+arg(f.AssignedTo)+")")
+	} else {
+		where = append(where, "org_id = "+arg(f.OrgID))
 	}
 	for _, tok := range fold.Tokens(f.Query) {
 		where = append(where, "search LIKE "+arg("%"+escapeLike(tok)+"%")+` ESCAPE '\'`)

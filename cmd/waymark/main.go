@@ -1,0 +1,133 @@
+// Command waymark is Waymark's server and command line: serve, demo, and the set-up, import,
+// export and audit commands, one file each.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+	_ "time/tzdata" // the service's time zone must load on machines without zoneinfo
+
+	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/crypto"
+	"github.com/waymark-org/waymark/internal/sqlstore"
+)
+
+// command is one subcommand; name may hold two words ("org create").
+type command struct {
+	name, usage string
+	run         func(ctx context.Context, env *env, args []string) error
+}
+
+var commands []command
+
+func register(c command) { commands = append(commands, c) }
+
+// env is what commands share: where they write and how they open the database.
+type env struct {
+	stdout, stderr io.Writer
+	stdin          io.Reader
+	log            *slog.Logger
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	e := &env{stdout: os.Stdout, stderr: os.Stderr, stdin: os.Stdin, log: slog.New(slog.NewTextHandler(os.Stderr, nil))}
+	if err := run(ctx, e, os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "waymark:", message(err))
+		os.Exit(1)
+	}
+}
+
+// message gives a user error's message and fields, or the whole error otherwise.
+func message(err error) string {
+	var we *waymark.Error
+	if !errors.As(err, &we) {
+		return err.Error()
+	}
+	msg := we.Message
+	for _, f := range we.Fields {
+		msg += fmt.Sprintf("\n  --%s: %s", strings.ReplaceAll(f.Field, "_", "-"), f.Message)
+	}
+	return msg
+}
+
+func run(ctx context.Context, e *env, args []string) error {
+	for _, c := range commands {
+		words := strings.Fields(c.name)
+		if len(args) >= len(words) && strings.Join(args[:len(words)], " ") == c.name {
+			return c.run(ctx, e, args[len(words):])
+		}
+	}
+	usage(e.stderr)
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		return nil
+	}
+	return fmt.Errorf("unknown command %q", strings.Join(args, " "))
+}
+
+func usage(w io.Writer) {
+	sort.Slice(commands, func(i, j int) bool { return commands[i].name < commands[j].name })
+	fmt.Fprintln(w, "Usage: waymark COMMAND [flags]\n\nCommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-16s %s\n", c.name, c.usage)
+	}
+	fmt.Fprintln(w, "\nRun 'waymark COMMAND -h' for a command's flags.")
+}
+
+// dbFlags are the flags every command that opens the database takes, as serve does.
+type dbFlags struct{ dsn, keys string }
+
+func (d *dbFlags) add(fs *flag.FlagSet) {
+	fs.StringVar(&d.dsn, "db", envOr("WAYMARK_DB", "./waymark-data"), "SQLite data directory, or a postgres:// URL ($WAYMARK_DB)")
+	fs.StringVar(&d.keys, "keys", envOr("WAYMARK_KEY_FILE", "./waymark-keys"), "file of data-encryption keys, created if missing; $WAYMARK_KEYS overrides it with the keys themselves")
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// open opens the database, creating the key file with a warning when it is new.
+func (d *dbFlags) open(ctx context.Context, e *env) (*sqlstore.Store, error) {
+	keys, created, err := crypto.LoadOrCreate(d.keys, "WAYMARK_KEYS")
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		e.log.Warn("created a new data-encryption key file: back it up separately from the database; without it encrypted photos and documents cannot be read", "file", d.keys)
+	}
+	return sqlstore.Open(ctx, d.dsn, keys)
+}
+
+// parse parses flags, rejecting stray arguments.
+func parse(fs *flag.FlagSet, e *env, args []string) error {
+	fs.SetOutput(e.stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}
+
+func required(fs *flag.FlagSet, names ...string) error {
+	for _, n := range names {
+		if fs.Lookup(n).Value.String() == "" {
+			return fmt.Errorf("--%s is required", n)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	wmhttp "github.com/waymark-org/waymark/internal/http"
+	"github.com/waymark-org/waymark/internal/registry"
+	"github.com/waymark-org/waymark/internal/sqlstore"
+	"github.com/waymark-org/waymark/internal/web"
+)
+
+func init() {
+	register(command{"serve", "run the web service and API", runServe})
+}
+
+// serveFlags configure the web service.
+type serveFlags struct {
+	addr, tz          string
+	secure, proxy     bool
+	idle, maxLifetime time.Duration
+}
+
+func (f *serveFlags) add(fs *flag.FlagSet) {
+	fs.StringVar(&f.addr, "addr", envOr("WAYMARK_ADDR", ":8080"), "address to listen on ($WAYMARK_ADDR)")
+	fs.StringVar(&f.tz, "tz", envOr("WAYMARK_TZ", "Europe/London"), "time zone for dates shown and entered")
+	fs.BoolVar(&f.secure, "secure-cookies", envOr("WAYMARK_SECURE_COOKIES", "") == "true", "mark cookies Secure and send HSTS: set when served over HTTPS")
+	fs.BoolVar(&f.proxy, "trust-proxy", false, "take client addresses from X-Forwarded-For (only behind your own proxy)")
+	fs.DurationVar(&f.idle, "session-idle", 2*time.Hour, "sign out after this long without use")
+	fs.DurationVar(&f.maxLifetime, "session-max", 12*time.Hour, "sign out this long after signing in, in use or not")
+}
+
+func runServe(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	var db dbFlags
+	var sf serveFlags
+	db.add(fs)
+	sf.add(fs)
+	if err := parse(fs, e, args); err != nil {
+		return err
+	}
+	store, err := db.open(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	return serve(ctx, e, store, sf, nil)
+}
+
+// serve runs the web service until ctx ends; ready, if set, is called once it listens.
+func serve(ctx context.Context, e *env, store *sqlstore.Store, sf serveFlags, ready func(addr string)) error {
+	loc, err := time.LoadLocation(sf.tz)
+	if err != nil {
+		return fmt.Errorf("--tz: %w", err)
+	}
+	pages, err := web.Load(loc)
+	if err != nil {
+		return err
+	}
+	srv := &wmhttp.Server{Registry: registry.New(store), Pages: pages, Log: e.log, Location: loc,
+		SecureCookies: sf.secure, TrustProxy: sf.proxy, SessionIdle: sf.idle, SessionMax: sf.maxLifetime}
+	ln, err := net.Listen("tcp", sf.addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
+		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
+	e.log.Info("serving", "addr", ln.Addr().String(), "database", store.Dialect())
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,133 @@
+// Package demo builds Waymark's synthetic demonstration world: a council, a police force, a border
+// agency and a charity, one user per role, and a couple of hundred synthetic children with histories.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/auth"
+	"github.com/waymark-org/waymark/internal/registry"
+	"github.com/waymark-org/waymark/internal/sqlstore"
+	"github.com/waymark-org/waymark/internal/synth"
+)
+
+// Organisations of the demo world, by kind.
+var Orgs = []waymark.Organisation{
+	{Name: "Northshire County Council", Kind: "council"},
+	{Name: "Eastport City Council", Kind: "council"},
+	{Name: "Northshire Police", Kind: "police"},
+	{Name: "Border Force South East", Kind: "border"},
+	{Name: "Safe Passage Guardians", Kind: "charity"},
+}
+
+// Login is a demo user's credentials.
+type Login struct {
+	Role     waymark.Role
+	Org      string
+	Email    string
+	Password string
+	UserID   string
+}
+
+var people = []struct {
+	role       waymark.Role
+	org, email string
+	name       string
+}{
+	{waymark.RoleBorder, "Border Force South East", "border@border.example.org", "Sam Border"},
+	{waymark.RoleSocialWorker, "Northshire County Council", "social.worker@northshire.example.org", "Alex Social"},
+	{waymark.RoleManager, "Northshire County Council", "manager@northshire.example.org", "Morgan Manager"},
+	{waymark.RolePolice, "Northshire Police", "police@police.example.org", "Pat Police"},
+	{waymark.RoleGuardian, "Safe Passage Guardians", "guardian@guardians.example.org", "Gabi Guardian"},
+	{waymark.RoleAnalyst, "Northshire County Council", "analyst@northshire.example.org", "Ari Analyst"},
+	{waymark.RoleAdmin, "Northshire County Council", "admin@northshire.example.org", "Ade Admin"},
+	{waymark.RoleSocialWorker, "Eastport City Council", "social.worker@eastport.example.org", "Eli Eastport"},
+}
+
+// Options size the world.
+type Options struct {
+	Children int
+	Seed     uint64
+	// Password, when set,, gives each user the same password (tests); otherwise each gets a random one.
+	Password string
+}
+
+// Seed fills an empty store with the demo world and returns every user's credentials.
+func Seed(ctx context.Context, reg *registry.Registry, opt Options) ([]Login, error) {
+	s := reg.Store
+	orgs := map[string]*waymark.Organisation{}
+	var logins []Login
+	err := s.InTx(ctx, func(tx *sqlstore.Tx) error {
+		for _, o := range Orgs {
+			o := o
+			if err := tx.CreateOrg(&o); err != nil {
+				return err
+			}
+			orgs[o.Name] = &o
+		}
+		for _, p := range people {
+			pw := opt.Password
+			if pw == "" {
+				pw = auth.NewSecret("")[:16]
+			}
+			u := &waymark.User{OrgID: orgs[p.org].ID, Email: p.email, Name: p.name, Role: p.role, PasswordHash: auth.HashPassword(pw)}
+			if err := tx.CreateUser(u); err != nil {
+				return err
+			}
+			logins = append(logins, Login{p.role, p.org, p.email, pw, u.ID})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("demo organisations: %w", err)
+	}
+	actors := map[string]waymark.Actor{}
+	for _, l := range logins {
+		if _, seen := actors[l.Org]; !seen && l.Role != waymark.RoleAnalyst && l.Role != waymark.RoleAdmin {
+			actors[l.Org] = waymark.Actor{UserID: l.UserID, OrgID: orgs[l.Org].ID, Role: l.Role, Name: "demo seed", Addr: "127.0.0.1"}
+		}
+	}
+	if err := seedChildren(ctx, reg, opt, actors, logins); err != nil {
+		return nil, err
+	}
+	return logins, nil
+}
+
+func seedChildren(ctx context.Context, reg *registry.Registry, opt Options, actors map[string]waymark.Actor, logins []Login) error {
+	g := synth.New(opt.Seed, reg.Now())
+	owners := []string{"Northshire County Council", "Northshire County Council", "Northshire County Council", "Northshire County Council",
+		"Northshire County Council", "Eastport City Council", "Border Force South East", "Northshire Police"}
+	var guardian string
+	for _, l := range logins {
+		if l.Role == waymark.RoleGuardian {
+			guardian = l.UserID
+		}
+	}
+	for i := range opt.Children {
+		a := actors[owners[i%len(owners)]]
+		c := g.Child()
+		first := g.FirstContact(540 * 24 * time.Hour)
+		if err := reg.CreateChild(ctx, a, c, first); err != nil {
+			return fmt.Errorf("demo child %d: %w", i, err)
+		}
+		if g.Chance(0.25) {
+			if err := reg.AddEncounter(ctx, a, c.ID, g.Found(first.At)); err != nil {
+				return fmt.Errorf("demo encounter: %w", err)
+			}
+		}
+		if g.Chance(0.4) {
+			if _, err := reg.AddPhoto(ctx, a, c.ID, g.Portrait()); err != nil {
+				return fmt.Errorf("demo photo: %w", err)
+			}
+		}
+		if i%8 == 0 && c.OrgID == actors["Northshire County Council"].OrgID {
+			if err := reg.Store.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.Assign(c.ID, guardian) }); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,220 @@
+package http
+
+import (
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/sqlstore"
+)
+
+// Route is one API endpoint; the OpenAPI document must describe exactly these.
+type Route struct {
+	Method, Pattern string
+	Handler         http.HandlerFunc
+}
+
+func (s *Server) apiRoutes() []Route {
+	return []Route{
+		{"GET", "/api/v1/openapi.json", serveOpenAPI},
+		{"POST", "/api/v1/children", s.apiCreateChild},
+		{"GET", "/api/v1/children", s.apiListChildren},
+		{"GET", "/api/v1/children/{id}", s.apiGetChild},
+		{"PATCH", "/api/v1/children/{id}", s.apiPatchChild},
+		{"GET", "/api/v1/children/{id}/encounters", s.apiListEncounters},
+		{"POST", "/api/v1/children/{id}/encounters", s.apiCreateEncounter},
+	}
+}
+
+// APIRoutes lists the API's method and pattern pairs (for the OpenAPI check).
+func APIRoutes() [][2]string {
+	var out [][2]string
+	for _, r := range (&Server{}).apiRoutes() {
+		out = append(out, [2]string{r.Method, r.Pattern})
+	}
+	return out
+}
+
+//go:embed openapi.json
+var openAPI []byte
+
+// OpenAPI returns the API's OpenAPI document.
+func OpenAPI() []byte { return openAPI }
+
+func serveOpenAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(openAPI)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	enc.Encode(v)
+}
+
+const maxJSON = 1 << 20
+
+// decodeJSON reads one JSON object into v, strictly, naming the field at fault when it can.
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return waymark.Errorf(waymark.EINVALID, "Send the body as application/json, not %s.", ct)
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxJSON))
+	dec.DisallowUnknownFields()
+	return JSONError(dec.Decode(v), dec.More())
+}
+
+// JSONError turns a decoding error into a user-facing one that names the field and the problem.
+func JSONError(err error, trailing bool) error {
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	var maxErr *http.MaxBytesError
+	switch {
+	case err == nil && trailing:
+		return waymark.Errorf(waymark.EINVALID, "The body must hold one JSON object, with nothing after it.")
+	case err == nil:
+		return nil
+	case errors.As(err, &typeErr):
+		field := typeErr.Field
+		if field == "" {
+			field = "body"
+		}
+		return &waymark.Error{Code: waymark.EINVALID, Message: "A field has the wrong type.",
+			Fields: []waymark.FieldError{{Field: field, Message: fmt.Sprintf("must be %s, not JSON %s", jsonKind(typeErr.Type.Kind().String()), typeErr.Value)}}}
+	case errors.As(err, &syntaxErr):
+		return waymark.Errorf(waymark.EINVALID, "The body is not valid JSON (error at byte %d).", syntaxErr.Offset)
+	case errors.As(err, &maxErr):
+		return waymark.Errorf(waymark.EINVALID, "The body is larger than %d bytes.", maxErr.Limit)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return waymark.Errorf(waymark.EINVALID, "The body is empty or cut short; send a JSON object.")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return &waymark.Error{Code: waymark.EINVALID, Message: "The body has a field Waymark does not know.",
+			Fields: []waymark.FieldError{{Field: name, Message: "is not a known field"}}}
+	}
+	return waymark.Errorf(waymark.EINVALID, "The body could not be read as JSON.")
+}
+
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "string":
+		return "a string"
+	case "bool":
+		return "true or false"
+	case "slice":
+		return "a list"
+	case "struct", "map":
+		return "an object"
+	}
+	return "a number"
+}
+
+func (s *Server) apiCreateChild(w http.ResponseWriter, r *http.Request) {
+	var c waymark.Child
+	if err := decodeJSON(w, r, &c); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	c.Photos = nil
+	if err := s.Registry.CreateChild(r.Context(), actor(r), &c, nil); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/children/"+c.ID)
+	writeJSON(w, http.StatusCreated, &c)
+}
+
+func (s *Server) apiGetChild(w http.ResponseWriter, r *http.Request) {
+	rec, err := s.Registry.Child(r.Context(), actor(r), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rec.Child)
+}
+
+// apiPatchChild applies a partial update: fields present in the body replace the stored ones.
+func (s *Server) apiPatchChild(w http.ResponseWriter, r *http.Request) {
+	rec, err := s.Registry.Child(r.Context(), actor(r), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	c := rec.Child
+	id, org := c.ID, c.OrgID
+	if err := decodeJSON(w, r, c); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	c.ID, c.OrgID = id, org
+	if err := s.Registry.UpdateChild(r.Context(), actor(r), c); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+func (s *Server) apiListChildren(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	limit, _ := strconv.Atoi(q.Get("limit"))
+	offset, _ := strconv.Atoi(q.Get("offset"))
+	list, total, err := s.Registry.Caseload(r.Context(), actor(r), sqlstore.ChildFilter{
+		Query: q.Get("q"), Lacking: q.Get("lacking"), Limit: limit, Offset: offset})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	type row struct {
+		ID           string   `json:"child_id"`
+		Ref          string   `json:"ref"`
+		GivenNames   string   `json:"given_names"`
+		FamilyName   string   `json:"family_name"`
+		Sex          string   `json:"sex"`
+		DateOfBirth  string   `json:"date_of_birth,omitempty"`
+		DOBEstimated bool     `json:"dob_estimated"`
+		Nationality  string   `json:"nationality,omitempty"`
+		Missing      []string `json:"identification_missing"`
+	}
+	rows := make([]row, len(list))
+	for i, c := range list {
+		rows[i] = row{c.ID, c.Ref, c.GivenNames, c.FamilyName, c.Sex, c.DateOfBirth, c.DOBEstimated, c.Nationality, c.Missing}
+		if rows[i].Missing == nil {
+			rows[i].Missing = []string{}
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"children": rows, "total": total})
+}
+
+func (s *Server) apiListEncounters(w http.ResponseWriter, r *http.Request) {
+	rec, err := s.Registry.Child(r.Context(), actor(r), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	list := rec.Encounters
+	if list == nil {
+		list = []*waymark.Encounter{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"encounters": list})
+}
+
+func (s *Server) apiCreateEncounter(w http.ResponseWriter, r *http.Request) {
+	var e waymark.Encounter
+	if err := decodeJSON(w, r, &e); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.Registry.AddEncounter(r.Context(), actor(r), r.PathValue("id"), &e); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, &e)
+}

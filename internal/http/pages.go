@@ -1,0 +1,337 @@
+package http
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/photo"
+	"github.com/waymark-org/waymark/internal/sqlstore"
+	"github.com/waymark-org/waymark/internal/web"
+)
+
+func (s *Server) pageRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /signin", s.signInPage)
+	mux.HandleFunc("POST /signin", s.signIn)
+	mux.HandleFunc("POST /signout", s.signOut)
+	mux.HandleFunc("GET /{$}", s.signedIn(s.home))
+	mux.HandleFunc("GET /children", s.signedIn(s.caseload))
+	mux.HandleFunc("GET /children/new", s.signedIn(s.newChildPage))
+	mux.HandleFunc("POST /children", s.signedIn(s.createChild))
+	mux.HandleFunc("GET /children/{id}", s.signedIn(s.childPage))
+	mux.HandleFunc("GET /children/{id}/edit", s.signedIn(s.editChildPage))
+	mux.HandleFunc("POST /children/{id}/edit", s.signedIn(s.editChild))
+	mux.HandleFunc("POST /children/{id}/photos", s.signedIn(s.uploadPhoto))
+	mux.HandleFunc("GET /children/{id}/encounters/new", s.signedIn(s.newEncounterPage))
+	mux.HandleFunc("POST /children/{id}/encounters", s.signedIn(s.createEncounter))
+	mux.HandleFunc("GET /photos/{id}", s.signedIn(s.photo(false)))
+	mux.HandleFunc("GET /photos/{id}/thumbnail", s.signedIn(s.photo(true)))
+	mux.HandleFunc("GET /audit", s.signedIn(s.auditPage))
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	org, err := s.store().Org(r.Context(), actor(r).OrgID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "home", &web.View{Title: "Start", Data: map[string]any{"Org": org}})
+}
+
+const pageSize = 50
+
+func (s *Server) caseload(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	offset, _ := strconv.Atoi(q.Get("offset"))
+	offset = max(offset, 0)
+	list, total, err := s.Registry.Caseload(r.Context(), actor(r), sqlstore.ChildFilter{
+		Query: q.Get("q"), Lacking: q.Get("lacking"), Limit: pageSize, Offset: offset})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	page := func(off int) string {
+		v := url.Values{"q": {q.Get("q")}, "lacking": {q.Get("lacking")}, "offset": {strconv.Itoa(off)}}
+		return "/children?" + v.Encode()
+	}
+	data := map[string]any{"Children": list, "Total": total, "Prev": "", "Next": "",
+		"LackingOptions": []string{"photo", "document", "fingerprints", "DNA reference"}}
+	if offset > 0 {
+		data["Prev"] = page(max(offset-pageSize, 0))
+	}
+	if offset+pageSize < total {
+		data["Next"] = page(offset + pageSize)
+	}
+	s.render(w, r, "caseload", &web.View{Title: "Caseload", Form: q, Data: data})
+}
+
+func (s *Server) childFormData(isNew bool, childID string) map[string]any {
+	return map[string]any{
+		"New": isNew, "ChildID": childID, "Action": "/children",
+		"SexOptions":      []web.Option{{Value: "", Label: "Not known"}, {Value: "F", Label: "Female"}, {Value: "M", Label: "Male"}},
+		"AgeBasisOptions": web.Options("Not stated", waymark.AgeBases...),
+		"CountryOptions":  web.CountryOptions(),
+		"DocTypeOptions":  web.Options("—", waymark.DocumentTypes...),
+		"KindOptions":     web.Options("", waymark.EncounterKinds...),
+		"AgencyOptions":   web.Options("", waymark.Agencies...),
+	}
+}
+
+func (s *Server) newChildPage(w http.ResponseWriter, r *http.Request) {
+	a := actor(r)
+	if err := waymark.Can(a, waymark.CreateChild, waymark.Scope{OrgID: a.OrgID}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	org, err := s.store().Org(r.Context(), a.OrgID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	form := url.Values{"kind": {"first_contact"}, "agency": {agencyOf(org.Kind)},
+		"at": {s.Registry.Now().In(s.Location).Format(formTime)}}
+	s.render(w, r, "child_form", &web.View{Title: "Record first contact", Form: form, Data: s.childFormData(true, "")})
+}
+
+// readForm parses a (possibly multipart) form with a size limit, returning the uploaded photo if any.
+func readForm(w http.ResponseWriter, r *http.Request) (upload []byte, err error) {
+	r.Body = http.MaxBytesReader(w, r.Body, photo.MaxBytes+1<<20)
+	if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		return nil, waymark.Errorf(waymark.EINVALID, "The form could not be read (is the photo larger than %d MB?).", photo.MaxBytes>>20)
+	}
+	file, _, err := r.FormFile("photo")
+	if errors.Is(err, http.ErrMissingFile) || errors.Is(err, http.ErrNotMultipart) {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("read photo: %w", err)
+	}
+	defer file.Close()
+	return io.ReadAll(file)
+}
+
+func (s *Server) createChild(w http.ResponseWriter, r *http.Request) {
+	upload, err := readForm(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	form := r.PostForm
+	c, bad := childFromForm(form, s.Registry.Now().In(s.Location))
+	e, badE := encounterFromForm(form, s.Location)
+	bad = append(bad, badE...)
+	// Keep an accepted photo across a rejected form, so nothing typed or taken is lost.
+	if len(upload) == 0 && form.Get("photo_pending") != "" {
+		upload, _ = base64.StdEncoding.DecodeString(form.Get("photo_pending"))
+	}
+	if len(upload) > 0 {
+		if img, perr := photo.Process(upload); perr != nil {
+			bad = append(bad, waymark.ErrorFields(perr)...)
+			form.Del("photo_pending")
+		} else {
+			form.Set("photo_pending", base64.StdEncoding.EncodeToString(img.Data))
+		}
+	}
+	if err == nil && len(bad) == 0 {
+		err = s.Registry.CreateChild(r.Context(), actor(r), c, e)
+	}
+	if len(bad) > 0 || waymark.ErrorCode(err) == waymark.EINVALID || waymark.ErrorCode(err) == waymark.ECONFLICT {
+		s.formError(w, r, "child_form", "Record first contact", form, append(bad, waymark.ErrorFields(err)...), s.childFormData(true, ""))
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if len(upload) > 0 {
+		if _, err := s.Registry.AddPhoto(r.Context(), actor(r), c.ID, upload); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	http.Redirect(w, r, "/children/"+c.ID+"?saved=1", http.StatusSeeOther)
+}
+
+// formError re-renders a form with what was typed and every problem named at the top.
+func (s *Server) formError(w http.ResponseWriter, r *http.Request, page, title string, form url.Values, bad []waymark.FieldError, data any) {
+	if len(bad) == 0 {
+		bad = []waymark.FieldError{{Field: "main", Message: "The form could not be saved."}}
+	}
+	w.WriteHeader(http.StatusUnprocessableEntity)
+	s.render(w, r, page, &web.View{Title: title, Form: form, Errors: bad, Data: data})
+}
+
+func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
+	a := actor(r)
+	rec, err := s.Registry.Child(r.Context(), a, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	flash := ""
+	if r.URL.Query().Get("saved") != "" {
+		flash = "Saved."
+	}
+	canEdit := waymark.Can(a, waymark.EditChild, waymark.Scope{OrgID: rec.Child.OrgID}) == nil
+	s.render(w, r, "child", &web.View{Title: rec.Child.Name(), Flash: flash, Data: map[string]any{
+		"Child": rec.Child, "Encounters": rec.Encounters, "Owner": rec.Owner, "CanEdit": canEdit}})
+}
+
+func (s *Server) editChildPage(w http.ResponseWriter, r *http.Request) {
+	a := actor(r)
+	rec, err := s.Registry.Child(r.Context(), a, r.PathValue("id"))
+	if err == nil {
+		err = waymark.Can(a, waymark.EditChild, waymark.Scope{OrgID: rec.Child.OrgID})
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	data := s.childFormData(false, rec.Child.ID)
+	data["Action"] = "/children/" + rec.Child.ID + "/edit"
+	s.render(w, r, "child_form", &web.View{Title: "Edit " + rec.Child.Name(), Form: childForm(rec.Child), Data: data})
+}
+
+func (s *Server) editChild(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if _, err := readForm(w, r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	c, bad := childFromForm(r.PostForm, s.Registry.Now().In(s.Location))
+	c.ID = id
+	var err error
+	if len(bad) == 0 {
+		err = s.keepUnshown(r, c)
+	}
+	if err == nil && len(bad) == 0 {
+		err = s.Registry.UpdateChild(r.Context(), actor(r), c)
+	}
+	if len(bad) > 0 || waymark.ErrorCode(err) == waymark.EINVALID || waymark.ErrorCode(err) == waymark.ECONFLICT {
+		data := s.childFormData(false, id)
+		data["Action"] = "/children/" + id + "/edit"
+		s.formError(w, r, "child_form", "Edit record", r.PostForm, append(bad, waymark.ErrorFields(err)...), data)
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/children/"+id+"?saved=1", http.StatusSeeOther)
+}
+
+// keepUnshown carries over facts the edit form has no room for (extra aliases, documents,
+// biometric entries and the reference), so that editing never silently drops them.
+func (s *Server) keepUnshown(r *http.Request, c *waymark.Child) error {
+	rec, err := s.Registry.Child(r.Context(), actor(r), c.ID)
+	if err != nil {
+		return err
+	}
+	old := rec.Child
+	c.Ref = old.Ref
+	if len(old.Aliases) > aliasRows {
+		c.Aliases = append(c.Aliases, old.Aliases[aliasRows:]...)
+	}
+	if len(old.Documents) > documentRows {
+		c.Documents = append(c.Documents, old.Documents[documentRows:]...)
+	}
+	seen := map[string]bool{}
+	for i, b := range old.Biometrics {
+		if seen[b.Kind] || i >= 2 {
+			c.Biometrics = append(c.Biometrics, b)
+		}
+		seen[b.Kind] = true
+	}
+	return nil
+}
+
+func (s *Server) uploadPhoto(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	upload, err := readForm(w, r)
+	if err == nil {
+		_, err = s.Registry.AddPhoto(r.Context(), actor(r), id, upload)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/children/"+id+"?saved=1", http.StatusSeeOther)
+}
+
+func (s *Server) photo(thumb bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ct, data, err := s.Registry.Photo(r.Context(), actor(r), r.PathValue("id"), thumb)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", ct)
+		w.Header().Set("Cache-Control", "private, no-store")
+		w.Write(data)
+	}
+}
+
+func (s *Server) encounterData(childID string) map[string]any {
+	return map[string]any{"ChildID": childID, "KindOptions": web.Options("", waymark.EncounterKinds...),
+		"AgencyOptions": web.Options("", waymark.Agencies...)}
+}
+
+func (s *Server) newEncounterPage(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if _, err := s.Registry.Child(r.Context(), actor(r), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	org, _ := s.store().Org(r.Context(), actor(r).OrgID)
+	form := url.Values{"kind": {"found"}, "at": {s.Registry.Now().In(s.Location).Format(formTime)}}
+	if org != nil {
+		form.Set("agency", agencyOf(org.Kind))
+	}
+	s.render(w, r, "encounter_form", &web.View{Title: "Record a contact", Form: form, Data: s.encounterData(id)})
+}
+
+func (s *Server) createEncounter(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, waymark.Errorf(waymark.EINVALID, "The form could not be read."))
+		return
+	}
+	e, bad := encounterFromForm(r.PostForm, s.Location)
+	var err error
+	if len(bad) == 0 {
+		err = s.Registry.AddEncounter(r.Context(), actor(r), id, e)
+	}
+	if len(bad) > 0 || waymark.ErrorCode(err) == waymark.EINVALID {
+		s.formError(w, r, "encounter_form", "Record a contact", r.PostForm, append(bad, waymark.ErrorFields(err)...), s.encounterData(id))
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/children/"+id+"?saved=1", http.StatusSeeOther)
+}
+
+func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	before, _ := strconv.ParseInt(q.Get("before"), 10, 64)
+	entries, err := s.Registry.AuditLog(r.Context(), actor(r), sqlstore.AuditFilter{
+		RecordID: q.Get("record"), UserID: q.Get("user"), Action: q.Get("action"), Outcome: q.Get("outcome"), Before: before, Limit: 100})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	org, err := s.store().Org(r.Context(), actor(r).OrgID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	older := ""
+	if len(entries) == 100 {
+		q.Set("before", strconv.FormatInt(entries[len(entries)-1].Seq, 10))
+		older = "/audit?" + q.Encode()
+	}
+	s.render(w, r, "audit", &web.View{Title: "Audit log", Form: q, Data: map[string]any{"Entries": entries, "Org": org, "Older": older}})
+}

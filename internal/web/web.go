@@ -1,0 +1,98 @@
+// Package web holds the pages' templates and style sheet, embedded in the binary. Pages work without
+// JavaScript and carry no inline script or style, so the strict Content-Security-Policy holds.
+package web
+
+import (
+	"embed"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"strings"
+	"time"
+
+	"github.com/waymark-org/waymark"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Static is the style sheet and icons, served under /static/.
+func Static() fs.FS { sub, _ := fs.Sub(staticFS, "static"); return sub }
+
+// Templates renders pages.
+type Templates struct {
+	pages map[string]*template.Template
+	loc   *time.Location
+}
+
+// Load parses every page with the shared layout; times are shown in loc.
+func Load(loc *time.Location) (*Templates, error) {
+	t := &Templates{pages: map[string]*template.Template{}, loc: loc}
+	funcs := template.FuncMap{
+		"date":     func(tm time.Time) string { return tm.In(loc).Format("2 Jan 2006") },
+		"datetime": func(tm time.Time) string { return tm.In(loc).Format("2 Jan 2006, 15:04") },
+		"country":  waymark.CountryName,
+		"label":    label,
+		"join":     strings.Join,
+		"age":      func(c *waymark.Child) int { return c.Age(time.Now().In(loc)) },
+		"ageOf": func(dob string) int {
+			return (&waymark.Child{DateOfBirth: dob}).Age(time.Now().In(loc))
+		},
+		"seq": func(n int) []int {
+			s := make([]int, n)
+			for i := range s {
+				s[i] = i
+			}
+			return s
+		},
+		"fieldname": func(prefix string, i int) string { return fmt.Sprintf("%s_%d", prefix, i) },
+		"add":       func(a, b int) int { return a + b },
+	}
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/fields.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse layout: %w", err)
+	}
+	names, _ := fs.Glob(templateFS, "templates/*.html")
+	for _, name := range names {
+		base := strings.TrimPrefix(name, "templates/")
+		if base == "layout.html" || base == "fields.html" {
+			continue
+		}
+		page, err := template.Must(layout.Clone()).ParseFS(templateFS, name)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", base, err)
+		}
+		t.pages[strings.TrimSuffix(base, ".html")] = page
+	}
+	return t, nil
+}
+
+// Render writes the named page with data.
+func (t *Templates) Render(w io.Writer, page string, data any) error {
+	tpl, ok := t.pages[page]
+	if !ok {
+		return fmt.Errorf("no page %q", page)
+	}
+	return tpl.ExecuteTemplate(w, "layout.html", data)
+}
+
+// label turns a code such as "social_worker" or "first_contact" into words.
+func label(code string) string {
+	if code == "" {
+		return ""
+	}
+	if s, ok := labels[code]; ok {
+		return s
+	}
+	s := strings.ReplaceAll(code, "_", " ")
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+var labels = map[string]string{
+	"M": "Male", "F": "Female", "dna": "DNA", "national_id": "National ID", "age_assessment": "Age assessment",
+	"bnb_hostel": "B&B / hostel", "first_contact": "First contact",
+}
