@@ -1,0 +1,75 @@
+package waymark_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/waymark-org/waymark"
+)
+
+// The expected policy, written out by hand: for each role and action, what is allowed on a record
+// of the actor's own organisation (own), of another (other), and assigned to the actor from
+// another organisation (assigned). "." denies, "y" allows.
+var matrix = map[waymark.Role]map[waymark.Action]string{
+	//                         own other assigned
+	waymark.RoleBorder:       {waymark.ViewChild: "y..", waymark.CreateChild: "y..", waymark.EditChild: "y..", waymark.AddEncounter: "y..", waymark.SearchRegistry: "yyy", waymark.ViewAudit: "...", waymark.ManageUsers: "...", waymark.ViewStats: "..."},
+	waymark.RoleSocialWorker: {waymark.ViewChild: "y..", waymark.CreateChild: "y..", waymark.EditChild: "y..", waymark.AddEncounter: "y..", waymark.SearchRegistry: "yyy", waymark.ViewAudit: "...", waymark.ManageUsers: "...", waymark.ViewStats: "..."},
+	waymark.RoleManager:      {waymark.ViewChild: "y..", waymark.CreateChild: "y..", waymark.EditChild: "y..", waymark.AddEncounter: "y..", waymark.SearchRegistry: "yyy", waymark.ViewAudit: "...", waymark.ManageUsers: "...", waymark.ViewStats: "y.."},
+	waymark.RolePolice:       {waymark.ViewChild: "y..", waymark.CreateChild: "y..", waymark.EditChild: "y..", waymark.AddEncounter: "y..", waymark.SearchRegistry: "yyy", waymark.ViewAudit: "...", waymark.ManageUsers: "...", waymark.ViewStats: "..."},
+	waymark.RoleGuardian:     {waymark.ViewChild: "..y", waymark.CreateChild: "...", waymark.EditChild: "...", waymark.AddEncounter: "...", waymark.SearchRegistry: "yyy", waymark.ViewAudit: "...", waymark.ManageUsers: "...", waymark.ViewStats: "..."},
+	waymark.RoleAnalyst:      {waymark.ViewChild: "...", waymark.CreateChild: "...", waymark.EditChild: "...", waymark.AddEncounter: "...", waymark.SearchRegistry: "...", waymark.ViewAudit: "...", waymark.ManageUsers: "...", waymark.ViewStats: "y.."},
+	waymark.RoleAdmin:        {waymark.ViewChild: "...", waymark.CreateChild: "...", waymark.EditChild: "...", waymark.AddEncounter: "...", waymark.SearchRegistry: "...", waymark.ViewAudit: "y..", waymark.ManageUsers: "y..", waymark.ViewStats: "..."},
+}
+
+func TestPolicyMatrix(t *testing.T) {
+	if len(matrix) != len(waymark.Roles) {
+		t.Fatalf("matrix covers %d roles, policy has %d", len(matrix), len(waymark.Roles))
+	}
+	scopes := []waymark.Scope{{OrgID: "own"}, {OrgID: "other"}, {OrgID: "other", AssignedTo: []string{"me"}}}
+	for _, role := range waymark.Roles {
+		if len(matrix[role]) != len(waymark.Actions) {
+			t.Fatalf("matrix row %s covers %d actions, policy has %d", role, len(matrix[role]), len(waymark.Actions))
+		}
+		for _, act := range waymark.Actions {
+			for i, sc := range scopes {
+				t.Run(fmt.Sprintf("%s/%s/%d", role, act, i), func(t *testing.T) {
+					a := waymark.Actor{UserID: "me", OrgID: "own", Role: role}
+					err := waymark.Can(a, act, sc)
+					want := matrix[role][act][i] == 'y'
+					if (err == nil) != want {
+						t.Fatalf("Can = %v, want allowed=%v", err, want)
+					}
+					if err != nil && waymark.ErrorCode(err) != waymark.EFORBIDDEN {
+						t.Fatalf("refusal code = %s, want forbidden", waymark.ErrorCode(err))
+					}
+				})
+			}
+		}
+	}
+}
+
+func TestNobodyMayDoAnything(t *testing.T) {
+	for _, act := range waymark.Actions {
+		if err := waymark.Can(waymark.Actor{}, act, waymark.Scope{}); waymark.ErrorCode(err) != waymark.EUNAUTHORIZED {
+			t.Errorf("%s by nobody: %v", act, err)
+		}
+		if err := waymark.Can(waymark.Actor{OrgID: "o", Role: "superuser"}, act, waymark.Scope{OrgID: "o"}); err == nil {
+			t.Errorf("%s by unknown role allowed", act)
+		}
+	}
+}
+
+func TestCaseloadReach(t *testing.T) {
+	for _, tt := range []struct {
+		role     waymark.Role
+		assigned bool
+		ok       bool
+	}{
+		{waymark.RoleSocialWorker, false, true}, {waymark.RoleGuardian, true, true}, {waymark.RoleAnalyst, false, false}, {waymark.RoleAdmin, false, false},
+	} {
+		assigned, err := waymark.Actor{Role: tt.role}.CaseloadReach()
+		if assigned != tt.assigned || (err == nil) != tt.ok {
+			t.Errorf("%s: assigned=%v err=%v", tt.role, assigned, err)
+		}
+	}
+}

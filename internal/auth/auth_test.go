@@ -1,0 +1,61 @@
+package auth_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/waymark-org/waymark/internal/auth"
+)
+
+func init() { auth.Default = auth.Params{Memory: 8 * 1024, Time: 1, Threads: 1} }
+
+func TestPasswords(t *testing.T) {
+	h := auth.HashPassword("correct horse battery")
+	if !strings.HasPrefix(h, "$argon2id$v=19$m=8192,t=1,p=1$") {
+		t.Fatalf("hash %q is not argon2id PHC", h)
+	}
+	if ok, err := auth.VerifyPassword(h, "correct horse battery"); !ok || err != nil {
+		t.Fatalf("right password refused: %v", err)
+	}
+	if ok, _ := auth.VerifyPassword(h, "correct horse batterY"); ok {
+		t.Fatal("wrong password accepted")
+	}
+	if h == auth.HashPassword("correct horse battery") {
+		t.Fatal("salt not random")
+	}
+	for _, bad := range []string{"", "$argon2i$v=19$m=1,t=1,p=1$AA$AA", "$argon2id$v=19$m=x$AA$AA", "$argon2id$v=19$m=8,t=0,p=1$AA$AA"} {
+		if _, err := auth.VerifyPassword(bad, "x"); err == nil {
+			t.Errorf("malformed hash %q accepted", bad)
+		}
+	}
+}
+
+func TestCheckPassword(t *testing.T) {
+	if auth.CheckPassword("short") == "" {
+		t.Error("short password accepted")
+	}
+	if why := auth.CheckPassword("four words in a row"); why != "" {
+		t.Errorf("good password refused: %s", why)
+	}
+}
+
+func TestSecrets(t *testing.T) {
+	a, b := auth.NewSecret("wmt_"), auth.NewSecret("wmt_")
+	if a == b || !strings.HasPrefix(a, "wmt_") || len(a) < 40 {
+		t.Fatalf("secrets %q %q", a, b)
+	}
+	if auth.Digest(a) == auth.Digest(b) || len(auth.Digest(a)) != 64 {
+		t.Fatal("digest")
+	}
+}
+
+func FuzzVerifyPassword(f *testing.F) {
+	f.Add(auth.HashPassword("x"), "x")
+	f.Add("$argon2id$v=19$m=1,t=1,p=1$$", "")
+	f.Fuzz(func(t *testing.T, hash, pw string) {
+		if strings.Contains(hash, "m=") && !strings.Contains(hash, "m=1,") && !strings.Contains(hash, "m=8192,") {
+			return // keep the fuzzer from asking argon2 for gigabytes
+		}
+		auth.VerifyPassword(hash, pw)
+	})
+}

@@ -1,0 +1,204 @@
+package http_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/auth"
+	wmhttp "github.com/waymark-org/waymark/internal/http"
+	"github.com/waymark-org/waymark/internal/sqlstore"
+	"github.com/waymark-org/waymark/internal/sqlstore/storetest"
+)
+
+// token makes an API token for the organisation of email, with role.
+func (a *app) token(email string, role waymark.Role) string {
+	secret := auth.NewSecret("wmt_")
+	err := a.store.InTx(ctx, func(tx *sqlstore.Tx) error {
+		return tx.CreateToken(&sqlstore.APIToken{Digest: auth.Digest(secret), OrgID: a.actor(email).OrgID, Role: role, Name: "test"})
+	})
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return secret
+}
+
+// call makes an API request and decodes the JSON answer.
+func (a *app) call(tok, method, path, body string) (int, map[string]any) {
+	a.t.Helper()
+	req, _ := http.NewRequest(method, a.srv.URL+path, strings.NewReader(body))
+	if tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out map[string]any
+	raw, _ := io.ReadAll(res.Body)
+	if err := json.Unmarshal(raw, &out); err != nil {
+		a.t.Fatalf("%s %s: not JSON: %s", method, path, raw)
+	}
+	return res.StatusCode, out
+}
+
+func errorField(out map[string]any) string {
+	e, _ := out["error"].(map[string]any)
+	fs, _ := e["fields"].([]any)
+	if len(fs) == 0 {
+		return ""
+	}
+	return fs[0].(map[string]any)["field"].(string)
+}
+
+func TestAPIChildren(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) { apiChildren(t, newApp(t, d)) })
+	}
+}
+
+func apiChildren(t *testing.T, a *app) {
+	tok := a.token(socialWorker, waymark.RoleSocialWorker)
+	body := `{"ref": "C0000001", "given_names": "Văn Nam", "family_name": "Nguyễn", "aliases": [{"given_names": "Nam", "family_name": "Nguyen"}],
+		"sex": "M", "date_of_birth": "2008-04-11", "dob_estimated": false, "nationality": "VN", "phones": ["+84901234567"],
+		"documents": [{"type": "passport", "number": "C1234567", "country": "VN"}]}`
+	code, child := a.call(tok, "POST", "/api/v1/children", body)
+	if code != http.StatusCreated || child["child_id"] == "" || child["ref"] != "C0000001" {
+		t.Fatalf("create: %d %v", code, child)
+	}
+	id := child["child_id"].(string)
+	if code, _ := a.call(tok, "POST", "/api/v1/children", body); code != http.StatusConflict {
+		t.Fatalf("same ref twice: %d", code)
+	}
+	code, got := a.call(tok, "GET", "/api/v1/children/"+id, "")
+	if code != 200 || got["family_name"] != "Nguyễn" || got["documents"].([]any)[0].(map[string]any)["number"] != "C1234567" {
+		t.Fatalf("get: %d %v", code, got)
+	}
+	code, got = a.call(tok, "PATCH", "/api/v1/children/"+id, `{"phones": ["07700 900123"], "marks": "scar"}`)
+	if code != 200 || got["phones"].([]any)[0] != "+447700900123" || got["given_names"] != "Văn Nam" {
+		t.Fatalf("patch: %d %v", code, got)
+	}
+	code, list := a.call(tok, "GET", "/api/v1/children?q=nguyen+nam", "")
+	if code != 200 || list["total"].(float64) != 1 {
+		t.Fatalf("search: %d %v", code, list)
+	}
+	code, enc := a.call(tok, "POST", "/api/v1/children/"+id+"/encounters", `{"kind": "found", "at": "2026-11-01T22:00:00Z", "place": "Millbridge", "circumstances": "cannabis farm"}`)
+	if code != 201 || enc["id"] == "" {
+		t.Fatalf("encounter: %d %v", code, enc)
+	}
+	code, encs := a.call(tok, "GET", "/api/v1/children/"+id+"/encounters", "")
+	if code != 200 || len(encs["encounters"].([]any)) != 1 {
+		t.Fatalf("encounters: %d %v", code, encs)
+	}
+	views, _ := a.store.AuditEntries(ctx, sqlstore.AuditFilter{RecordID: id, Action: "child.view"})
+	if len(views) < 3 || views[0].TokenID == "" {
+		t.Fatalf("API reads not audited with the token: %+v", views)
+	}
+
+	other := a.token(otherCouncil, waymark.RoleSocialWorker)
+	if code, out := a.call(other, "GET", "/api/v1/children/"+id, ""); code != http.StatusForbidden || out["error"] == nil {
+		t.Fatalf("other council read: %d", code)
+	}
+	if code, _ := a.call("", "GET", "/api/v1/children/"+id, ""); code != http.StatusUnauthorized {
+		t.Fatalf("no token: %d", code)
+	}
+	if code, _ := a.call("wmt_forged", "GET", "/api/v1/children", ""); code != http.StatusUnauthorized {
+		t.Fatalf("forged token: %d", code)
+	}
+	if code, _ := a.call(a.token(analyst, waymark.RoleAnalyst), "GET", "/api/v1/children", ""); code != http.StatusForbidden {
+		t.Fatalf("analyst listed children: %d", code)
+	}
+}
+
+func TestAPIErrorsNameTheField(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	tok := a.token(socialWorker, waymark.RoleSocialWorker)
+	tests := []struct {
+		body, field string
+	}{
+		{`{"given_names": "A", "date_of_birth": "11/04/2008"}`, "date_of_birth"},
+		{`{"given_names": "A", "sex": 1}`, "sex"},
+		{`{"given_names": "A", "phones": "+84901234567"}`, "phones"},
+		{`{"given_names": "A", "favourite_colour": "red"}`, "favourite_colour"},
+		{`{"given_names": "A", "documents": [{"type": "passport"}]}`, "documents"},
+		{`{"family_name": ""}`, "given_names"},
+		{`{"given_names": "A", "nationality": "Vietnam"}`, "nationality"},
+	}
+	for _, tt := range tests {
+		code, out := a.call(tok, "POST", "/api/v1/children", tt.body)
+		if code != http.StatusUnprocessableEntity || errorField(out) != tt.field {
+			t.Errorf("%s: %d, field %q; want 422 naming %q", tt.body, code, errorField(out), tt.field)
+		}
+	}
+	for _, body := range []string{`{"given_names": "A"`, ``, `{"given_names": "A"} {}`, `[1]`} {
+		if code, out := a.call(tok, "POST", "/api/v1/children", body); code != http.StatusUnprocessableEntity || out["error"] == nil {
+			t.Errorf("%q: %d", body, code)
+		}
+	}
+}
+
+// The OpenAPI document and the routes must describe the same API.
+func TestOpenAPIMatchesRoutes(t *testing.T) {
+	var doc struct {
+		OpenAPI string                    `json:"openapi"`
+		Paths   map[string]map[string]any `json:"paths"`
+	}
+	if err := json.Unmarshal(wmhttp.OpenAPI(), &doc); err != nil || !strings.HasPrefix(doc.OpenAPI, "3.") {
+		t.Fatalf("openapi.json: %v", err)
+	}
+	var documented, routed []string
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			if method != "parameters" {
+				documented = append(documented, strings.ToUpper(method)+" "+path)
+			}
+		}
+	}
+	for _, r := range wmhttp.APIRoutes() {
+		routed = append(routed, r[0]+" "+r[1])
+	}
+	slices.Sort(documented)
+	slices.Sort(routed)
+	if !slices.Equal(documented, routed) {
+		t.Fatalf("OpenAPI documents\n%v\nbut the server routes\n%v", documented, routed)
+	}
+	// Every documented operation answers (not 404/405) on the running server.
+	a := newApp(t, sqlstore.SQLite)
+	tok := a.token(socialWorker, waymark.RoleSocialWorker)
+	id := a.childOf(socialWorker)
+	param := regexp.MustCompile(`\{[a-z]+\}`)
+	for _, op := range routed {
+		method, path, _ := strings.Cut(op, " ")
+		req, _ := http.NewRequest(method, a.srv.URL+param.ReplaceAllString(path, id), strings.NewReader("{}"))
+		req.Header.Set("Authorization", "Bearer "+tok)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode == 404 || res.StatusCode == 405 {
+			t.Errorf("%s: %d", op, res.StatusCode)
+		}
+	}
+}
+
+func FuzzJSONError(f *testing.F) {
+	f.Add([]byte(`{"given_names": "A", "sex": 1}`))
+	f.Add([]byte(`{"documents": [{"number": 5}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var c waymark.Child
+		dec := json.NewDecoder(strings.NewReader(string(data)))
+		dec.DisallowUnknownFields()
+		err := wmhttp.JSONError(dec.Decode(&c), dec.More())
+		if err != nil && (waymark.ErrorCode(err) != waymark.EINVALID || waymark.ErrorMessage(err) == "") {
+			t.Fatalf("decode error not a user error: %v", err)
+		}
+	})
+}

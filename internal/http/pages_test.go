@@ -1,0 +1,302 @@
+package http_test
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/waymark-org/waymark/internal/audit"
+	"github.com/waymark-org/waymark/internal/sqlstore"
+	"github.com/waymark-org/waymark/internal/sqlstore/storetest"
+)
+
+func TestSignIn(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, _ := c.Get(a.srv.URL + "/children")
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/signin") {
+		t.Fatalf("signed-out caseload: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	signIn := func(pw string) *http.Response {
+		res, err := c.PostForm(a.srv.URL+"/signin", url.Values{"email": {socialWorker}, "password": {pw}, "next": {"//evil.example"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res
+	}
+	first, second := signIn(password), signIn(password)
+	if first.StatusCode != http.StatusSeeOther || first.Header.Get("Location") != "/" {
+		t.Fatalf("sign-in: %d, redirect %q (an off-site next must be ignored)", first.StatusCode, first.Header.Get("Location"))
+	}
+	c1, c2 := first.Cookies()[0], second.Cookies()[0]
+	if c1.Value == c2.Value || !c1.HttpOnly || c1.SameSite != http.SameSiteLaxMode {
+		t.Fatalf("session cookie not rotated or not protected: %+v %+v", c1, c2)
+	}
+	for range 5 {
+		if res := signIn("wrong password!"); res.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("wrong password: %d", res.StatusCode)
+		}
+	}
+	if res := signIn(password); res.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("after five failures the right password got %d, want 429 (locked)", res.StatusCode)
+	}
+	denied, _ := a.store.AuditEntries(ctx, sqlstore.AuditFilter{Action: "signin", Outcome: audit.Denied})
+	if len(denied) != 5 {
+		t.Fatalf("%d failed sign-ins audited, want 5", len(denied))
+	}
+	if res := signIn("x"); res.StatusCode != http.StatusTooManyRequests {
+		t.Fatal("locked account answered differently")
+	}
+}
+
+func TestSignOutEndsSession(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	c := a.client(socialWorker)
+	if code, _ := get(t, c, a.srv.URL+"/children"); code != 200 {
+		t.Fatalf("caseload: %d", code)
+	}
+	u, _ := url.Parse(a.srv.URL)
+	stolen := c.Jar.Cookies(u)
+	res, _ := c.PostForm(a.srv.URL+"/signout", nil)
+	res.Body.Close()
+	thief := &http.Client{CheckRedirect: c.CheckRedirect}
+	req, _ := http.NewRequest("GET", a.srv.URL+"/children", nil)
+	for _, ck := range stolen {
+		req.AddCookie(ck)
+	}
+	res, err := thief.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/signin") {
+		t.Fatalf("session cookie still works after sign-out: %d", res.StatusCode)
+	}
+}
+
+func TestSecurityHeadersAndCrossOrigin(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	res, _ := http.Get(a.srv.URL + "/signin")
+	res.Body.Close()
+	for h, want := range map[string]string{"Content-Security-Policy": "default-src 'none'", "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"} {
+		if !strings.Contains(res.Header.Get(h), want) {
+			t.Errorf("%s = %q, want %q", h, res.Header.Get(h), want)
+		}
+	}
+	c := a.client(socialWorker)
+	req, _ := http.NewRequest("POST", a.srv.URL+"/children", strings.NewReader("given_names=X"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	req.Header.Set("Origin", "https://evil.example")
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusForbidden {
+		t.Fatalf("cross-site form post: %d, want 403", res.StatusCode)
+	}
+}
+
+func jpegBytes(t testing.TB) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 60, 80))
+	for i := range img.Pix {
+		img.Pix[i] = 180
+	}
+	img.Set(1, 1, color.Black)
+	var b bytes.Buffer
+	jpeg.Encode(&b, img, nil)
+	return b.Bytes()
+}
+
+// multipartForm builds a form body with an optional photo.
+func multipartForm(t testing.TB, fields url.Values, photo []byte) (string, io.Reader) {
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	for k, vs := range fields {
+		for _, v := range vs {
+			w.WriteField(k, v)
+		}
+	}
+	if photo != nil {
+		fw, _ := w.CreateFormFile("photo", "camera.jpg")
+		fw.Write(photo)
+	}
+	w.Close()
+	return w.FormDataContentType(), &b
+}
+
+func TestFirstContactFormKeepsInputOnError(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	c := a.client("border@border.example.org")
+	fields := url.Values{"given_names": {"Selam"}, "family_name": {"Tesfay Kidane"}, "date_of_birth": {"31/02/2010"},
+		"nationality": {"ER"}, "phones": {"+291 7123456\nnot a phone"}, "kind": {"first_contact"}, "at": {"2026-11-20T03:10"},
+		"place": {"Dover Eastern Docks"}, "agency": {"border"}, "marks": {"Scar on left hand"}}
+	ct, body := multipartForm(t, fields, jpegBytes(t))
+	res, err := c.Post(a.srv.URL+"/children", ct, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	contains(t, string(page), "There is a problem", `href="#date_of_birth"`, `href="#phones"`, `value="Tesfay Kidane"`,
+		"Scar on left hand", "Dover Eastern Docks", "A photo is attached", `<option value="ER" selected>`)
+
+	// Correct the two fields and resubmit with the kept photo: the record is saved with it.
+	fields.Set("date_of_birth", "2010-02-28")
+	fields.Set("phones", "+291 7123456")
+	fields.Set("photo_pending", pendingPhoto(t, string(page)))
+	ct, body = multipartForm(t, fields, nil)
+	res, err = c.Post(a.srv.URL+"/children", ct, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	loc := res.Header.Get("Location")
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/children/") {
+		t.Fatalf("resubmit: %d %s", res.StatusCode, loc)
+	}
+	code, child := get(t, c, a.srv.URL+loc)
+	if code != 200 {
+		t.Fatalf("child page %d", code)
+	}
+	contains(t, child, "Selam Tesfay Kidane", "/thumbnail", "Dover Eastern Docks", "2917123456", "Still missing")
+	if strings.Contains(child, "No photo yet") {
+		t.Fatal("kept photo was not saved")
+	}
+}
+
+func pendingPhoto(t testing.TB, page string) string {
+	const marker = `name="photo_pending" value="`
+	i := strings.Index(page, marker)
+	if i < 0 {
+		t.Fatal("no pending photo in page")
+	}
+	rest := page[i+len(marker):]
+	return strings.ReplaceAll(rest[:strings.IndexByte(rest, '"')], "&#43;", "+")
+}
+
+func TestCrossOrganisationRefusedAndAudited(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) { crossOrganisation(t, newApp(t, d)) })
+	}
+}
+
+func crossOrganisation(t *testing.T, a *app) {
+	id := a.childOf(socialWorker)
+	for _, email := range []string{otherCouncil, analyst, admin, guardian} {
+		code, body := get(t, a.client(email), a.srv.URL+"/children/"+id)
+		if code != http.StatusForbidden || !strings.Contains(body, "does not allow") {
+			t.Errorf("%s opened another's child: %d", email, code)
+		}
+	}
+	denied, _ := a.store.AuditEntries(ctx, sqlstore.AuditFilter{RecordID: id, Outcome: audit.Denied})
+	if len(denied) != 4 {
+		t.Fatalf("%d refusals audited, want 4", len(denied))
+	}
+	// The owning organisation's admin sees the refusals in the audit log.
+	_, page := get(t, a.client(admin), a.srv.URL+"/audit?record="+id)
+	contains(t, page, "Eli Eastport", "refused", "other organisation")
+}
+
+func TestGuardianSeesAssignedChildrenOnly(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	c := a.client(guardian)
+	_, page := get(t, c, a.srv.URL+"/children")
+	list, _, _ := a.store.Children(ctx, sqlstore.ChildFilter{AssignedTo: a.actor(guardian).UserID})
+	if len(list) == 0 {
+		t.Fatal("demo guardian has no assigned children")
+	}
+	contains(t, page, list[0].ID)
+	if code, _ := get(t, c, a.srv.URL+"/children/"+list[0].ID); code != 200 {
+		t.Fatalf("guardian cannot open assigned child: %d", code)
+	}
+	if code, _ := get(t, c, a.srv.URL+"/children/"+list[0].ID+"/edit"); code != http.StatusForbidden {
+		t.Fatalf("guardian may edit: %d", code)
+	}
+}
+
+func TestViewIsAuditedAndAdminCanBrowse(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	id := a.childOf(socialWorker)
+	if code, _ := get(t, a.client(socialWorker), a.srv.URL+"/children/"+id); code != 200 {
+		t.Fatal(code)
+	}
+	views, _ := a.store.AuditEntries(ctx, sqlstore.AuditFilter{RecordID: id, Action: "child.view"})
+	if len(views) != 1 || views[0].UserID != a.actor(socialWorker).UserID || views[0].Addr != "127.0.0.1" {
+		t.Fatalf("view audit = %+v", views)
+	}
+	_, page := get(t, a.client(admin), a.srv.URL+"/audit?action=child.view")
+	contains(t, page, "Alex Social", "child.view", id)
+	if code, _ := get(t, a.client(socialWorker), a.srv.URL+"/audit"); code != http.StatusForbidden {
+		t.Fatalf("social worker opened the audit log: %d", code)
+	}
+}
+
+func TestEditAndEncounter(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	c := a.client(socialWorker)
+	id := a.childOf(socialWorker)
+	_, form := get(t, c, a.srv.URL+"/children/"+id+"/edit")
+	contains(t, form, "Save changes")
+	vals := url.Values{"given_names": {"Changed"}, "family_name": {"Name"}, "nationality": {"VN"}, "fingerprint_ref": {"FP-NEW-1"}}
+	res, _ := c.PostForm(a.srv.URL+"/children/"+id+"/edit", vals)
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("edit: %d", res.StatusCode)
+	}
+	_, page := get(t, c, a.srv.URL+"/children/"+id)
+	contains(t, page, "Changed Name", "FP-NEW-1")
+	res, _ = c.PostForm(a.srv.URL+"/children/"+id+"/encounters", url.Values{"kind": {"found"}, "at": {"2026-11-21T23:30"}, "place": {"Millbridge"}, "circumstances": {"Found at a cannabis farm"}})
+	res.Body.Close()
+	_, page = get(t, c, a.srv.URL+"/children/"+id)
+	contains(t, page, "Found at a cannabis farm", "Millbridge")
+	res, _ = c.PostForm(a.srv.URL+"/children/"+id+"/encounters", url.Values{"kind": {"found"}, "at": {"yesterday"}})
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(body), `href="#at"`) {
+		t.Fatalf("bad time accepted: %d", res.StatusCode)
+	}
+}
+
+func TestCaseloadSearchAndPhotoAccess(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	c := a.client(socialWorker)
+	id := a.childOf(socialWorker)
+	ct, body := multipartForm(t, nil, jpegBytes(t))
+	res, _ := c.Post(a.srv.URL+"/children/"+id+"/photos", ct, body)
+	res.Body.Close()
+	child, _ := a.store.Child(ctx, id)
+	if len(child.Photos) == 0 {
+		t.Fatal("photo not stored")
+	}
+	p := child.Photos[0].ID
+	for _, path := range []string{"/photos/" + p, "/photos/" + p + "/thumbnail"} {
+		res, _ := c.Get(a.srv.URL + path)
+		img, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "image/") || len(img) < 100 {
+			t.Fatalf("%s: %d %s", path, res.StatusCode, res.Header.Get("Content-Type"))
+		}
+	}
+	if code, _ := get(t, a.client(otherCouncil), a.srv.URL+"/photos/"+p); code != http.StatusForbidden {
+		t.Fatalf("other council fetched the photo: %d", code)
+	}
+	_, page := get(t, c, a.srv.URL+"/children?q="+url.QueryEscape(child.FamilyName))
+	contains(t, page, id)
+	_, page = get(t, c, a.srv.URL+"/children?lacking=photo")
+	if strings.Contains(page, id) {
+		t.Fatal("child with a photo listed as lacking one")
+	}
+}

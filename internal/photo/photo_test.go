@@ -1,0 +1,141 @@
+package photo_test
+
+import (
+	"bytes"
+	"encoding/binary"
+	"image"
+	"image/color"
+	"image/gif"
+	"image/jpeg"
+	"image/png"
+	"testing"
+
+	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/photo"
+)
+
+// picture is w×h with a red top-left pixel block, so rotations can be told apart.
+func picture(w, h int) image.Image {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			c := color.RGBA{0, 0, 200, 255}
+			if x < w/4 && y < h/4 {
+				c = color.RGBA{255, 0, 0, 255}
+			}
+			img.Set(x, y, c)
+		}
+	}
+	return img
+}
+
+func encodeJPEG(t testing.TB, img image.Image) []byte {
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// withEXIF inserts an APP1 EXIF segment holding an orientation tag and a text tag (standing in for
+// GPS coordinates and camera serials) right after the JPEG's start marker.
+func withEXIF(jpg []byte, orientation uint16, secret string) []byte {
+	bo := binary.LittleEndian
+	tiff := []byte("II*\x00")
+	tiff = bo.AppendUint32(tiff, 8)
+	tiff = bo.AppendUint16(tiff, 2)
+	tiff = bo.AppendUint16(tiff, 0x0112) // orientation, SHORT, 1
+	tiff = bo.AppendUint16(tiff, 3)
+	tiff = bo.AppendUint32(tiff, 1)
+	tiff = bo.AppendUint16(tiff, orientation)
+	tiff = bo.AppendUint16(tiff, 0)
+	tiff = bo.AppendUint16(tiff, 0x010e) // image description, ASCII
+	tiff = bo.AppendUint16(tiff, 2)
+	tiff = bo.AppendUint32(tiff, uint32(len(secret)+1))
+	tiff = bo.AppendUint32(tiff, uint32(8+2+24+4))
+	tiff = bo.AppendUint32(tiff, 0)
+	tiff = append(append(tiff, secret...), 0)
+	seg := append([]byte("Exif\x00\x00"), tiff...)
+	app1 := []byte{0xFF, 0xE1}
+	app1 = binary.BigEndian.AppendUint16(app1, uint16(len(seg)+2))
+	app1 = append(app1, seg...)
+	return append(append(append([]byte{}, jpg[:2]...), app1...), jpg[2:]...)
+}
+
+func TestProcessStripsMetadataAndTurnsUpright(t *testing.T) {
+	raw := withEXIF(encodeJPEG(t, picture(80, 40)), 6, "GPS 51.1279N 1.3134E SERIAL-XYZ")
+	if photo.Orientation(raw) != 6 {
+		t.Fatalf("orientation = %d, want 6", photo.Orientation(raw))
+	}
+	img, err := photo.Process(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(img.Data, []byte("SERIAL-XYZ")) || bytes.Contains(img.Data, []byte("Exif")) {
+		t.Fatal("metadata survived")
+	}
+	if img.Width != 40 || img.Height != 80 || img.ContentType != "image/jpeg" {
+		t.Fatalf("got %dx%d %s, want 40x80 jpeg (rotated)", img.Width, img.Height, img.ContentType)
+	}
+	// Orientation 6 means "rotate 90° clockwise": the red top-left corner moves to the top right.
+	out, _ := jpeg.Decode(bytes.NewReader(img.Data))
+	if r, _, b, _ := out.At(35, 2).RGBA(); r < b {
+		t.Fatal("image not turned upright")
+	}
+	thumb, err := jpeg.Decode(bytes.NewReader(img.Thumbnail))
+	if err != nil || thumb.Bounds().Dx() > photo.ThumbnailMax || thumb.Bounds().Dy() > photo.ThumbnailMax {
+		t.Fatalf("thumbnail: %v", err)
+	}
+}
+
+func TestProcessPNGAndThumbnailSize(t *testing.T) {
+	var b bytes.Buffer
+	png.Encode(&b, picture(1000, 500))
+	img, err := photo.Process(b.Bytes())
+	if err != nil || img.ContentType != "image/png" {
+		t.Fatalf("png: %v", err)
+	}
+	thumb, _ := jpeg.Decode(bytes.NewReader(img.Thumbnail))
+	if got := thumb.Bounds(); got.Dx() != 320 || got.Dy() != 160 {
+		t.Fatalf("thumbnail %v, want 320x160", got)
+	}
+}
+
+func TestProcessRejects(t *testing.T) {
+	var g bytes.Buffer
+	gif.Encode(&g, picture(4, 4), nil)
+	huge := encodeJPEG(t, picture(8, 8))
+	binary.BigEndian.PutUint16(huge[bytes.Index(huge, []byte{0xFF, 0xC0})+5:], 60000) // claim 60000 px high
+	for name, data := range map[string][]byte{
+		"empty": nil, "gif": g.Bytes(), "text": []byte("not a picture"), "truncated": encodeJPEG(t, picture(8, 8))[:40],
+		"too large": make([]byte, photo.MaxBytes+1), "decompression bomb": huge,
+	} {
+		_, err := photo.Process(data)
+		if waymark.ErrorCode(err) != waymark.EINVALID || len(waymark.ErrorFields(err)) == 0 || waymark.ErrorFields(err)[0].Field != "photo" {
+			t.Errorf("%s: %v, want invalid photo", name, err)
+		}
+	}
+}
+
+func FuzzOrientation(f *testing.F) {
+	f.Add(withEXIF([]byte{0xFF, 0xD8, 0xFF, 0xD9}, 3, "x"))
+	f.Add([]byte{0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x02})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if o := photo.Orientation(data); o < 1 || o > 8 {
+			t.Fatalf("orientation %d out of range", o)
+		}
+	})
+}
+
+func FuzzProcess(f *testing.F) {
+	f.Add(withEXIF(encodeJPEG(f, picture(8, 8)), 8, "x"))
+	var b bytes.Buffer
+	png.Encode(&b, picture(3, 5))
+	f.Add(b.Bytes())
+	f.Fuzz(func(t *testing.T, data []byte) {
+		img, err := photo.Process(data)
+		if err == nil && (img.Width <= 0 || len(img.Thumbnail) == 0) {
+			t.Fatal("accepted photo without size or thumbnail")
+		}
+	})
+}
