@@ -2,6 +2,9 @@ package web
 
 import (
 	"net/url"
+	"slices"
+	"strings"
+	"sync"
 
 	"github.com/waymark-org/waymark"
 )
@@ -65,11 +68,12 @@ func Options(blank string, codes ...string) []Option {
 	return o
 }
 
-// CountryOptions lists every country, by name.
-func CountryOptions() []Option {
-	o := []Option{{"", "Not known"}}
+// CountryOptions lists every country, ordered by name.
+var CountryOptions = sync.OnceValue(func() []Option {
+	var o []Option
 	for _, c := range waymark.Countries() {
 		o = append(o, Option{c.Code, c.Name + " (" + c.Code + ")"})
 	}
-	return o
-}
+	slices.SortFunc(o, func(a, b Option) int { return strings.Compare(a.Label, b.Label) })
+	return append([]Option{{"", "Not known"}}, o...)
+})
