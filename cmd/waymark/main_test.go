@@ -1,0 +1,83 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/waymark-org/waymark/internal/auth"
+	"github.com/waymark-org/waymark/internal/sqlstore/storetest"
+)
+
+func init() { auth.Default = auth.Params{Memory: 8 * 1024, Time: 1, Threads: 1} }
+
+// cli runs the command line with args and returns what it printed.
+func cli(t *testing.T, stdin string, args ...string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	e := &env{stdout: &out, stderr: io.Discard, stdin: strings.NewReader(stdin), log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	err := run(context.Background(), e, args)
+	return out.String(), err
+}
+
+func TestSetUpCommands(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			db := []string{"--db", storetest.DSN(t, d), "--keys", filepath.Join(t.TempDir(), "keys")}
+			with := func(args ...string) []string { return append(args, db...) }
+			out, err := cli(t, "", with("org", "create", "--name", "Westmarsh Council", "--kind", "council")...)
+			if err != nil || !strings.Contains(out, `created organisation "Westmarsh Council"`) {
+				t.Fatalf("org create: %q %v", out, err)
+			}
+			if _, err := cli(t, "", with("org", "create", "--name", "Westmarsh Council", "--kind", "council")...); err == nil {
+				t.Fatal("duplicate organisation accepted")
+			}
+			_, err = cli(t, "", with("org", "create", "--name", "X", "--kind", "school")...)
+			if err == nil || !strings.Contains(message(err), "--kind: Kind must be one of council") {
+				t.Fatalf("bad kind: %v", message(err))
+			}
+			out, err = cli(t, "", with("user", "create", "--org", "Westmarsh Council", "--role", "social_worker", "--email", "Sw@Example.org")...)
+			if err != nil || !strings.Contains(out, "password: ") {
+				t.Fatalf("user create: %q %v", out, err)
+			}
+			out, err = cli(t, "a long enough password\n", with("user", "create", "--org", "Westmarsh Council", "--role", "admin", "--email", "admin@example.org", "--password-stdin")...)
+			if err != nil || strings.Contains(out, "password:") {
+				t.Fatalf("user create with stdin: %q %v", out, err)
+			}
+			if _, err := cli(t, "short\n", with("user", "create", "--org", "Westmarsh Council", "--role", "admin", "--email", "a2@example.org", "--password-stdin")...); err == nil {
+				t.Fatal("short password accepted")
+			}
+			if _, err := cli(t, "", with("user", "create", "--org", "Nowhere", "--role", "admin", "--email", "a3@example.org")...); err == nil {
+				t.Fatal("unknown organisation accepted")
+			}
+			_, err = cli(t, "", with("user", "create", "--org", "Westmarsh Council", "--role", "boss", "--email", "b@example.org")...)
+			if err == nil || !strings.Contains(message(err), "--role") {
+				t.Fatalf("bad role: %v", err)
+			}
+			out, err = cli(t, "", with("token", "create", "--org", "Westmarsh Council", "--role", "police")...)
+			if err != nil || !strings.HasPrefix(out, "wmt_") {
+				t.Fatalf("token create: %q %v", out, err)
+			}
+			out, err = cli(t, "", with("audit", "verify")...)
+			if err != nil || !strings.Contains(out, "audit log intact") {
+				t.Fatalf("audit verify: %q %v", out, err)
+			}
+		})
+	}
+}
+
+func TestUsage(t *testing.T) {
+	if _, err := cli(t, "", "frobnicate"); err == nil || !strings.Contains(err.Error(), "unknown command") {
+		t.Fatalf("unknown command: %v", err)
+	}
+	if _, err := cli(t, "", "org", "create", "--name"); err == nil {
+		t.Fatal("flag without value accepted")
+	}
+	if _, err := cli(t, "", "user", "create", "--db", t.TempDir(), "--keys", filepath.Join(t.TempDir(), "k")); err == nil || !strings.Contains(err.Error(), "--org is required") {
+		t.Fatalf("missing flag: %v", err)
+	}
+}
