@@ -62,6 +62,10 @@ func TestSetUpCommands(t *testing.T) {
 			if err != nil || !strings.HasPrefix(out, "wmt_") {
 				t.Fatalf("token create: %q %v", out, err)
 			}
+			out, err = cli(t, "", with("user", "disable", "--email", "sw@example.org")...)
+			if err != nil || !strings.Contains(out, "disabled sw@example.org") {
+				t.Fatalf("user disable: %q %v", out, err)
+			}
 			out, err = cli(t, "", with("audit", "verify")...)
 			if err != nil || !strings.Contains(out, "audit log intact") {
 				t.Fatalf("audit verify: %q %v", out, err)

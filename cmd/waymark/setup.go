@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/audit"
 	"github.com/waymark-org/waymark/internal/auth"
 	"github.com/waymark-org/waymark/internal/sqlstore"
 )
@@ -15,6 +16,7 @@ import (
 func init() {
 	register(command{"org create", "add an organisation (--name, --kind council|police|border|charity)", runOrgCreate})
 	register(command{"user create", "add a user (--org, --role, --email); prints a generated password", runUserCreate})
+	register(command{"user disable", "stop a user signing in and end their sessions now (--email)", runUserDisable})
 	register(command{"token create", "print a new API token for an organisation and role", runTokenCreate})
 }
 
@@ -83,6 +85,39 @@ func runUserCreate(ctx context.Context, e *env, args []string) error {
 	if !*stdin {
 		fmt.Fprintf(e.stdout, "password: %s\n(give it to the user over a separate channel)\n", password)
 	}
+	return nil
+}
+
+func runUserDisable(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("user disable", flag.ContinueOnError)
+	var db dbFlags
+	db.add(fs)
+	email := fs.String("email", "", "the user's e-mail address")
+	if err := parse(fs, e, args); err != nil {
+		return err
+	}
+	if err := required(fs, "email"); err != nil {
+		return err
+	}
+	store, err := db.open(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	u, err := store.UserByEmail(ctx, strings.ToLower(strings.TrimSpace(*email)))
+	if err != nil {
+		return err
+	}
+	err = store.InTx(ctx, func(tx *sqlstore.Tx) error {
+		if err := tx.DisableUser(u.ID); err != nil {
+			return err
+		}
+		return tx.Audit(&audit.Entry{ActorName: "command line", OrgID: u.OrgID, Action: "user.disable", RecordType: "user", RecordID: u.ID, RecordOrg: u.OrgID})
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "disabled %s; their sessions have ended\n", u.Email)
 	return nil
 }
 

@@ -29,6 +29,8 @@ func (s *Server) apiRoutes() []Route {
 		{"PATCH", "/api/v1/children/{id}", s.apiPatchChild},
 		{"GET", "/api/v1/children/{id}/encounters", s.apiListEncounters},
 		{"POST", "/api/v1/children/{id}/encounters", s.apiCreateEncounter},
+		{"GET", "/api/v1/encounters/{id}", s.apiGetEncounter},
+		{"PATCH", "/api/v1/encounters/{id}", s.apiPatchEncounter},
 	}
 }
 
@@ -217,4 +219,32 @@ func (s *Server) apiCreateEncounter(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, &e)
+}
+
+func (s *Server) apiGetEncounter(w http.ResponseWriter, r *http.Request) {
+	e, err := s.Registry.Encounter(r.Context(), actor(r), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, e)
+}
+
+func (s *Server) apiPatchEncounter(w http.ResponseWriter, r *http.Request) {
+	e, err := s.Registry.Encounter(r.Context(), actor(r), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	id := e.ID
+	if err := decodeJSON(w, r, e); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	e.ID = id
+	if err := s.Registry.UpdateEncounter(r.Context(), actor(r), e); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, e)
 }

@@ -157,6 +157,41 @@ func (r *Registry) AddEncounter(ctx context.Context, a waymark.Actor, childID st
 	})
 }
 
+// Encounter returns one encounter of a child the actor may see; the view is audited.
+func (r *Registry) Encounter(ctx context.Context, a waymark.Actor, id string) (*waymark.Encounter, error) {
+	e, err := r.Store.Encounter(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := r.childScope(ctx, a, waymark.ViewChild, e.ChildID)
+	if err != nil {
+		return nil, err
+	}
+	return e, r.Store.Audit(ctx, entry(a, "encounter.view", "encounter", id, sc.OrgID))
+}
+
+// UpdateEncounter replaces what an encounter records; e.ID names it.
+func (r *Registry) UpdateEncounter(ctx context.Context, a waymark.Actor, e *waymark.Encounter) error {
+	old, err := r.Store.Encounter(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	sc, err := r.childScope(ctx, a, waymark.AddEncounter, old.ChildID)
+	if err != nil {
+		return err
+	}
+	if err := e.Normalize(r.Store.Now()); err != nil {
+		return err
+	}
+	e.ChildID, e.OrgID, e.RecordedBy = old.ChildID, old.OrgID, old.RecordedBy
+	return r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+		if err := tx.UpdateEncounter(e); err != nil {
+			return err
+		}
+		return tx.Audit(entry(a, "encounter.edit", "encounter", e.ID, sc.OrgID))
+	})
+}
+
 // AddPhoto stores a JPEG or PNG for a child: metadata stripped, thumbnail made, both encrypted.
 func (r *Registry) AddPhoto(ctx context.Context, a waymark.Actor, childID string, data []byte) (*waymark.Photo, error) {
 	sc, err := r.childScope(ctx, a, waymark.EditChild, childID)

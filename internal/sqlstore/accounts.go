@@ -124,6 +124,15 @@ func (tx *Tx) SetPassword(userID, hash string) error {
 	return wrap(err, "end sessions")
 }
 
+// DisableUser stops a user signing in and ends their sessions at once.
+func (tx *Tx) DisableUser(userID string) error {
+	if _, err := tx.tx.ExecContext(tx.ctx, `UPDATE users SET disabled = TRUE WHERE id = $1`, userID); err != nil {
+		return fmt.Errorf("disable user: %w", err)
+	}
+	_, err := tx.tx.ExecContext(tx.ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
+	return wrap(err, "end sessions")
+}
+
 // Session is a signed-in browser.
 type Session struct {
 	Digest    string

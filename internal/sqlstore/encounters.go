@@ -30,3 +30,20 @@ func (s *Store) Encounters(ctx context.Context, childID string) ([]*waymark.Enco
 		return &e, err
 	})
 }
+
+// Encounter returns one encounter.
+func (s *Store) Encounter(ctx context.Context, id string) (*waymark.Encounter, error) {
+	var e waymark.Encounter
+	err := s.db.QueryRowContext(ctx, `SELECT id, child_id, org_id, kind, at, place, agency, circumstances, accompanying_adults,
+		recorded_by FROM encounters WHERE id = $1`, id).Scan(&e.ID, &e.ChildID, &e.OrgID, &e.Kind, &e.At, &e.Place, &e.Agency,
+		&e.Circumstances, &e.AccompanyingAdults, &e.RecordedBy)
+	e.At = e.At.UTC()
+	return &e, notFound(err, "encounter")
+}
+
+// UpdateEncounter replaces what an encounter records (not its child or organisation).
+func (tx *Tx) UpdateEncounter(e *waymark.Encounter) error {
+	_, err := tx.tx.ExecContext(tx.ctx, `UPDATE encounters SET kind = $1, at = $2, place = $3, agency = $4, circumstances = $5,
+		accompanying_adults = $6 WHERE id = $7`, e.Kind, e.At.UTC(), e.Place, e.Agency, e.Circumstances, e.AccompanyingAdults, e.ID)
+	return wrap(err, "update encounter")
+}
