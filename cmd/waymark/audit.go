@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+
+	"github.com/waymark-org/waymark/internal/sqlstore"
 )
 
 func init() {
@@ -12,26 +14,18 @@ func init() {
 
 func runAuditVerify(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
-	var db dbFlags
-	db.add(fs)
-	if err := parse(fs, e, args); err != nil {
-		return err
-	}
-	store, err := db.open(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	v, err := store.VerifyAudit(ctx)
-	if err != nil {
-		return err
-	}
-	for _, p := range v.Problems {
-		fmt.Fprintln(e.stdout, p)
-	}
-	if len(v.Problems) > 0 {
-		return fmt.Errorf("audit log damaged: %d problem(s) in %d entries", len(v.Problems), v.Checked)
-	}
-	fmt.Fprintf(e.stdout, "audit log intact: %d entries, chain verified\n", v.Checked)
-	return nil
+	return withStore(ctx, e, fs, args, nil, func(store *sqlstore.Store) error {
+		v, err := store.VerifyAudit(ctx)
+		if err != nil {
+			return err
+		}
+		for _, p := range v.Problems {
+			fmt.Fprintln(e.stdout, p)
+		}
+		if len(v.Problems) > 0 {
+			return fmt.Errorf("audit log damaged: %d problem(s) in %d entries", len(v.Problems), v.Checked)
+		}
+		fmt.Fprintf(e.stdout, "audit log intact: %d entries, chain verified\n", v.Checked)
+		return nil
+	})
 }

@@ -123,11 +123,23 @@ func parse(fs *flag.FlagSet, e *env, args []string) error {
 	return nil
 }
 
-func required(fs *flag.FlagSet, names ...string) error {
-	for _, n := range names {
+// withStore adds the database flags to fs, parses args, checks the required flags, and runs fn on
+// the opened store.
+func withStore(ctx context.Context, e *env, fs *flag.FlagSet, args []string, required []string, fn func(*sqlstore.Store) error) error {
+	var db dbFlags
+	db.add(fs)
+	if err := parse(fs, e, args); err != nil {
+		return err
+	}
+	for _, n := range required {
 		if fs.Lookup(n).Value.String() == "" {
 			return fmt.Errorf("--%s is required", n)
 		}
 	}
-	return nil
+	store, err := db.open(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	return fn(store)
 }

@@ -37,19 +37,9 @@ func (f *serveFlags) add(fs *flag.FlagSet) {
 
 func runServe(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	var db dbFlags
 	var sf serveFlags
-	db.add(fs)
 	sf.add(fs)
-	if err := parse(fs, e, args); err != nil {
-		return err
-	}
-	store, err := db.open(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	return serve(ctx, e, store, sf, nil)
+	return withStore(ctx, e, fs, args, nil, func(store *sqlstore.Store) error { return serve(ctx, e, store, sf, nil) })
 }
 
 // serve runs the web service until ctx ends; ready, if set, is called once it listens.
