@@ -214,7 +214,10 @@ func (r *Registry) AddPhoto(ctx context.Context, a waymark.Actor, childID string
 
 // Photo returns a photo's bytes (or its thumbnail) if the actor may see the child; audited.
 func (r *Registry) Photo(ctx context.Context, a waymark.Actor, photoID string, thumb bool) (contentType string, data []byte, err error) {
-	childID, contentType, data, err := r.Store.PhotoData(ctx, photoID, thumb)
+	if a.Role == "" {
+		return "", nil, waymark.Errorf(waymark.EUNAUTHORIZED, "Please sign in.")
+	}
+	childID, err := r.Store.PhotoChild(ctx, photoID)
 	if err != nil {
 		return "", nil, err
 	}
@@ -225,7 +228,8 @@ func (r *Registry) Photo(ctx context.Context, a waymark.Actor, photoID string, t
 	if err := r.Store.Audit(ctx, entry(a, "photo.view", "photo", photoID, sc.OrgID)); err != nil {
 		return "", nil, err
 	}
-	return contentType, data, nil
+	_, contentType, data, err = r.Store.PhotoData(ctx, photoID, thumb)
+	return contentType, data, err
 }
 
 // Caseload lists the children the actor may see, matching f (its OrgID and AssignedTo are set here).

@@ -45,6 +45,13 @@ func photos(ctx context.Context, q querier, childID string) ([]waymark.Photo, er
 	})
 }
 
+// PhotoChild returns the child a photo belongs to, so access can be checked before anything is decrypted.
+func (s *Store) PhotoChild(ctx context.Context, photoID string) (string, error) {
+	var childID string
+	err := s.db.QueryRowContext(ctx, `SELECT child_id FROM photos WHERE id = $1`, photoID).Scan(&childID)
+	return childID, notFound(err, "photo")
+}
+
 // PhotoData returns the decrypted image (or thumbnail) of a photo, its content type and its child.
 func (s *Store) PhotoData(ctx context.Context, photoID string, thumb bool) (childID, contentType string, data []byte, err error) {
 	col := "image"
