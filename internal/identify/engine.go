@@ -1,0 +1,86 @@
+package identify
+
+import (
+	"slices"
+
+	"github.com/waymark-org/waymark"
+)
+
+// Bands of a candidate, from its probability.
+const (
+	Strong   = "strong"
+	Possible = "possible"
+	Weak     = "weak"
+)
+
+// Band thresholds on the calibrated probability.
+var (
+	StrongAt   = 0.95
+	PossibleAt = 0.30
+)
+
+// Candidate is one child the found child may be, with why.
+type Candidate struct {
+	ChildID     string     `json:"child_id"`
+	Ref         string     `json:"ref"`
+	OrgID       string     `json:"org_id"`
+	Score       float64    `json:"score"`
+	Probability float64    `json:"probability"`
+	Band        string     `json:"band"`
+	Evidence    []Evidence `json:"evidence"`
+}
+
+// Engine ranks candidates for a found child. A person confirms a match; the engine never merges.
+type Engine struct {
+	Index *Index
+	Model *Model
+}
+
+// New returns an engine with an empty index and the default model.
+func New() *Engine { return &Engine{Index: NewIndex(), Model: DefaultModel()} }
+
+// Put adds or replaces a child in the index.
+func (e *Engine) Put(c *waymark.Child) { e.Index.Put(FromChild(c)) }
+
+// Identify returns at most limit candidates for what the found child gives, best first.
+func (e *Engine) Identify(q *waymark.Child, limit int) []Candidate {
+	return e.IdentifyRecord(FromChild(q), limit)
+}
+
+// IdentifyRecord is Identify for a query already made into a record.
+func (e *Engine) IdentifyRecord(q *Record, limit int) []Candidate {
+	ix := e.Index
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	s := scorer{ix: ix, model: e.Model}
+	var out []Candidate
+	for _, pos := range ix.candidates(q) {
+		r := ix.records[pos]
+		score, ev := s.score(q, r)
+		p := e.Model.probability(score, ix.live)
+		out = append(out, Candidate{ChildID: r.ChildID, Ref: r.Ref, OrgID: r.OrgID, Score: round2(score), Probability: p, Band: band(p), Evidence: ev})
+	}
+	slices.SortFunc(out, func(a, b Candidate) int {
+		switch {
+		case a.Score > b.Score:
+			return -1
+		case a.Score < b.Score:
+			return 1
+		}
+		return 0
+	})
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out
+}
+
+func band(p float64) string {
+	switch {
+	case p >= StrongAt:
+		return Strong
+	case p >= PossibleAt:
+		return Possible
+	}
+	return Weak
+}

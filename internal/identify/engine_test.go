@@ -1,0 +1,90 @@
+package identify_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/identify"
+	"github.com/waymark-org/waymark/internal/synth"
+)
+
+// registry fills an engine with n synthetic children plus the named ones.
+func registry(t testing.TB, n int, named ...*waymark.Child) *identify.Engine {
+	e := identify.New()
+	g := synth.New(3, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
+	for i := range n {
+		c := g.Child()
+		c.ID, c.Ref = fmt.Sprintf("c%06d", i), fmt.Sprintf("R%06d", i)
+		if err := c.Normalize(g.Now); err != nil {
+			t.Fatal(err)
+		}
+		e.Put(c)
+	}
+	for _, c := range named {
+		e.Put(c)
+	}
+	return e
+}
+
+var nam = &waymark.Child{ID: "target", Ref: "T1", GivenNames: "Văn Nam", FamilyName: "Nguyễn", Sex: "M",
+	DateOfBirth: "2009-04-11", Nationality: "VN", Phones: []string{"+84901234567"}, Aliases: []waymark.Name{{GivenNames: "Tommy"}},
+	Documents: []waymark.Document{{Type: "passport", Number: "C7654321"}}}
+
+func TestIdentifyFindsTheChildFromPartialFacts(t *testing.T) {
+	e := registry(t, 3000, nam, &waymark.Child{ID: "brother", GivenNames: "Văn Hùng", FamilyName: "Nguyễn", Sex: "M", DateOfBirth: "2007-02-01", Nationality: "VN"})
+	probes := map[string]*waymark.Child{
+		"exact":                     {GivenNames: "Van Nam", FamilyName: "Nguyen", DateOfBirth: "2009-04-11", Sex: "M"},
+		"order swapped, no accents": {GivenNames: "Nguyen", FamilyName: "Nam", DateOfBirth: "2009-04-11"},
+		"day and month swapped":     {GivenNames: "Nam", FamilyName: "Nguyen", DateOfBirth: "2009-11-04", Nationality: "VN"},
+		"alias and assessed age":    {GivenNames: "Tommy", DateOfBirth: "2009-01-01", DOBEstimated: true, Nationality: "VN", Sex: "M"},
+		"false name, same phone":    {GivenNames: "Minh", FamilyName: "Tran", Phones: []string{"+84 90 123 4567"}},
+		"phone without code":        {GivenNames: "Nam", Phones: []string{"0901234567"}},
+		"passport only":             {GivenNames: "Unknown", Documents: []waymark.Document{{Type: "passport", Number: "c765 4321"}}},
+	}
+	for name, q := range probes {
+		t.Run(name, func(t *testing.T) {
+			got := e.Identify(q, 10)
+			if len(got) == 0 || got[0].ChildID != "target" {
+				t.Fatalf("top candidates: %+v", top(got, 3))
+			}
+			if len(got[0].Evidence) == 0 {
+				t.Fatal("no evidence")
+			}
+		})
+	}
+}
+
+func TestIdentifyCommonNameIsWeakEvidence(t *testing.T) {
+	e := registry(t, 3000, nam)
+	got := e.Identify(&waymark.Child{FamilyName: "Nguyen"}, 5)
+	for _, c := range got {
+		if c.Band == identify.Strong {
+			t.Fatalf("a shared common surname alone gave a strong match: %+v", c)
+		}
+	}
+	rare := e.Identify(&waymark.Child{GivenNames: "Tommy", FamilyName: "Nguyen", Sex: "M"}, 1)
+	common := e.Identify(&waymark.Child{GivenNames: "Nam", FamilyName: "Nguyen", Sex: "M"}, 1)
+	if len(rare) == 0 || len(common) == 0 || rare[0].Score <= common[0].Score {
+		t.Fatalf("a rare name should weigh more than a common one: %v vs %v", top(rare, 1), top(common, 1))
+	}
+}
+
+func TestIdentifyNeverRecorded(t *testing.T) {
+	e := registry(t, 3000, nam)
+	got := e.Identify(&waymark.Child{GivenNames: "Zebulon", FamilyName: "Quartermain", DateOfBirth: "2011-06-30", Sex: "M", Nationality: "GB"}, 5)
+	for _, c := range got {
+		if c.Band != identify.Weak {
+			t.Fatalf("a child never recorded got %+v", c)
+		}
+	}
+}
+
+func top(cs []identify.Candidate, n int) []string {
+	var s []string
+	for _, c := range cs[:min(n, len(cs))] {
+		s = append(s, fmt.Sprintf("%s %.1f %s %v", c.ChildID, c.Score, c.Band, c.Evidence))
+	}
+	return s
+}

@@ -1,0 +1,233 @@
+package identify
+
+import (
+	"slices"
+	"sync"
+)
+
+// Index holds every record in memory with posting lists for the blocking rules. It is safe for
+// concurrent use; writes replace a record in place.
+type Index struct {
+	mu      sync.RWMutex
+	records []*Record        // by position; nil where a record was removed
+	byChild map[string]int32 // child id → position
+	post    map[key][]int32  // blocking key → positions
+	df      map[key]int32    // how many records hold each name key (for term-frequency weights)
+	live    int
+}
+
+// kind names a posting list family.
+type kind uint8
+
+const (
+	kToken kind = iota + 1
+	kPhonetic
+	kSkeleton
+	kVariant
+	kPhone
+	kPhoneTail
+	kDoc
+	kTokenYear // a name's phonetic key with a birth year: blocks on common names
+	kDOBSex
+)
+
+type key struct {
+	k   kind
+	s   string
+	num int32
+}
+
+// NewIndex returns an empty index.
+func NewIndex() *Index {
+	return &Index{byChild: map[string]int32{}, post: map[key][]int32{}, df: map[key]int32{}}
+}
+
+// Len reports how many records the index holds.
+func (ix *Index) Len() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.live
+}
+
+// nameKeys are the keys of one token, for blocking and term frequencies.
+func nameKeys(t string) []key {
+	ks := []key{{k: kToken, s: t}, {k: kPhonetic, s: Phonetic(t)}, {k: kSkeleton, s: Skeleton(t)}}
+	if v := Variant(t); v != "" {
+		ks = append(ks, key{k: kVariant, s: v})
+	}
+	return ks
+}
+
+func birthYear(r *Record) int32 {
+	if r.DOB == 0 {
+		return 0
+	}
+	y, _, _ := dateOf(r.DOB)
+	return int32(y)
+}
+
+// keys lists every posting key of a record, each once.
+func (r *Record) keys() []key {
+	var ks []key
+	year := birthYear(r)
+	for _, t := range r.Tokens {
+		ks = append(ks, nameKeys(t)...)
+		if year != 0 {
+			ks = append(ks, key{k: kTokenYear, s: Phonetic(t), num: year})
+		}
+	}
+	for _, p := range r.Phones {
+		ks = append(ks, key{k: kPhone, s: p}, key{k: kPhoneTail, s: phoneTail(p)})
+	}
+	for _, d := range r.Docs {
+		ks = append(ks, key{k: kDoc, s: d})
+	}
+	if r.DOB != 0 && !r.DOBEst {
+		ks = append(ks, key{k: kDOBSex, num: r.DOB, s: string(rune(r.Sex))})
+	}
+	slices.SortFunc(ks, compareKeys)
+	return slices.Compact(ks)
+}
+
+func compareKeys(a, b key) int {
+	if a.k != b.k {
+		return int(a.k) - int(b.k)
+	}
+	if a.num != b.num {
+		return int(a.num - b.num)
+	}
+	switch {
+	case a.s < b.s:
+		return -1
+	case a.s > b.s:
+		return 1
+	}
+	return 0
+}
+
+func isNameKey(k kind) bool { return k <= kVariant }
+
+// Put adds a record, or replaces the record of the same child.
+func (ix *Index) Put(r *Record) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if pos, ok := ix.byChild[r.ChildID]; ok {
+		ix.unlink(pos)
+		ix.records[pos] = r
+		ix.link(pos)
+		return
+	}
+	pos := int32(len(ix.records))
+	ix.records = append(ix.records, r)
+	ix.byChild[r.ChildID] = pos
+	ix.link(pos)
+	ix.live++
+}
+
+// Remove drops a child's record.
+func (ix *Index) Remove(childID string) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if pos, ok := ix.byChild[childID]; ok {
+		ix.unlink(pos)
+		ix.records[pos] = nil
+		delete(ix.byChild, childID)
+		ix.live--
+	}
+}
+
+func (ix *Index) link(pos int32) {
+	for _, k := range ix.records[pos].keys() {
+		ix.post[k] = append(ix.post[k], pos)
+		if isNameKey(k.k) {
+			ix.df[k]++
+		}
+	}
+}
+
+func (ix *Index) unlink(pos int32) {
+	for _, k := range ix.records[pos].keys() {
+		list := ix.post[k]
+		if i := slices.Index(list, pos); i >= 0 {
+			list = slices.Delete(list, i, i+1)
+		}
+		if len(list) == 0 {
+			delete(ix.post, k)
+		} else {
+			ix.post[k] = list
+		}
+		if isNameKey(k.k) {
+			if ix.df[k]--; ix.df[k] <= 0 {
+				delete(ix.df, k)
+			}
+		}
+	}
+}
+
+// Blocking limits: a name key shared by more records than rareCap blocks only together with a
+// birth year; no query gathers more than maxCandidates.
+const (
+	rareCap       = 2000
+	maxCandidates = 1500
+)
+
+// candidates gathers the positions that any strict blocking rule links to q, the most often
+// linked first. The caller holds the read lock.
+func (ix *Index) candidates(q *Record) []int32 {
+	hits := map[int32]int32{}
+	add := func(k key, weight int32, limit int) {
+		list := ix.post[k]
+		if limit > 0 && len(list) > limit {
+			return
+		}
+		for _, pos := range list {
+			hits[pos] += weight
+		}
+	}
+	for _, p := range q.Phones {
+		add(key{k: kPhone, s: p}, 8, 0)
+		add(key{k: kPhoneTail, s: phoneTail(p)}, 4, rareCap)
+	}
+	for _, d := range q.Docs {
+		add(key{k: kDoc, s: d}, 8, 0)
+	}
+	year := birthYear(q)
+	for _, t := range q.Tokens {
+		add(key{k: kToken, s: t}, 3, rareCap)
+		add(key{k: kPhonetic, s: Phonetic(t)}, 2, rareCap)
+		add(key{k: kSkeleton, s: Skeleton(t)}, 1, rareCap/2)
+		if v := Variant(t); v != "" {
+			add(key{k: kVariant, s: v}, 2, rareCap)
+		}
+		if year != 0 { // common names: within two years of the stated or assessed birth year
+			for y := year - 2; y <= year+2; y++ {
+				add(key{k: kTokenYear, s: Phonetic(t), num: y}, 2, rareCap)
+			}
+		}
+	}
+	if q.DOB != 0 && !q.DOBEst {
+		add(key{k: kDOBSex, num: q.DOB, s: string(rune(q.Sex))}, 2, rareCap)
+	}
+	out := make([]int32, 0, len(hits))
+	for pos := range hits {
+		if ix.records[pos] != nil {
+			out = append(out, pos)
+		}
+	}
+	slices.SortFunc(out, func(a, b int32) int {
+		if hits[a] != hits[b] {
+			return int(hits[b] - hits[a])
+		}
+		return int(a - b)
+	})
+	if len(out) > maxCandidates {
+		out = out[:maxCandidates]
+	}
+	return out
+}
+
+// share returns how common a name key is: the fraction of records holding it (at least 1/N).
+func (ix *Index) share(k key) float64 {
+	n := max(ix.live, 1)
+	return float64(max(ix.df[k], 1)) / float64(n)
+}

@@ -1,0 +1,86 @@
+package identify
+
+import "math"
+
+// Fields compared, and their levels from most to least alike. A level's weight is log2(m/u): m the
+// chance of the level between records of the same child, u between records of different children.
+const (
+	FieldName        = "name"
+	FieldDateOfBirth = "date_of_birth"
+	FieldSex         = "sex"
+	FieldNationality = "nationality"
+	FieldPhone       = "phone"
+	FieldDocument    = "document"
+)
+
+// Level names, as reported in evidence.
+const (
+	Exact              = "exact"
+	VariantSpelling    = "variant"
+	SoundsAlike        = "phonetic"
+	SameConsonants     = "skeleton"
+	Similar            = "similar"
+	NoMatch            = "none"
+	DayMonthSwapped    = "day_month_swapped"
+	YearOut            = "one_year_out"
+	WithinYear         = "within_a_year"
+	EstimateCompatible = "estimate_compatible"
+	EstimateNear       = "estimate_within_2_years"
+	Disagree           = "disagree"
+	Neighbour          = "neighbouring_country"
+	LastDigits         = "last_digits"
+)
+
+// MU is one level's pair of probabilities.
+type MU struct{ M, U float64 }
+
+// Weight is the level's log2 Bayes factor.
+func (p MU) Weight() float64 { return math.Log2(p.M / p.U) }
+
+// Model holds m and u for every field and level. For the name levels with keys (exact, variant,
+// phonetic, skeleton) u is replaced per token by how common the key is (term-frequency adjustment),
+// so that a shared "Nguyen" counts for little and a shared rare name for much.
+type Model struct {
+	Levels map[string]map[string]MU
+	// Recorded is the prior chance that a found child is in the registry at all.
+	Recorded float64
+}
+
+// DefaultModel returns priors set from the field's shape (see docs/identification.md); Train
+// re-estimates u by sampling and m by expectation–maximisation.
+func DefaultModel() *Model {
+	return &Model{Recorded: 0.5, Levels: map[string]map[string]MU{
+		FieldName: {
+			Exact: {0.70, 0.01}, VariantSpelling: {0.04, 0.005}, SoundsAlike: {0.08, 0.01}, SameConsonants: {0.04, 0.02},
+			Similar: {0.04, 0.02}, NoMatch: {0.10, 0.90},
+		},
+		FieldDateOfBirth: {
+			Exact: {0.50, 0.0006}, DayMonthSwapped: {0.02, 0.0006}, YearOut: {0.04, 0.001}, WithinYear: {0.06, 0.12},
+			EstimateCompatible: {0.28, 0.40}, EstimateNear: {0.04, 0.15}, Disagree: {0.02, 0.30},
+		},
+		FieldSex:         {Exact: {0.97, 0.55}, Disagree: {0.03, 0.45}},
+		FieldNationality: {Exact: {0.85, 0.15}, Neighbour: {0.08, 0.05}, Disagree: {0.07, 0.80}},
+		FieldPhone:       {Exact: {0.30, 1e-6}, LastDigits: {0.05, 1e-5}, Disagree: {0.65, 0.99}},
+		FieldDocument:    {Exact: {0.60, 1e-7}, Disagree: {0.40, 0.999}},
+	}}
+}
+
+// weight returns a level's weight, with u replaced by share when share > 0.
+func (m *Model) weight(field, level string, share float64) float64 {
+	p := m.Levels[field][level]
+	if share > 0 {
+		p.U = max(share, p.U/100)
+	}
+	return p.Weight()
+}
+
+// probability turns a total weight into the chance that the candidate is the child, given the
+// registry's size: prior odds are Recorded/(N·(1-Recorded)) for any one record.
+func (m *Model) probability(score float64, n int) float64 {
+	priorOdds := m.Recorded / ((1 - m.Recorded) * float64(max(n, 1)))
+	odds := math.Exp2(score) * priorOdds
+	if math.IsInf(odds, 1) {
+		return 1
+	}
+	return odds / (1 + odds)
+}

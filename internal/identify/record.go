@@ -1,0 +1,74 @@
+package identify
+
+import (
+	"time"
+
+	"github.com/waymark-org/waymark"
+)
+
+// Record is what the engine keeps of a child: every name token (over all names), the date of birth
+// as a day number, and the identifiers that block and compare.
+type Record struct {
+	ChildID string
+	Ref     string
+	OrgID   string
+	Tokens  []string
+	DOB     int32 // days since 1900-01-01; 0 when unknown
+	DOBEst  bool
+	Sex     byte // 'M', 'F' or 0
+	Nats    []string
+	Phones  []string
+	Docs    []string
+}
+
+var epoch = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func dayNumber(date string) int32 {
+	t, err := time.Parse(waymark.DateLayout, date)
+	if err != nil || t.Before(epoch) {
+		return 0
+	}
+	return int32(t.Sub(epoch).Hours() / 24)
+}
+
+// dateOf turns a day number back into year, month and day.
+func dateOf(d int32) (int, time.Month, int) {
+	return epoch.AddDate(0, 0, int(d)).Date()
+}
+
+// FromChild makes a record (or, with no ChildID, a query) from a child's facts.
+func FromChild(c *waymark.Child) *Record {
+	r := &Record{ChildID: c.ID, Ref: c.Ref, OrgID: c.OrgID, DOB: dayNumber(c.DateOfBirth), DOBEst: c.DOBEstimated, Nats: c.Nationalities()}
+	if c.Sex != "" {
+		r.Sex = c.Sex[0]
+	}
+	seen := map[string]bool{}
+	for _, n := range c.AllNames() {
+		for _, t := range NameTokens(n.GivenNames + " " + n.FamilyName) {
+			if !seen[t] {
+				seen[t] = true
+				r.Tokens = append(r.Tokens, t)
+			}
+		}
+	}
+	for _, p := range c.Phones {
+		if e, err := waymark.NormalizePhone(p); err == nil {
+			r.Phones = append(r.Phones, e)
+		}
+	}
+	for _, d := range c.Documents {
+		if n := waymark.NormalizeDocumentNumber(d.Number); n != "" {
+			r.Docs = append(r.Docs, n)
+		}
+	}
+	return r
+}
+
+// phoneTail is the last digits of a number: a phone written without its country code, or with
+// the wrong one, still meets its record.
+func phoneTail(e164 string) string {
+	if len(e164) <= 8 {
+		return e164
+	}
+	return e164[len(e164)-8:]
+}

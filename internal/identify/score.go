@@ -1,0 +1,208 @@
+package identify
+
+import (
+	"math"
+	"slices"
+)
+
+// Evidence is one field's contribution to a candidate's score.
+type Evidence struct {
+	Field  string  `json:"field"`
+	Level  string  `json:"level"`
+	Weight float64 `json:"weight"`
+	Detail string  `json:"detail,omitempty"`
+}
+
+// tokenLevel compares two name tokens, most alike first, returning the level and the key whose
+// commonness sets u (nil for levels without one).
+func tokenLevel(q, r string) (string, *key) {
+	switch {
+	case q == r:
+		return Exact, &key{k: kToken, s: q}
+	case Variant(q) != "" && Variant(q) == Variant(r):
+		return VariantSpelling, &key{k: kVariant, s: Variant(q)}
+	case Phonetic(q) == Phonetic(r):
+		return SoundsAlike, &key{k: kPhonetic, s: Phonetic(q)}
+	case len(q) > 2 && Skeleton(q) == Skeleton(r) && Skeleton(q) != "":
+		return SameConsonants, &key{k: kSkeleton, s: Skeleton(q)}
+	case JaroWinkler(q, r) >= 0.88:
+		return Similar, nil
+	}
+	return NoMatch, nil
+}
+
+// compareNames finds the best one-to-one assignment of the query's tokens to the record's (over
+// every name and alias, in any order) and weighs each; a query token with no counterpart counts
+// against the candidate.
+func (s *scorer) compareNames(q, r *Record) []Evidence {
+	type pair struct {
+		qi, ri int
+		w      float64
+		level  string
+	}
+	var pairs []pair
+	for qi, qt := range q.Tokens {
+		for ri, rt := range r.Tokens {
+			level, k := tokenLevel(qt, rt)
+			if level == NoMatch {
+				continue
+			}
+			share := 0.0
+			if k != nil {
+				share = s.ix.share(*k)
+			}
+			pairs = append(pairs, pair{qi, ri, s.model.weight(FieldName, level, share), level})
+		}
+	}
+	slices.SortFunc(pairs, func(a, b pair) int {
+		switch {
+		case a.w > b.w:
+			return -1
+		case a.w < b.w:
+			return 1
+		}
+		return 0
+	})
+	usedQ, usedR := make([]bool, len(q.Tokens)), make([]bool, len(r.Tokens))
+	var ev []Evidence
+	for _, p := range pairs {
+		if usedQ[p.qi] || usedR[p.ri] {
+			continue
+		}
+		usedQ[p.qi], usedR[p.ri] = true, true
+		ev = append(ev, Evidence{FieldName, p.level, p.w, q.Tokens[p.qi] + " ~ " + r.Tokens[p.ri]})
+	}
+	for qi, used := range usedQ {
+		if !used {
+			ev = append(ev, Evidence{FieldName, NoMatch, s.model.weight(FieldName, NoMatch, 0), q.Tokens[qi]})
+		}
+	}
+	return ev
+}
+
+func dobLevel(q, r *Record) string {
+	if q.DOB == 0 || r.DOB == 0 {
+		return ""
+	}
+	qy, qm, qd := dateOf(q.DOB)
+	ry, rm, rd := dateOf(r.DOB)
+	years := qy - ry
+	if years < 0 {
+		years = -years
+	}
+	if q.DOBEst || r.DOBEst {
+		switch {
+		case years <= 1:
+			return EstimateCompatible
+		case years <= 2:
+			return EstimateNear
+		}
+		return Disagree
+	}
+	days := q.DOB - r.DOB
+	switch {
+	case days == 0:
+		return Exact
+	case qy == ry && int(qm) == rd && qd == int(rm):
+		return DayMonthSwapped
+	case qm == rm && qd == rd && years == 1:
+		return YearOut
+	case days >= -366 && days <= 366:
+		return WithinYear
+	}
+	return Disagree
+}
+
+func natLevel(q, r *Record) string {
+	if len(q.Nats) == 0 || len(r.Nats) == 0 {
+		return ""
+	}
+	level := Disagree
+	for _, a := range q.Nats {
+		for _, b := range r.Nats {
+			if a == b {
+				return Exact
+			}
+			if neighbours(a, b) {
+				level = Neighbour
+			}
+		}
+	}
+	return level
+}
+
+func phoneLevel(q, r *Record) string {
+	if len(q.Phones) == 0 || len(r.Phones) == 0 {
+		return ""
+	}
+	level := Disagree
+	for _, a := range q.Phones {
+		for _, b := range r.Phones {
+			if a == b {
+				return Exact
+			}
+			if phoneTail(a) == phoneTail(b) {
+				level = LastDigits
+			}
+		}
+	}
+	return level
+}
+
+func docLevel(q, r *Record) string {
+	if len(q.Docs) == 0 || len(r.Docs) == 0 {
+		return ""
+	}
+	for _, a := range q.Docs {
+		if slices.Contains(r.Docs, a) {
+			return Exact
+		}
+	}
+	return Disagree
+}
+
+func sexLevel(q, r *Record) string {
+	switch {
+	case q.Sex == 0 || r.Sex == 0:
+		return ""
+	case q.Sex == r.Sex:
+		return Exact
+	}
+	return Disagree
+}
+
+// scorer weighs candidates against one model and index.
+type scorer struct {
+	ix    *Index
+	model *Model
+}
+
+// score returns the candidate's total weight and the evidence for it, strongest first.
+func (s *scorer) score(q, r *Record) (float64, []Evidence) {
+	ev := s.compareNames(q, r)
+	for _, f := range []struct {
+		field string
+		level func(q, r *Record) string
+	}{{FieldDateOfBirth, dobLevel}, {FieldSex, sexLevel}, {FieldNationality, natLevel}, {FieldPhone, phoneLevel}, {FieldDocument, docLevel}} {
+		if level := f.level(q, r); level != "" {
+			ev = append(ev, Evidence{Field: f.field, Level: level, Weight: s.model.weight(f.field, level, 0)})
+		}
+	}
+	total := 0.0
+	for i := range ev {
+		ev[i].Weight = round2(ev[i].Weight)
+		total += ev[i].Weight
+	}
+	slices.SortStableFunc(ev, func(a, b Evidence) int {
+		switch {
+		case a.Weight > b.Weight:
+			return -1
+		case a.Weight < b.Weight:
+			return 1
+		}
+		return 0
+	})
+	return total, ev
+}
+
+func round2(f float64) float64 { return math.Round(f*100) / 100 }
