@@ -136,11 +136,16 @@ const DateLayout = "2006-01-02"
 
 // Normalize trims and canonicalises the child's facts in place (phones to E.164, codes upper-case),
 // then validates them, naming each bad field. now is used to reject dates in the future.
-func (c *Child) Normalize(now time.Time) error {
+func (c *Child) Normalize(now time.Time) error { return c.normalize(now, true) }
+
+// NormalizeQuery is Normalize for what a found child gives: any field, the name too, may be blank.
+func (c *Child) NormalizeQuery(now time.Time) error { return c.normalize(now, false) }
+
+func (c *Child) normalize(now time.Time, needName bool) error {
 	var p problems
 	c.Ref = strings.TrimSpace(c.Ref)
 	c.GivenNames, c.FamilyName = clean(c.GivenNames), clean(c.FamilyName)
-	if c.GivenNames == "" && c.FamilyName == "" {
+	if needName && c.GivenNames == "" && c.FamilyName == "" {
 		p.add("given_names", "Enter the name the child gives (or write Unknown)")
 	}
 	checkLen(&p, "given_names", c.GivenNames, 200)

@@ -52,7 +52,14 @@ func serve(ctx context.Context, e *env, store *sqlstore.Store, sf serveFlags, re
 	if err != nil {
 		return err
 	}
-	srv := &wmhttp.Server{Registry: registry.New(store), Pages: pages, Log: e.log, Location: loc,
+	reg := registry.New(store)
+	start := time.Now()
+	n, err := reg.LoadIndex(ctx)
+	if err != nil {
+		return fmt.Errorf("build identification index: %w", err)
+	}
+	e.log.Info("identification index built", "children", n, "took", time.Since(start).Round(time.Millisecond))
+	srv := &wmhttp.Server{Registry: reg, Pages: pages, Log: e.log, Location: loc,
 		SecureCookies: sf.secure, TrustProxy: sf.proxy, SessionIdle: sf.idle, SessionMax: sf.maxLifetime}
 	ln, err := net.Listen("tcp", sf.addr)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/identify"
 	"github.com/waymark-org/waymark/internal/sqlstore"
 )
 
@@ -31,6 +32,7 @@ func (s *Server) apiRoutes() []Route {
 		{"POST", "/api/v1/children/{id}/encounters", s.apiCreateEncounter},
 		{"GET", "/api/v1/encounters/{id}", s.apiGetEncounter},
 		{"PATCH", "/api/v1/encounters/{id}", s.apiPatchEncounter},
+		{"POST", "/api/v1/identify", s.apiIdentify},
 	}
 }
 
@@ -247,4 +249,22 @@ func (s *Server) apiPatchEncounter(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, e)
+}
+
+func (s *Server) apiIdentify(w http.ResponseWriter, r *http.Request) {
+	var q waymark.Child
+	if err := decodeJSON(w, r, &q); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+	found, err := s.Registry.Identify(r.Context(), actor(r), &q, limit)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if found == nil {
+		found = []identify.Candidate{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"candidates": found})
 }

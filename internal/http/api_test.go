@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/audit"
 	"github.com/waymark-org/waymark/internal/auth"
 	wmhttp "github.com/waymark-org/waymark/internal/http"
 	"github.com/waymark-org/waymark/internal/sqlstore"
@@ -213,4 +214,47 @@ func FuzzJSONError(f *testing.F) {
 			t.Fatalf("decode error not a user error: %v", err)
 		}
 	})
+}
+
+func TestAPIIdentify(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) { apiIdentify(t, newApp(t, d)) })
+	}
+}
+
+func apiIdentify(t *testing.T, a *app) {
+	border := a.token("border@border.example.org", waymark.RoleBorder)
+	code, child := a.call(border, "POST", "/api/v1/children", `{"ref": "P-1", "given_names": "Yonas", "family_name": "Hagos Kidane",
+		"sex": "M", "date_of_birth": "2010-03-15", "nationality": "ER", "phones": ["+2917123456"]}`)
+	if code != 201 {
+		t.Fatalf("create: %d %v", code, child)
+	}
+	// Police in another organisation find a boy giving a shortened name, the date with day and
+	// month swapped, in Ge'ez script.
+	police := a.token(police, waymark.RolePolice)
+	code, out := a.call(police, "POST", "/api/v1/identify?limit=3", `{"given_names": "ዮናስ", "family_name": "ሓጎስ", "date_of_birth": "2010-03-15", "sex": "M"}`)
+	if code != 200 {
+		t.Fatalf("identify: %d %v", code, out)
+	}
+	cands := out["candidates"].([]any)
+	if len(cands) == 0 || len(cands) > 3 {
+		t.Fatalf("candidates: %v", cands)
+	}
+	best := cands[0].(map[string]any)
+	if best["child_id"] != child["child_id"] || best["ref"] != "P-1" || best["band"] == "" || len(best["evidence"].([]any)) == 0 {
+		t.Fatalf("best candidate: %v", best)
+	}
+	if _, leaked := best["given_names"]; leaked {
+		t.Fatal("identify returned identifying facts of another organisation's child")
+	}
+	if code, _ := a.call(a.token(analyst, waymark.RoleAnalyst), "POST", "/api/v1/identify", `{"given_names": "Yonas"}`); code != http.StatusForbidden {
+		t.Fatalf("analyst searched the registry: %d", code)
+	}
+	if code, out := a.call(police, "POST", "/api/v1/identify", `{"date_of_birth": "15/03/2010"}`); code != 422 || errorField(out) != "date_of_birth" {
+		t.Fatalf("bad probe: %d %v", code, out)
+	}
+	searches, _ := a.store.AuditEntries(ctx, sqlstore.AuditFilter{Action: string(waymark.SearchRegistry), Outcome: audit.Allowed})
+	if len(searches) != 1 || searches[0].TokenID == "" {
+		t.Fatalf("identify searches audited: %+v", searches)
+	}
 }

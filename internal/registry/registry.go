@@ -10,17 +10,31 @@ import (
 
 	"github.com/waymark-org/waymark"
 	"github.com/waymark-org/waymark/internal/audit"
+	"github.com/waymark-org/waymark/internal/identify"
 	"github.com/waymark-org/waymark/internal/photo"
 	"github.com/waymark-org/waymark/internal/sqlstore"
 )
 
-// Registry wraps the store with access checks and auditing.
+// Registry wraps the store with access checks and auditing, and keeps the identification index
+// in step with every write.
 type Registry struct {
-	Store *sqlstore.Store
+	Store  *sqlstore.Store
+	Engine *identify.Engine
 }
 
-// New returns a registry over store.
-func New(store *sqlstore.Store) *Registry { return &Registry{Store: store} }
+// New returns a registry over store with an empty identification index; LoadIndex fills it.
+func New(store *sqlstore.Store) *Registry { return &Registry{Store: store, Engine: identify.New()} }
+
+// LoadIndex puts every recorded child into the identification index.
+func (r *Registry) LoadIndex(ctx context.Context) (int, error) {
+	n := 0
+	err := r.Store.AllChildren(ctx, "", func(c *waymark.Child) error {
+		r.Engine.Put(c)
+		n++
+		return nil
+	})
+	return n, err
+}
 
 func entry(a waymark.Actor, action, recType, recID, recOrg string) *audit.Entry {
 	return &audit.Entry{UserID: a.UserID, TokenID: a.TokenID, ActorName: a.Name, OrgID: a.OrgID, Action: action,
@@ -66,7 +80,7 @@ func (r *Registry) CreateChild(ctx context.Context, a waymark.Actor, c *waymark.
 		return err
 	}
 	c.OrgID = a.OrgID
-	return r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+	err = r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
 		if err := tx.CreateChild(c); err != nil {
 			return err
 		}
@@ -78,6 +92,10 @@ func (r *Registry) CreateChild(ctx context.Context, a waymark.Actor, c *waymark.
 		}
 		return tx.Audit(entry(a, string(waymark.CreateChild), "child", c.ID, c.OrgID))
 	})
+	if err == nil {
+		r.Engine.Put(c)
+	}
+	return err
 }
 
 // joinInvalid merges two validation results into one error listing every bad field.
@@ -131,12 +149,35 @@ func (r *Registry) UpdateChild(ctx context.Context, a waymark.Actor, c *waymark.
 		return err
 	}
 	c.OrgID = sc.OrgID
-	return r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+	err = r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
 		if err := tx.UpdateChild(c); err != nil {
 			return err
 		}
 		return tx.Audit(entry(a, string(waymark.EditChild), "child", c.ID, sc.OrgID))
 	})
+	if err == nil {
+		r.Engine.Put(c)
+	}
+	return err
+}
+
+// Identify ranks the recorded children who may be the child described by q, across every
+// organisation. Candidates carry minimal facts only; the search is audited, its content is not.
+func (r *Registry) Identify(ctx context.Context, a waymark.Actor, q *waymark.Child, limit int) ([]identify.Candidate, error) {
+	if err := r.check(ctx, a, waymark.SearchRegistry, waymark.Scope{OrgID: a.OrgID}, "registry", ""); err != nil {
+		return nil, err
+	}
+	if err := q.NormalizeQuery(r.Store.Now()); err != nil {
+		return nil, err
+	}
+	if limit <= 0 || limit > 100 {
+		limit = 10
+	}
+	found := r.Engine.Identify(q, limit)
+	if err := r.Store.Audit(ctx, entry(a, string(waymark.SearchRegistry), "registry", "", "")); err != nil {
+		return nil, err
+	}
+	return found, nil
 }
 
 // AddEncounter records another contact with a child.
