@@ -49,6 +49,7 @@ func (e *Engine) Identify(q *waymark.Child, limit int) []Candidate {
 
 // IdentifyRecord is Identify for a query already made into a record.
 func (e *Engine) IdentifyRecord(q *Record, limit int) []Candidate {
+	q.withToks(nil)
 	ix := e.Index
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()

@@ -13,6 +13,7 @@ type Index struct {
 	byChild map[string]int32 // child id → position
 	post    map[key][]int32  // blocking key → positions
 	df      map[key]int32    // how many records hold each name key (for term-frequency weights)
+	toks    map[string]*tok  // interned name tokens with their keys
 	live    int
 }
 
@@ -39,7 +40,7 @@ type key struct {
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
-	return &Index{byChild: map[string]int32{}, post: map[key][]int32{}, df: map[key]int32{}}
+	return &Index{byChild: map[string]int32{}, post: map[key][]int32{}, df: map[key]int32{}, toks: map[string]*tok{}}
 }
 
 // Len reports how many records the index holds.
@@ -50,12 +51,21 @@ func (ix *Index) Len() int {
 }
 
 // nameKeys are the keys of one token, for blocking and term frequencies.
-func nameKeys(t string) []key {
-	ks := []key{{k: kToken, s: t}, {k: kPhonetic, s: Phonetic(t)}, {k: kSkeleton, s: Skeleton(t)}}
-	if v := Variant(t); v != "" {
-		ks = append(ks, key{k: kVariant, s: v})
+func nameKeys(t *tok) []key {
+	ks := []key{{k: kToken, s: t.text}, {k: kPhonetic, s: t.phon}, {k: kSkeleton, s: t.skel}}
+	if t.variant != "" {
+		ks = append(ks, key{k: kVariant, s: t.variant})
 	}
 	return ks
+}
+
+func (ix *Index) intern(t string) *tok {
+	if k, ok := ix.toks[t]; ok {
+		return k
+	}
+	k := newTok(t)
+	ix.toks[t] = k
+	return k
 }
 
 func birthYear(r *Record) int32 {
@@ -70,10 +80,10 @@ func birthYear(r *Record) int32 {
 func (r *Record) keys() []key {
 	var ks []key
 	year := birthYear(r)
-	for _, t := range r.Tokens {
+	for _, t := range r.toks {
 		ks = append(ks, nameKeys(t)...)
 		if year != 0 {
-			ks = append(ks, key{k: kTokenYear, s: Phonetic(t), num: year})
+			ks = append(ks, key{k: kTokenYear, s: t.phon, num: year})
 		}
 	}
 	for _, p := range r.Phones {
@@ -111,6 +121,7 @@ func isNameKey(k kind) bool { return k <= kVariant }
 func (ix *Index) Put(r *Record) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	r.withToks(ix.intern)
 	if pos, ok := ix.byChild[r.ChildID]; ok {
 		ix.unlink(pos)
 		ix.records[pos] = r
@@ -192,16 +203,16 @@ func (ix *Index) candidates(q *Record) []int32 {
 		add(key{k: kDoc, s: d}, 8, 0)
 	}
 	year := birthYear(q)
-	for _, t := range q.Tokens {
-		add(key{k: kToken, s: t}, 3, rareCap)
-		add(key{k: kPhonetic, s: Phonetic(t)}, 2, rareCap)
-		add(key{k: kSkeleton, s: Skeleton(t)}, 1, rareCap/2)
-		if v := Variant(t); v != "" {
-			add(key{k: kVariant, s: v}, 2, rareCap)
+	for _, t := range q.toks {
+		add(key{k: kToken, s: t.text}, 3, rareCap)
+		add(key{k: kPhonetic, s: t.phon}, 2, rareCap)
+		add(key{k: kSkeleton, s: t.skel}, 1, rareCap/2)
+		if t.variant != "" {
+			add(key{k: kVariant, s: t.variant}, 2, rareCap)
 		}
 		if year != 0 { // common names: within two years of the stated or assessed birth year
 			for y := year - 2; y <= year+2; y++ {
-				add(key{k: kTokenYear, s: Phonetic(t), num: y}, 2, rareCap)
+				add(key{k: kTokenYear, s: t.phon, num: y}, 2, rareCap)
 			}
 		}
 	}

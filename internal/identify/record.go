@@ -13,6 +13,7 @@ type Record struct {
 	Ref     string
 	OrgID   string
 	Tokens  []string
+	toks    []*tok
 	DOB     int32 // days since 1900-01-01; 0 when unknown
 	DOBEst  bool
 	Sex     byte // 'M', 'F' or 0
@@ -59,6 +60,24 @@ func FromChild(c *waymark.Child) *Record {
 	for _, d := range c.Documents {
 		if n := waymark.NormalizeDocumentNumber(d.Number); n != "" {
 			r.Docs = append(r.Docs, n)
+		}
+	}
+	return r
+}
+
+// tok is a name token with its keys, computed once.
+type tok struct{ text, phon, skel, variant string }
+
+func newTok(t string) *tok { return &tok{t, Phonetic(t), Skeleton(t), Variant(t)} }
+
+// withToks fills r.toks, through intern when it is given (index records share their tokens).
+func (r *Record) withToks(intern func(string) *tok) *Record {
+	r.toks = make([]*tok, len(r.Tokens))
+	for i, t := range r.Tokens {
+		if intern != nil {
+			r.toks[i] = intern(t)
+		} else {
+			r.toks[i] = newTok(t)
 		}
 	}
 	return r

@@ -14,21 +14,21 @@ type Evidence struct {
 }
 
 // tokenLevel compares two name tokens, most alike first, returning the level and the key whose
-// commonness sets u (nil for levels without one).
-func tokenLevel(q, r string) (string, *key) {
+// commonness sets u (the zero key for levels without one).
+func tokenLevel(q, r *tok) (string, key) {
 	switch {
-	case q == r:
-		return Exact, &key{k: kToken, s: q}
-	case Variant(q) != "" && Variant(q) == Variant(r):
-		return VariantSpelling, &key{k: kVariant, s: Variant(q)}
-	case Phonetic(q) == Phonetic(r):
-		return SoundsAlike, &key{k: kPhonetic, s: Phonetic(q)}
-	case len(q) > 2 && Skeleton(q) == Skeleton(r) && Skeleton(q) != "":
-		return SameConsonants, &key{k: kSkeleton, s: Skeleton(q)}
-	case JaroWinkler(q, r) >= 0.88:
-		return Similar, nil
+	case q == r || q.text == r.text:
+		return Exact, key{k: kToken, s: q.text}
+	case q.variant != "" && q.variant == r.variant:
+		return VariantSpelling, key{k: kVariant, s: q.variant}
+	case q.phon == r.phon:
+		return SoundsAlike, key{k: kPhonetic, s: q.phon}
+	case len(q.text) > 2 && q.skel == r.skel && q.skel != "":
+		return SameConsonants, key{k: kSkeleton, s: q.skel}
+	case JaroWinkler(q.text, r.text) >= 0.88:
+		return Similar, key{}
 	}
-	return NoMatch, nil
+	return NoMatch, key{}
 }
 
 // compareNames finds the best one-to-one assignment of the query's tokens to the record's (over
@@ -41,15 +41,15 @@ func (s *scorer) compareNames(q, r *Record) []Evidence {
 		level  string
 	}
 	var pairs []pair
-	for qi, qt := range q.Tokens {
-		for ri, rt := range r.Tokens {
+	for qi, qt := range q.toks {
+		for ri, rt := range r.toks {
 			level, k := tokenLevel(qt, rt)
 			if level == NoMatch {
 				continue
 			}
 			share := 0.0
-			if k != nil {
-				share = s.ix.share(*k)
+			if k.k != 0 {
+				share = s.ix.share(k)
 			}
 			pairs = append(pairs, pair{qi, ri, s.model.weight(FieldName, level, share), level})
 		}
@@ -63,7 +63,7 @@ func (s *scorer) compareNames(q, r *Record) []Evidence {
 		}
 		return 0
 	})
-	usedQ, usedR := make([]bool, len(q.Tokens)), make([]bool, len(r.Tokens))
+	usedQ, usedR := make([]bool, len(q.toks)), make([]bool, len(r.toks))
 	var ev []Evidence
 	for _, p := range pairs {
 		if usedQ[p.qi] || usedR[p.ri] {
