@@ -1,0 +1,45 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"time"
+
+	"github.com/waymark-org/waymark/internal/bench"
+)
+
+func init() {
+	register(command{"bench identify", "measure identification quality and speed beside the PostgreSQL trigram peer", runBenchIdentify})
+}
+
+func runBenchIdentify(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("bench identify", flag.ContinueOnError)
+	n := fs.Int("n", 100000, "recorded children")
+	probes := fs.Int("probes", 2000, "probes of recorded children (plus a quarter as many never recorded)")
+	peerProbes := fs.Int("peer-probes", 500, "how many probes the peer answers (it is slower)")
+	seed := fs.Uint64("seed", 1, "seed of the synthetic data")
+	peer := fs.String("peer", envOr("WAYMARK_BENCH_POSTGRES", ""), "PostgreSQL URL for the peer (needs pg_trgm, fuzzystrmatch, unaccent); none: engine only")
+	if err := parse(fs, e, args); err != nil {
+		return err
+	}
+	start := time.Now()
+	d := bench.Generate(*n, *probes, *seed)
+	fmt.Fprintf(e.stdout, "generated %d children and %d probes in %s\n", len(d.Children), len(d.Probes), time.Since(start).Round(time.Millisecond))
+	engine, _ := bench.Engine(d)
+	results := []bench.Quality{engine}
+	if *peer != "" {
+		p, err := bench.NewPeer(ctx, *peer, d)
+		if err != nil {
+			return err
+		}
+		defer p.Close(context.Background())
+		q, err := p.Answer(ctx, d, *peerProbes)
+		if err != nil {
+			return err
+		}
+		results = append(results, q)
+	}
+	bench.Report(e.stdout, len(d.Children), results...)
+	return nil
+}

@@ -1,0 +1,278 @@
+// Package bench measures the identification engine on seeded synthetic data — quality (recall,
+// ranks, bands, calibration), latency, build time and memory — beside the peer a council would
+// otherwise use: PostgreSQL with pg_trgm, fuzzystrmatch and unaccent, on the same data in the same run.
+package bench
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/identify"
+	"github.com/waymark-org/waymark/internal/synth"
+)
+
+// Data is a synthetic registry and its probes.
+type Data struct {
+	Children []*waymark.Child
+	Probes   []synth.Probe
+}
+
+// Generate makes n recorded children (with siblings as hard negatives) and the probes.
+func Generate(n, probes int, seed uint64) *Data {
+	now := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	g := synth.New(seed, now)
+	d := &Data{Children: make([]*waymark.Child, 0, n)}
+	for len(d.Children) < n {
+		c := g.Child()
+		c.ID, c.Ref = fmt.Sprintf("c%07d", len(d.Children)), fmt.Sprintf("R%07d", len(d.Children))
+		c.Normalize(now)
+		d.Children = append(d.Children, c)
+		if g.Chance(0.05) && len(d.Children) < n {
+			s := g.Sibling(c)
+			s.ID, s.Ref = fmt.Sprintf("c%07d", len(d.Children)), fmt.Sprintf("R%07d", len(d.Children))
+			s.Normalize(now)
+			d.Children = append(d.Children, s)
+		}
+	}
+	for range probes {
+		d.Probes = append(d.Probes, g.ProbeOf(d.Children[g.Intn(len(d.Children))]))
+	}
+	for range probes / 4 {
+		c := g.Child()
+		p := g.ProbeOf(c)
+		p.Truth, p.Kind = "", "never recorded"
+		d.Probes = append(d.Probes, p)
+	}
+	for _, p := range d.Probes {
+		p.Query.NormalizeQuery(now)
+	}
+	return d
+}
+
+// Quality are the figures of one system on the probes.
+type Quality struct {
+	System                      string
+	Probes, Recorded            int
+	Ceiling                     float64 // share of recorded probes keeping a name token, phone, document or exact date of birth
+	BlockingRecall              float64 // truth among the candidates considered
+	Recall1, Recall10, MRR      float64
+	StrongCorrect               float64 // recorded probes whose truth is strong
+	StrongNeverRecorded         float64 // never-recorded probes given any strong candidate
+	StrongWrong                 float64 // recorded probes where another child is strong
+	ECE                         float64 // expected calibration error of the top candidate's probability (10 bins)
+	P50, P99                    time.Duration
+	Build                       time.Duration
+	MemoryMiB                   float64
+}
+
+// ranked is one system's answer to one probe.
+type ranked struct {
+	ids          []string
+	bands        []string
+	probs        []float64
+	blocked      bool
+	latency      time.Duration
+	hasBandsProb bool
+}
+
+func evaluate(system string, d *Data, answers []ranked) Quality {
+	q := Quality{System: system, Probes: len(answers)}
+	var lat []time.Duration
+	var bins [10]struct{ n, hit int; p float64 }
+	ceiling := 0
+	for i, a := range answers {
+		p := d.Probes[i]
+		lat = append(lat, a.latency)
+		if p.Truth == "" {
+			if a.hasBandsProb && slices.Contains(a.bands, identify.Strong) {
+				q.StrongNeverRecorded++
+			}
+			continue
+		}
+		q.Recorded++
+		if keeps(p, d) {
+			ceiling++
+		}
+		rank := slices.Index(a.ids, p.Truth)
+		if a.blocked {
+			q.BlockingRecall++
+		}
+		if rank == 0 {
+			q.Recall1++
+		}
+		if rank >= 0 && rank < 10 {
+			q.Recall10++
+			q.MRR += 1 / float64(rank+1)
+		}
+		if a.hasBandsProb {
+			for j, id := range a.ids {
+				if a.bands[j] == identify.Strong {
+					if id == p.Truth {
+						q.StrongCorrect++
+					} else {
+						q.StrongWrong++
+						break
+					}
+				}
+			}
+			if len(a.probs) > 0 {
+				b := min(int(a.probs[0]*10), 9)
+				bins[b].n++
+				bins[b].p += a.probs[0]
+				if rank == 0 {
+					bins[b].hit++
+				}
+			}
+		}
+	}
+	rec, never := float64(max(q.Recorded, 1)), float64(max(len(answers)-q.Recorded, 1))
+	q.Ceiling = float64(ceiling) / rec
+	q.BlockingRecall /= rec
+	q.Recall1 /= rec
+	q.Recall10 /= rec
+	q.MRR /= rec
+	q.StrongCorrect /= rec
+	q.StrongWrong /= rec
+	q.StrongNeverRecorded /= never
+	total := 0
+	for _, b := range bins {
+		total += b.n
+	}
+	for _, b := range bins {
+		if b.n > 0 {
+			q.ECE += float64(b.n) / float64(total) * abs(b.p/float64(b.n)-float64(b.hit)/float64(b.n))
+		}
+	}
+	slices.Sort(lat)
+	if len(lat) > 0 {
+		q.P50, q.P99 = lat[len(lat)/2], lat[min(len(lat)-1, len(lat)*99/100)]
+	}
+	return q
+}
+
+func abs(f float64) float64 { return max(f, -f) }
+
+// keeps reports whether a probe still shares a name token, phone, document or exact date of birth
+// with its record: what any method could link on.
+func keeps(p synth.Probe, d *Data) bool {
+	var c *waymark.Child
+	if i, err := strconv.Atoi(strings.TrimPrefix(p.Truth, "c")); err == nil && i < len(d.Children) {
+		c = d.Children[i]
+	}
+	if c == nil {
+		return false
+	}
+	q, r := identify.FromChild(p.Query), identify.FromChild(c)
+	for _, t := range q.Tokens {
+		if slices.Contains(r.Tokens, t) {
+			return true
+		}
+	}
+	for _, ph := range q.Phones {
+		if slices.Contains(r.Phones, ph) {
+			return true
+		}
+	}
+	for _, doc := range q.Docs {
+		if slices.Contains(r.Docs, doc) {
+			return true
+		}
+	}
+	return q.DOB != 0 && !q.DOBEst && q.DOB == r.DOB
+}
+
+// Engine builds the index from the data and answers every probe.
+func Engine(d *Data) (Quality, *identify.Engine) {
+	runtime.GC()
+	start := time.Now()
+	e := identify.New()
+	for _, c := range d.Children {
+		e.Put(c)
+	}
+	build := time.Since(start)
+	runtime.GC()
+	mem := rssMiB()
+	answers := make([]ranked, len(d.Probes))
+	for i, p := range d.Probes {
+		t := time.Now()
+		all := e.Identify(p.Query, 0)
+		lat := time.Since(t)
+		a := ranked{latency: lat, hasBandsProb: true}
+		for j, c := range all {
+			if c.ChildID == p.Truth {
+				a.blocked = true
+			}
+			if j < 10 {
+				a.ids, a.bands, a.probs = append(a.ids, c.ChildID), append(a.bands, c.Band), append(a.probs, c.Probability)
+			}
+		}
+		answers[i] = a
+	}
+	q := evaluate("waymark engine", d, answers)
+	q.Build, q.MemoryMiB = build, mem
+	return q, e
+}
+
+// rssMiB reads the process's resident memory.
+func rssMiB() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return float64(m.Sys) / (1 << 20)
+	}
+	for line := range strings.Lines(string(b)) {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
+			return float64(kb) / 1024
+		}
+	}
+	return 0
+}
+
+// Report prints the figures side by side.
+func Report(w io.Writer, n int, qs ...Quality) {
+	fmt.Fprintf(w, "\nIdentification benchmark: %d recorded children, machine: %d CPUs, %s\n\n", n, runtime.NumCPU(), runtime.GOARCH)
+	row := func(label string, f func(q Quality) string) {
+		fmt.Fprintf(w, "%-44s", label)
+		for _, q := range qs {
+			fmt.Fprintf(w, " %22s", f(q))
+		}
+		fmt.Fprintln(w)
+	}
+	pct := func(f func(Quality) float64) func(Quality) string {
+		return func(q Quality) string { return fmt.Sprintf("%.3f", f(q)) }
+	}
+	row("", func(q Quality) string { return q.System })
+	row("probes (recorded)", func(q Quality) string { return fmt.Sprintf("%d (%d)", q.Probes, q.Recorded) })
+	row("ceiling (probes keeping a linkable fact)", pct(func(q Quality) float64 { return q.Ceiling }))
+	row("blocking recall", pct(func(q Quality) float64 { return q.BlockingRecall }))
+	row("recall@1", pct(func(q Quality) float64 { return q.Recall1 }))
+	row("recall@10", pct(func(q Quality) float64 { return q.Recall10 }))
+	row("MRR", pct(func(q Quality) float64 { return q.MRR }))
+	row("strong, correct child", pct(func(q Quality) float64 { return q.StrongCorrect }))
+	row("strong given to a never-recorded child", pct(func(q Quality) float64 { return q.StrongNeverRecorded }))
+	row("strong given to the wrong child", pct(func(q Quality) float64 { return q.StrongWrong }))
+	row("calibration error (ECE, top candidate)", pct(func(q Quality) float64 { return q.ECE }))
+	row("latency p50", func(q Quality) string { return q.P50.Round(time.Microsecond).String() })
+	row("latency p99", func(q Quality) string { return q.P99.Round(time.Microsecond).String() })
+	row("index build", func(q Quality) string { return q.Build.Round(time.Millisecond).String() })
+	row("resident memory (MiB)", func(q Quality) string { return fmt.Sprintf("%.0f", q.MemoryMiB) })
+	if len(qs) == 2 {
+		ratio := func(a, b float64) string {
+			if b == 0 {
+				return "n/a"
+			}
+			return fmt.Sprintf("%.2fx", a/b)
+		}
+		fmt.Fprintf(w, "\nengine vs peer: recall@1 %s, recall@10 %s, p99 latency %s faster\n",
+			ratio(qs[0].Recall1, qs[1].Recall1), ratio(qs[0].Recall10, qs[1].Recall10), ratio(float64(qs[1].P99), float64(qs[0].P99)))
+	}
+}

@@ -1,0 +1,46 @@
+package bench_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/waymark-org/waymark/internal/bench"
+)
+
+// TestBenchSmall runs the benchmark once at a small size, so that it cannot rot, and checks that
+// its figures are figures.
+func TestBenchSmall(t *testing.T) {
+	d := bench.Generate(3000, 300, 5)
+	if len(d.Children) != 3000 || len(d.Probes) != 375 {
+		t.Fatalf("generated %d children, %d probes", len(d.Children), len(d.Probes))
+	}
+	q, _ := bench.Engine(d)
+	if q.Recorded != 300 || q.Recall10 < q.Recall1 || q.Recall1 <= 0.3 || q.BlockingRecall < q.Recall10 || q.P99 <= 0 {
+		t.Fatalf("engine figures: %+v", q)
+	}
+	results := []bench.Quality{q}
+	if dsn := os.Getenv("WAYMARK_TEST_POSTGRES"); dsn != "" {
+		p, err := bench.NewPeer(context.Background(), dsn, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer p.Close(context.Background())
+		pq, err := p.Answer(context.Background(), d, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pq.Probes != 100 || pq.Recall1 <= 0 {
+			t.Fatalf("peer figures: %+v", pq)
+		}
+		results = append(results, pq)
+	}
+	var out bytes.Buffer
+	bench.Report(&out, len(d.Children), results...)
+	if !strings.Contains(out.String(), "recall@10") {
+		t.Fatal(out.String())
+	}
+	t.Log(out.String())
+}
