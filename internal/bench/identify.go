@@ -58,18 +58,18 @@ func Generate(n, probes int, seed uint64) *Data {
 
 // Quality are the figures of one system on the probes.
 type Quality struct {
-	System                      string
-	Probes, Recorded            int
-	Ceiling                     float64 // share of recorded probes keeping a name token, phone, document or exact date of birth
-	BlockingRecall              float64 // truth among the candidates considered
-	Recall1, Recall10, MRR      float64
-	StrongCorrect               float64 // recorded probes whose truth is strong
-	StrongNeverRecorded         float64 // never-recorded probes given any strong candidate
-	StrongWrong                 float64 // recorded probes where another child is strong
-	ECE                         float64 // expected calibration error of the top candidate's probability (10 bins)
-	P50, P99                    time.Duration
-	Build                       time.Duration
-	MemoryMiB                   float64
+	System                 string
+	Probes, Recorded       int
+	Ceiling                float64 // share of recorded probes keeping a name token, phone, document or exact date of birth
+	BlockingRecall         float64 // truth among the candidates considered
+	Recall1, Recall10, MRR float64
+	StrongCorrect          float64 // recorded probes whose truth is strong
+	StrongNeverRecorded    float64 // never-recorded probes given any strong candidate
+	StrongWrong            float64 // recorded probes where another child is strong
+	ECE                    float64 // expected calibration error of the top candidate's probability (10 bins)
+	P50, P99               time.Duration
+	Build                  time.Duration
+	MemoryMiB              float64
 }
 
 // ranked is one system's answer to one probe.
@@ -85,7 +85,10 @@ type ranked struct {
 func evaluate(system string, d *Data, answers []ranked) Quality {
 	q := Quality{System: system, Probes: len(answers)}
 	var lat []time.Duration
-	var bins [10]struct{ n, hit int; p float64 }
+	var bins [10]struct {
+		n, hit int
+		p      float64
+	}
 	ceiling := 0
 	for i, a := range answers {
 		p := d.Probes[i]
