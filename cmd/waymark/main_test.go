@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -83,5 +84,45 @@ func TestUsage(t *testing.T) {
 	}
 	if _, err := cli(t, "", "user", "create", "--db", t.TempDir(), "--keys", filepath.Join(t.TempDir(), "k")); err == nil || !strings.Contains(err.Error(), "--org is required") {
 		t.Fatalf("missing flag: %v", err)
+	}
+}
+
+func TestImportExport(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			db := []string{"--db", storetest.DSN(t, d), "--keys", filepath.Join(t.TempDir(), "keys")}
+			with := func(args ...string) []string { return append(args, db...) }
+			for _, org := range []string{"Westmarsh Council", "Kingsley Vale Council"} {
+				if _, err := cli(t, "", with("org", "create", "--name", org, "--kind", "council")...); err != nil {
+					t.Fatal(err)
+				}
+			}
+			good := "../../internal/interchange/testdata/good.jsonl"
+			out, err := cli(t, "", with("import", "children", good, "--org", "Westmarsh Council")...)
+			if err != nil || !strings.Contains(out, "3 new, 0 updated, 1 referrals") || !strings.Contains(out, "3 placement, missing or screening events") {
+				t.Fatalf("import: %q %v", out, err)
+			}
+			out, err = cli(t, "", with("import", "children", good, "--org", "Westmarsh Council")...)
+			if err != nil || !strings.Contains(out, "0 new, 3 updated, 0 referrals") {
+				t.Fatalf("re-import must update, never duplicate: %q %v", out, err)
+			}
+			_, err = cli(t, "", with("import", "children", "../../internal/interchange/testdata/bad.jsonl", "--org", "Westmarsh Council")...)
+			if err == nil || !strings.Contains(err.Error(), "6 of 7 lines are bad; nothing was imported") {
+				t.Fatalf("bad file: %v", err)
+			}
+			exported := filepath.Join(t.TempDir(), "out.jsonl")
+			out, err = cli(t, "", with("export", "children", "--org", "Westmarsh Council", "--out", exported)...)
+			if err != nil || !strings.Contains(out, "exported 3 children") {
+				t.Fatalf("export: %q %v", out, err)
+			}
+			body, _ := os.ReadFile(exported)
+			if !strings.Contains(string(body), `"family_name":"Nguyễn"`) || !strings.Contains(string(body), `"type":"referral"`) || strings.Contains(string(body), "B1") {
+				t.Fatalf("exported:\n%s", body)
+			}
+			out, err = cli(t, "", with("import", "children", exported, "--org", "Kingsley Vale Council")...)
+			if err != nil || !strings.Contains(out, "3 new") {
+				t.Fatalf("round trip: %q %v", out, err)
+			}
+		})
 	}
 }

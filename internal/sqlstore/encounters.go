@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/waymark-org/waymark"
 )
@@ -46,4 +47,13 @@ func (tx *Tx) UpdateEncounter(e *waymark.Encounter) error {
 	_, err := tx.tx.ExecContext(tx.ctx, `UPDATE encounters SET kind = $1, at = $2, place = $3, agency = $4, circumstances = $5,
 		accompanying_adults = $6 WHERE id = $7`, e.Kind, e.At.UTC(), e.Place, e.Agency, e.Circumstances, e.AccompanyingAdults, e.ID)
 	return wrap(err, "update encounter")
+}
+
+// HasEncounter reports whether a child already has an encounter of that kind at that time (so that
+// importing the same history twice adds nothing).
+func (tx *Tx) HasEncounter(childID, kind string, at time.Time) (bool, error) {
+	var n int
+	err := tx.tx.QueryRowContext(tx.ctx, `SELECT count(*) FROM encounters WHERE child_id = $1 AND kind = $2 AND at = $3`,
+		childID, kind, at.UTC()).Scan(&n)
+	return n > 0, wrap(err, "find encounter")
 }
