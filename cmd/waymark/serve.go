@@ -24,6 +24,7 @@ type serveFlags struct {
 	addr, tz          string
 	secure, proxy     bool
 	idle, maxLifetime time.Duration
+	follow            time.Duration
 }
 
 func (f *serveFlags) add(fs *flag.FlagSet) {
@@ -33,6 +34,7 @@ func (f *serveFlags) add(fs *flag.FlagSet) {
 	fs.BoolVar(&f.proxy, "trust-proxy", false, "take client addresses from X-Forwarded-For (only behind your own proxy)")
 	fs.DurationVar(&f.idle, "session-idle", 2*time.Hour, "sign out after this long without use")
 	fs.DurationVar(&f.maxLifetime, "session-max", 12*time.Hour, "sign out this long after signing in, in use or not")
+	fs.DurationVar(&f.follow, "follow", 500*time.Millisecond, "how often to read other instances' changes into the identification index")
 }
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -59,6 +61,7 @@ func serve(ctx context.Context, e *env, store *sqlstore.Store, sf serveFlags, re
 		return fmt.Errorf("build identification index: %w", err)
 	}
 	e.log.Info("identification index built", "children", n, "took", time.Since(start).Round(time.Millisecond))
+	go reg.Follow(ctx, sf.follow, func(err error) { e.log.Warn("follow changes", "err", err) })
 	srv := &wmhttp.Server{Registry: reg, Pages: pages, Log: e.log, Location: loc,
 		SecureCookies: sf.secure, TrustProxy: sf.proxy, SessionIdle: sf.idle, SessionMax: sf.maxLifetime}
 	ln, err := net.Listen("tcp", sf.addr)

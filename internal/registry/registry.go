@@ -6,6 +6,7 @@ package registry
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/waymark-org/waymark"
@@ -18,22 +19,67 @@ import (
 // Registry wraps the store with access checks and auditing, and keeps the identification index
 // in step with every write.
 type Registry struct {
-	Store  *sqlstore.Store
-	Engine *identify.Engine
+	Store    *sqlstore.Store
+	Engine   *identify.Engine
+	followed atomic.Int64 // the audit entry the index has caught up to
 }
 
 // New returns a registry over store with an empty identification index; LoadIndex fills it.
 func New(store *sqlstore.Store) *Registry { return &Registry{Store: store, Engine: identify.New()} }
 
-// LoadIndex puts every recorded child into the identification index.
+// LoadIndex puts every recorded child into the identification index and notes where in the
+// change feed the index stands, for Follow.
 func (r *Registry) LoadIndex(ctx context.Context) (int, error) {
+	head, err := r.Store.AuditHead(ctx) // read first: a write during the load is caught up by Follow
+	if err != nil {
+		return 0, err
+	}
 	n := 0
-	err := r.Store.AllChildren(ctx, "", func(c *waymark.Child) error {
+	err = r.Store.AllChildren(ctx, "", func(c *waymark.Child) error {
 		r.Engine.Put(c)
 		n++
 		return nil
 	})
+	r.followed.Store(head)
 	return n, err
+}
+
+// Follow keeps the index current with writes made by other processes (another `waymark serve`
+// on the same PostgreSQL, or `waymark import`), reading the change feed every interval until ctx ends.
+func (r *Registry) Follow(ctx context.Context, interval time.Duration, log func(error)) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := r.CatchUp(ctx); err != nil && ctx.Err() == nil {
+				log(err)
+			}
+		}
+	}
+}
+
+// CatchUp reads the change feed once and puts every changed child into the index.
+func (r *Registry) CatchUp(ctx context.Context) error {
+	for {
+		ids, reached, err := r.Store.ChildChanges(ctx, r.followed.Load(), 1000)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			c, err := r.Store.Child(ctx, id)
+			if err != nil {
+				return err
+			}
+			r.Engine.Put(c)
+		}
+		r.followed.Store(reached)
+		if len(ids) < 1000 {
+			return nil
+		}
+	}
 }
 
 func entry(a waymark.Actor, action, recType, recID, recOrg string) *audit.Entry {

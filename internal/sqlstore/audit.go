@@ -124,3 +124,38 @@ func (s *Store) VerifyAudit(ctx context.Context) (*audit.Verifier, error) {
 	v.Finish(seq, hash)
 	return v, nil
 }
+
+// AuditHead returns the sequence number of the newest audit entry.
+func (s *Store) AuditHead(ctx context.Context) (int64, error) {
+	var seq int64
+	err := s.db.QueryRowContext(ctx, `SELECT seq FROM audit_head WHERE id = 1`).Scan(&seq)
+	return seq, wrap(err, "read audit head")
+}
+
+// ChildChanges returns the ids of children created or changed after audit entry seq, and the
+// sequence number reached. Entries are numbered under the audit head's lock, so every entry up to
+// the head read first is committed, in order, and a reader following seq never skips a write.
+func (s *Store) ChildChanges(ctx context.Context, after int64, limit int) (ids []string, reached int64, err error) {
+	head, err := s.AuditHead(ctx)
+	if err != nil {
+		return nil, after, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT seq, record_id FROM audit WHERE seq > $1 AND seq <= $2 AND record_type = 'child'
+		AND action IN ('child.create', 'child.edit') AND outcome = 'allowed' ORDER BY seq LIMIT $3`, after, head, limit)
+	if err != nil {
+		return nil, after, fmt.Errorf("read changes: %w", err)
+	}
+	defer rows.Close()
+	reached = after
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&reached, &id); err != nil {
+			return nil, after, err
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) < limit { // all read up to the head: skip past entries of other kinds
+		reached = max(reached, head)
+	}
+	return ids, reached, rows.Err()
+}
