@@ -12,13 +12,13 @@ import (
 // another organisation (assigned). "." denies, "y" allows.
 var matrix = map[waymark.Role]map[waymark.Action]string{
 	//                         own other assigned
-	waymark.RoleBorder:       {waymark.ViewChild: "y..", waymark.CreateChild: "y..", waymark.EditChild: "y..", waymark.AddEncounter: "y..", waymark.SearchRegistry: "yyy", waymark.ViewAudit: "...", waymark.ManageUsers: "...", waymark.ViewStats: "..."},
-	waymark.RoleSocialWorker: {waymark.ViewChild: "y..", waymark.CreateChild: "y..", waymark.EditChild: "y..", waymark.AddEncounter: "y..", waymark.SearchRegistry: "yyy", waymark.ViewAudit: "...", waymark.ManageUsers: "...", waymark.ViewStats: "..."},
-	waymark.RoleManager:      {waymark.ViewChild: "y..", waymark.CreateChild: "y..", waymark.EditChild: "y..", waymark.AddEncounter: "y..", waymark.SearchRegistry: "yyy", waymark.ViewAudit: "...", waymark.ManageUsers: "...", waymark.ViewStats: "y.."},
-	waymark.RolePolice:       {waymark.ViewChild: "y..", waymark.CreateChild: "y..", waymark.EditChild: "y..", waymark.AddEncounter: "y..", waymark.SearchRegistry: "yyy", waymark.ViewAudit: "...", waymark.ManageUsers: "...", waymark.ViewStats: "..."},
-	waymark.RoleGuardian:     {waymark.ViewChild: "..y", waymark.CreateChild: "...", waymark.EditChild: "...", waymark.AddEncounter: "...", waymark.SearchRegistry: "yyy", waymark.ViewAudit: "...", waymark.ManageUsers: "...", waymark.ViewStats: "..."},
-	waymark.RoleAnalyst:      {waymark.ViewChild: "...", waymark.CreateChild: "...", waymark.EditChild: "...", waymark.AddEncounter: "...", waymark.SearchRegistry: "...", waymark.ViewAudit: "...", waymark.ManageUsers: "...", waymark.ViewStats: "y.."},
-	waymark.RoleAdmin:        {waymark.ViewChild: "...", waymark.CreateChild: "...", waymark.EditChild: "...", waymark.AddEncounter: "...", waymark.SearchRegistry: "...", waymark.ViewAudit: "y..", waymark.ManageUsers: "y..", waymark.ViewStats: "..."},
+	waymark.RoleBorder:       {waymark.ViewChild: "y..", waymark.CreateChild: "y..", waymark.EditChild: "y..", waymark.AddEncounter: "y..", waymark.SearchRegistry: "yyy", waymark.OpenWithReason: "yyy", waymark.ConfirmMatch: "yyy", waymark.ViewAudit: "...", waymark.ManageUsers: "...", waymark.ViewStats: "..."},
+	waymark.RoleSocialWorker: {waymark.ViewChild: "y..", waymark.CreateChild: "y..", waymark.EditChild: "y..", waymark.AddEncounter: "y..", waymark.SearchRegistry: "yyy", waymark.OpenWithReason: "yyy", waymark.ConfirmMatch: "yyy", waymark.ViewAudit: "...", waymark.ManageUsers: "...", waymark.ViewStats: "..."},
+	waymark.RoleManager:      {waymark.ViewChild: "y..", waymark.CreateChild: "y..", waymark.EditChild: "y..", waymark.AddEncounter: "y..", waymark.SearchRegistry: "yyy", waymark.OpenWithReason: "yyy", waymark.ConfirmMatch: "yyy", waymark.ViewAudit: "...", waymark.ManageUsers: "...", waymark.ViewStats: "y.."},
+	waymark.RolePolice:       {waymark.ViewChild: "y..", waymark.CreateChild: "y..", waymark.EditChild: "y..", waymark.AddEncounter: "y..", waymark.SearchRegistry: "yyy", waymark.OpenWithReason: "yyy", waymark.ConfirmMatch: "yyy", waymark.ViewAudit: "...", waymark.ManageUsers: "...", waymark.ViewStats: "..."},
+	waymark.RoleGuardian:     {waymark.ViewChild: "..y", waymark.CreateChild: "...", waymark.EditChild: "...", waymark.AddEncounter: "...", waymark.SearchRegistry: "yyy", waymark.OpenWithReason: "...", waymark.ConfirmMatch: "...", waymark.ViewAudit: "...", waymark.ManageUsers: "...", waymark.ViewStats: "..."},
+	waymark.RoleAnalyst:      {waymark.ViewChild: "...", waymark.CreateChild: "...", waymark.EditChild: "...", waymark.AddEncounter: "...", waymark.SearchRegistry: "...", waymark.OpenWithReason: "...", waymark.ConfirmMatch: "...", waymark.ViewAudit: "...", waymark.ManageUsers: "...", waymark.ViewStats: "y.."},
+	waymark.RoleAdmin:        {waymark.ViewChild: "...", waymark.CreateChild: "...", waymark.EditChild: "...", waymark.AddEncounter: "...", waymark.SearchRegistry: "...", waymark.OpenWithReason: "...", waymark.ConfirmMatch: "...", waymark.ViewAudit: "y..", waymark.ManageUsers: "y..", waymark.ViewStats: "..."},
 }
 
 func TestPolicyMatrix(t *testing.T) {
@@ -44,6 +44,23 @@ func TestPolicyMatrix(t *testing.T) {
 					}
 				})
 			}
+		}
+	}
+}
+
+func TestGrantOpensOneChildForPractitionersOnly(t *testing.T) {
+	sc := waymark.Scope{OrgID: "other", GrantedTo: []string{"me"}}
+	for _, role := range waymark.Roles {
+		a := waymark.Actor{UserID: "me", OrgID: "own", Role: role}
+		want := role != waymark.RoleGuardian && role != waymark.RoleAnalyst && role != waymark.RoleAdmin
+		if got := waymark.Can(a, waymark.ViewChild, sc) == nil; got != want {
+			t.Errorf("%s with a grant: view=%v, want %v", role, got, want)
+		}
+		if waymark.Can(a, waymark.EditChild, sc) == nil {
+			t.Errorf("%s with a grant may edit", role)
+		}
+		if waymark.Can(waymark.Actor{UserID: "you", OrgID: "own", Role: role}, waymark.ViewChild, sc) == nil {
+			t.Errorf("%s: another user's grant opened the record", role)
 		}
 	}
 }

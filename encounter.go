@@ -21,9 +21,10 @@ type Encounter struct {
 	RecordedBy         string    `json:"recorded_by,omitempty"`
 }
 
-// Kinds of encounter and of the agency involved.
+// Kinds of encounter and of the agency involved. "identified" is a child found and confirmed, by
+// a person, to be a child already recorded.
 var (
-	EncounterKinds = []string{"first_contact", "referral", "found", "other"}
+	EncounterKinds = []string{"first_contact", "referral", "found", "identified", "other"}
 	Agencies       = []string{"border", "police", "council", "charity", "self", "other"}
 )
 

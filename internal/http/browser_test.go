@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/waymark-org/waymark"
 	"github.com/waymark-org/waymark/internal/sqlstore"
 )
 
@@ -96,8 +97,8 @@ func TestBrowserFirstContactToAudit(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("given_names")),
 		screenshot("first-contact-form"),
 		// A first try with a bad date: the form comes back with the error summary and the name kept.
-		chromedp.SendKeys(chromedp.ID("given_names"), "Dawit"),
-		chromedp.SendKeys(chromedp.ID("family_name"), "Hagos Tesfay"),
+		chromedp.SendKeys(chromedp.ID("given_names"), "Fitsum"),
+		chromedp.SendKeys(chromedp.ID("family_name"), "Gebremedhin Asfaha"),
 		chromedp.SetValue(chromedp.ID("date_of_birth"), "2031-01-01"),
 		chromedp.SetValue(chromedp.ID("nationality"), "ER"),
 		chromedp.SendKeys(chromedp.ID("place"), "Dover Eastern Docks"),
@@ -113,11 +114,11 @@ func TestBrowserFirstContactToAudit(t *testing.T) {
 		screenshot("child-page"),
 		// Find the child in the caseload by another spelling's fold and open it.
 		chromedp.Navigate(base+"/children"),
-		chromedp.SendKeys(chromedp.ID("q"), "DAWIT hagos"),
+		chromedp.SendKeys(chromedp.ID("q"), "FITSUM gebremedhin"),
 		chromedp.Submit(chromedp.ID("q")),
-		chromedp.WaitVisible(chromedp.Search(`//td/a[contains(., "Dawit Hagos Tesfay")]`)),
+		chromedp.WaitVisible(chromedp.Search(`//td/a[contains(., "Fitsum Gebremedhin Asfaha")]`)),
 		screenshot("caseload"),
-		chromedp.Click(chromedp.Search(`//td/a[contains(., "Dawit Hagos Tesfay")]`)),
+		chromedp.Click(chromedp.Search(`//td/a[contains(., "Fitsum Gebremedhin Asfaha")]`)),
 		chromedp.WaitVisible(chromedp.CSS("h1")),
 		into(&heading, chromedp.Text(chromedp.CSS("h1"))),
 		signOut(),
@@ -128,7 +129,7 @@ func TestBrowserFirstContactToAudit(t *testing.T) {
 	if !strings.Contains(summary, "future") {
 		t.Fatalf("error summary %q does not explain the date", summary)
 	}
-	if heading != "Dawit Hagos Tesfay" {
+	if heading != "Fitsum Gebremedhin Asfaha" {
 		t.Fatalf("opened %q", heading)
 	}
 	id := childURL[strings.LastIndex(childURL, "/")+1:]
@@ -155,7 +156,35 @@ func TestBrowserFirstContactToAudit(t *testing.T) {
 	if !strings.Contains(auditText, "child.view") || !strings.Contains(auditText, "Alex Social") || !strings.Contains(auditText, "child.create") {
 		t.Fatalf("audit log does not show the view:\n%s", auditText)
 	}
-	if !strings.Contains(refusal, "You cannot open this") || strings.Contains(refusal, "Dawit") {
+	if !strings.Contains(refusal, "You cannot open this") || strings.Contains(refusal, "Fitsum") {
 		t.Fatalf("another council's social worker saw:\n%s", refusal)
+	}
+}
+
+func TestBrowserIdentifyFromPhone(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	child := &waymark.Child{GivenNames: "Văn Minh", FamilyName: "Phạm", Sex: "M", DateOfBirth: "2010-08-09", Nationality: "VN"}
+	if err := a.reg.CreateChild(ctx, a.actor(socialWorker), child, nil); err != nil {
+		t.Fatal(err)
+	}
+	b := browser(t)
+	var results string
+	err := chromedp.Do(b,
+		signInAs(a.srv.URL, police),
+		chromedp.Click(chromedp.CSS(`a[href="/identify"]`)),
+		chromedp.WaitVisible(chromedp.ID("given_names")),
+		chromedp.SendKeys(chromedp.ID("given_names"), "Minh"),
+		chromedp.SendKeys(chromedp.ID("family_name"), "Pham"),
+		chromedp.SetValue(chromedp.ID("date_of_birth"), "2010-09-08"),
+		chromedp.Submit(chromedp.ID("given_names")),
+		chromedp.WaitVisible(chromedp.CSS("section.match")),
+		into(&results, chromedp.Text(chromedp.CSS("main"))),
+		screenshot("identify-results"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(results, "Reference "+child.Ref) || !strings.Contains(results, "Day and month swapped") {
+		t.Fatalf("results:\n%s", results)
 	}
 }

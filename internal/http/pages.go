@@ -32,6 +32,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /photos/{id}", s.signedIn(s.photo(false)))
 	mux.HandleFunc("GET /photos/{id}/thumbnail", s.signedIn(s.photo(true)))
 	mux.HandleFunc("GET /audit", s.signedIn(s.auditPage))
+	s.identifyRoutes(mux)
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
@@ -134,6 +135,20 @@ func (s *Server) createChild(w http.ResponseWriter, r *http.Request) {
 			form.Del("photo_pending")
 		} else {
 			form.Set("photo_pending", base64.StdEncoding.EncodeToString(img.Data))
+		}
+	}
+	if err == nil && len(bad) == 0 && form.Get("confirm_new") == "" {
+		// Before a second record is made, say who this child may already be.
+		dups, derr := s.Registry.PossibleDuplicates(r.Context(), c)
+		if derr != nil {
+			s.fail(w, r, derr)
+			return
+		}
+		if len(dups) > 0 {
+			data := s.childFormData(true, "")
+			data["Duplicates"] = dups
+			s.render(w, r, "child_form", &web.View{Title: "Record first contact", Form: form, Data: data})
+			return
 		}
 	}
 	if err == nil && len(bad) == 0 {

@@ -51,6 +51,7 @@ func Load(loc *time.Location) (*Templates, error) {
 		},
 		"fieldname": func(prefix string, i int) string { return fmt.Sprintf("%s_%d", prefix, i) },
 		"add":       func(a, b int) int { return a + b },
+		"percent":   percent,
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/fields.html")
 	if err != nil {
@@ -94,5 +95,20 @@ func label(code string) string {
 
 var labels = map[string]string{
 	"M": "Male", "F": "Female", "dna": "DNA", "national_id": "National ID", "age_assessment": "Age assessment",
-	"bnb_hostel": "B&B / hostel", "first_contact": "First contact",
+	"bnb_hostel": "B&B / hostel", "first_contact": "First contact", "date_of_birth": "Date of birth",
+	"identified": "Identified as previously recorded", "day_month_swapped": "Day and month swapped", "phonetic": "Sounds alike",
+	"skeleton": "Same consonants", "estimate_compatible": "Fits the estimated age", "estimate_within_2_years": "Within 2 years of the estimate",
+	"neighbouring_country": "Neighbouring country", "last_digits": "Same last digits", "one_year_out": "One year out",
+	"within_a_year": "Within a year", "none": "No counterpart",
+}
+
+// percent shows a probability without claiming certainty it does not have.
+func percent(p float64) string {
+	switch {
+	case p > 0.99:
+		return "over 99%"
+	case p < 0.01:
+		return "under 1%"
+	}
+	return fmt.Sprintf("%.0f%%", p*100)
 }

@@ -1,0 +1,108 @@
+package http
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/web"
+)
+
+func (s *Server) identifyRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /identify", s.signedIn(s.identifyPage))
+	mux.HandleFunc("POST /identify", s.signedIn(s.identifySearch))
+	mux.HandleFunc("POST /identify/confirm", s.signedIn(s.identifyConfirm))
+	mux.HandleFunc("POST /identify/reject", s.signedIn(s.identifyReject))
+	mux.HandleFunc("POST /children/{id}/open", s.signedIn(s.openWithReason))
+}
+
+func (s *Server) identifyData() map[string]any {
+	d := s.childFormData(false, "")
+	d["Matches"], d["Searched"] = nil, false
+	return d
+}
+
+func (s *Server) identifyPage(w http.ResponseWriter, r *http.Request) {
+	if err := waymark.Can(actor(r), waymark.SearchRegistry, waymark.Scope{}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	form := url.Values{"at": {s.Registry.Now().In(s.Location).Format(formTime)}}
+	s.render(w, r, "identify", &web.View{Title: "Identify a child", Form: form, Flash: r.URL.Query().Get("done"), Data: s.identifyData()})
+}
+
+func (s *Server) identifySearch(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, waymark.Errorf(waymark.EINVALID, "The form could not be read."))
+		return
+	}
+	if r.PostForm.Get("doc_number_0") != "" {
+		r.PostForm.Set("doc_type_0", "other")
+	}
+	q, bad := childFromForm(r.PostForm, s.Registry.Now().In(s.Location))
+	data := s.identifyData()
+	if len(bad) > 0 {
+		s.formError(w, r, "identify", "Identify a child", r.PostForm, bad, data)
+		return
+	}
+	matches, err := s.Registry.IdentifyMatches(r.Context(), actor(r), q, 10)
+	if waymark.ErrorCode(err) == waymark.EINVALID {
+		s.formError(w, r, "identify", "Identify a child", r.PostForm, waymark.ErrorFields(err), data)
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	data["Matches"], data["Searched"] = matches, true
+	s.render(w, r, "identify", &web.View{Title: "Identify a child", Form: r.PostForm, Data: data})
+}
+
+func (s *Server) identifyConfirm(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, waymark.Errorf(waymark.EINVALID, "The form could not be read."))
+		return
+	}
+	e, bad := encounterFromForm(r.PostForm, s.Location)
+	if len(bad) > 0 {
+		s.fail(w, r, &waymark.Error{Code: waymark.EINVALID, Message: bad[0].Message, Fields: bad})
+		return
+	}
+	id := r.PostForm.Get("child_id")
+	if err := s.Registry.ConfirmMatch(r.Context(), actor(r), id, e); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if sc, err := s.store().ChildScope(r.Context(), id); err == nil && waymark.Can(actor(r), waymark.ViewChild, sc) == nil {
+		http.Redirect(w, r, "/children/"+id+"?saved=1", http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/identify?done="+url.QueryEscape("Confirmed. The contact is now on the child's record, and its owner can see it."), http.StatusSeeOther)
+}
+
+func (s *Server) identifyReject(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := s.Registry.RejectMatch(r.Context(), actor(r), r.PostFormValue("child_id")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/identify?done="+url.QueryEscape("Recorded: not this child."), http.StatusSeeOther)
+}
+
+func (s *Server) openWithReason(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	id := r.PathValue("id")
+	err := s.Registry.OpenWithReason(r.Context(), actor(r), id, r.PostFormValue("reason"))
+	if waymark.ErrorCode(err) == waymark.EINVALID {
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		s.render(w, r, "error", &web.View{Title: "Give a reason", Data: map[string]string{
+			"Message": fmt.Sprintf("%s Go back and give the reason in a sentence.", waymark.ErrorFields(err)[0].Message)}})
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/children/"+id, http.StatusSeeOther)
+}

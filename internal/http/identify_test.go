@@ -1,0 +1,109 @@
+package http_test
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/audit"
+	"github.com/waymark-org/waymark/internal/sqlstore"
+)
+
+func postForm(t *testing.T, c *http.Client, u string, v url.Values) (int, string, string) {
+	t.Helper()
+	res, err := c.PostForm(u, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res.StatusCode, res.Header.Get("Location"), string(body)
+}
+
+// A police officer finds a child recorded by a council: minimal facts until a reason is given,
+// then the record; confirming links the contact to the council's record.
+func TestIdentifyAcrossOrganisations(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	council := a.actor(socialWorker)
+	child := &waymark.Child{GivenNames: "Xhuljan", FamilyName: "Dushku", Sex: "M", DateOfBirth: "2009-07-20", Nationality: "AL", Phones: []string{"+355691234567"}}
+	if err := a.reg.CreateChild(ctx, council, child, nil); err != nil {
+		t.Fatal(err)
+	}
+	officer := a.client(police)
+	probe := url.Values{"given_names": {"Julian"}, "family_name": {"Dushku"}, "age": {"17"}, "phones": {"069 123 4567"},
+		"at": {"2026-11-21T04:30"}, "place": {"Millbridge"}, "circumstances": {"Found at a cannabis farm in a house"}}
+	code, _, page := postForm(t, officer, a.srv.URL+"/identify", probe)
+	if code != 200 {
+		t.Fatalf("identify: %d", code)
+	}
+	contains(t, page, "Reference "+child.Ref+", held by Northshire County Council", "Give a reason to open it", "Why this candidate")
+	if strings.Contains(page, "Xhuljan") {
+		t.Fatal("another organisation's child's name shown before a reason was given")
+	}
+	if code, _, _ := postForm(t, officer, a.srv.URL+"/children/"+child.ID+"/open", url.Values{"reason": {"need"}}); code != 422 {
+		t.Fatalf("a too-short reason: %d", code)
+	}
+	reason := "Found in raid, ref NP-2026-1121; checking identity"
+	code, loc, _ := postForm(t, officer, a.srv.URL+"/children/"+child.ID+"/open", url.Values{"reason": {reason}})
+	if code != 303 || loc != "/children/"+child.ID {
+		t.Fatalf("open with reason: %d %s", code, loc)
+	}
+	_, page = get(t, officer, a.srv.URL+loc)
+	contains(t, page, "Xhuljan Dushku")
+	granted, _ := a.store.AuditEntries(ctx, sqlstore.AuditFilter{RecordID: child.ID, Action: string(waymark.OpenWithReason)})
+	if len(granted) != 1 || granted[0].Reason != reason || granted[0].RecordOrg != council.OrgID {
+		t.Fatalf("reason not audited for the owner: %+v", granted)
+	}
+	if code, _ := get(t, officer, a.srv.URL+"/children/"+child.ID+"/edit"); code != 403 {
+		t.Fatalf("a grant to view allowed editing: %d", code)
+	}
+
+	confirm := url.Values{"child_id": {child.ID}}
+	for k, v := range probe {
+		confirm[k] = v
+	}
+	code, _, _ = postForm(t, officer, a.srv.URL+"/identify/confirm", confirm)
+	if code != 303 {
+		t.Fatalf("confirm: %d", code)
+	}
+	_, page = get(t, a.client(socialWorker), a.srv.URL+"/children/"+child.ID)
+	contains(t, page, "Identified as previously recorded", "Found at a cannabis farm", "Pat Police")
+
+	code, _, _ = postForm(t, officer, a.srv.URL+"/identify/reject", url.Values{"child_id": {child.ID}})
+	rejected, _ := a.store.AuditEntries(ctx, sqlstore.AuditFilter{RecordID: child.ID, Action: "identify.reject", Outcome: audit.Allowed})
+	if code != 303 || len(rejected) != 1 {
+		t.Fatalf("reject: %d, %d audited", code, len(rejected))
+	}
+	if code, _, _ := postForm(t, a.client(analyst), a.srv.URL+"/identify", probe); code != 403 {
+		t.Fatalf("analyst searched: %d", code)
+	}
+}
+
+func TestIntakeWarnsOfPossibleDuplicate(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	existing := &waymark.Child{GivenNames: "Semhar", FamilyName: "Tekle Berhane", Sex: "F", DateOfBirth: "2011-02-03", Nationality: "ER", Phones: []string{"+2917111222"}}
+	if err := a.reg.CreateChild(ctx, a.actor(socialWorker), existing, nil); err != nil {
+		t.Fatal(err)
+	}
+	c := a.client("border@border.example.org")
+	fields := url.Values{"given_names": {"Semhar"}, "family_name": {"Tekle"}, "date_of_birth": {"2011-02-03"}, "sex": {"F"},
+		"nationality": {"ER"}, "phones": {"+291 7111222"}, "kind": {"first_contact"}, "at": {"2026-11-20T03:10"}, "agency": {"border"}}
+	ct, body := multipartForm(t, fields, nil)
+	res, _ := c.Post(a.srv.URL+"/children", ct, body)
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	contains(t, string(page), "This child may already be recorded", existing.Ref, "Northshire County Council", `value="Tekle"`)
+	fields.Set("confirm_new", "1")
+	ct, body = multipartForm(t, fields, nil)
+	res, _ = c.Post(a.srv.URL+"/children", ct, body)
+	res.Body.Close()
+	if res.StatusCode != 303 {
+		t.Fatalf("confirmed new child not saved: %d", res.StatusCode)
+	}
+}

@@ -1,0 +1,131 @@
+package registry
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/identify"
+	"github.com/waymark-org/waymark/internal/sqlstore"
+)
+
+// GrantFor is how long a record opened for a stated reason stays open to that user.
+const GrantFor = time.Hour
+
+// Match is a candidate as a practitioner sees it: the child's facts only where they may see them
+// (their own organisation's children, or one opened for a reason); otherwise the reference, the
+// owner and the evidence.
+type Match struct {
+	identify.Candidate
+	Owner   *waymark.Organisation
+	Visible bool
+	Child   *waymark.Child
+}
+
+// IdentifyMatches runs Identify and dresses each candidate for display. Showing a candidate's
+// facts is a view of identifying data and is audited as one.
+func (r *Registry) IdentifyMatches(ctx context.Context, a waymark.Actor, q *waymark.Child, limit int) ([]Match, error) {
+	found, err := r.Identify(ctx, a, q, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Match, len(found))
+	for i, c := range found {
+		m := Match{Candidate: c}
+		sc, err := r.Store.ChildScope(ctx, c.ChildID)
+		if err != nil {
+			return nil, err
+		}
+		if m.Owner, err = r.Store.Org(ctx, sc.OrgID); err != nil {
+			return nil, err
+		}
+		if waymark.Can(a, waymark.ViewChild, sc) == nil {
+			if m.Child, err = r.Store.Child(ctx, c.ChildID); err != nil {
+				return nil, err
+			}
+			e := entry(a, string(waymark.ViewChild), "child", c.ChildID, sc.OrgID)
+			e.Reason = "identification search result"
+			if err := r.Store.Audit(ctx, e); err != nil {
+				return nil, err
+			}
+			m.Visible = true
+		}
+		out[i] = m
+	}
+	return out, nil
+}
+
+// OpenWithReason lets a practitioner of another organisation see a child's record for an hour,
+// for the reason they give. The reason is audited, and the owner sees it in their audit log.
+func (r *Registry) OpenWithReason(ctx context.Context, a waymark.Actor, childID, reason string) error {
+	sc, err := r.childScope(ctx, a, waymark.OpenWithReason, childID)
+	if err != nil {
+		return err
+	}
+	reason = strings.Join(strings.Fields(reason), " ")
+	if len([]rune(reason)) < 10 || len(reason) > 500 {
+		return &waymark.Error{Code: waymark.EINVALID, Message: "Say why you need to open this record.",
+			Fields: []waymark.FieldError{{Field: "reason", Message: "Give the reason in a sentence (10 to 500 characters), e.g. the incident or police reference"}}}
+	}
+	return r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+		if err := tx.Grant(a.UserID, childID, reason, r.Store.Now().Add(GrantFor)); err != nil {
+			return err
+		}
+		e := entry(a, string(waymark.OpenWithReason), "child", childID, sc.OrgID)
+		e.Reason = reason
+		return tx.Audit(e)
+	})
+}
+
+// ConfirmMatch records that a person has confirmed the found child is this recorded child: the
+// contact becomes an "identified" encounter on the child's record, whoever owns it.
+func (r *Registry) ConfirmMatch(ctx context.Context, a waymark.Actor, childID string, e *waymark.Encounter) error {
+	sc, err := r.childScope(ctx, a, waymark.ConfirmMatch, childID)
+	if err != nil {
+		return err
+	}
+	e.Kind = "identified"
+	if err := e.Normalize(r.Store.Now()); err != nil {
+		return err
+	}
+	e.ChildID, e.OrgID, e.RecordedBy = childID, a.OrgID, a.Name
+	return r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+		if err := tx.CreateEncounter(e); err != nil {
+			return err
+		}
+		en := entry(a, string(waymark.ConfirmMatch), "child", childID, sc.OrgID)
+		en.Reason = "identified as previously recorded"
+		return tx.Audit(en)
+	})
+}
+
+// RejectMatch records that a person has judged a candidate not to be the found child.
+func (r *Registry) RejectMatch(ctx context.Context, a waymark.Actor, childID string) error {
+	sc, err := r.childScope(ctx, a, waymark.ConfirmMatch, childID)
+	if err != nil {
+		return err
+	}
+	return r.Store.Audit(ctx, entry(a, "identify.reject", "child", childID, sc.OrgID))
+}
+
+// PossibleDuplicates returns recorded children of any organisation the engine rates at least
+// possible for c, for the warning at intake. Nothing is audited: only references and owners show.
+func (r *Registry) PossibleDuplicates(ctx context.Context, c *waymark.Child) ([]Match, error) {
+	var out []Match
+	for _, cand := range r.Engine.Identify(c, 5) {
+		if cand.Band == identify.Weak {
+			continue
+		}
+		sc, err := r.Store.ChildScope(ctx, cand.ChildID)
+		if err != nil {
+			return nil, err
+		}
+		owner, err := r.Store.Org(ctx, sc.OrgID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Match{Candidate: cand, Owner: owner})
+	}
+	return out, nil
+}
