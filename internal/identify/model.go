@@ -21,6 +21,7 @@ const (
 	SameConsonants     = "skeleton"
 	Similar            = "similar"
 	NoMatch            = "none"
+	ExtraToken         = "extra_token"
 	DayMonthSwapped    = "day_month_swapped"
 	YearOut            = "one_year_out"
 	WithinYear         = "within_a_year"
@@ -52,7 +53,7 @@ func DefaultModel() *Model {
 	return &Model{Recorded: 0.5, Levels: map[string]map[string]MU{
 		FieldName: {
 			Exact: {0.70, 0.01}, VariantSpelling: {0.04, 0.005}, SoundsAlike: {0.08, 0.01}, SameConsonants: {0.04, 0.02},
-			Similar: {0.04, 0.02}, NoMatch: {0.10, 0.90},
+			Similar: {0.04, 0.02}, NoMatch: {0.10, 0.90}, ExtraToken: {0.30, 0.90},
 		},
 		FieldDateOfBirth: {
 			Exact: {0.50, 0.0006}, DayMonthSwapped: {0.02, 0.0006}, YearOut: {0.04, 0.001}, WithinYear: {0.06, 0.12},

@@ -51,6 +51,9 @@ func (s *scorer) compareNames(q, r *Record) []Evidence {
 			if k.k != 0 {
 				share = s.ix.share(k)
 			}
+			if level == Exact { // one spelling of a common name is no rarer than the name
+				share = max(share, s.ix.share(key{k: kPhonetic, s: qt.phon})/4)
+			}
 			pairs = append(pairs, pair{qi, ri, s.model.weight(FieldName, level, share), level})
 		}
 	}
@@ -72,9 +75,18 @@ func (s *scorer) compareNames(q, r *Record) []Evidence {
 		usedQ[p.qi], usedR[p.ri] = true, true
 		ev = append(ev, Evidence{FieldName, p.level, p.w, q.Tokens[p.qi] + " ~ " + r.Tokens[p.ri]})
 	}
+	// The tokens of one false name fail together: a name with no counterpart at all counts once;
+	// beside a matched token, an unmatched one (a dropped middle name, say) counts for less.
+	level := NoMatch
+	if len(ev) > 0 {
+		level = ExtraToken
+	}
 	for qi, used := range usedQ {
 		if !used {
-			ev = append(ev, Evidence{FieldName, NoMatch, s.model.weight(FieldName, NoMatch, 0), q.Tokens[qi]})
+			ev = append(ev, Evidence{FieldName, level, s.model.weight(FieldName, level, 0), q.Tokens[qi]})
+			if level == NoMatch {
+				level = ExtraToken
+			}
 		}
 	}
 	return ev

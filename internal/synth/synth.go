@@ -9,6 +9,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"time"
@@ -28,6 +29,35 @@ func New(seed uint64, now time.Time) *Generator {
 }
 
 func pick[T any](g *Generator, s []T) T { return s[g.r.IntN(len(s))] }
+
+// zipf picks from a list of names ordered most common first, the first far more often than the
+// last, as real name frequencies fall.
+func zipf(g *Generator, s []string) string {
+	// Inverse-CDF of weights 1/(i+1): a rank proportional to exp(u·ln(n+1)) - 1.
+	i := int(math.Exp(g.r.Float64()*math.Log(float64(len(s)+1)))) - 1
+	return s[min(max(i, 0), len(s)-1)]
+}
+
+// name draws a name of a culture: usually a common one, otherwise one from the long tail,
+// composed of the language's syllables.
+func (g *Generator) nameFrom(cu culture, common []string) string {
+	if len(cu.onsets) == 0 || g.chance(0.55) {
+		return zipf(g, common)
+	}
+	n := 1 + g.r.IntN(2)
+	var b strings.Builder
+	for i := range n {
+		on := pick(g, cu.onsets)
+		if i > 0 {
+			on = strings.ToLower(on)
+		}
+		b.WriteString(on + pick(g, cu.nuclei))
+		if i == n-1 {
+			b.WriteString(pick(g, cu.codas))
+		}
+	}
+	return b.String()
+}
 
 func (g *Generator) chance(p float64) bool { return g.r.Float64() < p }
 
@@ -85,10 +115,10 @@ func (g *Generator) name(cu culture, c *waymark.Child, male bool) {
 	if male {
 		given = cu.male
 	}
-	first := pick(g, given)
+	first := g.nameFrom(cu, given)
 	switch {
 	case cu.patronymic:
-		father, grandfather := pick(g, cu.male), pick(g, cu.male)
+		father, grandfather := g.nameFrom(cu, cu.male), g.nameFrom(cu, cu.male)
 		c.GivenNames, c.FamilyName = first, father+" "+grandfather
 		if g.chance(0.5) {
 			c.FamilyName = father
@@ -98,18 +128,18 @@ func (g *Generator) name(cu culture, c *waymark.Child, male bool) {
 		if male {
 			mid = cu.middleM
 		}
-		c.GivenNames, c.FamilyName = mid+" "+first, pick(g, cu.family)
+		c.GivenNames, c.FamilyName = mid+" "+first, zipf(g, cu.family)
 	default:
-		c.GivenNames, c.FamilyName = first, pick(g, cu.family)
+		c.GivenNames, c.FamilyName = first, g.nameFrom(cu, cu.family)
 	}
 	if native, ok := cu.native[first]; ok && g.chance(0.5) {
 		fam := cu.native[c.FamilyName]
 		c.Aliases = append(c.Aliases, waymark.Name{GivenNames: native, FamilyName: fam, Language: cu.languages[0]})
 	}
 	if g.chance(0.3) {
-		alias := waymark.Name{GivenNames: pick(g, given), FamilyName: c.FamilyName}
+		alias := waymark.Name{GivenNames: g.nameFrom(cu, given), FamilyName: c.FamilyName}
 		if cu.family != nil {
-			alias.FamilyName = pick(g, cu.family)
+			alias.FamilyName = g.nameFrom(cu, cu.family)
 		}
 		c.Aliases = append(c.Aliases, alias)
 	}
