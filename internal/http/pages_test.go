@@ -299,4 +299,11 @@ func TestCaseloadSearchAndPhotoAccess(t *testing.T) {
 	if strings.Contains(page, id) {
 		t.Fatal("child with a photo listed as lacking one")
 	}
+	// Editing through the form (which carries no photos) must not lose track of the photo.
+	res, _ = c.PostForm(a.srv.URL+"/children/"+id+"/edit", url.Values{"given_names": {"Edited"}, "nationality": {"VN"}})
+	res.Body.Close()
+	_, page = get(t, c, a.srv.URL+"/children?lacking=photo")
+	if strings.Contains(page, id) {
+		t.Fatal("after an edit, a child with a photo is listed as lacking one")
+	}
 }

@@ -82,9 +82,14 @@ func (tx *Tx) CreateChild(c *waymark.Child) error {
 	return wrap(err, "insert child")
 }
 
-// UpdateChild replaces the child's facts (not its owner or photos).
+// UpdateChild replaces the child's facts (not its owner or photos; c.Photos is read afresh, so
+// what the record lacks is computed from the photos it really has).
 func (tx *Tx) UpdateChild(c *waymark.Child) error {
 	c.UpdatedAt = tx.s.now()
+	var err error
+	if c.Photos, err = photos(tx.ctx, tx.tx, c.ID); err != nil {
+		return err
+	}
 	f, sealed, err := tx.childColumns(c)
 	if err != nil {
 		return err
@@ -110,6 +115,7 @@ func (tx *Tx) UpdateChild(c *waymark.Child) error {
 const childSelect = `SELECT id, org_id, ref, given_names, family_name, sex, date_of_birth, dob_estimated, nationality,
 	facts, sealed, created_at, updated_at FROM children`
 
+// scanChild reads a child row; q, when not nil, is used to read the photos' descriptions too.
 func (s *Store) scanChild(ctx context.Context, q querier, row interface{ Scan(...any) error }) (*waymark.Child, error) {
 	var c waymark.Child
 	var f string
@@ -133,7 +139,9 @@ func (s *Store) scanChild(ctx context.Context, q querier, row interface{ Scan(..
 		return nil, fmt.Errorf("child %s sealed facts: %w", c.ID, err)
 	}
 	c.Documents, c.Biometrics = sf.Documents, sf.Biometrics
-	c.Photos, err = photos(ctx, q, c.ID)
+	if q != nil {
+		c.Photos, err = photos(ctx, q, c.ID)
+	}
 	return &c, err
 }
 
@@ -267,7 +275,8 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// AllChildren calls fn for every child (for export and index building), in id order.
+// AllChildren calls fn for every child (for export and index building), in id order, without
+// photos: one query however many children there are.
 func (s *Store) AllChildren(ctx context.Context, orgID string, fn func(*waymark.Child) error) error {
 	q, args := childSelect+` ORDER BY id`, []any{}
 	if orgID != "" {
@@ -279,7 +288,7 @@ func (s *Store) AllChildren(ctx context.Context, orgID string, fn func(*waymark.
 	}
 	defer rows.Close()
 	for rows.Next() {
-		c, err := s.scanChild(ctx, s.db, rows)
+		c, err := s.scanChild(ctx, nil, rows)
 		if err != nil {
 			return err
 		}
