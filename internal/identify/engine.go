@@ -1,6 +1,7 @@
 package identify
 
 import (
+	"cmp"
 	"slices"
 
 	"github.com/waymark-org/waymark"
@@ -61,15 +62,7 @@ func (e *Engine) IdentifyRecord(q *Record, limit int) []Candidate {
 		p := e.Model.probability(score, ix.live)
 		out = append(out, Candidate{ChildID: r.ChildID, Ref: r.Ref, OrgID: r.OrgID, Score: round2(score), Probability: p, Band: band(p), Evidence: ev})
 	}
-	slices.SortFunc(out, func(a, b Candidate) int {
-		switch {
-		case a.Score > b.Score:
-			return -1
-		case a.Score < b.Score:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(out, func(a, b Candidate) int { return cmp.Compare(b.Score, a.Score) })
 	if limit > 0 && len(out) > limit {
 		out = out[:limit]
 	}

@@ -1,6 +1,7 @@
 package identify
 
 import (
+	"cmp"
 	"math"
 	"slices"
 )
@@ -57,15 +58,7 @@ func (s *scorer) compareNames(q, r *Record) []Evidence {
 			pairs = append(pairs, pair{qi, ri, s.model.weight(FieldName, level, share), level})
 		}
 	}
-	slices.SortFunc(pairs, func(a, b pair) int {
-		switch {
-		case a.w > b.w:
-			return -1
-		case a.w < b.w:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(pairs, func(a, b pair) int { return cmp.Compare(b.w, a.w) })
 	usedQ, usedR := make([]bool, len(q.toks)), make([]bool, len(r.toks))
 	var ev []Evidence
 	for _, p := range pairs {
@@ -205,15 +198,7 @@ func (s *scorer) score(q, r *Record) (float64, []Evidence) {
 		ev[i].Weight = round2(ev[i].Weight)
 		total += ev[i].Weight
 	}
-	slices.SortStableFunc(ev, func(a, b Evidence) int {
-		switch {
-		case a.Weight > b.Weight:
-			return -1
-		case a.Weight < b.Weight:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(ev, func(a, b Evidence) int { return cmp.Compare(b.Weight, a.Weight) })
 	return total, ev
 }
 

@@ -81,23 +81,8 @@ func (r *Registry) OpenWithReason(ctx context.Context, a waymark.Actor, childID,
 // ConfirmMatch records that a person has confirmed the found child is this recorded child: the
 // contact becomes an "identified" encounter on the child's record, whoever owns it.
 func (r *Registry) ConfirmMatch(ctx context.Context, a waymark.Actor, childID string, e *waymark.Encounter) error {
-	sc, err := r.childScope(ctx, a, waymark.ConfirmMatch, childID)
-	if err != nil {
-		return err
-	}
 	e.Kind = "identified"
-	if err := e.Normalize(r.Store.Now()); err != nil {
-		return err
-	}
-	e.ChildID, e.OrgID, e.RecordedBy = childID, a.OrgID, a.Name
-	return r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
-		if err := tx.CreateEncounter(e); err != nil {
-			return err
-		}
-		en := entry(a, string(waymark.ConfirmMatch), "child", childID, sc.OrgID)
-		en.Reason = "identified as previously recorded"
-		return tx.Audit(en)
-	})
+	return r.addEncounter(ctx, a, waymark.ConfirmMatch, childID, e, "identified as previously recorded")
 }
 
 // RejectMatch records that a person has judged a candidate not to be the found child.

@@ -228,7 +228,12 @@ func (r *Registry) Identify(ctx context.Context, a waymark.Actor, q *waymark.Chi
 
 // AddEncounter records another contact with a child.
 func (r *Registry) AddEncounter(ctx context.Context, a waymark.Actor, childID string, e *waymark.Encounter) error {
-	sc, err := r.childScope(ctx, a, waymark.AddEncounter, childID)
+	return r.addEncounter(ctx, a, waymark.AddEncounter, childID, e, "")
+}
+
+// addEncounter checks act on the child, then records e and audits it (with reason, if any).
+func (r *Registry) addEncounter(ctx context.Context, a waymark.Actor, act waymark.Action, childID string, e *waymark.Encounter, reason string) error {
+	sc, err := r.childScope(ctx, a, act, childID)
 	if err != nil {
 		return err
 	}
@@ -240,7 +245,9 @@ func (r *Registry) AddEncounter(ctx context.Context, a waymark.Actor, childID st
 		if err := tx.CreateEncounter(e); err != nil {
 			return err
 		}
-		return tx.Audit(entry(a, string(waymark.AddEncounter), "encounter", e.ID, sc.OrgID))
+		en := entry(a, string(act), "child", childID, sc.OrgID)
+		en.Reason = reason
+		return tx.Audit(en)
 	})
 }
 
