@@ -30,6 +30,7 @@ const (
 	kDoc
 	kTokenYear // a name's phonetic key with a birth year: blocks on common names
 	kDOBSex
+	kPair // two name tokens' phonetic keys, in either order: selective where each alone is common
 )
 
 type key struct {
@@ -86,6 +87,7 @@ func (r *Record) keys() []key {
 			ks = append(ks, key{k: kTokenYear, s: t.phon, num: year})
 		}
 	}
+	ks = append(ks, pairKeys(r.toks)...)
 	for _, p := range r.Phones {
 		ks = append(ks, key{k: kPhone, s: p}, key{k: kPhoneTail, s: phoneTail(p)})
 	}
@@ -97,6 +99,26 @@ func (r *Record) keys() []key {
 	}
 	slices.SortFunc(ks, compareKeys)
 	return slices.Compact(ks)
+}
+
+// maxPairTokens bounds the pair keys of one record (n tokens make n·(n-1)/2 pairs).
+const maxPairTokens = 5
+
+func pairKeys(toks []*tok) []key {
+	var ks []key
+	n := min(len(toks), maxPairTokens)
+	for i := range n {
+		for j := i + 1; j < n; j++ {
+			a, b := toks[i].phon, toks[j].phon
+			if a > b {
+				a, b = b, a
+			}
+			if a != b {
+				ks = append(ks, key{k: kPair, s: a + " " + b})
+			}
+		}
+	}
+	return ks
 }
 
 func compareKeys(a, b key) int {
@@ -218,6 +240,9 @@ func (ix *Index) candidates(q *Record) []int32 {
 	}
 	if q.DOB != 0 && !q.DOBEst {
 		add(key{k: kDOBSex, num: q.DOB, s: string(rune(q.Sex))}, 2, rareCap)
+	}
+	for _, k := range pairKeys(q.toks) {
+		add(k, 4, rareCap)
 	}
 	out := make([]int32, 0, len(hits))
 	for pos := range hits {
