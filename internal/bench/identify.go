@@ -190,13 +190,17 @@ func keeps(p synth.Probe, d *Data) bool {
 	return q.DOB != 0 && !q.DOBEst && q.DOB == r.DOB
 }
 
-// Engine builds the index from the data and answers every probe.
-func Engine(d *Data) (Quality, *identify.Engine) {
+// Engine builds the index from the data and answers every probe; estimateU replaces the prior u
+// values by ones sampled from the index.
+func Engine(d *Data, estimateU bool) (Quality, *identify.Engine) {
 	before := liveHeap()
 	start := time.Now()
 	e := identify.New()
 	for _, c := range d.Children {
 		e.Put(c)
+	}
+	if estimateU {
+		e.EstimateU(200000, 7)
 	}
 	build := time.Since(start)
 	mem := float64(liveHeap()-before) / (1 << 20)

@@ -88,3 +88,18 @@ func top(cs []identify.Candidate, n int) []string {
 	}
 	return s
 }
+
+func TestEstimateU(t *testing.T) {
+	e := registry(t, 3000)
+	before := e.Model.Levels[identify.FieldSex][identify.Exact].U
+	e.EstimateU(20000, 1)
+	sex := e.Model.Levels[identify.FieldSex][identify.Exact].U
+	dob := e.Model.Levels[identify.FieldDateOfBirth][identify.Exact].U
+	// Synthetic children are 70% boys: two at random share a sex about 0.7² + 0.3² = 0.58 of the time.
+	if sex == before || sex < 0.5 || sex > 0.66 {
+		t.Fatalf("u(sex agrees) = %.3f", sex)
+	}
+	if dob <= 0 || dob > 0.01 {
+		t.Fatalf("u(same date of birth) = %.5f", dob)
+	}
+}

@@ -185,10 +185,7 @@ type scorer struct {
 // score returns the candidate's total weight and the evidence for it, strongest first.
 func (s *scorer) score(q, r *Record) (float64, []Evidence) {
 	ev := s.compareNames(q, r)
-	for _, f := range []struct {
-		field string
-		level func(q, r *Record) string
-	}{{FieldDateOfBirth, dobLevel}, {FieldSex, sexLevel}, {FieldNationality, natLevel}, {FieldPhone, phoneLevel}, {FieldDocument, docLevel}} {
+	for _, f := range fieldLevels {
 		if level := f.level(q, r); level != "" {
 			ev = append(ev, Evidence{Field: f.field, Level: level, Weight: s.model.weight(f.field, level, 0)})
 		}
