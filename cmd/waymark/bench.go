@@ -19,7 +19,7 @@ func runBenchIdentify(ctx context.Context, e *env, args []string) error {
 	probes := fs.Int("probes", 2000, "probes of recorded children (plus a quarter as many never recorded)")
 	peerProbes := fs.Int("peer-probes", 500, "how many probes the peer answers (it is slower)")
 	seed := fs.Uint64("seed", 1, "seed of the synthetic data")
-	estimateU := fs.Bool("estimate-u", false, "replace the model's prior u values by ones sampled from the index")
+	train := fs.Bool("train", false, "estimate the model from the data (u by sampling, m by EM over the unlabelled probes) instead of the priors")
 	peer := fs.String("peer", envOr("WAYMARK_BENCH_POSTGRES", ""), "PostgreSQL URL for the peer (needs pg_trgm, fuzzystrmatch, unaccent); none: engine only")
 	if err := parse(fs, e, args); err != nil {
 		return err
@@ -27,7 +27,7 @@ func runBenchIdentify(ctx context.Context, e *env, args []string) error {
 	start := time.Now()
 	d := bench.Generate(*n, *probes, *seed)
 	fmt.Fprintf(e.stdout, "generated %d children and %d probes in %s\n", len(d.Children), len(d.Probes), time.Since(start).Round(time.Millisecond))
-	engine, _ := bench.Engine(d, *estimateU)
+	engine, _ := bench.Engine(d, *train)
 	results := []bench.Quality{engine}
 	if *peer != "" {
 		p, err := bench.NewPeer(ctx, *peer, d)

@@ -190,17 +190,22 @@ func keeps(p synth.Probe, d *Data) bool {
 	return q.DOB != 0 && !q.DOBEst && q.DOB == r.DOB
 }
 
-// Engine builds the index from the data and answers every probe; estimateU replaces the prior u
-// values by ones sampled from the index.
-func Engine(d *Data, estimateU bool) (Quality, *identify.Engine) {
+// Engine builds the index from the data and answers every probe; train replaces the prior model by
+// one estimated from the data (u sampled from the index, m by EM over the probes, unlabelled).
+func Engine(d *Data, train bool) (Quality, *identify.Engine) {
 	before := liveHeap()
 	start := time.Now()
 	e := identify.New()
 	for _, c := range d.Children {
 		e.Put(c)
 	}
-	if estimateU {
+	if train {
 		e.EstimateU(200000, 7)
+		var queries []*identify.Record
+		for _, p := range d.Probes {
+			queries = append(queries, identify.FromChild(p.Query))
+		}
+		e.EstimateM(queries, 20, 15)
 	}
 	build := time.Since(start)
 	mem := float64(liveHeap()-before) / (1 << 20)
