@@ -118,36 +118,26 @@ func dobLevel(q, r *Record) string {
 	return Disagree
 }
 
-func natLevel(q, r *Record) string {
-	if len(q.Nats) == 0 || len(r.Nats) == 0 {
-		return ""
-	}
-	level := Disagree
-	for _, a := range q.Nats {
-		for _, b := range r.Nats {
-			if a == b {
-				return Exact
-			}
-			if neighbours(a, b) {
-				level = Neighbour
-			}
-		}
-	}
-	return level
-}
+func natLevel(q, r *Record) string { return listLevel(q.Nats, r.Nats, neighbours, Neighbour) }
 
 func phoneLevel(q, r *Record) string {
-	if len(q.Phones) == 0 || len(r.Phones) == 0 {
+	return listLevel(q.Phones, r.Phones, func(a, b string) bool { return phoneTail(a) == phoneTail(b) }, LastDigits)
+}
+
+// listLevel compares two lists of values: Exact if any value is shared, nearLevel if any pair is
+// near, otherwise Disagree; "" when either side has none.
+func listLevel(qs, rs []string, near func(a, b string) bool, nearLevel string) string {
+	if len(qs) == 0 || len(rs) == 0 {
 		return ""
 	}
 	level := Disagree
-	for _, a := range q.Phones {
-		for _, b := range r.Phones {
+	for _, a := range qs {
+		for _, b := range rs {
 			if a == b {
 				return Exact
 			}
-			if phoneTail(a) == phoneTail(b) {
-				level = LastDigits
+			if near(a, b) {
+				level = nearLevel
 			}
 		}
 	}
