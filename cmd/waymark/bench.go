@@ -20,6 +20,7 @@ func runBenchIdentify(ctx context.Context, e *env, args []string) error {
 	peerProbes := fs.Int("peer-probes", 500, "how many probes the peer answers (it is slower)")
 	seed := fs.Uint64("seed", 1, "seed of the synthetic data")
 	train := fs.Bool("train", false, "estimate the model from the data (u by sampling, m by EM over the unlabelled probes) instead of the priors")
+	calibrate := fs.Bool("calibrate", false, "fit the calibration on held-out probes (another seed) and print it, instead of the default")
 	peer := fs.String("peer", envOr("WAYMARK_BENCH_POSTGRES", ""), "PostgreSQL URL for the peer (needs pg_trgm, fuzzystrmatch, unaccent); none: engine only")
 	if err := parse(fs, e, args); err != nil {
 		return err
@@ -27,7 +28,10 @@ func runBenchIdentify(ctx context.Context, e *env, args []string) error {
 	start := time.Now()
 	d := bench.Generate(*n, *probes, *seed)
 	fmt.Fprintf(e.stdout, "generated %d children and %d probes in %s\n", len(d.Children), len(d.Probes), time.Since(start).Round(time.Millisecond))
-	engine, _ := bench.Engine(d, *train)
+	engine, e2 := bench.Engine(d, bench.Options{Train: *train, Calibrate: *calibrate})
+	if *calibrate {
+		fmt.Fprintf(e.stdout, "calibration fitted on held-out probes: A=%.4f B=%.4f\n", e2.Model.Calibration.A, e2.Model.Calibration.B)
+	}
 	results := []bench.Quality{engine}
 	if *peer != "" {
 		p, err := bench.NewPeer(ctx, *peer, d)

@@ -21,13 +21,16 @@ import (
 type Data struct {
 	Children []*waymark.Child
 	Probes   []synth.Probe
+	seed     uint64
 }
+
+var benchNow = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 
 // Generate makes n recorded children (with siblings as hard negatives) and the probes.
 func Generate(n, probes int, seed uint64) *Data {
-	now := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	now := benchNow
 	g := synth.New(seed, now)
-	d := &Data{Children: make([]*waymark.Child, 0, n)}
+	d := &Data{Children: make([]*waymark.Child, 0, n), seed: seed}
 	for len(d.Children) < n {
 		c := g.Child()
 		c.ID, c.Ref = fmt.Sprintf("c%07d", len(d.Children)), fmt.Sprintf("R%07d", len(d.Children))
@@ -40,19 +43,25 @@ func Generate(n, probes int, seed uint64) *Data {
 			d.Children = append(d.Children, s)
 		}
 	}
-	for range probes {
-		d.Probes = append(d.Probes, g.ProbeOf(d.Children[g.Intn(len(d.Children))]))
-	}
-	for range probes / 4 {
-		c := g.Child()
-		p := g.ProbeOf(c)
-		p.Truth, p.Kind = "", "never recorded"
-		d.Probes = append(d.Probes, p)
-	}
-	for _, p := range d.Probes {
-		p.Query.NormalizeQuery(now)
-	}
+	d.Probes = d.probes(g, probes)
 	return d
+}
+
+// probes draws n probes of recorded children and a quarter as many of children never recorded.
+func (d *Data) probes(g *synth.Generator, n int) []synth.Probe {
+	var out []synth.Probe
+	for range n {
+		out = append(out, g.ProbeOf(d.Children[g.Intn(len(d.Children))]))
+	}
+	for range n / 4 {
+		p := g.ProbeOf(g.Child())
+		p.Truth, p.Kind = "", "never recorded"
+		out = append(out, p)
+	}
+	for _, p := range out {
+		p.Query.NormalizeQuery(benchNow)
+	}
+	return out
 }
 
 // Quality are the figures of one system on the probes.
@@ -192,14 +201,19 @@ func keeps(p synth.Probe, d *Data) bool {
 
 // Engine builds the index from the data and answers every probe; train replaces the prior model by
 // one estimated from the data (u sampled from the index, m by EM over the probes, unlabelled).
-func Engine(d *Data, train bool) (Quality, *identify.Engine) {
+// Options choose how the engine's model is made: the priors, or estimated (Train), and
+// whether to fit its calibration on held-out probes first (Calibrate).
+type Options struct{ Train, Calibrate bool }
+
+// Engine builds the engine on the data and answers every probe.
+func Engine(d *Data, o Options) (Quality, *identify.Engine) {
 	before := liveHeap()
 	start := time.Now()
 	e := identify.New()
 	for _, c := range d.Children {
 		e.Put(c)
 	}
-	if train {
+	if o.Train {
 		e.EstimateU(200000, 7)
 		var queries []*identify.Record
 		for _, p := range d.Probes {
@@ -209,6 +223,9 @@ func Engine(d *Data, train bool) (Quality, *identify.Engine) {
 	}
 	build := time.Since(start)
 	mem := float64(liveHeap()-before) / (1 << 20)
+	if o.Calibrate {
+		e.Model.Calibration = calibrate(e, d)
+	}
 	answers := make([]ranked, len(d.Probes))
 	for i, p := range d.Probes {
 		t := time.Now()
@@ -228,6 +245,20 @@ func Engine(d *Data, train bool) (Quality, *identify.Engine) {
 	q := evaluate("waymark engine", d, answers)
 	q.Build, q.MemoryMiB = build, mem
 	return q, e
+}
+
+// calibrate fits the engine's calibration on probes drawn afresh (another seed) from the same
+// registry, so that the figures reported are measured on probes the fit never saw.
+func calibrate(e *identify.Engine, d *Data) identify.Calibration {
+	e.Model.Calibration = identify.Calibration{}
+	var probs []float64
+	var hits []bool
+	for _, p := range d.probes(synth.New(d.seed+1_000_003, benchNow), max(len(d.Probes), 2000)*4/5) {
+		if top := e.Identify(p.Query, 1); len(top) > 0 {
+			probs, hits = append(probs, top[0].Probability), append(hits, top[0].ChildID == p.Truth)
+		}
+	}
+	return identify.FitCalibration(probs, hits)
 }
 
 // liveHeap is the heap in use after a collection: what the engine itself holds, apart from the

@@ -17,7 +17,7 @@ func TestBenchSmall(t *testing.T) {
 	if len(d.Children) != 3000 || len(d.Probes) != 375 {
 		t.Fatalf("generated %d children, %d probes", len(d.Children), len(d.Probes))
 	}
-	q, _ := bench.Engine(d, false)
+	q, _ := bench.Engine(d, bench.Options{Calibrate: true})
 	if q.Recorded != 300 || q.Recall10 < q.Recall1 || q.Recall1 <= 0.3 || q.BlockingRecall < q.Recall10 || q.P99 <= 0 {
 		t.Fatalf("engine figures: %+v", q)
 	}

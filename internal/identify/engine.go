@@ -56,11 +56,15 @@ func (e *Engine) IdentifyRecord(q *Record, limit int) []Candidate {
 	defer ix.mu.RUnlock()
 	s := scorer{ix: ix, model: e.Model}
 	var out []Candidate
+	var odds []float64
 	for _, pos := range ix.candidates(q) {
 		r := ix.records[pos]
 		score, ev := s.score(q, r)
-		p := e.Model.probability(score, ix.live)
-		out = append(out, Candidate{ChildID: r.ChildID, Ref: r.Ref, OrgID: r.OrgID, Score: round2(score), Probability: p, Band: band(p), Evidence: ev})
+		odds = append(odds, e.Model.odds(score, ix.live))
+		out = append(out, Candidate{ChildID: r.ChildID, Ref: r.Ref, OrgID: r.OrgID, Score: round2(score), Evidence: ev})
+	}
+	for i, p := range e.Model.posteriors(odds) {
+		out[i].Probability, out[i].Band = p, band(p)
 	}
 	slices.SortFunc(out, func(a, b Candidate) int { return cmp.Compare(b.Score, a.Score) })
 	if limit > 0 && len(out) > limit {

@@ -45,6 +45,8 @@ type Model struct {
 	Levels map[string]map[string]MU
 	// Recorded is the prior chance that a found child is in the registry at all.
 	Recorded float64
+	// Calibration straightens the posterior; fitted by `waymark bench identify --calibrate`.
+	Calibration Calibration
 }
 
 // DefaultModel returns priors set from the field's shape (see docs/identification.md); Train
@@ -75,13 +77,28 @@ func (m *Model) weight(field, level string, share float64) float64 {
 	return p.Weight()
 }
 
-// probability turns a total weight into the chance that the candidate is the child, given the
-// registry's size: prior odds are Recorded/(N·(1-Recorded)) for any one record.
-func (m *Model) probability(score float64, n int) float64 {
-	priorOdds := m.Recorded / ((1 - m.Recorded) * float64(max(n, 1)))
-	odds := math.Exp2(score) * priorOdds
-	if math.IsInf(odds, 1) {
-		return 1
+// odds turns a total weight into the odds that the candidate is the child, given the registry's
+// size: prior odds are Recorded/(N·(1-Recorded)) for any one record.
+func (m *Model) odds(score float64, n int) float64 {
+	return math.Exp2(score) * m.Recorded / ((1 - m.Recorded) * float64(max(n, 1)))
+}
+
+// posteriors turns candidates' odds into the chance that each is the child. A found child is at
+// most one recorded child, so candidates compete: P(i) = o_i / (1 + Σ o_j). Two near-identical
+// siblings thus share the probability rather than each claiming it.
+func (m *Model) posteriors(odds []float64) []float64 {
+	total := 1.0
+	for _, o := range odds {
+		total += o
 	}
-	return odds / (1 + odds)
+	p := make([]float64, len(odds))
+	for i, o := range odds {
+		switch {
+		case math.IsInf(total, 1) && math.IsInf(o, 1):
+			p[i] = 1
+		case !math.IsInf(total, 1):
+			p[i] = m.Calibration.apply(o / total)
+		}
+	}
+	return p
 }
