@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/waymark-org/waymark/internal/bench"
@@ -22,8 +24,20 @@ func runBenchIdentify(ctx context.Context, e *env, args []string) error {
 	train := fs.Bool("train", false, "estimate the model from the data (u by sampling, m by EM over the unlabelled probes) instead of the priors")
 	calibrate := fs.Bool("calibrate", false, "fit the calibration on held-out probes (another seed) and print it, instead of the default")
 	peer := fs.String("peer", envOr("WAYMARK_BENCH_POSTGRES", ""), "PostgreSQL URL for the peer (needs pg_trgm, fuzzystrmatch, unaccent); none: engine only")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 	if err := parse(fs, e, args); err != nil {
 		return err
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	start := time.Now()
 	d := bench.Generate(*n, *probes, *seed)

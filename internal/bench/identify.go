@@ -229,17 +229,12 @@ func Engine(d *Data, o Options) (Quality, *identify.Engine) {
 	answers := make([]ranked, len(d.Probes))
 	for i, p := range d.Probes {
 		t := time.Now()
-		all := e.Identify(p.Query, 0)
-		lat := time.Since(t)
-		a := ranked{latency: lat, hasBandsProb: true}
-		for j, c := range all {
-			if c.ChildID == p.Truth {
-				a.blocked = true
-			}
-			if j < 10 {
-				a.ids, a.bands, a.probs = append(a.ids, c.ChildID), append(a.bands, c.Band), append(a.probs, c.Probability)
-			}
+		top := e.Identify(p.Query, 10)
+		a := ranked{latency: time.Since(t), hasBandsProb: true}
+		for _, c := range top {
+			a.ids, a.bands, a.probs = append(a.ids, c.ChildID), append(a.bands, c.Band), append(a.probs, c.Probability)
 		}
+		a.blocked = slices.ContainsFunc(e.Identify(p.Query, 0), func(c identify.Candidate) bool { return c.ChildID == p.Truth })
 		answers[i] = a
 	}
 	q := evaluate("waymark engine", d, answers)

@@ -54,21 +54,30 @@ func (e *Engine) IdentifyRecord(q *Record, limit int) []Candidate {
 	ix := e.Index
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	s := scorer{ix: ix, model: e.Model}
-	var out []Candidate
+	s := newScorer(ix, e.Model, q)
+	type scored struct {
+		pos   int32
+		score float64
+	}
+	var all []scored
 	var odds []float64
 	for _, pos := range ix.candidates(q) {
-		r := ix.records[pos]
-		score, ev := s.score(q, r)
-		odds = append(odds, e.Model.odds(score, ix.live))
-		out = append(out, Candidate{ChildID: r.ChildID, Ref: r.Ref, OrgID: r.OrgID, Score: round2(score), Evidence: ev})
+		score, _ := s.score(q, ix.records[pos], false)
+		all = append(all, scored{pos, score})
 	}
-	for i, p := range e.Model.posteriors(odds) {
-		out[i].Probability, out[i].Band = p, band(p)
+	slices.SortStableFunc(all, func(a, b scored) int { return cmp.Compare(b.score, a.score) })
+	for _, c := range all {
+		odds = append(odds, e.Model.odds(c.score, ix.live))
 	}
-	slices.SortFunc(out, func(a, b Candidate) int { return cmp.Compare(b.Score, a.Score) })
-	if limit > 0 && len(out) > limit {
-		out = out[:limit]
+	probs := e.Model.posteriors(odds)
+	if limit > 0 && len(all) > limit {
+		all = all[:limit]
+	}
+	out := make([]Candidate, len(all))
+	for i, c := range all {
+		r := ix.records[c.pos]
+		_, ev := s.score(q, r, true)
+		out[i] = Candidate{ChildID: r.ChildID, Ref: r.Ref, OrgID: r.OrgID, Score: round2(c.score), Probability: probs[i], Band: band(probs[i]), Evidence: ev}
 	}
 	return out
 }

@@ -32,57 +32,84 @@ func tokenLevel(q, r *tok) (string, key) {
 	return NoMatch, key{}
 }
 
+// tokMatch is how one query token meets one record token, and what that weighs.
+type tokMatch struct {
+	level string
+	w     float64
+}
+
+// tokenMatch compares query token qi with a record token, remembering the answer: the candidates of
+// one query share their tokens, so most comparisons repeat.
+func (s *scorer) tokenMatch(q *Record, qi int, rt *tok) tokMatch {
+	if m, ok := s.memo[qi][rt]; ok {
+		return m
+	}
+	qt := q.toks[qi]
+	level, k := tokenLevel(qt, rt)
+	m := tokMatch{level: level}
+	if level != NoMatch {
+		share := 0.0
+		if k.k != 0 {
+			share = s.ix.share(k)
+		}
+		if level == Exact { // one spelling of a common name is no rarer than the name
+			share = max(share, s.ix.share(key{k: kPhonetic, s: qt.phon})/4)
+		}
+		m.w = round2(s.model.weight(FieldName, level, share))
+	}
+	s.memo[qi][rt] = m
+	return m
+}
+
 // compareNames finds the best one-to-one assignment of the query's tokens to the record's (over
 // every name and alias, in any order) and weighs each; a query token with no counterpart counts
-// against the candidate.
-func (s *scorer) compareNames(q, r *Record) []Evidence {
+// against the candidate. Evidence is written only when explain is set.
+func (s *scorer) compareNames(q, r *Record, explain bool) (float64, []Evidence) {
 	type pair struct {
 		qi, ri int
-		w      float64
-		level  string
+		m      tokMatch
 	}
-	var pairs []pair
-	for qi, qt := range q.toks {
+	var buf [32]pair
+	pairs := buf[:0]
+	for qi := range q.toks {
 		for ri, rt := range r.toks {
-			level, k := tokenLevel(qt, rt)
-			if level == NoMatch {
-				continue
+			if m := s.tokenMatch(q, qi, rt); m.level != NoMatch {
+				pairs = append(pairs, pair{qi, ri, m})
 			}
-			share := 0.0
-			if k.k != 0 {
-				share = s.ix.share(k)
-			}
-			if level == Exact { // one spelling of a common name is no rarer than the name
-				share = max(share, s.ix.share(key{k: kPhonetic, s: qt.phon})/4)
-			}
-			pairs = append(pairs, pair{qi, ri, s.model.weight(FieldName, level, share), level})
 		}
 	}
-	slices.SortFunc(pairs, func(a, b pair) int { return cmp.Compare(b.w, a.w) })
-	usedQ, usedR := make([]bool, len(q.toks)), make([]bool, len(r.toks))
+	slices.SortFunc(pairs, func(a, b pair) int { return cmp.Compare(b.m.w, a.m.w) })
+	var usedQ, usedR uint64 // bit sets; tokens past the 64th are never assigned
+	total := 0.0
 	var ev []Evidence
 	for _, p := range pairs {
-		if usedQ[p.qi] || usedR[p.ri] {
+		if p.qi >= 64 || p.ri >= 64 || usedQ&(1<<p.qi) != 0 || usedR&(1<<p.ri) != 0 {
 			continue
 		}
-		usedQ[p.qi], usedR[p.ri] = true, true
-		ev = append(ev, Evidence{FieldName, p.level, p.w, q.Tokens[p.qi] + " ~ " + r.Tokens[p.ri]})
+		usedQ, usedR = usedQ|1<<p.qi, usedR|1<<p.ri
+		total += p.m.w
+		if explain {
+			ev = append(ev, Evidence{FieldName, p.m.level, p.m.w, q.Tokens[p.qi] + " ~ " + r.Tokens[p.ri]})
+		}
 	}
 	// The tokens of one false name fail together: a name with no counterpart at all counts once;
 	// beside a matched token, an unmatched one (a dropped middle name, say) counts for less.
 	level := NoMatch
-	if len(ev) > 0 {
+	if usedQ != 0 {
 		level = ExtraToken
 	}
-	for qi, used := range usedQ {
-		if !used {
-			ev = append(ev, Evidence{FieldName, level, s.model.weight(FieldName, level, 0), q.Tokens[qi]})
-			if level == NoMatch {
-				level = ExtraToken
-			}
+	for qi := range q.toks {
+		if qi < 64 && usedQ&(1<<qi) != 0 {
+			continue
 		}
+		w := s.levelWeight[level]
+		total += w
+		if explain {
+			ev = append(ev, Evidence{FieldName, level, w, q.Tokens[qi]})
+		}
+		level = ExtraToken
 	}
-	return ev
+	return total, ev
 }
 
 func dobLevel(q, r *Record) string {
@@ -166,24 +193,37 @@ func sexLevel(q, r *Record) string {
 	return Disagree
 }
 
-// scorer weighs candidates against one model and index.
+// scorer weighs candidates against one model and index, for one query.
 type scorer struct {
-	ix    *Index
-	model *Model
+	ix          *Index
+	model       *Model
+	memo        []map[*tok]tokMatch // per query token
+	levelWeight map[string]float64  // name levels without a key
 }
 
-// score returns the candidate's total weight and the evidence for it, strongest first.
-func (s *scorer) score(q, r *Record) (float64, []Evidence) {
-	ev := s.compareNames(q, r)
+func newScorer(ix *Index, model *Model, q *Record) *scorer {
+	s := &scorer{ix: ix, model: model, memo: make([]map[*tok]tokMatch, len(q.toks)), levelWeight: map[string]float64{}}
+	for i := range s.memo {
+		s.memo[i] = map[*tok]tokMatch{}
+	}
+	for _, l := range []string{NoMatch, ExtraToken} {
+		s.levelWeight[l] = round2(model.weight(FieldName, l, 0))
+	}
+	return s
+}
+
+// score returns the candidate's total weight and, when explain is set, the evidence for it,
+// strongest first.
+func (s *scorer) score(q, r *Record, explain bool) (float64, []Evidence) {
+	total, ev := s.compareNames(q, r, explain)
 	for _, f := range fieldLevels {
 		if level := f.level(q, r); level != "" {
-			ev = append(ev, Evidence{Field: f.field, Level: level, Weight: s.model.weight(f.field, level, 0)})
+			w := round2(s.model.weight(f.field, level, 0))
+			total += w
+			if explain {
+				ev = append(ev, Evidence{Field: f.field, Level: level, Weight: w})
+			}
 		}
-	}
-	total := 0.0
-	for i := range ev {
-		ev[i].Weight = round2(ev[i].Weight)
-		total += ev[i].Weight
 	}
 	slices.SortStableFunc(ev, func(a, b Evidence) int { return cmp.Compare(b.Weight, a.Weight) })
 	return total, ev

@@ -59,7 +59,6 @@ func (e *Engine) EstimateM(queries []*Record, perQuery, iterations int) {
 	ix := e.Index
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	s := scorer{ix: ix, model: e.Model}
 	type pair struct {
 		name   float64  // the name evidence, as modelled
 		levels []string // per fieldLevels; "" when a side lacks the field
@@ -67,13 +66,12 @@ func (e *Engine) EstimateM(queries []*Record, perQuery, iterations int) {
 	var pairs []pair
 	for _, q := range queries {
 		q.withToks(nil)
+		s := newScorer(ix, e.Model, q)
 		cands := ix.candidates(q)
 		for _, pos := range cands[:min(len(cands), perQuery)] {
 			r := ix.records[pos]
 			p := pair{levels: make([]string, len(fieldLevels))}
-			for _, ev := range s.compareNames(q, r) {
-				p.name += ev.Weight
-			}
+			p.name, _ = s.compareNames(q, r, false)
 			for i, f := range fieldLevels {
 				p.levels[i] = f.level(q, r)
 			}
