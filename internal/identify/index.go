@@ -207,13 +207,19 @@ const (
 // candidates gathers the positions that any strict blocking rule links to q, the most often
 // linked first. The caller holds the read lock.
 func (ix *Index) candidates(q *Record) []int32 {
-	hits := map[int32]int32{}
+	t := tallies.Get().(*tally)
+	defer tallies.Put(t)
+	t.reset(len(ix.records))
+	hits := t.hits
 	add := func(k key, weight int32, limit int) {
 		list := ix.post[k]
 		if limit > 0 && len(list) > limit {
 			return
 		}
 		for _, pos := range list {
+			if hits[pos] == 0 {
+				t.touched = append(t.touched, pos)
+			}
 			hits[pos] += weight
 		}
 	}
@@ -244,8 +250,8 @@ func (ix *Index) candidates(q *Record) []int32 {
 	for _, k := range pairKeys(q.toks) {
 		add(k, 4, rareCap)
 	}
-	out := make([]int32, 0, len(hits))
-	for pos := range hits {
+	out := make([]int32, 0, len(t.touched))
+	for _, pos := range t.touched {
 		if ix.records[pos] != nil {
 			out = append(out, pos)
 		}
@@ -260,6 +266,27 @@ func (ix *Index) candidates(q *Record) []int32 {
 		out = out[:maxCandidates]
 	}
 	return out
+}
+
+// tally counts a query's blocking hits per record position: a dense array, reused across queries
+// (only the touched positions are cleared), is several times faster than a map.
+type tally struct {
+	hits    []int32
+	touched []int32
+}
+
+var tallies = sync.Pool{New: func() any { return new(tally) }}
+
+func (t *tally) reset(n int) {
+	for _, pos := range t.touched {
+		if int(pos) < len(t.hits) {
+			t.hits[pos] = 0
+		}
+	}
+	t.touched = t.touched[:0]
+	if len(t.hits) < n {
+		t.hits = make([]int32, n+n/8)
+	}
 }
 
 // share returns how common a name key is: the fraction of records holding it (at least 1/N).
