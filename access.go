@@ -1,6 +1,7 @@
 package waymark
 
 import (
+	"maps"
 	"slices"
 	"strings"
 )
@@ -54,18 +55,22 @@ const (
 	ViewAudit      Action = "audit.view"
 	ManageUsers    Action = "users.manage"
 	ViewStats      Action = "stats.view"
+	RecordCare     Action = "care.record"    // placements, screenings, reporting missing, returns, interviews
+	UpdateMissing  Action = "missing.update" // police reference, risk, found
+	ViewPack       Action = "missing.pack"   // the missing-person pack
 )
 
 // Actions lists every action, for the role × action matrix.
-var Actions = []Action{ViewChild, CreateChild, EditChild, AddEncounter, SearchRegistry, OpenWithReason, ConfirmMatch, ViewAudit, ManageUsers, ViewStats}
+var Actions = []Action{ViewChild, CreateChild, EditChild, AddEncounter, SearchRegistry, OpenWithReason, ConfirmMatch, ViewAudit, ManageUsers, ViewStats, RecordCare, UpdateMissing, ViewPack}
 
 // reach is how far a grant extends.
 type reach int
 
 const (
-	ownOrg   reach = iota + 1 // records owned by the actor's organisation
-	assigned                  // records of children assigned to the actor
-	anyOrg                    // every organisation (search results carry minimal facts only)
+	ownOrg       reach = iota + 1 // records owned by the actor's organisation
+	assigned                      // records of children assigned to the actor
+	anyOrg                        // every organisation (search results carry minimal facts only)
+	whileMissing                  // any child currently missing (the police's search), else own organisation
 )
 
 var practitioner = map[Action]reach{
@@ -73,23 +78,22 @@ var practitioner = map[Action]reach{
 	OpenWithReason: anyOrg, ConfirmMatch: anyOrg,
 }
 
+var carer = map[Action]reach{RecordCare: ownOrg, UpdateMissing: ownOrg, ViewPack: ownOrg}
+
 var grants = map[Role]map[Action]reach{
 	RoleBorder:       practitioner,
-	RoleSocialWorker: practitioner,
-	RolePolice:       practitioner,
-	RoleManager:      with(practitioner, map[Action]reach{ViewStats: ownOrg}),
-	RoleGuardian:     {ViewChild: assigned, SearchRegistry: anyOrg},
+	RoleSocialWorker: with(practitioner, carer),
+	RolePolice:       with(practitioner, map[Action]reach{UpdateMissing: whileMissing, ViewPack: whileMissing}),
+	RoleManager:      with(practitioner, carer, map[Action]reach{ViewStats: ownOrg}),
+	RoleGuardian:     {ViewChild: assigned, SearchRegistry: anyOrg, ViewPack: assigned},
 	RoleAnalyst:      {ViewStats: ownOrg},
 	RoleAdmin:        {ViewAudit: ownOrg, ManageUsers: ownOrg},
 }
 
-func with(base, extra map[Action]reach) map[Action]reach {
+func with(grantSets ...map[Action]reach) map[Action]reach {
 	m := map[Action]reach{}
-	for k, v := range base {
-		m[k] = v
-	}
-	for k, v := range extra {
-		m[k] = v
+	for _, each := range grantSets {
+		maps.Copy(m, each)
 	}
 	return m
 }
@@ -110,6 +114,7 @@ type Scope struct {
 	OrgID      string
 	AssignedTo []string
 	GrantedTo  []string
+	Missing    bool // the child is missing now
 }
 
 // Can reports whether actor may do act within scope; the error says why not. This is the one place
@@ -126,6 +131,10 @@ func Can(a Actor, act Action, s Scope) error {
 		return nil
 	case ownOrg:
 		if s.OrgID == a.OrgID {
+			return nil
+		}
+	case whileMissing:
+		if s.Missing || s.OrgID == a.OrgID {
 			return nil
 		}
 	case assigned: // an explicit assignment, possibly across organisations (e.g. a charity's guardian)

@@ -9,23 +9,24 @@ import (
 
 // The expected policy, written out by hand: for each role and action, what is allowed on a record
 // of the actor's own organisation (own), of another (other), and assigned to the actor from
-// another organisation (assigned). "." denies, "y" allows.
+// another organisation (assigned), and of another organisation while the child is missing. "." denies,
+// "y" allows.
 var matrix = map[waymark.Role]map[waymark.Action]string{
-	//                         own other assigned
-	waymark.RoleBorder:       {waymark.ViewChild: "y..", waymark.CreateChild: "y..", waymark.EditChild: "y..", waymark.AddEncounter: "y..", waymark.SearchRegistry: "yyy", waymark.OpenWithReason: "yyy", waymark.ConfirmMatch: "yyy", waymark.ViewAudit: "...", waymark.ManageUsers: "...", waymark.ViewStats: "..."},
-	waymark.RoleSocialWorker: {waymark.ViewChild: "y..", waymark.CreateChild: "y..", waymark.EditChild: "y..", waymark.AddEncounter: "y..", waymark.SearchRegistry: "yyy", waymark.OpenWithReason: "yyy", waymark.ConfirmMatch: "yyy", waymark.ViewAudit: "...", waymark.ManageUsers: "...", waymark.ViewStats: "..."},
-	waymark.RoleManager:      {waymark.ViewChild: "y..", waymark.CreateChild: "y..", waymark.EditChild: "y..", waymark.AddEncounter: "y..", waymark.SearchRegistry: "yyy", waymark.OpenWithReason: "yyy", waymark.ConfirmMatch: "yyy", waymark.ViewAudit: "...", waymark.ManageUsers: "...", waymark.ViewStats: "y.."},
-	waymark.RolePolice:       {waymark.ViewChild: "y..", waymark.CreateChild: "y..", waymark.EditChild: "y..", waymark.AddEncounter: "y..", waymark.SearchRegistry: "yyy", waymark.OpenWithReason: "yyy", waymark.ConfirmMatch: "yyy", waymark.ViewAudit: "...", waymark.ManageUsers: "...", waymark.ViewStats: "..."},
-	waymark.RoleGuardian:     {waymark.ViewChild: "..y", waymark.CreateChild: "...", waymark.EditChild: "...", waymark.AddEncounter: "...", waymark.SearchRegistry: "yyy", waymark.OpenWithReason: "...", waymark.ConfirmMatch: "...", waymark.ViewAudit: "...", waymark.ManageUsers: "...", waymark.ViewStats: "..."},
-	waymark.RoleAnalyst:      {waymark.ViewChild: "...", waymark.CreateChild: "...", waymark.EditChild: "...", waymark.AddEncounter: "...", waymark.SearchRegistry: "...", waymark.OpenWithReason: "...", waymark.ConfirmMatch: "...", waymark.ViewAudit: "...", waymark.ManageUsers: "...", waymark.ViewStats: "y.."},
-	waymark.RoleAdmin:        {waymark.ViewChild: "...", waymark.CreateChild: "...", waymark.EditChild: "...", waymark.AddEncounter: "...", waymark.SearchRegistry: "...", waymark.OpenWithReason: "...", waymark.ConfirmMatch: "...", waymark.ViewAudit: "y..", waymark.ManageUsers: "y..", waymark.ViewStats: "..."},
+	//                         own other assigned other-missing
+	waymark.RoleBorder:       {waymark.ViewChild: "y...", waymark.CreateChild: "y...", waymark.EditChild: "y...", waymark.AddEncounter: "y...", waymark.SearchRegistry: "yyyy", waymark.OpenWithReason: "yyyy", waymark.ConfirmMatch: "yyyy", waymark.ViewAudit: "....", waymark.ManageUsers: "....", waymark.ViewStats: "....", waymark.RecordCare: "....", waymark.UpdateMissing: "....", waymark.ViewPack: "...."},
+	waymark.RoleSocialWorker: {waymark.ViewChild: "y...", waymark.CreateChild: "y...", waymark.EditChild: "y...", waymark.AddEncounter: "y...", waymark.SearchRegistry: "yyyy", waymark.OpenWithReason: "yyyy", waymark.ConfirmMatch: "yyyy", waymark.ViewAudit: "....", waymark.ManageUsers: "....", waymark.ViewStats: "....", waymark.RecordCare: "y...", waymark.UpdateMissing: "y...", waymark.ViewPack: "y..."},
+	waymark.RoleManager:      {waymark.ViewChild: "y...", waymark.CreateChild: "y...", waymark.EditChild: "y...", waymark.AddEncounter: "y...", waymark.SearchRegistry: "yyyy", waymark.OpenWithReason: "yyyy", waymark.ConfirmMatch: "yyyy", waymark.ViewAudit: "....", waymark.ManageUsers: "....", waymark.ViewStats: "y...", waymark.RecordCare: "y...", waymark.UpdateMissing: "y...", waymark.ViewPack: "y..."},
+	waymark.RolePolice:       {waymark.ViewChild: "y...", waymark.CreateChild: "y...", waymark.EditChild: "y...", waymark.AddEncounter: "y...", waymark.SearchRegistry: "yyyy", waymark.OpenWithReason: "yyyy", waymark.ConfirmMatch: "yyyy", waymark.ViewAudit: "....", waymark.ManageUsers: "....", waymark.ViewStats: "....", waymark.RecordCare: "....", waymark.UpdateMissing: "y..y", waymark.ViewPack: "y..y"},
+	waymark.RoleGuardian:     {waymark.ViewChild: "..y.", waymark.CreateChild: "....", waymark.EditChild: "....", waymark.AddEncounter: "....", waymark.SearchRegistry: "yyyy", waymark.OpenWithReason: "....", waymark.ConfirmMatch: "....", waymark.ViewAudit: "....", waymark.ManageUsers: "....", waymark.ViewStats: "....", waymark.RecordCare: "....", waymark.UpdateMissing: "....", waymark.ViewPack: "..y."},
+	waymark.RoleAnalyst:      {waymark.ViewChild: "....", waymark.CreateChild: "....", waymark.EditChild: "....", waymark.AddEncounter: "....", waymark.SearchRegistry: "....", waymark.OpenWithReason: "....", waymark.ConfirmMatch: "....", waymark.ViewAudit: "....", waymark.ManageUsers: "....", waymark.ViewStats: "y...", waymark.RecordCare: "....", waymark.UpdateMissing: "....", waymark.ViewPack: "...."},
+	waymark.RoleAdmin:        {waymark.ViewChild: "....", waymark.CreateChild: "....", waymark.EditChild: "....", waymark.AddEncounter: "....", waymark.SearchRegistry: "....", waymark.OpenWithReason: "....", waymark.ConfirmMatch: "....", waymark.ViewAudit: "y...", waymark.ManageUsers: "y...", waymark.ViewStats: "....", waymark.RecordCare: "....", waymark.UpdateMissing: "....", waymark.ViewPack: "...."},
 }
 
 func TestPolicyMatrix(t *testing.T) {
 	if len(matrix) != len(waymark.Roles) {
 		t.Fatalf("matrix covers %d roles, policy has %d", len(matrix), len(waymark.Roles))
 	}
-	scopes := []waymark.Scope{{OrgID: "own"}, {OrgID: "other"}, {OrgID: "other", AssignedTo: []string{"me"}}}
+	scopes := []waymark.Scope{{OrgID: "own"}, {OrgID: "other"}, {OrgID: "other", AssignedTo: []string{"me"}}, {OrgID: "other", Missing: true}}
 	for _, role := range waymark.Roles {
 		if len(matrix[role]) != len(waymark.Actions) {
 			t.Fatalf("matrix row %s covers %d actions, policy has %d", role, len(matrix[role]), len(waymark.Actions))

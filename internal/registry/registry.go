@@ -21,6 +21,7 @@ import (
 type Registry struct {
 	Store    *sqlstore.Store
 	Engine   *identify.Engine
+	OnCare   func()       // told after a care write that may move a deadline (the alert scheduler's nudge)
 	followed atomic.Int64 // the audit entry the index has caught up to
 }
 
@@ -160,6 +161,7 @@ type ChildRecord struct {
 	Child      *waymark.Child
 	Encounters []*waymark.Encounter
 	Owner      *waymark.Organisation
+	Care       *Care
 }
 
 // Child returns a child's whole record; the view is audited.
@@ -176,6 +178,9 @@ func (r *Registry) Child(ctx context.Context, a waymark.Actor, id string) (*Chil
 		return nil, err
 	}
 	if rec.Owner, err = r.Store.Org(ctx, sc.OrgID); err != nil {
+		return nil, err
+	}
+	if rec.Care, err = r.care(ctx, id); err != nil {
 		return nil, err
 	}
 	// Fail closed: no audit entry, no data.

@@ -181,7 +181,10 @@ func (s *Store) ChildScope(ctx context.Context, id string) (waymark.Scope, error
 	if err != nil {
 		return sc, fmt.Errorf("child access grants: %w", err)
 	}
-	sc.GrantedTo, err = collect(rows, scanString)
+	if sc.GrantedTo, err = collect(rows, scanString); err != nil {
+		return sc, err
+	}
+	sc.Missing, err = s.ChildMissing(ctx, id)
 	return sc, err
 }
 

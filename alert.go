@@ -1,0 +1,82 @@
+package waymark
+
+import "time"
+
+// Alert is a deadline that has come due for a child: missing, still missing, a return interview
+// due or overdue, a birthday that changes the plan, an incomplete identification record, an
+// unsuitable placement. It stays open until what raised it is resolved (or someone marks it done).
+type Alert struct {
+	ID          string    `json:"id"`
+	Kind        string    `json:"kind"`
+	Subject     string    `json:"subject"` // the episode, placement or child that raised it
+	ChildID     string    `json:"child_id"`
+	ChildRef    string    `json:"child_ref"`
+	OrgID       string    `json:"org_id"`
+	PoliceOrgID string    `json:"police_org_id,omitempty"`
+	DueAt       time.Time `json:"due_at"`
+	RaisedAt    time.Time `json:"raised_at"`
+	ClearedAt   time.Time `json:"cleared_at,omitzero"`
+	ClearedBy   string    `json:"cleared_by,omitempty"`
+}
+
+// Alert kinds.
+const (
+	AlertMissing             = "missing"
+	AlertMissing24h          = "missing_24h"
+	AlertMissing72h          = "missing_72h"
+	AlertMissing7d           = "missing_7d"
+	AlertMissing28d          = "missing_28d"
+	AlertInterviewDue        = "return_interview_due"
+	AlertInterviewOverdue    = "return_interview_overdue"
+	AlertTurning17Half       = "turning_17_5"
+	AlertTurning18           = "turning_18"
+	AlertIdentification      = "identification_incomplete"
+	AlertUnsuitablePlacement = "unsuitable_placement"
+)
+
+// Escalations are how long after the report a still-missing child raises each alert.
+var Escalations = []struct {
+	Kind  string
+	After time.Duration
+}{
+	{AlertMissing, 0}, {AlertMissing24h, 24 * time.Hour}, {AlertMissing72h, 72 * time.Hour},
+	{AlertMissing7d, 7 * 24 * time.Hour}, {AlertMissing28d, 28 * 24 * time.Hour},
+}
+
+// IdentificationGrace is how long after first contact an incomplete identification record alerts.
+const IdentificationGrace = 24 * time.Hour
+
+// StaleAfter bounds catching up: a deadline older than this when first seen (a history imported,
+// a service down for weeks) is no longer news and raises nothing.
+const StaleAfter = 30 * 24 * time.Hour
+
+// Police reports whether the police force covering the placement is told of this kind of alert.
+func (a *Alert) Police() bool {
+	switch a.Kind {
+	case AlertMissing, AlertMissing24h, AlertMissing72h, AlertMissing7d, AlertMissing28d:
+		return true
+	}
+	return false
+}
+
+// Open reports whether the alert still needs someone.
+func (a *Alert) Open() bool { return a.ClearedAt.IsZero() }
+
+// Title is the alert in a few plain words.
+func (a *Alert) Title() string {
+	return alertTitles[a.Kind]
+}
+
+var alertTitles = map[string]string{
+	AlertMissing:             "Reported missing",
+	AlertMissing24h:          "Still missing after 24 hours",
+	AlertMissing72h:          "Still missing after 72 hours",
+	AlertMissing7d:           "Still missing after 7 days",
+	AlertMissing28d:          "Still missing after 28 days",
+	AlertInterviewDue:        "Return interview due within 72 hours",
+	AlertInterviewOverdue:    "Return interview overdue",
+	AlertTurning17Half:       "Turns 17½: plan for leaving care and immigration status",
+	AlertTurning18:           "Turns 18",
+	AlertIdentification:      "Identification record incomplete 24 hours after first contact",
+	AlertUnsuitablePlacement: "Placed in a B&B or hostel",
+}

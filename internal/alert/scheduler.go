@@ -1,0 +1,141 @@
+// Package alert raises the alerts that care deadlines call for — missing and still missing, return
+// interviews due and overdue, birthdays at 17½ and 18, identification incomplete, unsuitable
+// placements — and sends them on by e-mail and signed webhooks.
+//
+// Alerts are derived from what the database holds, not from timers: each sweep works out every
+// deadline that has passed and raises the alerts not yet raised (the database refuses a second alert
+// of a kind for one subject). A restarted service, or a second instance, thus neither repeats an
+// alert nor skips one; only a deadline already StaleAfter old when first seen is let go.
+package alert
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/sqlstore"
+)
+
+// Scheduler sweeps for due deadlines.
+type Scheduler struct {
+	Store *sqlstore.Store
+	Now   func() time.Time
+	Log   *slog.Logger
+	nudge chan struct{}
+}
+
+// New returns a scheduler on the store with the wall clock.
+func New(st *sqlstore.Store, log *slog.Logger) *Scheduler {
+	return &Scheduler{Store: st, Now: time.Now, Log: log, nudge: make(chan struct{}, 1)}
+}
+
+// Nudge asks for a sweep now (after a write that may raise an alert at once).
+func (s *Scheduler) Nudge() {
+	select {
+	case s.nudge <- struct{}{}:
+	default:
+	}
+}
+
+// Run sweeps every interval, and when nudged, until ctx ends.
+func (s *Scheduler) Run(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if _, err := s.Tick(ctx); err != nil && ctx.Err() == nil {
+			s.Log.Error("alert sweep", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-s.nudge:
+		}
+	}
+}
+
+// Tick raises every alert now due and not yet raised, and clears those whose cause is gone. It
+// returns the alerts it raised.
+func (s *Scheduler) Tick(ctx context.Context) ([]*waymark.Alert, error) {
+	now := s.Now().UTC()
+	due, err := s.due(ctx, now)
+	if err != nil {
+		return nil, err
+	}
+	var raised []*waymark.Alert
+	err = s.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+		raised = raised[:0]
+		for _, a := range due {
+			ok, err := tx.RaiseAlert(a)
+			if err != nil {
+				return err
+			}
+			if ok {
+				raised = append(raised, a)
+			}
+		}
+		_, err := tx.ClearResolved(now)
+		return err
+	})
+	return raised, err
+}
+
+// fresh reports whether a deadline at has passed, but not so long ago that it is no longer news.
+func fresh(at, now time.Time) bool { return !at.After(now) && now.Sub(at) < waymark.StaleAfter }
+
+// due works out every alert whose deadline has passed.
+func (s *Scheduler) due(ctx context.Context, now time.Time) ([]*waymark.Alert, error) {
+	var out []*waymark.Alert
+	add := func(kind, subject, childID, orgID, police string, at time.Time) {
+		if fresh(at, now) {
+			out = append(out, &waymark.Alert{Kind: kind, Subject: subject, ChildID: childID, OrgID: orgID, PoliceOrgID: police, DueAt: at})
+		}
+	}
+	open, err := s.Store.OpenEpisodes(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range open {
+		for _, esc := range waymark.Escalations {
+			add(esc.Kind, e.ID, e.ChildID, e.OrgID, e.PoliceOrgID, e.ReportedAt.Add(esc.After))
+		}
+	}
+	pending, err := s.Store.PendingInterviews(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range pending {
+		add(waymark.AlertInterviewDue, e.ID, e.ChildID, e.OrgID, e.PoliceOrgID, e.ReturnedAt)
+		add(waymark.AlertInterviewOverdue, e.ID, e.ChildID, e.OrgID, e.PoliceOrgID, e.InterviewDue())
+	}
+	born, err := s.Store.BornBetween(ctx, now.AddDate(-18, 0, 0).Add(-waymark.StaleAfter).Format(waymark.DateLayout),
+		now.AddDate(-17, -6, 0).Format(waymark.DateLayout))
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range born {
+		dob, err := time.Parse(waymark.DateLayout, c.DOB)
+		if err != nil {
+			continue
+		}
+		add(waymark.AlertTurning17Half, c.ChildID, c.ChildID, c.OrgID, "", dob.AddDate(17, 6, 0))
+		add(waymark.AlertTurning18, c.ChildID, c.ChildID, c.OrgID, "", dob.AddDate(18, 0, 0))
+	}
+	incomplete, err := s.Store.IncompleteRecordedBetween(ctx, now.Add(-waymark.IdentificationGrace-waymark.StaleAfter),
+		now.Add(-waymark.IdentificationGrace))
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range incomplete {
+		add(waymark.AlertIdentification, c.ChildID, c.ChildID, c.OrgID, "", c.At.Add(waymark.IdentificationGrace))
+	}
+	unsuitable, err := s.Store.UnsuitablePlacements(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range unsuitable {
+		add(waymark.AlertUnsuitablePlacement, p.ID, p.ChildID, p.OrgID, p.PoliceOrgID, p.Start)
+	}
+	return out, nil
+}

@@ -1,0 +1,221 @@
+package alert_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/alert"
+	"github.com/waymark-org/waymark/internal/registry"
+	"github.com/waymark-org/waymark/internal/sqlstore"
+	"github.com/waymark-org/waymark/internal/sqlstore/storetest"
+)
+
+var ctx = context.Background()
+
+// world is a council with a social worker and a manager, a police force, and a fake clock.
+type world struct {
+	t       *testing.T
+	reg     *registry.Registry
+	now     time.Time
+	worker  waymark.Actor
+	manager waymark.Actor
+	police  waymark.Actor
+	council *waymark.Organisation
+	force   *waymark.Organisation
+}
+
+func newWorld(t *testing.T, d sqlstore.Dialect) *world {
+	w := &world{t: t, now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	st := storetest.Open(t, d)
+	st.SetClock(func() time.Time { return w.now })
+	w.reg = registry.New(st)
+	w.council = &waymark.Organisation{Name: "Northshire County Council", Kind: "council"}
+	w.force = &waymark.Organisation{Name: "Northshire Police", Kind: "police"}
+	users := map[waymark.Role]*waymark.User{}
+	err := st.InTx(ctx, func(tx *sqlstore.Tx) error {
+		for _, o := range []*waymark.Organisation{w.council, w.force} {
+			if err := tx.CreateOrg(o); err != nil {
+				return err
+			}
+		}
+		for _, r := range []waymark.Role{waymark.RoleSocialWorker, waymark.RoleManager, waymark.RolePolice} {
+			org := w.council
+			if r == waymark.RolePolice {
+				org = w.force
+			}
+			u := &waymark.User{OrgID: org.ID, Email: string(r) + "@example.org", Name: string(r), Role: r, PasswordHash: "x"}
+			if err := tx.CreateUser(u); err != nil {
+				return err
+			}
+			users[r] = u
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	actor := func(r waymark.Role) waymark.Actor {
+		u := users[r]
+		return waymark.Actor{UserID: u.ID, OrgID: u.OrgID, Role: r, Name: u.Name}
+	}
+	w.worker, w.manager, w.police = actor(waymark.RoleSocialWorker), actor(waymark.RoleManager), actor(waymark.RolePolice)
+	return w
+}
+
+func (w *world) scheduler() *alert.Scheduler {
+	s := alert.New(w.reg.Store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s.Now = func() time.Time { return w.now }
+	return s
+}
+
+func (w *world) child(dob string) *waymark.Child {
+	c := &waymark.Child{GivenNames: "Test", FamilyName: "Child", DateOfBirth: dob, Sex: "M", Nationality: "VN"}
+	if err := w.reg.CreateChild(ctx, w.worker, c, nil); err != nil {
+		w.t.Fatal(err)
+	}
+	return c
+}
+
+// kinds returns the kinds raised, in order.
+func kinds(t *testing.T, s *alert.Scheduler) []string {
+	t.Helper()
+	raised, err := s.Tick(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, a := range raised {
+		out = append(out, a.Kind)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func (w *world) open(a waymark.Actor) []string {
+	w.t.Helper()
+	alerts, err := w.reg.Alerts(ctx, a)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	var out []string
+	for _, x := range alerts {
+		out = append(out, x.Kind)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func same(t *testing.T, what string, got []string, want ...string) {
+	t.Helper()
+	if !slices.Equal(got, want) {
+		t.Errorf("%s: got %v, want %v", what, got, want)
+	}
+}
+
+func TestMissingEpisodeAlertsNeitherRepeatNorSkip(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			w := newWorld(t, d)
+			c := w.child("2010-05-01")
+			p := &waymark.Placement{ChildID: c.ID, Type: "residential", Start: w.now, PoliceOrgID: w.force.ID}
+			if err := w.reg.AddPlacement(ctx, w.worker, p, ""); err != nil {
+				t.Fatal(err)
+			}
+			s := w.scheduler()
+			same(t, "before anything is due", kinds(t, s))
+
+			w.now = w.now.Add(2 * time.Hour)
+			e := &waymark.MissingEpisode{ChildID: c.ID, Kind: "missing", Risk: "high", LastSeenAt: w.now.Add(-time.Hour), LastSeenPlace: "Station"}
+			if err := w.reg.ReportMissing(ctx, w.worker, e); err != nil {
+				t.Fatal(err)
+			}
+			same(t, "reported", kinds(t, s), waymark.AlertMissing)
+			same(t, "the same sweep again", kinds(t, s))
+			same(t, "police told", w.open(w.police), waymark.AlertMissing)
+
+			w.now = w.now.Add(25 * time.Hour)
+			same(t, "after 25 hours", kinds(t, s), waymark.AlertIdentification, waymark.AlertMissing24h)
+
+			// Down for a week: a new scheduler (a restart) catches up on both passed deadlines, once.
+			w.now = w.now.Add(7 * 24 * time.Hour)
+			s = w.scheduler()
+			same(t, "after a restart 8 days in", kinds(t, s), waymark.AlertMissing72h, waymark.AlertMissing7d)
+			same(t, "and again", kinds(t, s))
+			same(t, "manager's open alerts", w.open(w.manager), waymark.AlertIdentification, waymark.AlertMissing, waymark.AlertMissing24h, waymark.AlertMissing72h,
+				waymark.AlertMissing7d)
+
+			err := w.reg.UpdateEpisode(ctx, w.police, e.ID, waymark.UpdateMissing, "found", func(e *waymark.MissingEpisode, now time.Time) error {
+				return e.RecordFound(waymark.Found{At: now, Place: "Farm Lane", Where: "cannabis_farm"}, now)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			same(t, "after the find", kinds(t, s))
+			same(t, "missing alerts cleared", w.open(w.manager), waymark.AlertIdentification)
+
+			w.now = w.now.Add(3 * time.Hour)
+			returned := func(e *waymark.MissingEpisode, now time.Time) error { return e.RecordReturned(now, now) }
+			if err := w.reg.UpdateEpisode(ctx, w.worker, e.ID, waymark.RecordCare, "returned", returned); err != nil {
+				t.Fatal(err)
+			}
+			same(t, "returned", kinds(t, s), waymark.AlertInterviewDue)
+			w.now = w.now.Add(73 * time.Hour)
+			same(t, "73 hours later", kinds(t, s), waymark.AlertInterviewOverdue)
+			interview := func(e *waymark.MissingEpisode, now time.Time) error {
+				return e.RecordInterview(now, "Independent advocate", false, now)
+			}
+			if err := w.reg.UpdateEpisode(ctx, w.worker, e.ID, waymark.RecordCare, "interviewed", interview); err != nil {
+				t.Fatal(err)
+			}
+			same(t, "interview held", kinds(t, s))
+			same(t, "only the incomplete record is left", w.open(w.worker), waymark.AlertIdentification)
+		})
+	}
+}
+
+func TestBirthdayIdentificationAndPlacementAlerts(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			w := newWorld(t, d)
+			// Turns 17½ in two days; the record lacks a photo, a document and fingerprints.
+			c := w.child(w.now.AddDate(-17, -6, 2).Format(waymark.DateLayout))
+			s := w.scheduler()
+			same(t, "at once", kinds(t, s))
+			w.now = w.now.Add(25 * time.Hour)
+			same(t, "a day after first contact", kinds(t, s), waymark.AlertIdentification)
+			w.now = w.now.Add(24 * time.Hour)
+			same(t, "on the day", kinds(t, s), waymark.AlertTurning17Half)
+
+			// A child screened as trafficked placed in a B&B: flagged to the manager at once.
+			sc := &waymark.Screening{ChildID: c.ID, Date: w.now, Outcome: "trafficking_concern", Exploitation: []string{"cannabis"}}
+			if err := w.reg.AddScreening(ctx, w.worker, sc); err != nil {
+				t.Fatal(err)
+			}
+			p := &waymark.Placement{ChildID: c.ID, Type: "bnb_hostel", Provider: "Station Hotel", Start: w.now}
+			if err := w.reg.AddPlacement(ctx, w.worker, p, ""); err != nil {
+				t.Fatal(err)
+			}
+			same(t, "B&B", kinds(t, s), waymark.AlertUnsuitablePlacement)
+			same(t, "manager sees", w.open(w.manager), waymark.AlertIdentification, waymark.AlertTurning17Half, waymark.AlertUnsuitablePlacement)
+			same(t, "police see none of it", w.open(w.police))
+
+			w.now = w.now.Add(time.Hour)
+			foster := &waymark.Placement{ChildID: c.ID, Type: "specialist_foster", Provider: "Safe Homes", Start: w.now}
+			if err := w.reg.AddPlacement(ctx, w.worker, foster, "Unsuitable"); err != nil {
+				t.Fatal(err)
+			}
+			same(t, "moved to foster care", kinds(t, s))
+			same(t, "B&B alert cleared", w.open(w.manager), waymark.AlertIdentification, waymark.AlertTurning17Half)
+
+			// A deadline passed long before anyone saw it is not news.
+			w.child(w.now.AddDate(-19, 0, 0).Format(waymark.DateLayout))
+			w.now = w.now.Add(time.Minute)
+			same(t, "an adult's old birthdays", kinds(t, s))
+		})
+	}
+}

@@ -1,0 +1,325 @@
+package registry
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/sqlstore"
+)
+
+// Care is the journey part of a child's record.
+type Care struct {
+	Placements []*waymark.Placement
+	Screenings []*waymark.Screening
+	Episodes   []*waymark.MissingEpisode
+	Alerts     []*waymark.Alert
+}
+
+// Current returns the placement open now, if any.
+func (c *Care) Current(now time.Time) *waymark.Placement {
+	for _, p := range slices.Backward(c.Placements) {
+		if p.Current(now) {
+			return p
+		}
+	}
+	return nil
+}
+
+// Concern reports whether the latest screening found indicators of trafficking.
+func (c *Care) Concern() bool {
+	return len(c.Screenings) > 0 && c.Screenings[len(c.Screenings)-1].Concern()
+}
+
+// Open returns the episode in which the child is missing now, if any.
+func (c *Care) Open() *waymark.MissingEpisode {
+	for _, e := range c.Episodes {
+		if e.Open() {
+			return e
+		}
+	}
+	return nil
+}
+
+func (r *Registry) care(ctx context.Context, childID string) (*Care, error) {
+	c := &Care{}
+	var err error
+	if c.Placements, err = r.Store.Placements(ctx, childID); err != nil {
+		return nil, err
+	}
+	if c.Screenings, err = r.Store.Screenings(ctx, childID); err != nil {
+		return nil, err
+	}
+	if c.Episodes, err = r.Store.Episodes(ctx, childID); err != nil {
+		return nil, err
+	}
+	c.Alerts, err = r.Store.ChildAlerts(ctx, childID)
+	return c, err
+}
+
+// changed tells the alert scheduler that a deadline may have moved.
+func (r *Registry) changed() {
+	if r.OnCare != nil {
+		r.OnCare()
+	}
+}
+
+// recordCare checks RecordCare on the child, then runs write and audits it as action on record.
+func (r *Registry) recordCare(ctx context.Context, a waymark.Actor, childID, action, recType string, write func(tx *sqlstore.Tx) (string, error)) error {
+	sc, err := r.childScope(ctx, a, waymark.RecordCare, childID)
+	if err != nil {
+		return err
+	}
+	err = r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+		id, err := write(tx)
+		if err != nil {
+			return err
+		}
+		return tx.Audit(entry(a, action, recType, id, sc.OrgID))
+	})
+	if err == nil {
+		r.changed()
+	}
+	return err
+}
+
+// AddPlacement records a new placement; the one open before it ends where it starts, with
+// reasonForChange.
+func (r *Registry) AddPlacement(ctx context.Context, a waymark.Actor, p *waymark.Placement, reasonForChange string) error {
+	if err := p.Normalize(r.Store.Now()); err != nil {
+		return err
+	}
+	return r.recordCare(ctx, a, p.ChildID, "placement.create", "placement", func(tx *sqlstore.Tx) (string, error) {
+		before, err := r.Store.Placements(ctx, p.ChildID)
+		if err != nil {
+			return "", err
+		}
+		for _, old := range before {
+			if old.End.IsZero() && old.Start.Before(p.Start) {
+				if err := tx.EndPlacement(old.ID, p.Start, reasonForChange); err != nil {
+					return "", err
+				}
+			}
+		}
+		sc, err := r.Store.ChildScope(ctx, p.ChildID)
+		if err != nil {
+			return "", err
+		}
+		p.OrgID, p.RecordedBy = sc.OrgID, a.Name
+		return p.ID, tx.CreatePlacement(p)
+	})
+}
+
+// EndPlacement closes a placement.
+func (r *Registry) EndPlacement(ctx context.Context, a waymark.Actor, id string, end time.Time, reason string) error {
+	p, err := r.Store.Placement(ctx, id)
+	if err != nil {
+		return err
+	}
+	if end.IsZero() || end.Before(p.Start) {
+		return &waymark.Error{Code: waymark.EINVALID, Message: "There is a problem with 1 field.",
+			Fields: []waymark.FieldError{{Field: "end", Message: "Enter an end on or after the start"}}}
+	}
+	return r.recordCare(ctx, a, p.ChildID, "placement.end", "placement", func(tx *sqlstore.Tx) (string, error) {
+		return id, tx.EndPlacement(id, end, reason)
+	})
+}
+
+// AddScreening records a screening for trafficking indicators.
+func (r *Registry) AddScreening(ctx context.Context, a waymark.Actor, s *waymark.Screening) error {
+	if err := s.Normalize(r.Store.Now()); err != nil {
+		return err
+	}
+	return r.recordCare(ctx, a, s.ChildID, "screening.create", "screening", func(tx *sqlstore.Tx) (string, error) {
+		s.OrgID, s.RecordedBy = a.OrgID, a.Name
+		return s.ID, tx.CreateScreening(s)
+	})
+}
+
+// SuggestedRiskFactors lists the factors that raise the risk of a child going missing now.
+func (r *Registry) SuggestedRiskFactors(ctx context.Context, childID string) ([]string, error) {
+	c, err := r.Store.Child(ctx, childID)
+	if err != nil {
+		return nil, err
+	}
+	care, err := r.care(ctx, childID)
+	if err != nil {
+		return nil, err
+	}
+	now := r.Store.Now()
+	var f []string
+	if care.Concern() {
+		f = append(f, "trafficking_concern")
+	}
+	if age := c.Age(now); age >= 0 && (age < 13 || age >= 17) {
+		f = append(f, "age")
+	}
+	if len(c.Missing()) > 0 {
+		f = append(f, "no_identification_record")
+	}
+	if len(care.Episodes) > 0 {
+		f = append(f, "previous_episodes")
+	}
+	if len(care.Placements) > 0 && now.Sub(care.Placements[0].Start) < 7*24*time.Hour || now.Sub(c.CreatedAt) < 7*24*time.Hour {
+		f = append(f, "first_days_in_care")
+	}
+	return f, nil
+}
+
+// ReportMissing opens a missing episode; the police force covering the current placement is told.
+func (r *Registry) ReportMissing(ctx context.Context, a waymark.Actor, e *waymark.MissingEpisode) error {
+	now := r.Store.Now()
+	if err := e.Normalize(now); err != nil {
+		return err
+	}
+	return r.recordCare(ctx, a, e.ChildID, "missing.report", "missing_episode", func(tx *sqlstore.Tx) (string, error) {
+		care, err := r.care(ctx, e.ChildID)
+		if err != nil {
+			return "", err
+		}
+		if care.Open() != nil {
+			return "", waymark.Errorf(waymark.ECONFLICT, "This child is already reported missing; update that episode instead.")
+		}
+		if p := care.Current(e.LastSeenAt); p != nil {
+			e.PlacementType = p.Type
+			if e.PoliceOrgID == "" {
+				e.PoliceOrgID = p.PoliceOrgID
+			}
+		}
+		sc, err := r.Store.ChildScope(ctx, e.ChildID)
+		if err != nil {
+			return "", err
+		}
+		e.OrgID, e.RecordedBy, e.ReportedAt = sc.OrgID, a.Name, now
+		e.History = []waymark.StatusChange{{Status: e.Kind, At: now, By: a.Name}}
+		return e.ID, tx.CreateEpisode(e)
+	})
+}
+
+// EpisodeRecord is an episode with the child it belongs to.
+type EpisodeRecord struct {
+	Episode *waymark.MissingEpisode
+	Child   *waymark.Child
+	Owner   *waymark.Organisation
+}
+
+// Episode returns a missing episode, for those who may see the pack; the view is audited.
+func (r *Registry) Episode(ctx context.Context, a waymark.Actor, id string) (*EpisodeRecord, error) {
+	e, err := r.Store.Episode(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := r.childScope(ctx, a, waymark.ViewPack, e.ChildID)
+	if err != nil {
+		return nil, err
+	}
+	rec := &EpisodeRecord{Episode: e}
+	if rec.Child, err = r.Store.Child(ctx, e.ChildID); err != nil {
+		return nil, err
+	}
+	if rec.Owner, err = r.Store.Org(ctx, sc.OrgID); err != nil {
+		return nil, err
+	}
+	return rec, r.Store.Audit(ctx, entry(a, "missing.view", "missing_episode", id, sc.OrgID))
+}
+
+// UpdateEpisode applies change to an episode and records the step in its history. act is the
+// permission the change needs (UpdateMissing for police details and finds, RecordCare for returns
+// and interviews).
+func (r *Registry) UpdateEpisode(ctx context.Context, a waymark.Actor, id string, act waymark.Action, status string,
+	change func(e *waymark.MissingEpisode, now time.Time) error) error {
+	e, err := r.Store.Episode(ctx, id)
+	if err != nil {
+		return err
+	}
+	sc, err := r.childScope(ctx, a, act, e.ChildID)
+	if err != nil {
+		return err
+	}
+	now := r.Store.Now()
+	if err := change(e, now); err != nil {
+		return err
+	}
+	e.History = append(e.History, waymark.StatusChange{Status: status, At: now, By: a.Name})
+	err = r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+		if err := tx.UpdateEpisode(e); err != nil {
+			return err
+		}
+		return tx.Audit(entry(a, "missing."+status, "missing_episode", id, sc.OrgID))
+	})
+	if err == nil {
+		r.changed()
+	}
+	return err
+}
+
+// MissingRow is one line of the "missing now" board.
+type MissingRow struct {
+	Episode *waymark.MissingEpisode
+	Child   *waymark.Child
+	Owner   string
+}
+
+// MissingNow lists the children missing or absent now, longest first: a council's own children, or
+// for the police every child missing anywhere (they may open the pack of each). Audited.
+func (r *Registry) MissingNow(ctx context.Context, a waymark.Actor) ([]MissingRow, error) {
+	orgID := a.OrgID
+	switch {
+	case waymark.Can(a, waymark.ViewPack, waymark.Scope{Missing: true}) == nil:
+		orgID = ""
+	case waymark.Can(a, waymark.ViewPack, waymark.Scope{OrgID: a.OrgID}) != nil:
+		return nil, r.check(ctx, a, waymark.ViewPack, waymark.Scope{OrgID: a.OrgID}, "board", "missing")
+	}
+	open, err := r.Store.OpenEpisodes(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	var rows []MissingRow
+	for _, e := range open {
+		c, err := r.Store.Child(ctx, e.ChildID)
+		if err != nil {
+			return nil, err
+		}
+		org, err := r.Store.Org(ctx, e.OrgID)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, MissingRow{Episode: e, Child: c, Owner: org.Name})
+	}
+	return rows, r.Store.Audit(ctx, entry(a, "missing.board", "board", "missing", orgID))
+}
+
+// Alerts lists the open alerts the actor is told of.
+func (r *Registry) Alerts(ctx context.Context, a waymark.Actor) ([]*waymark.Alert, error) {
+	if a.Role == "" {
+		return nil, waymark.Errorf(waymark.EUNAUTHORIZED, "Please sign in.")
+	}
+	return r.Store.AlertsFor(ctx, a)
+}
+
+// ClearAlert marks one of the actor's alerts done.
+func (r *Registry) ClearAlert(ctx context.Context, a waymark.Actor, id string) error {
+	mine, err := r.Alerts(ctx, a)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(mine, func(x *waymark.Alert) bool { return x.ID == id })
+	if i < 0 {
+		return waymark.Errorf(waymark.ENOTFOUND, "No open alert of yours was found.")
+	}
+	return r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+		if err := tx.ClearAlert(id, a.Name); err != nil {
+			return err
+		}
+		return tx.Audit(entry(a, "alert.clear", "alert", id, mine[i].OrgID))
+	})
+}
+
+// UnsuitablePlacements lists the open B&B and hostel placements of the actor's organisation.
+func (r *Registry) UnsuitablePlacements(ctx context.Context, a waymark.Actor) ([]*waymark.Placement, error) {
+	if err := r.check(ctx, a, waymark.RecordCare, waymark.Scope{OrgID: a.OrgID}, "board", "placements"); err != nil {
+		return nil, err
+	}
+	return r.Store.UnsuitablePlacements(ctx, a.OrgID)
+}

@@ -1,0 +1,165 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/waymark-org/waymark"
+)
+
+// RaiseAlert records an alert unless one of the same kind for the same subject exists, in which
+// case it reports false: raising is idempotent, so a sweep repeated (or run by two instances) never
+// raises twice. A new alert is queued for delivery to its organisations' channels.
+func (tx *Tx) RaiseAlert(a *waymark.Alert) (bool, error) {
+	a.ID, a.RaisedAt = NewID(), tx.s.now()
+	res, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO alerts (id, kind, subject, child_id, org_id, police_org_id, due_at, raised_at,
+		cleared_at, cleared_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, '') ON CONFLICT (kind, subject) DO NOTHING`,
+		a.ID, a.Kind, a.Subject, a.ChildID, a.OrgID, a.PoliceOrgID, a.DueAt.UTC(), a.RaisedAt)
+	if err != nil {
+		return false, fmt.Errorf("raise alert: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, wrap(err, "raise alert")
+	}
+	police := ""
+	if a.Police() {
+		police = a.PoliceOrgID
+	}
+	_, err = tx.tx.ExecContext(tx.ctx, `INSERT INTO deliveries (id, alert_id, channel_id, attempts, next_at, delivered_at, last_error)
+		SELECT $1 || id, $2, id, 0, $3, NULL, '' FROM channels WHERE org_id = $4 OR org_id = $5`, a.ID+"-", a.ID, a.RaisedAt, a.OrgID, police)
+	return true, wrap(err, "queue alert deliveries")
+}
+
+// ClearAlert marks an alert done by a person.
+func (tx *Tx) ClearAlert(id, by string) error {
+	_, err := tx.tx.ExecContext(tx.ctx, `UPDATE alerts SET cleared_at = $1, cleared_by = $2 WHERE id = $3 AND cleared_at IS NULL`,
+		tx.s.now(), by, id)
+	return wrap(err, "clear alert")
+}
+
+// resolved says, per kind of alert, which subjects no longer need it.
+var resolved = []struct{ kinds, subjects string }{
+	{`'missing','missing_24h','missing_72h','missing_7d','missing_28d'`,
+		`SELECT id FROM missing_episodes WHERE found_at IS NOT NULL OR returned_at IS NOT NULL`},
+	{`'return_interview_due','return_interview_overdue'`,
+		`SELECT id FROM missing_episodes WHERE interview_at IS NOT NULL OR declined`},
+	{`'unsuitable_placement'`, `SELECT id FROM placements WHERE end_at IS NOT NULL`},
+	{`'identification_incomplete'`, `SELECT id FROM children WHERE missing = ''`},
+}
+
+// ClearResolved clears every open alert whose cause is gone (the child found, the interview held,
+// the placement ended, the record completed), and birthday alerts once a month old.
+func (tx *Tx) ClearResolved(now time.Time) (int64, error) {
+	var total int64
+	for _, r := range resolved {
+		res, err := tx.tx.ExecContext(tx.ctx, `UPDATE alerts SET cleared_at = $1, cleared_by = 'resolved' WHERE cleared_at IS NULL
+			AND kind IN (`+r.kinds+`) AND subject IN (`+r.subjects+`)`, now.UTC())
+		if err != nil {
+			return total, fmt.Errorf("clear resolved alerts: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		total += n
+	}
+	res, err := tx.tx.ExecContext(tx.ctx, `UPDATE alerts SET cleared_at = $1, cleared_by = 'resolved' WHERE cleared_at IS NULL
+		AND kind IN ('turning_17_5', 'turning_18') AND due_at < $2`, now.UTC(), now.Add(-waymark.StaleAfter).UTC())
+	if err != nil {
+		return total, fmt.Errorf("clear past birthdays: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return total + n, nil
+}
+
+const alertColumns = `a.id, a.kind, a.subject, a.child_id, c.ref, a.org_id, a.police_org_id, a.due_at, a.raised_at, a.cleared_at, a.cleared_by`
+
+func scanAlert(r scanner) (*waymark.Alert, error) {
+	var a waymark.Alert
+	err := r.Scan(&a.ID, &a.Kind, &a.Subject, &a.ChildID, &a.ChildRef, &a.OrgID, &a.PoliceOrgID, &a.DueAt, &a.RaisedAt,
+		nullable{&a.ClearedAt}, &a.ClearedBy)
+	a.DueAt, a.RaisedAt = a.DueAt.UTC(), a.RaisedAt.UTC()
+	return &a, err
+}
+
+// AlertsFor lists the open alerts an actor is told of, newest first: a manager every alert of
+// the organisation; a social worker or guardian those of children assigned to them (a social
+// worker also those of children no one is assigned to); a police officer the missing-child alerts
+// of placements their force covers.
+func (s *Store) AlertsFor(ctx context.Context, a waymark.Actor) ([]*waymark.Alert, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+alertColumns+` FROM alerts a JOIN children c ON c.id = a.child_id
+		WHERE a.cleared_at IS NULL AND (
+		  (a.org_id = $1 AND $2 = 'manager')
+		  OR (a.org_id = $1 AND $2 = 'social_worker' AND (
+		      EXISTS (SELECT 1 FROM child_assignments x WHERE x.child_id = a.child_id AND x.user_id = $3)
+		      OR NOT EXISTS (SELECT 1 FROM child_assignments x WHERE x.child_id = a.child_id)))
+		  OR ($2 = 'guardian' AND EXISTS (SELECT 1 FROM child_assignments x WHERE x.child_id = a.child_id AND x.user_id = $3))
+		  OR (a.police_org_id = $1 AND $2 = 'police' AND a.kind IN ('missing','missing_24h','missing_72h','missing_7d','missing_28d'))
+		) ORDER BY a.due_at DESC LIMIT 500`, a.OrgID, string(a.Role), a.UserID)
+	if err != nil {
+		return nil, fmt.Errorf("list alerts: %w", err)
+	}
+	return collect(rows, scanAlert)
+}
+
+// ChildAlerts lists every alert of one child (open and cleared), newest first.
+func (s *Store) ChildAlerts(ctx context.Context, childID string) ([]*waymark.Alert, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+alertColumns+` FROM alerts a JOIN children c ON c.id = a.child_id
+		WHERE a.child_id = $1 ORDER BY a.due_at DESC`, childID)
+	if err != nil {
+		return nil, fmt.Errorf("list child alerts: %w", err)
+	}
+	return collect(rows, scanAlert)
+}
+
+// Alert returns one alert.
+func (s *Store) Alert(ctx context.Context, id string) (*waymark.Alert, error) {
+	a, err := scanAlert(s.db.QueryRowContext(ctx, `SELECT `+alertColumns+` FROM alerts a JOIN children c ON c.id = a.child_id
+		WHERE a.id = $1`, id))
+	return a, notFound(err, "alert")
+}
+
+// PendingInterviews lists the episodes whose child has returned and whose return interview is
+// still to be held.
+func (s *Store) PendingInterviews(ctx context.Context) ([]*waymark.MissingEpisode, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+episodeColumns+` FROM missing_episodes WHERE returned_at IS NOT NULL
+		AND interview_at IS NULL AND NOT declined ORDER BY returned_at`)
+	if err != nil {
+		return nil, fmt.Errorf("list pending interviews: %w", err)
+	}
+	return collect(rows, scanEpisode)
+}
+
+// ChildDate is a child with a date that sets a deadline.
+type ChildDate struct {
+	ChildID, OrgID string
+	DOB            string    // date of birth, for birthday deadlines
+	At             time.Time // when the record was made, for the identification deadline
+}
+
+// BornBetween lists children born on or after from and on or before to (YYYY-MM-DD).
+func (s *Store) BornBetween(ctx context.Context, from, to string) ([]ChildDate, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, org_id, date_of_birth FROM children WHERE date_of_birth >= $1 AND date_of_birth <= $2
+		AND date_of_birth <> ''`, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("list birthdays: %w", err)
+	}
+	return collect(rows, func(r scanner) (ChildDate, error) {
+		var d ChildDate
+		return d, r.Scan(&d.ChildID, &d.OrgID, &d.DOB)
+	})
+}
+
+// IncompleteRecordedBetween lists children recorded between from and to whose identification
+// record still lacks something.
+func (s *Store) IncompleteRecordedBetween(ctx context.Context, from, to time.Time) ([]ChildDate, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, org_id, created_at FROM children WHERE missing <> '' AND created_at >= $1
+		AND created_at <= $2`, from.UTC(), to.UTC())
+	if err != nil {
+		return nil, fmt.Errorf("list incomplete records: %w", err)
+	}
+	return collect(rows, func(r scanner) (ChildDate, error) {
+		var d ChildDate
+		err := r.Scan(&d.ChildID, &d.OrgID, &d.At)
+		d.At = d.At.UTC()
+		return d, err
+	})
+}

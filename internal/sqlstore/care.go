@@ -1,0 +1,212 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/waymark-org/waymark"
+)
+
+// nullable stores a zero time as NULL and reads NULL back as zero.
+type nullable struct{ t *time.Time }
+
+func (n nullable) Value() (driver.Value, error) {
+	if n.t.IsZero() {
+		return nil, nil
+	}
+	return n.t.UTC(), nil
+}
+
+func (n nullable) Scan(v any) error {
+	switch v := v.(type) {
+	case nil:
+		*n.t = time.Time{}
+	case time.Time:
+		*n.t = v.UTC()
+	default:
+		return fmt.Errorf("scan time: unexpected %T", v)
+	}
+	return nil
+}
+
+type scanner = interface{ Scan(...any) error }
+
+// CreatePlacement records a placement.
+func (tx *Tx) CreatePlacement(p *waymark.Placement) error {
+	p.ID = NewID()
+	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO placements (id, child_id, org_id, type, provider, address, police_org_id,
+		start_at, end_at, end_reason, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		p.ID, p.ChildID, p.OrgID, p.Type, p.Provider, p.Address, p.PoliceOrgID, p.Start.UTC(), nullable{&p.End}, p.EndReason,
+		p.RecordedBy, tx.s.now())
+	return wrap(err, "insert placement")
+}
+
+// EndPlacement closes a placement.
+func (tx *Tx) EndPlacement(id string, end time.Time, reason string) error {
+	_, err := tx.tx.ExecContext(tx.ctx, `UPDATE placements SET end_at = $1, end_reason = $2 WHERE id = $3`, end.UTC(), reason, id)
+	return wrap(err, "end placement")
+}
+
+const placementColumns = `id, child_id, org_id, type, provider, address, police_org_id, start_at, end_at, end_reason, recorded_by`
+
+func scanPlacement(r scanner) (*waymark.Placement, error) {
+	var p waymark.Placement
+	err := r.Scan(&p.ID, &p.ChildID, &p.OrgID, &p.Type, &p.Provider, &p.Address, &p.PoliceOrgID, &p.Start, nullable{&p.End},
+		&p.EndReason, &p.RecordedBy)
+	p.Start = p.Start.UTC()
+	return &p, err
+}
+
+// Placements lists a child's placements, earliest first.
+func (s *Store) Placements(ctx context.Context, childID string) ([]*waymark.Placement, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+placementColumns+` FROM placements WHERE child_id = $1 ORDER BY start_at, created_at`, childID)
+	if err != nil {
+		return nil, fmt.Errorf("list placements: %w", err)
+	}
+	return collect(rows, scanPlacement)
+}
+
+// Placement returns one placement.
+func (s *Store) Placement(ctx context.Context, id string) (*waymark.Placement, error) {
+	p, err := scanPlacement(s.db.QueryRowContext(ctx, `SELECT `+placementColumns+` FROM placements WHERE id = $1`, id))
+	return p, notFound(err, "placement")
+}
+
+// UnsuitablePlacements lists the open placements of a kind guidance calls unsuitable, for one
+// organisation (or every one when orgID is empty).
+func (s *Store) UnsuitablePlacements(ctx context.Context, orgID string) ([]*waymark.Placement, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+placementColumns+` FROM placements WHERE type = 'bnb_hostel' AND end_at IS NULL
+		AND ($1 = '' OR org_id = $1) ORDER BY start_at`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("list unsuitable placements: %w", err)
+	}
+	return collect(rows, scanPlacement)
+}
+
+// CreateScreening records a screening for trafficking indicators.
+func (tx *Tx) CreateScreening(sc *waymark.Screening) error {
+	sc.ID = NewID()
+	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO screenings (id, child_id, org_id, date, outcome, exploitation, recorded_by,
+		created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, sc.ID, sc.ChildID, sc.OrgID, sc.Date.UTC(), sc.Outcome,
+		strings.Join(sc.Exploitation, ","), sc.RecordedBy, tx.s.now())
+	return wrap(err, "insert screening")
+}
+
+// Screenings lists a child's screenings, earliest first.
+func (s *Store) Screenings(ctx context.Context, childID string) ([]*waymark.Screening, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, child_id, org_id, date, outcome, exploitation, recorded_by FROM screenings
+		WHERE child_id = $1 ORDER BY date, created_at`, childID)
+	if err != nil {
+		return nil, fmt.Errorf("list screenings: %w", err)
+	}
+	return collect(rows, func(r scanner) (*waymark.Screening, error) {
+		var sc waymark.Screening
+		var exp string
+		err := r.Scan(&sc.ID, &sc.ChildID, &sc.OrgID, &sc.Date, &sc.Outcome, &exp, &sc.RecordedBy)
+		sc.Date = sc.Date.UTC()
+		if exp != "" {
+			sc.Exploitation = strings.Split(exp, ",")
+		}
+		return &sc, err
+	})
+}
+
+const episodeColumns = `id, child_id, org_id, kind, last_seen_at, last_seen_place, last_seen_with, clothing, circumstances,
+	reported_at, police_ref, police_org_id, risk, risk_factors, placement_type, found_at, found_place, found_by, found_where,
+	found_detail, returned_at, interview_at, interview_by, declined, history, recorded_by`
+
+func episodeArgs(e *waymark.MissingEpisode) ([]any, error) {
+	history, err := json.Marshal(e.History)
+	if err != nil {
+		return nil, fmt.Errorf("encode history: %w", err)
+	}
+	return []any{e.ID, e.ChildID, e.OrgID, e.Kind, e.LastSeenAt.UTC(), e.LastSeenPlace, e.LastSeenWith, e.Clothing, e.Circumstances,
+		e.ReportedAt.UTC(), e.PoliceRef, e.PoliceOrgID, e.Risk, strings.Join(e.RiskFactors, ","), e.PlacementType,
+		nullable{&e.FoundAt}, e.FoundPlace, e.FoundBy, e.FoundWhere, e.FoundDetail, nullable{&e.ReturnedAt},
+		nullable{&e.InterviewAt}, e.InterviewBy, e.Declined, string(history), e.RecordedBy}, nil
+}
+
+func scanEpisode(r scanner) (*waymark.MissingEpisode, error) {
+	var e waymark.MissingEpisode
+	var factors, history string
+	err := r.Scan(&e.ID, &e.ChildID, &e.OrgID, &e.Kind, &e.LastSeenAt, &e.LastSeenPlace, &e.LastSeenWith, &e.Clothing,
+		&e.Circumstances, &e.ReportedAt, &e.PoliceRef, &e.PoliceOrgID, &e.Risk, &factors, &e.PlacementType, nullable{&e.FoundAt},
+		&e.FoundPlace, &e.FoundBy, &e.FoundWhere, &e.FoundDetail, nullable{&e.ReturnedAt}, nullable{&e.InterviewAt},
+		&e.InterviewBy, &e.Declined, &history, &e.RecordedBy)
+	if err != nil {
+		return nil, err
+	}
+	e.LastSeenAt, e.ReportedAt = e.LastSeenAt.UTC(), e.ReportedAt.UTC()
+	if factors != "" {
+		e.RiskFactors = strings.Split(factors, ",")
+	}
+	if err := json.Unmarshal([]byte(history), &e.History); err != nil {
+		return nil, fmt.Errorf("decode episode history: %w", err)
+	}
+	return &e, nil
+}
+
+// CreateEpisode records a new missing episode.
+func (tx *Tx) CreateEpisode(e *waymark.MissingEpisode) error {
+	e.ID = NewID()
+	args, err := episodeArgs(e)
+	if err != nil {
+		return err
+	}
+	_, err = tx.tx.ExecContext(tx.ctx, `INSERT INTO missing_episodes (`+episodeColumns+`, created_at) VALUES ($1, $2, $3, $4, $5,
+		$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)`,
+		append(args, tx.s.now())...)
+	return wrap(err, "insert missing episode")
+}
+
+// UpdateEpisode replaces what an episode records (not its child or organisation).
+func (tx *Tx) UpdateEpisode(e *waymark.MissingEpisode) error {
+	args, err := episodeArgs(e)
+	if err != nil {
+		return err
+	}
+	_, err = tx.tx.ExecContext(tx.ctx, `UPDATE missing_episodes SET kind = $4, last_seen_at = $5, last_seen_place = $6,
+		last_seen_with = $7, clothing = $8, circumstances = $9, reported_at = $10, police_ref = $11, police_org_id = $12,
+		risk = $13, risk_factors = $14, placement_type = $15, found_at = $16, found_place = $17, found_by = $18, found_where = $19,
+		found_detail = $20, returned_at = $21, interview_at = $22, interview_by = $23, declined = $24, history = $25,
+		recorded_by = $26 WHERE id = $1 AND child_id = $2 AND org_id = $3`, args...)
+	return wrap(err, "update missing episode")
+}
+
+// Episode returns one missing episode.
+func (s *Store) Episode(ctx context.Context, id string) (*waymark.MissingEpisode, error) {
+	e, err := scanEpisode(s.db.QueryRowContext(ctx, `SELECT `+episodeColumns+` FROM missing_episodes WHERE id = $1`, id))
+	return e, notFound(err, "missing episode")
+}
+
+// Episodes lists a child's missing episodes, earliest first.
+func (s *Store) Episodes(ctx context.Context, childID string) ([]*waymark.MissingEpisode, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+episodeColumns+` FROM missing_episodes WHERE child_id = $1 ORDER BY last_seen_at`, childID)
+	if err != nil {
+		return nil, fmt.Errorf("list missing episodes: %w", err)
+	}
+	return collect(rows, scanEpisode)
+}
+
+// OpenEpisodes lists the children missing or absent now, longest missing first; orgID narrows to
+// one organisation's children.
+func (s *Store) OpenEpisodes(ctx context.Context, orgID string) ([]*waymark.MissingEpisode, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+episodeColumns+` FROM missing_episodes WHERE found_at IS NULL AND returned_at IS NULL
+		AND ($1 = '' OR org_id = $1) ORDER BY last_seen_at`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("list open missing episodes: %w", err)
+	}
+	return collect(rows, scanEpisode)
+}
+
+// ChildMissing reports whether a child has an open missing episode.
+func (s *Store) ChildMissing(ctx context.Context, childID string) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM missing_episodes WHERE child_id = $1 AND found_at IS NULL AND returned_at IS NULL`,
+		childID).Scan(&n)
+	return n > 0, wrap(err, "find open episode")
+}
