@@ -34,7 +34,7 @@ const (
 	AlertUnsuitablePlacement = "unsuitable_placement"
 )
 
-// Escalations are how long after the report a still-missing child raises each alert.
+// Escalations are how long after last seen a still-missing child raises each alert.
 var Escalations = []struct {
 	Kind  string
 	After time.Duration

@@ -28,6 +28,8 @@ type Child struct {
 	Documents          []Document  `json:"documents,omitempty"`
 	Description        string      `json:"description,omitempty"`
 	Marks              string      `json:"marks,omitempty"`
+	HealthNeeds        string      `json:"health_needs,omitempty"`          // medical needs and medication (sealed)
+	Concerns           string      `json:"people_places_concern,omitempty"` // people, places, phones of concern (sealed)
 	Biometrics         []Biometric `json:"biometrics,omitempty"`
 	Photos             []Photo     `json:"photos,omitempty"`
 	CreatedAt          time.Time   `json:"created_at,omitzero"`
@@ -172,6 +174,9 @@ func (c *Child) normalize(now time.Time, needName bool) error {
 	c.Description, c.Marks = strings.TrimSpace(c.Description), strings.TrimSpace(c.Marks)
 	checkLen(&p, "description", c.Description, 4000)
 	checkLen(&p, "marks", c.Marks, 4000)
+	c.HealthNeeds, c.Concerns = strings.TrimSpace(c.HealthNeeds), strings.TrimSpace(c.Concerns)
+	checkLen(&p, "health_needs", c.HealthNeeds, 4000)
+	checkLen(&p, "people_places_concern", c.Concerns, 8000)
 	return p.err()
 }
 

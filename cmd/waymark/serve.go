@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/waymark-org/waymark/internal/alert"
 	wmhttp "github.com/waymark-org/waymark/internal/http"
 	"github.com/waymark-org/waymark/internal/registry"
 	"github.com/waymark-org/waymark/internal/sqlstore"
@@ -25,6 +26,7 @@ type serveFlags struct {
 	secure, proxy     bool
 	idle, maxLifetime time.Duration
 	follow            time.Duration
+	sweep             time.Duration
 }
 
 func (f *serveFlags) add(fs *flag.FlagSet) {
@@ -35,6 +37,7 @@ func (f *serveFlags) add(fs *flag.FlagSet) {
 	fs.DurationVar(&f.idle, "session-idle", 2*time.Hour, "sign out after this long without use")
 	fs.DurationVar(&f.maxLifetime, "session-max", 12*time.Hour, "sign out this long after signing in, in use or not")
 	fs.DurationVar(&f.follow, "follow", 500*time.Millisecond, "how often to read other instances' changes into the identification index")
+	fs.DurationVar(&f.sweep, "alert-sweep", 30*time.Second, "how often to look for deadlines come due (a care change also triggers a sweep)")
 }
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -62,6 +65,9 @@ func serve(ctx context.Context, e *env, store *sqlstore.Store, sf serveFlags, re
 	}
 	e.log.Info("identification index built", "children", n, "took", time.Since(start).Round(time.Millisecond))
 	go reg.Follow(ctx, sf.follow, func(err error) { e.log.Warn("follow changes", "err", err) })
+	alerts := alert.New(store, e.log)
+	reg.OnCare = alerts.Nudge
+	go alerts.Run(ctx, sf.sweep)
 	srv := &wmhttp.Server{Registry: reg, Pages: pages, Log: e.log, Location: loc,
 		SecureCookies: sf.secure, TrustProxy: sf.proxy, SessionIdle: sf.idle, SessionMax: sf.maxLifetime}
 	ln, err := net.Listen("tcp", sf.addr)

@@ -98,7 +98,7 @@ func (s *Scheduler) due(ctx context.Context, now time.Time) ([]*waymark.Alert, e
 	}
 	for _, e := range open {
 		for _, esc := range waymark.Escalations {
-			add(esc.Kind, e.ID, e.ChildID, e.OrgID, e.PoliceOrgID, e.ReportedAt.Add(esc.After))
+			add(esc.Kind, e.ID, e.ChildID, e.OrgID, e.PoliceOrgID, e.LastSeenAt.Add(esc.After)) // time missing counts from last seen
 		}
 	}
 	pending, err := s.Store.PendingInterviews(ctx)

@@ -106,9 +106,17 @@ func seedChildren(ctx context.Context, reg *registry.Registry, opt Options, acto
 			guardian = l.UserID
 		}
 	}
+	council := actors["Northshire County Council"]
+	var inCare []*waymark.Child
 	for i := range opt.Children {
 		a := actors[owners[i%len(owners)]]
 		c := g.Child()
+		switch i {
+		case 0: // turns 18 in twelve days
+			c.DateOfBirth, c.DOBEstimated = reg.Now().AddDate(-18, 0, 12).Format(waymark.DateLayout), false
+		case 1: // turned 17½ yesterday
+			c.DateOfBirth, c.DOBEstimated = reg.Now().AddDate(-17, -6, -1).Format(waymark.DateLayout), false
+		}
 		first := g.FirstContact(540 * 24 * time.Hour)
 		if err := reg.CreateChild(ctx, a, c, first); err != nil {
 			return fmt.Errorf("demo child %d: %w", i, err)
@@ -123,11 +131,14 @@ func seedChildren(ctx context.Context, reg *registry.Registry, opt Options, acto
 				return fmt.Errorf("demo photo: %w", err)
 			}
 		}
-		if i%8 == 0 && c.OrgID == actors["Northshire County Council"].OrgID {
+		if c.OrgID == council.OrgID {
+			inCare = append(inCare, c)
+		}
+		if i%8 == 0 && c.OrgID == council.OrgID {
 			if err := reg.Store.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.Assign(c.ID, guardian) }); err != nil {
 				return err
 			}
 		}
 	}
-	return nil
+	return seedCare(ctx, reg, g, council, actors["Northshire Police"].OrgID, inCare)
 }

@@ -29,6 +29,7 @@ func childFromForm(f url.Values, now time.Time) (*waymark.Child, []waymark.Field
 		DateOfBirth: f.Get("date_of_birth"), AgeBasis: f.Get("age_basis"), Nationality: f.Get("nationality"),
 		OtherNationalities: splitList(f.Get("other_nationalities"), ", "), Languages: splitList(f.Get("languages"), ",;"),
 		Phones: splitList(f.Get("phones"), "\r\n,;"), Description: f.Get("description"), Marks: f.Get("marks"),
+		HealthNeeds: f.Get("health_needs"), Concerns: f.Get("people_places_concern"),
 	}
 	c.DOBEstimated = c.AgeBasis != "" && c.AgeBasis != "document"
 	for i := range aliasRows {
@@ -80,6 +81,8 @@ func childForm(c *waymark.Child) url.Values {
 	set("phones", strings.Join(c.Phones, "\n"))
 	set("description", c.Description)
 	set("marks", c.Marks)
+	set("health_needs", c.HealthNeeds)
+	set("people_places_concern", c.Concerns)
 	for i, a := range c.Aliases[:min(len(c.Aliases), aliasRows)] {
 		set(fmt.Sprintf("alias_given_%d", i), a.GivenNames)
 		set(fmt.Sprintf("alias_family_%d", i), a.FamilyName)

@@ -33,6 +33,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /photos/{id}/thumbnail", s.signedIn(s.photo(true)))
 	mux.HandleFunc("GET /audit", s.signedIn(s.auditPage))
 	s.identifyRoutes(mux)
+	s.careRoutes(mux)
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
@@ -192,7 +193,8 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 	}
 	canEdit := waymark.Can(a, waymark.EditChild, waymark.Scope{OrgID: rec.Child.OrgID}) == nil
 	s.render(w, r, "child", &web.View{Title: rec.Child.Name(), Flash: flash, Data: map[string]any{
-		"Child": rec.Child, "Encounters": rec.Encounters, "Owner": rec.Owner, "CanEdit": canEdit}})
+		"Child": rec.Child, "Encounters": rec.Encounters, "Owner": rec.Owner, "CanEdit": canEdit, "Care": rec.Care,
+		"Now": s.Registry.Now()}})
 }
 
 func (s *Server) editChildPage(w http.ResponseWriter, r *http.Request) {

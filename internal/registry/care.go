@@ -323,3 +323,46 @@ func (r *Registry) UnsuitablePlacements(ctx context.Context, a waymark.Actor) ([
 	}
 	return r.Store.UnsuitablePlacements(ctx, a.OrgID)
 }
+
+// Pack is what the police need the moment a child is reported missing (the Philomena Protocol's
+// part one, prepared in advance, and part two, the episode).
+type Pack struct {
+	Episode    *waymark.MissingEpisode
+	Child      *waymark.Child
+	Owner      *waymark.Organisation
+	Care       *Care
+	Encounters []*waymark.Encounter
+	Previous   int // earlier missing episodes
+}
+
+// Pack returns the missing-person pack of an episode. The owner's practitioners may open it, and
+// the police that of any child missing now; every opening is audited.
+func (r *Registry) Pack(ctx context.Context, a waymark.Actor, episodeID string) (*Pack, error) {
+	e, err := r.Store.Episode(ctx, episodeID)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := r.childScope(ctx, a, waymark.ViewPack, e.ChildID)
+	if err != nil {
+		return nil, err
+	}
+	p := &Pack{Episode: e}
+	if p.Child, err = r.Store.Child(ctx, e.ChildID); err != nil {
+		return nil, err
+	}
+	if p.Owner, err = r.Store.Org(ctx, sc.OrgID); err != nil {
+		return nil, err
+	}
+	if p.Care, err = r.care(ctx, e.ChildID); err != nil {
+		return nil, err
+	}
+	if p.Encounters, err = r.Store.Encounters(ctx, e.ChildID); err != nil {
+		return nil, err
+	}
+	for _, x := range p.Care.Episodes {
+		if x.LastSeenAt.Before(e.LastSeenAt) {
+			p.Previous++
+		}
+	}
+	return p, r.Store.Audit(ctx, entry(a, string(waymark.ViewPack), "missing_episode", episodeID, sc.OrgID))
+}

@@ -320,7 +320,11 @@ func (r *Registry) Photo(ctx context.Context, a waymark.Actor, photoID string, t
 	if err != nil {
 		return "", nil, err
 	}
-	sc, err := r.childScope(ctx, a, waymark.ViewChild, childID)
+	act := waymark.ViewChild
+	if sc, err := r.Store.ChildScope(ctx, childID); err == nil && sc.Missing && waymark.Can(a, waymark.ViewPack, sc) == nil {
+		act = waymark.ViewPack // the photo in a missing child's pack
+	}
+	sc, err := r.childScope(ctx, a, act, childID)
 	if err != nil {
 		return "", nil, err
 	}

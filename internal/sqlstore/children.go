@@ -31,8 +31,10 @@ type facts struct {
 
 // sealedFacts are encrypted at rest: documents and biometric references.
 type sealedFacts struct {
-	Documents  []waymark.Document  `json:"documents,omitempty"`
-	Biometrics []waymark.Biometric `json:"biometrics,omitempty"`
+	Documents   []waymark.Document  `json:"documents,omitempty"`
+	Biometrics  []waymark.Biometric `json:"biometrics,omitempty"`
+	HealthNeeds string              `json:"health_needs,omitempty"`
+	Concerns    string              `json:"concerns,omitempty"`
 }
 
 func childAAD(id string) []byte { return []byte("child:" + id) }
@@ -52,7 +54,7 @@ func (tx *Tx) childColumns(c *waymark.Child) (factsJSON string, sealed []byte, e
 	if err != nil {
 		return "", nil, err
 	}
-	plain, err := json.Marshal(sealedFacts{c.Documents, c.Biometrics})
+	plain, err := json.Marshal(sealedFacts{c.Documents, c.Biometrics, c.HealthNeeds, c.Concerns})
 	if err != nil {
 		return "", nil, err
 	}
@@ -138,7 +140,7 @@ func (s *Store) scanChild(ctx context.Context, q querier, row interface{ Scan(..
 	if err := json.Unmarshal(opened, &sf); err != nil {
 		return nil, fmt.Errorf("child %s sealed facts: %w", c.ID, err)
 	}
-	c.Documents, c.Biometrics = sf.Documents, sf.Biometrics
+	c.Documents, c.Biometrics, c.HealthNeeds, c.Concerns = sf.Documents, sf.Biometrics, sf.HealthNeeds, sf.Concerns
 	if q != nil {
 		c.Photos, err = photos(ctx, q, c.ID)
 	}

@@ -39,7 +39,11 @@ func (v *View) Err(name string) string {
 type Field struct {
 	Name, Label, Hint, Type, Value, Error, Auto string
 	Options                                     []Option
+	Checked                                     []string // for a group of checkboxes
 }
+
+// IsChecked reports whether a checkbox of the group is ticked.
+func (f Field) IsChecked(value string) bool { return slices.Contains(f.Checked, value) }
 
 // Option is one choice of a select.
 type Option struct{ Value, Label string }
@@ -53,6 +57,13 @@ func (v *View) F(name, label, hint, typ string) Field {
 func (v *View) Sel(name, label, hint string, opts []Option) Field {
 	f := v.F(name, label, hint, "")
 	f.Options = opts
+	return f
+}
+
+// Checks describes a group of checkboxes.
+func (v *View) Checks(name, label, hint string, opts []Option) Field {
+	f := v.Sel(name, label, hint, opts)
+	f.Checked = v.Form[name]
 	return f
 }
 

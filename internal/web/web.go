@@ -52,6 +52,7 @@ func Load(loc *time.Location) (*Templates, error) {
 		"fieldname": func(prefix string, i int) string { return fmt.Sprintf("%s_%d", prefix, i) },
 		"add":       func(a, b int) int { return a + b },
 		"percent":   percent,
+		"since":     since,
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/fields.html")
 	if err != nil {
@@ -100,6 +101,18 @@ var labels = map[string]string{
 	"skeleton": "Same consonants", "estimate_compatible": "Fits the estimated age", "estimate_within_2_years": "Within 2 years of the estimate",
 	"neighbouring_country": "Neighbouring country", "last_digits": "Same last digits", "one_year_out": "One year out",
 	"within_a_year": "Within a year", "none": "No counterpart",
+}
+
+// since says how long ago from was, at now, in the largest units that matter.
+func since(from, now time.Time) string {
+	d := now.Sub(from)
+	switch {
+	case d < time.Hour:
+		return fmt.Sprintf("%d min", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%d h %d min", int(d.Hours()), int(d.Minutes())%60)
+	}
+	return fmt.Sprintf("%d days %d h", int(d.Hours())/24, int(d.Hours())%24)
 }
 
 // percent shows a probability without claiming certainty it does not have.

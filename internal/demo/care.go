@@ -1,0 +1,109 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/registry"
+	"github.com/waymark-org/waymark/internal/synth"
+)
+
+// careStory is one council child's journey in the demo world.
+type careStory struct {
+	placement string
+	concern   bool
+	past      int           // earlier episodes, found and returned, interview held
+	missing   time.Duration // missing for this long now (0: not missing)
+	returned  time.Duration // came back this long ago, interview not yet held (0: none)
+}
+
+// stories is the demo's care world: children missing now, one in a B&B, returns awaiting interview.
+var stories = []careStory{
+	{placement: "residential", concern: true, past: 2, missing: 52 * time.Hour},
+	{placement: "supported", concern: true, missing: 5 * time.Hour},
+	{placement: "foster", concern: true, past: 1, missing: 9 * 24 * time.Hour},
+	{placement: "bnb_hostel", concern: true},
+	{placement: "specialist_foster", concern: true, past: 1, returned: 30 * time.Hour},
+	{placement: "residential", concern: false, past: 1, returned: 80 * time.Hour},
+	{placement: "foster", concern: true},
+	{placement: "specialist_foster", concern: false},
+}
+
+var foundAt = []string{"cannabis_farm", "brothel", "with_adult_of_concern", "another_town", "other_exploitation"}
+
+// seedCare gives the council's children placements, screenings and missing episodes.
+func seedCare(ctx context.Context, reg *registry.Registry, g *synth.Generator, a waymark.Actor, police string, children []*waymark.Child) error {
+	now := reg.Now()
+	for i, c := range children {
+		st := stories[i%len(stories)]
+		start := now.AddDate(0, 0, -60-g.Intn(200))
+		sc := &waymark.Screening{ChildID: c.ID, Date: start, Outcome: "no_concern"}
+		if st.concern {
+			sc.Outcome, sc.Exploitation = "trafficking_concern", []string{[]string{"cannabis", "sexual", "labour", "criminal"}[g.Intn(4)]}
+		}
+		if err := reg.AddScreening(ctx, a, sc); err != nil {
+			return fmt.Errorf("demo screening: %w", err)
+		}
+		p := &waymark.Placement{ChildID: c.ID, Type: st.placement, Provider: "Demo provider " + fmt.Sprint(i%5+1),
+			Address: fmt.Sprintf("%d Example Road, Northshire", 10+i), PoliceOrgID: police, Start: start}
+		if err := reg.AddPlacement(ctx, a, p, ""); err != nil {
+			return fmt.Errorf("demo placement: %w", err)
+		}
+		for k := range st.past {
+			seen := start.AddDate(0, 0, 10+20*k)
+			if err := episode(ctx, reg, a, c, seen, seen.Add(20*time.Hour), seen.Add(40*time.Hour), foundAt[(i+k)%len(foundAt)]); err != nil {
+				return err
+			}
+		}
+		switch {
+		case st.missing > 0:
+			if err := episode(ctx, reg, a, c, now.Add(-st.missing), time.Time{}, time.Time{}, ""); err != nil {
+				return err
+			}
+		case st.returned > 0:
+			back := now.Add(-st.returned)
+			if err := episode(ctx, reg, a, c, back.Add(-30*time.Hour), back.Add(-2*time.Hour), back, foundAt[i%len(foundAt)]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// episode reports a child missing, then records the find and return when given, and the return
+// interview if the return is over 72 hours before interviewAt is worth showing.
+func episode(ctx context.Context, reg *registry.Registry, a waymark.Actor, c *waymark.Child, seen, found, back time.Time, where string) error {
+	e := &waymark.MissingEpisode{ChildID: c.ID, Kind: "missing", LastSeenAt: seen, LastSeenPlace: "Near the placement",
+		LastSeenWith: "Two older males in a grey car", Risk: "high", RiskFactors: []string{"trafficking_concern"},
+		PoliceRef: fmt.Sprintf("NP-%s-%d", seen.Format("060102"), seen.Hour())}
+	if err := reg.ReportMissing(ctx, a, e); err != nil {
+		return fmt.Errorf("demo missing episode: %w", err)
+	}
+	steps := []struct {
+		at     time.Time
+		status string
+		act    waymark.Action
+		change func(e *waymark.MissingEpisode, now time.Time) error
+	}{
+		{found, "found", waymark.UpdateMissing, func(e *waymark.MissingEpisode, now time.Time) error {
+			return e.RecordFound(waymark.Found{At: found, Place: "Unit 4, Demo Industrial Estate", By: "Northshire Police", Where: where}, now)
+		}},
+		{back, "returned", waymark.RecordCare, func(e *waymark.MissingEpisode, now time.Time) error { return e.RecordReturned(back, now) }},
+	}
+	for _, s := range steps {
+		if s.at.IsZero() {
+			return nil
+		}
+		if err := reg.UpdateEpisode(ctx, a, e.ID, s.act, s.status, s.change); err != nil {
+			return fmt.Errorf("demo episode %s: %w", s.status, err)
+		}
+	}
+	if reg.Now().Sub(back) > 7*24*time.Hour { // long past: the interview was held
+		held := back.Add(48 * time.Hour)
+		interview := func(e *waymark.MissingEpisode, now time.Time) error { return e.RecordInterview(held, "Independent advocate", false, now) }
+		return reg.UpdateEpisode(ctx, a, e.ID, waymark.RecordCare, "interviewed", interview)
+	}
+	return nil
+}

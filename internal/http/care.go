@@ -1,0 +1,291 @@
+package http
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/registry"
+	"github.com/waymark-org/waymark/internal/web"
+)
+
+func (s *Server) careRoutes(mux *http.ServeMux) {
+	forms := []careForm{s.placementForm(), s.screeningForm(), s.missingForm()}
+	for _, f := range forms {
+		mux.HandleFunc("GET /children/{id}/"+f.path+"/new", s.signedIn(s.showForm(f)))
+		mux.HandleFunc("POST /children/{id}/"+f.path, s.signedIn(s.postForm(f)))
+	}
+	mux.HandleFunc("GET /missing", s.signedIn(s.missingBoard))
+	mux.HandleFunc("GET /missing/{id}", s.signedIn(s.episodePage))
+	mux.HandleFunc("POST /missing/{id}/{step}", s.signedIn(s.episodeStep))
+	mux.HandleFunc("GET /missing/{id}/pack", s.signedIn(s.packPage))
+	mux.HandleFunc("GET /alerts", s.signedIn(s.alertsPage))
+	mux.HandleFunc("POST /alerts/{id}/done", s.signedIn(s.clearAlert))
+	mux.HandleFunc("GET /placements/unsuitable", s.signedIn(s.unsuitableBoard))
+}
+
+// formReader reads typed values from a form, collecting what cannot be read.
+type formReader struct {
+	f   url.Values
+	loc *time.Location
+	bad []waymark.FieldError
+}
+
+func (fr *formReader) parse(name, layout, want string) time.Time {
+	v := strings.TrimSpace(fr.f.Get(name))
+	if v == "" {
+		return time.Time{}
+	}
+	t, err := time.ParseInLocation(layout, v, fr.loc)
+	if err != nil {
+		fr.bad = append(fr.bad, waymark.FieldError{Field: name, Message: "Enter the " + want})
+	}
+	return t
+}
+
+func (fr *formReader) time(name string) time.Time { return fr.parse(name, formTime, "date and time") }
+func (fr *formReader) date(name string) time.Time { return fr.parse(name, waymark.DateLayout, "date") }
+
+// done returns what could not be read, merged with err's fields, as one error.
+func (fr *formReader) done(err error) error {
+	if len(fr.bad) == 0 {
+		return err
+	}
+	fields := append(fr.bad, waymark.ErrorFields(err)...)
+	return &waymark.Error{Code: waymark.EINVALID, Message: "Please correct the fields named below.", Fields: fields}
+}
+
+// careForm is one form of the care journey: where it lives, what its page needs, its starting
+// values, and what saving it does (returning the page to go to next).
+type careForm struct {
+	path, page, title string
+	data              func(r *http.Request) map[string]any
+	start             func(r *http.Request) url.Values
+	save              func(r *http.Request, fr *formReader) (next string, err error)
+}
+
+func (s *Server) showForm(cf careForm) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if _, err := s.Registry.Child(r.Context(), actor(r), r.PathValue("id")); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.render(w, r, cf.page, &web.View{Title: cf.title, Form: cf.start(r), Data: cf.data(r)})
+	}
+}
+
+func (s *Server) postForm(cf careForm) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+		if err := r.ParseForm(); err != nil {
+			s.fail(w, r, waymark.Errorf(waymark.EINVALID, "The form could not be read."))
+			return
+		}
+		fr := &formReader{f: r.PostForm, loc: s.Location}
+		next, err := cf.save(r, fr)
+		if err = fr.done(err); waymark.ErrorCode(err) == waymark.EINVALID {
+			s.formError(w, r, cf.page, cf.title, r.PostForm, waymark.ErrorFields(err), cf.data(r))
+			return
+		} else if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		http.Redirect(w, r, next, http.StatusSeeOther)
+	}
+}
+
+// policeOptions lists the police forces, for "the force covering this address".
+func (s *Server) policeOptions(r *http.Request) []web.Option {
+	opts := []web.Option{{Value: "", Label: "Not known"}}
+	orgs, _ := s.store().Orgs(r.Context())
+	for _, o := range orgs {
+		if o.Kind == "police" {
+			opts = append(opts, web.Option{Value: o.ID, Label: o.Name})
+		}
+	}
+	return opts
+}
+
+func (s *Server) today() string { return s.Registry.Now().In(s.Location).Format(waymark.DateLayout) }
+
+func (s *Server) placementForm() careForm {
+	return careForm{path: "placements", page: "placement_form", title: "Record a placement",
+		data: func(r *http.Request) map[string]any {
+			return map[string]any{"ChildID": r.PathValue("id"), "TypeOptions": web.Options("", waymark.PlacementTypes...),
+				"PoliceOptions": s.policeOptions(r)}
+		},
+		start: func(r *http.Request) url.Values { return url.Values{"start": {s.today()}} },
+		save: func(r *http.Request, fr *formReader) (string, error) {
+			p := &waymark.Placement{ChildID: r.PathValue("id"), Type: fr.f.Get("placement_type"), Provider: fr.f.Get("provider"),
+				Address: fr.f.Get("address"), PoliceOrgID: fr.f.Get("police_org_id"), Start: fr.date("start")}
+			if len(fr.bad) > 0 {
+				return "", nil
+			}
+			return "/children/" + p.ChildID + "?saved=1", s.Registry.AddPlacement(r.Context(), actor(r), p, fr.f.Get("reason_for_change"))
+		}}
+}
+
+func (s *Server) screeningForm() careForm {
+	return careForm{path: "screenings", page: "screening_form", title: "Record a screening for trafficking indicators",
+		data: func(r *http.Request) map[string]any {
+			return map[string]any{"ChildID": r.PathValue("id"), "OutcomeOptions": web.Options("", waymark.ScreeningOutcomes...),
+				"ExploitationOptions": web.Options("", waymark.ExploitationTypes...)}
+		},
+		start: func(r *http.Request) url.Values { return url.Values{"date": {s.today()}} },
+		save: func(r *http.Request, fr *formReader) (string, error) {
+			sc := &waymark.Screening{ChildID: r.PathValue("id"), Date: fr.date("date"), Outcome: fr.f.Get("outcome"),
+				Exploitation: fr.f["exploitation"]}
+			if len(fr.bad) > 0 {
+				return "", nil
+			}
+			return "/children/" + sc.ChildID + "?saved=1", s.Registry.AddScreening(r.Context(), actor(r), sc)
+		}}
+}
+
+func (s *Server) missingForm() careForm {
+	return careForm{path: "missing", page: "missing_form", title: "Report missing or absent",
+		data: func(r *http.Request) map[string]any {
+			return map[string]any{"ChildID": r.PathValue("id"), "KindOptions": web.Options("", waymark.MissingKinds...),
+				"RiskOptions": web.Options("Choose", waymark.RiskGrades...), "FactorOptions": web.Options("", waymark.RiskFactors...),
+				"PoliceOptions": s.policeOptions(r)}
+		},
+		start: func(r *http.Request) url.Values {
+			factors, _ := s.Registry.SuggestedRiskFactors(r.Context(), r.PathValue("id"))
+			risk := "medium"
+			if len(factors) >= 2 {
+				risk = "high"
+			}
+			return url.Values{"kind": {"missing"}, "last_seen_at": {s.Registry.Now().In(s.Location).Format(formTime)},
+				"risk": {risk}, "risk_factors": factors}
+		},
+		save: func(r *http.Request, fr *formReader) (string, error) {
+			e := &waymark.MissingEpisode{ChildID: r.PathValue("id"), Kind: fr.f.Get("kind"), LastSeenAt: fr.time("last_seen_at"),
+				LastSeenPlace: fr.f.Get("last_seen_place"), LastSeenWith: fr.f.Get("last_seen_with"), Clothing: fr.f.Get("clothing"),
+				Circumstances: fr.f.Get("circumstances"), Risk: fr.f.Get("risk"), RiskFactors: fr.f["risk_factors"],
+				PoliceRef: fr.f.Get("police_ref"), PoliceOrgID: fr.f.Get("police_org_id")}
+			if len(fr.bad) > 0 {
+				return "", nil
+			}
+			err := s.Registry.ReportMissing(r.Context(), actor(r), e)
+			return "/missing/" + e.ID + "?saved=1", err
+		}}
+}
+
+func (s *Server) episodeData(rec *registry.EpisodeRecord) map[string]any {
+	return map[string]any{"Episode": rec.Episode, "Child": rec.Child, "Owner": rec.Owner,
+		"FoundOptions": web.Options("Choose", waymark.FoundCircumstances...), "RiskOptions": web.Options("", waymark.RiskGrades...)}
+}
+
+func (s *Server) episodePage(w http.ResponseWriter, r *http.Request) {
+	rec, err := s.Registry.Episode(r.Context(), actor(r), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	now := s.Registry.Now().In(s.Location).Format(formTime)
+	e := rec.Episode
+	form := url.Values{"police_ref": {e.PoliceRef}, "risk": {e.Risk}, "found_at": {now}, "returned_at": {now}, "interview_at": {now}}
+	flash := ""
+	if r.URL.Query().Get("saved") != "" {
+		flash = "Saved."
+	}
+	s.render(w, r, "episode", &web.View{Title: "Missing episode", Flash: flash, Form: form, Data: s.episodeData(rec)})
+}
+
+// episodeStep records one step of an episode: police details, found, returned, interview.
+func (s *Server) episodeStep(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, waymark.Errorf(waymark.EINVALID, "The form could not be read."))
+		return
+	}
+	fr := &formReader{f: r.PostForm, loc: s.Location}
+	var act waymark.Action
+	var change func(e *waymark.MissingEpisode, now time.Time) error
+	switch step := r.PathValue("step"); step {
+	case "police":
+		act, change = waymark.UpdateMissing, func(e *waymark.MissingEpisode, now time.Time) error {
+			e.PoliceRef, e.Risk = fr.f.Get("police_ref"), fr.f.Get("risk")
+			return e.Normalize(now)
+		}
+	case "found":
+		f := waymark.Found{At: fr.time("found_at"), Place: fr.f.Get("found_place"), By: fr.f.Get("found_by"),
+			Where: fr.f.Get("found_circumstances"), Detail: fr.f.Get("found_detail")}
+		act, change = waymark.UpdateMissing, func(e *waymark.MissingEpisode, now time.Time) error { return e.RecordFound(f, now) }
+	case "returned":
+		at := fr.time("returned_at")
+		act, change = waymark.RecordCare, func(e *waymark.MissingEpisode, now time.Time) error { return e.RecordReturned(at, now) }
+	case "interviewed":
+		at, declined := fr.time("interview_at"), fr.f.Get("declined") != ""
+		act, change = waymark.RecordCare, func(e *waymark.MissingEpisode, now time.Time) error {
+			return e.RecordInterview(at, fr.f.Get("interview_by"), declined, now)
+		}
+	default:
+		http.NotFound(w, r)
+		return
+	}
+	id := r.PathValue("id")
+	var err error
+	if len(fr.bad) == 0 {
+		err = s.Registry.UpdateEpisode(r.Context(), actor(r), id, act, r.PathValue("step"), change)
+	}
+	if err = fr.done(err); waymark.ErrorCode(err) == waymark.EINVALID {
+		rec, rerr := s.Registry.Episode(r.Context(), actor(r), id)
+		if rerr != nil {
+			s.fail(w, r, rerr)
+			return
+		}
+		s.formError(w, r, "episode", "Missing episode", r.PostForm, waymark.ErrorFields(err), s.episodeData(rec))
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/missing/"+id+"?saved=1", http.StatusSeeOther)
+}
+
+func (s *Server) missingBoard(w http.ResponseWriter, r *http.Request) {
+	rows, err := s.Registry.MissingNow(r.Context(), actor(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "missing_board", &web.View{Title: "Missing now", Data: map[string]any{"Rows": rows, "Now": s.Registry.Now()}})
+}
+
+func (s *Server) alertsPage(w http.ResponseWriter, r *http.Request) {
+	alerts, err := s.Registry.Alerts(r.Context(), actor(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "alerts", &web.View{Title: "Alerts and deadlines", Data: map[string]any{"Alerts": alerts}})
+}
+
+func (s *Server) clearAlert(w http.ResponseWriter, r *http.Request) {
+	if err := s.Registry.ClearAlert(r.Context(), actor(r), r.PathValue("id")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/alerts", http.StatusSeeOther)
+}
+
+func (s *Server) unsuitableBoard(w http.ResponseWriter, r *http.Request) {
+	list, err := s.Registry.UnsuitablePlacements(r.Context(), actor(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "unsuitable", &web.View{Title: "Unsuitable placements", Data: map[string]any{"Placements": list}})
+}
+
+func (s *Server) packPage(w http.ResponseWriter, r *http.Request) {
+	p, err := s.Registry.Pack(r.Context(), actor(r), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "pack", &web.View{Title: "Missing-person pack: " + p.Child.Name(), Data: p})
+}

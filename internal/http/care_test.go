@@ -1,0 +1,94 @@
+package http_test
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/waymark-org/waymark/internal/sqlstore/storetest"
+)
+
+var episodeLink = regexp.MustCompile(`href="/missing/([A-Za-z0-9]+)/pack"`)
+
+func TestMissingBoardAndPackAccess(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			a := newApp(t, d)
+			police := a.client(police)
+			code, board := get(t, police, a.srv.URL+"/missing")
+			if code != 200 {
+				t.Fatalf("police board: %d", code)
+			}
+			contains(t, board, "Missing now", "Northshire County Council", "risk-high")
+			m := episodeLink.FindStringSubmatch(board)
+			if m == nil {
+				t.Fatalf("no pack link on the board:\n%s", board)
+			}
+			code, pack := get(t, police, a.srv.URL+"/missing/"+m[1]+"/pack")
+			if code != 200 {
+				t.Fatalf("police pack: %d", code)
+			}
+			contains(t, pack, "Missing-person pack", "Last seen", "Two older males in a grey car", "Health needs", "Trafficking concern")
+
+			// Another council's social worker may not open it; the refusal is audited.
+			other := a.client(otherCouncil)
+			if code, _ := get(t, other, a.srv.URL+"/missing/"+m[1]+"/pack"); code != http.StatusForbidden {
+				t.Fatalf("other council opened the pack: %d", code)
+			}
+			if code, _ := get(t, a.client(analyst), a.srv.URL+"/missing"); code != http.StatusForbidden {
+				t.Fatalf("analyst saw the missing board: %d", code)
+			}
+		})
+	}
+}
+
+func TestReportMissingFormKeepsInputOnError(t *testing.T) {
+	a := newApp(t, storetest.Dialects(t)[0])
+	c := a.client(socialWorker)
+	id := a.childOf(socialWorker)
+	code, page := get(t, c, a.srv.URL+"/children/"+id+"/missing/new")
+	if code != 200 {
+		t.Fatalf("form: %d", code)
+	}
+	contains(t, page, "What raises the risk", `name="risk_factors" value="trafficking_concern"`)
+	form := url.Values{"kind": {"missing"}, "last_seen_at": {"yesterday"}, "last_seen_place": {"Bus station"}, "risk": {""},
+		"clothing": {"Red jacket"}}
+	res, err := c.PostForm(a.srv.URL+"/children/"+id+"/missing", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := readAll(t, res)
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	contains(t, body, "Enter the date and time", "Bus station", "Red jacket")
+	if !strings.Contains(body, `href="#last_seen_at"`) {
+		t.Fatal("error summary does not link the field")
+	}
+}
+
+func TestAlertsAndUnsuitableBoards(t *testing.T) {
+	a := newApp(t, storetest.Dialects(t)[0])
+	manager := a.client("manager@northshire.example.org")
+	code, page := get(t, manager, a.srv.URL+"/placements/unsuitable")
+	if code != 200 {
+		t.Fatalf("unsuitable board: %d", code)
+	}
+	contains(t, page, "Demo provider")
+	if code, _ := get(t, manager, a.srv.URL+"/alerts"); code != 200 {
+		t.Fatalf("alerts: %d", code)
+	}
+}
+
+func readAll(t *testing.T, res *http.Response) string {
+	t.Helper()
+	defer res.Body.Close()
+	var b strings.Builder
+	if _, err := io.Copy(&b, res.Body); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
