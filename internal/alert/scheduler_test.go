@@ -149,7 +149,7 @@ func TestMissingEpisodeAlertsNeitherRepeatNorSkip(t *testing.T) {
 			same(t, "manager's open alerts", w.open(w.manager), waymark.AlertIdentification, waymark.AlertMissing, waymark.AlertMissing24h, waymark.AlertMissing72h,
 				waymark.AlertMissing7d)
 
-			err := w.reg.UpdateEpisode(ctx, w.police, e.ID, waymark.UpdateMissing, "found", func(e *waymark.MissingEpisode, now time.Time) error {
+			_, err := w.reg.UpdateEpisode(ctx, w.police, e.ID, waymark.UpdateMissing, "found", func(e *waymark.MissingEpisode, now time.Time) error {
 				return e.RecordFound(waymark.Found{At: now, Place: "Farm Lane", Where: "cannabis_farm"}, now)
 			})
 			if err != nil {
@@ -160,7 +160,7 @@ func TestMissingEpisodeAlertsNeitherRepeatNorSkip(t *testing.T) {
 
 			w.now = w.now.Add(3 * time.Hour)
 			returned := func(e *waymark.MissingEpisode, now time.Time) error { return e.RecordReturned(now, now) }
-			if err := w.reg.UpdateEpisode(ctx, w.worker, e.ID, waymark.RecordCare, "returned", returned); err != nil {
+			if _, err := w.reg.UpdateEpisode(ctx, w.worker, e.ID, waymark.RecordCare, "returned", returned); err != nil {
 				t.Fatal(err)
 			}
 			same(t, "returned", kinds(t, s), waymark.AlertInterviewDue)
@@ -169,7 +169,7 @@ func TestMissingEpisodeAlertsNeitherRepeatNorSkip(t *testing.T) {
 			interview := func(e *waymark.MissingEpisode, now time.Time) error {
 				return e.RecordInterview(now, "Independent advocate", false, now)
 			}
-			if err := w.reg.UpdateEpisode(ctx, w.worker, e.ID, waymark.RecordCare, "interviewed", interview); err != nil {
+			if _, err := w.reg.UpdateEpisode(ctx, w.worker, e.ID, waymark.RecordCare, "interviewed", interview); err != nil {
 				t.Fatal(err)
 			}
 			same(t, "interview held", kinds(t, s))

@@ -96,14 +96,17 @@ func episode(ctx context.Context, reg *registry.Registry, a waymark.Actor, c *wa
 		if s.at.IsZero() {
 			return nil
 		}
-		if err := reg.UpdateEpisode(ctx, a, e.ID, s.act, s.status, s.change); err != nil {
+		if _, err := reg.UpdateEpisode(ctx, a, e.ID, s.act, s.status, s.change); err != nil {
 			return fmt.Errorf("demo episode %s: %w", s.status, err)
 		}
 	}
 	if reg.Now().Sub(back) > 7*24*time.Hour { // long past: the interview was held
 		held := back.Add(48 * time.Hour)
-		interview := func(e *waymark.MissingEpisode, now time.Time) error { return e.RecordInterview(held, "Independent advocate", false, now) }
-		return reg.UpdateEpisode(ctx, a, e.ID, waymark.RecordCare, "interviewed", interview)
+		interview := func(e *waymark.MissingEpisode, now time.Time) error {
+			return e.RecordInterview(held, "Independent advocate", false, now)
+		}
+		_, err := reg.UpdateEpisode(ctx, a, e.ID, waymark.RecordCare, "interviewed", interview)
+		return err
 	}
 	return nil
 }

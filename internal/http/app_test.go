@@ -125,3 +125,12 @@ func contains(t testing.TB, body string, wants ...string) {
 		}
 	}
 }
+
+// orgID returns the id of the demo organisation named.
+func (a *app) orgID(name string) string {
+	o, err := a.store.OrgByName(ctx, name)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return o.ID
+}

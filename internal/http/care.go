@@ -228,8 +228,9 @@ func (s *Server) episodeStep(w http.ResponseWriter, r *http.Request) {
 	}
 	id := r.PathValue("id")
 	var err error
+	var e *waymark.MissingEpisode
 	if len(fr.bad) == 0 {
-		err = s.Registry.UpdateEpisode(r.Context(), actor(r), id, act, r.PathValue("step"), change)
+		e, err = s.Registry.UpdateEpisode(r.Context(), actor(r), id, act, r.PathValue("step"), change)
 	}
 	if err = fr.done(err); waymark.ErrorCode(err) == waymark.EINVALID {
 		rec, rerr := s.Registry.Episode(r.Context(), actor(r), id)
@@ -243,6 +244,10 @@ func (s *Server) episodeStep(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if waymark.Can(actor(r), waymark.ViewPack, waymark.Scope{OrgID: e.OrgID, Missing: e.Open()}) != nil {
+		http.Redirect(w, r, "/missing?saved=1", http.StatusSeeOther) // found by another force: no longer theirs to see
+		return
+	}
 	http.Redirect(w, r, "/missing/"+id+"?saved=1", http.StatusSeeOther)
 }
 
@@ -252,7 +257,11 @@ func (s *Server) missingBoard(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, "missing_board", &web.View{Title: "Missing now", Data: map[string]any{"Rows": rows, "Now": s.Registry.Now()}})
+	flash := ""
+	if r.URL.Query().Get("saved") != "" {
+		flash = "Saved. The child's social worker has been told."
+	}
+	s.render(w, r, "missing_board", &web.View{Title: "Missing now", Flash: flash, Data: map[string]any{"Rows": rows, "Now": s.Registry.Now()}})
 }
 
 func (s *Server) alertsPage(w http.ResponseWriter, r *http.Request) {

@@ -224,22 +224,23 @@ func (r *Registry) Episode(ctx context.Context, a waymark.Actor, id string) (*Ep
 	return rec, r.Store.Audit(ctx, entry(a, "missing.view", "missing_episode", id, sc.OrgID))
 }
 
-// UpdateEpisode applies change to an episode and records the step in its history. act is the
+// UpdateEpisode applies change to an episode, records the step in its history and returns the
+// episode as it now stands. act is the
 // permission the change needs (UpdateMissing for police details and finds, RecordCare for returns
 // and interviews).
 func (r *Registry) UpdateEpisode(ctx context.Context, a waymark.Actor, id string, act waymark.Action, status string,
-	change func(e *waymark.MissingEpisode, now time.Time) error) error {
+	change func(e *waymark.MissingEpisode, now time.Time) error) (*waymark.MissingEpisode, error) {
 	e, err := r.Store.Episode(ctx, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	sc, err := r.childScope(ctx, a, act, e.ChildID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	now := r.Store.Now()
 	if err := change(e, now); err != nil {
-		return err
+		return nil, err
 	}
 	e.History = append(e.History, waymark.StatusChange{Status: status, At: now, By: a.Name})
 	err = r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
@@ -248,10 +249,11 @@ func (r *Registry) UpdateEpisode(ctx context.Context, a waymark.Actor, id string
 		}
 		return tx.Audit(entry(a, "missing."+status, "missing_episode", id, sc.OrgID))
 	})
-	if err == nil {
-		r.changed()
+	if err != nil {
+		return nil, err
 	}
-	return err
+	r.changed()
+	return e, nil
 }
 
 // MissingRow is one line of the "missing now" board.

@@ -1,0 +1,162 @@
+package http_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/alert"
+	"github.com/waymark-org/waymark/internal/sqlstore"
+)
+
+// sweep runs one alert sweep at the given time, as the scheduler in `waymark serve` would.
+func (a *app) sweep(at time.Time) step {
+	return chromedp.Func(func(context.Context, *chromedp.Target) error {
+		s := alert.New(a.store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		s.Now = func() time.Time { return at }
+		_, err := s.Tick(ctx)
+		return err
+	})
+}
+
+// navigateLater goes to a URL known only once earlier steps have run.
+func navigateLater(url func() string) step {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.Navigate(url())(ctx, t)
+		return err
+	})
+}
+
+// Place a child, report them missing, the police open the pack and record the find in a cannabis
+// farm, the child returns, the interview is held, and the alerts clear.
+func TestBrowserCareJourney(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	c := &waymark.Child{GivenNames: "Tesfay", FamilyName: "Kidane Berhe", Sex: "M", DateOfBirth: "2010-03-14", Nationality: "ER"}
+	if err := a.reg.CreateChild(ctx, a.actor(socialWorker), c, nil); err != nil {
+		t.Fatal(err)
+	}
+	ctx := browser(t)
+	base, child := a.srv.URL, a.srv.URL+"/children/"+c.ID
+	var episodeURL, pack, boardAfter, alertsMissing, policeAlerts, alertsAfter, childPage string
+	err := chromedp.Do(ctx,
+		signInAs(base, socialWorker),
+		chromedp.Navigate(child),
+		chromedp.Click(chromedp.CSS(`a[href$="/placements/new"]`)),
+		chromedp.WaitVisible(chromedp.ID("placement_type")),
+		chromedp.SetValue(chromedp.ID("placement_type"), "residential"),
+		chromedp.SendKeys(chromedp.ID("provider"), "Hill House"),
+		chromedp.SetValue(chromedp.Search(`//select[@id="police_org_id"]`), a.orgID("Northshire Police")),
+		chromedp.Submit(chromedp.ID("provider")),
+		chromedp.WaitVisible(chromedp.Search(`//dd[contains(., "Hill House")]`)),
+		chromedp.Click(chromedp.CSS(`a[href$="/missing/new"]`)),
+		chromedp.WaitVisible(chromedp.ID("last_seen_place")),
+		chromedp.SendKeys(chromedp.ID("last_seen_place"), "Northshire bus station"),
+		chromedp.SendKeys(chromedp.ID("last_seen_with"), "An older man, silver car"),
+		chromedp.SetValue(chromedp.ID("risk"), "high"),
+		screenshot("report-missing"),
+		chromedp.Submit(chromedp.ID("last_seen_place")),
+		chromedp.WaitVisible(chromedp.Search(`//a[contains(., "Missing-person pack")]`)),
+		into(&episodeURL, chromedp.Location()),
+		a.sweep(time.Now()),
+		chromedp.Navigate(base+"/alerts"),
+		into(&alertsMissing, chromedp.Text(chromedp.CSS("main"))),
+		signOut(),
+
+		signInAs(base, police),
+		chromedp.Navigate(base+"/alerts"),
+		into(&policeAlerts, chromedp.Text(chromedp.CSS("main"))),
+		chromedp.Navigate(base+"/missing"),
+		chromedp.Click(chromedp.Search(`//tr[contains(., "Tesfay")]//a[contains(., "Pack")]`)),
+		chromedp.WaitVisible(chromedp.CSS(".pack")),
+		into(&pack, chromedp.Text(chromedp.CSS(".pack"))),
+		screenshot("missing-person-pack"),
+		navigateLater(func() string { return strings.Split(episodeURL, "?")[0] }),
+		chromedp.WaitVisible(chromedp.ID("found_place")),
+		chromedp.SetValue(chromedp.ID("found_circumstances"), "cannabis_farm"),
+		chromedp.SendKeys(chromedp.ID("found_place"), "Unit 7, Mill Lane"),
+		chromedp.Submit(chromedp.ID("found_place")),
+		chromedp.WaitVisible(chromedp.CSS(".flash")),
+		into(&boardAfter, chromedp.Text(chromedp.CSS("main"))),
+		signOut(),
+
+		signInAs(base, socialWorker),
+		navigateLater(func() string { return strings.Split(episodeURL, "?")[0] }),
+		chromedp.WaitVisible(chromedp.ID("returned_at")),
+		chromedp.Submit(chromedp.ID("returned_at")),
+		chromedp.WaitVisible(chromedp.ID("interview_by")),
+		chromedp.SendKeys(chromedp.ID("interview_by"), "Independent advocate"),
+		chromedp.Submit(chromedp.ID("interview_by")),
+		chromedp.WaitVisible(chromedp.Search(`//dd[contains(., "Held")]`)),
+		a.sweep(time.Now().Add(time.Minute)),
+		chromedp.Navigate(base+"/alerts"),
+		into(&alertsAfter, chromedp.Text(chromedp.CSS("main"))),
+		chromedp.Navigate(child),
+		into(&childPage, chromedp.Text(chromedp.CSS("main"))),
+		screenshot("child-after-return"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(alertsMissing, "Reported missing") || !strings.Contains(alertsMissing, c.Ref) {
+		t.Fatalf("social worker's alerts lack the report:\n%s", alertsMissing)
+	}
+	if !strings.Contains(policeAlerts, c.Ref) {
+		t.Fatalf("the police force covering the placement was not alerted:\n%s", policeAlerts)
+	}
+	for _, want := range []string{"Tesfay Kidane Berhe", "Northshire bus station", "An older man, silver car", "Hill House", "Eritrea"} {
+		if !strings.Contains(pack, want) {
+			t.Fatalf("pack lacks %q:\n%s", want, pack)
+		}
+	}
+	if strings.Contains(boardAfter, "Tesfay") {
+		t.Fatalf("found child still on the missing board:\n%s", boardAfter)
+	}
+	if strings.Contains(alertsAfter, c.Ref) {
+		t.Fatalf("alerts not cleared after the return interview:\n%s", alertsAfter)
+	}
+	if !strings.Contains(childPage, "Cannabis farm") || !strings.Contains(childPage, "Returned") {
+		t.Fatalf("child page does not show the episode:\n%s", childPage)
+	}
+	// The police's opening of the pack is in the audit log.
+	entries, err := a.store.AuditEntries(context.Background(), sqlstore.AuditFilter{OrgID: a.actor(police).OrgID, Action: string(waymark.ViewPack)})
+	if err != nil || len(entries) == 0 {
+		t.Fatalf("pack opening not audited: %v %d", err, len(entries))
+	}
+}
+
+// A child about to turn 17½: two days later the social worker sees the alert.
+func TestBrowserSeventeenAndAHalfAlert(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	now := time.Now()
+	c := &waymark.Child{GivenNames: "Dawit", FamilyName: "Haile", Sex: "M", DateOfBirth: now.AddDate(-17, -6, 2).Format(waymark.DateLayout), Nationality: "ER"}
+	if err := a.reg.CreateChild(ctx, a.actor(socialWorker), c, nil); err != nil {
+		t.Fatal(err)
+	}
+	ctx := browser(t)
+	var before, after string
+	err := chromedp.Do(ctx,
+		signInAs(a.srv.URL, socialWorker),
+		a.sweep(now),
+		chromedp.Navigate(a.srv.URL+"/alerts"),
+		into(&before, chromedp.Text(chromedp.CSS("main"))),
+		a.sweep(now.Add(3*24*time.Hour)),
+		chromedp.Navigate(a.srv.URL+"/alerts"),
+		into(&after, chromedp.Text(chromedp.CSS("main"))),
+		screenshot("alerts-17-and-a-half"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(before, c.Ref) {
+		t.Fatalf("alert before the day:\n%s", before)
+	}
+	if !strings.Contains(after, "Turns 17½") || !strings.Contains(after, c.Ref) {
+		t.Fatalf("no 17½ alert:\n%s", after)
+	}
+}
