@@ -201,7 +201,7 @@ func (ix *Index) unlink(pos int32) {
 // birth year; no query gathers more than maxCandidates.
 const (
 	rareCap       = 2000
-	maxCandidates = 1500
+	maxCandidates = 800
 )
 
 // candidates gathers the positions that any strict blocking rule links to q, the most often
