@@ -187,10 +187,7 @@ func (s *Server) episodePage(w http.ResponseWriter, r *http.Request) {
 	now := s.Registry.Now().In(s.Location).Format(formTime)
 	e := rec.Episode
 	form := url.Values{"police_ref": {e.PoliceRef}, "risk": {e.Risk}, "found_at": {now}, "returned_at": {now}, "interview_at": {now}}
-	flash := ""
-	if r.URL.Query().Get("saved") != "" {
-		flash = "Saved."
-	}
+	flash := savedFlash(r, "Saved.")
 	s.render(w, r, "episode", &web.View{Title: "Missing episode", Flash: flash, Form: form, Data: s.episodeData(rec)})
 }
 
@@ -257,10 +254,7 @@ func (s *Server) missingBoard(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	flash := ""
-	if r.URL.Query().Get("saved") != "" {
-		flash = "Saved. The child's social worker has been told."
-	}
+	flash := savedFlash(r, "Saved. The child's social worker has been told.")
 	s.render(w, r, "missing_board", &web.View{Title: "Missing now", Flash: flash, Data: map[string]any{"Rows": rows, "Now": s.Registry.Now()}})
 }
 
@@ -270,7 +264,12 @@ func (s *Server) alertsPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, "alerts", &web.View{Title: "Alerts and deadlines", Data: map[string]any{"Alerts": alerts}})
+	upcoming, err := s.Registry.Upcoming(r.Context(), actor(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "alerts", &web.View{Title: "Alerts and deadlines", Data: map[string]any{"Alerts": alerts, "Upcoming": upcoming}})
 }
 
 func (s *Server) clearAlert(w http.ResponseWriter, r *http.Request) {

@@ -78,9 +78,11 @@ func TestAlertsAndUnsuitableBoards(t *testing.T) {
 		t.Fatalf("unsuitable board: %d", code)
 	}
 	contains(t, page, "Demo provider")
-	if code, _ := get(t, manager, a.srv.URL+"/alerts"); code != 200 {
+	code, page = get(t, manager, a.srv.URL+"/alerts")
+	if code != 200 {
 		t.Fatalf("alerts: %d", code)
 	}
+	contains(t, page, "Coming up in the next 30 days", "Turns 18", "Return interview due")
 }
 
 func readAll(t *testing.T, res *http.Response) string {

@@ -171,6 +171,14 @@ func (s *Server) createChild(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/children/"+c.ID+"?saved=1", http.StatusSeeOther)
 }
 
+// savedFlash is msg when the page follows a successful save (…?saved=1), else "".
+func savedFlash(r *http.Request, msg string) string {
+	if r.URL.Query().Get("saved") == "" {
+		return ""
+	}
+	return msg
+}
+
 // formError re-renders a form with what was typed and every problem named at the top.
 func (s *Server) formError(w http.ResponseWriter, r *http.Request, page, title string, form url.Values, bad []waymark.FieldError, data any) {
 	if len(bad) == 0 {
@@ -187,10 +195,7 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	flash := ""
-	if r.URL.Query().Get("saved") != "" {
-		flash = "Saved."
-	}
+	flash := savedFlash(r, "Saved.")
 	canEdit := waymark.Can(a, waymark.EditChild, waymark.Scope{OrgID: rec.Child.OrgID}) == nil
 	s.render(w, r, "child", &web.View{Title: rec.Child.Name(), Flash: flash, Data: map[string]any{
 		"Child": rec.Child, "Encounters": rec.Encounters, "Owner": rec.Owner, "CanEdit": canEdit, "Care": rec.Care,

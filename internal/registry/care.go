@@ -368,3 +368,60 @@ func (r *Registry) Pack(ctx context.Context, a waymark.Actor, episodeID string) 
 	}
 	return p, r.Store.Audit(ctx, entry(a, string(waymark.ViewPack), "missing_episode", episodeID, sc.OrgID))
 }
+
+// Deadline is something coming up for a child.
+type Deadline struct {
+	ChildID, Ref, What string
+	Due                time.Time
+}
+
+// Upcoming lists the deadlines of the next 30 days for the actor's organisation's children:
+// birthdays at 17½ and 18, and return interviews not yet due.
+func (r *Registry) Upcoming(ctx context.Context, a waymark.Actor) ([]Deadline, error) {
+	if waymark.Can(a, waymark.RecordCare, waymark.Scope{OrgID: a.OrgID}) != nil {
+		return nil, nil
+	}
+	now := r.Store.Now()
+	horizon := now.AddDate(0, 0, 30)
+	var out []Deadline
+	add := func(childID, what string, due time.Time) error {
+		if due.Before(now) || due.After(horizon) {
+			return nil
+		}
+		c, err := r.Store.Child(ctx, childID)
+		if err != nil {
+			return err
+		}
+		out = append(out, Deadline{ChildID: childID, Ref: c.Ref, What: what, Due: due})
+		return nil
+	}
+	born, err := r.Store.BornBetween(ctx, now.AddDate(-18, 0, 0).Format(waymark.DateLayout), horizon.AddDate(-17, -6, 0).Format(waymark.DateLayout))
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range born {
+		dob, err := time.Parse(waymark.DateLayout, b.DOB)
+		if err != nil || b.OrgID != a.OrgID {
+			continue
+		}
+		if err := add(b.ChildID, "Turns 17½", dob.AddDate(17, 6, 0)); err != nil {
+			return nil, err
+		}
+		if err := add(b.ChildID, "Turns 18", dob.AddDate(18, 0, 0)); err != nil {
+			return nil, err
+		}
+	}
+	pending, err := r.Store.PendingInterviews(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range pending {
+		if e.OrgID == a.OrgID {
+			if err := add(e.ChildID, "Return interview due", e.InterviewDue()); err != nil {
+				return nil, err
+			}
+		}
+	}
+	slices.SortFunc(out, func(x, y Deadline) int { return x.Due.Compare(y.Due) })
+	return out, nil
+}
