@@ -153,10 +153,11 @@ func TestBrowserSeventeenAndAHalfAlert(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(before, c.Ref) {
-		t.Fatalf("alert before the day:\n%s", before)
+	raised, coming, _ := strings.Cut(before, "Coming up")
+	if strings.Contains(raised, c.Ref) || !strings.Contains(coming, c.Ref) {
+		t.Fatalf("before the day, want the birthday coming up and no alert:\n%s", before)
 	}
-	if !strings.Contains(after, "Turns 17½") || !strings.Contains(after, c.Ref) {
+	if raised, _, _ := strings.Cut(after, "Coming up"); !strings.Contains(raised, "Turns 17½: plan for leaving care") || !strings.Contains(raised, c.Ref) {
 		t.Fatalf("no 17½ alert:\n%s", after)
 	}
 }
