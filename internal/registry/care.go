@@ -65,14 +65,16 @@ func (r *Registry) changed() {
 	}
 }
 
-// recordCare checks RecordCare on the child, then runs write and audits it as action on record.
-func (r *Registry) recordCare(ctx context.Context, a waymark.Actor, childID, action, recType string, write func(tx *sqlstore.Tx) (string, error)) error {
+// recordCare checks RecordCare on the child, then runs write (given the child's scope) and audits it
+// as action on record.
+func (r *Registry) recordCare(ctx context.Context, a waymark.Actor, childID, action, recType string,
+	write func(tx *sqlstore.Tx, sc waymark.Scope) (string, error)) error {
 	sc, err := r.childScope(ctx, a, waymark.RecordCare, childID)
 	if err != nil {
 		return err
 	}
 	err = r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
-		id, err := write(tx)
+		id, err := write(tx, sc)
 		if err != nil {
 			return err
 		}
@@ -90,7 +92,7 @@ func (r *Registry) AddPlacement(ctx context.Context, a waymark.Actor, p *waymark
 	if err := p.Normalize(r.Store.Now()); err != nil {
 		return err
 	}
-	return r.recordCare(ctx, a, p.ChildID, "placement.create", "placement", func(tx *sqlstore.Tx) (string, error) {
+	return r.recordCare(ctx, a, p.ChildID, "placement.create", "placement", func(tx *sqlstore.Tx, sc waymark.Scope) (string, error) {
 		before, err := r.Store.Placements(ctx, p.ChildID)
 		if err != nil {
 			return "", err
@@ -101,10 +103,6 @@ func (r *Registry) AddPlacement(ctx context.Context, a waymark.Actor, p *waymark
 					return "", err
 				}
 			}
-		}
-		sc, err := r.Store.ChildScope(ctx, p.ChildID)
-		if err != nil {
-			return "", err
 		}
 		p.OrgID, p.RecordedBy = sc.OrgID, a.Name
 		return p.ID, tx.CreatePlacement(p)
@@ -121,7 +119,7 @@ func (r *Registry) EndPlacement(ctx context.Context, a waymark.Actor, id string,
 		return &waymark.Error{Code: waymark.EINVALID, Message: "There is a problem with 1 field.",
 			Fields: []waymark.FieldError{{Field: "end", Message: "Enter an end on or after the start"}}}
 	}
-	return r.recordCare(ctx, a, p.ChildID, "placement.end", "placement", func(tx *sqlstore.Tx) (string, error) {
+	return r.recordCare(ctx, a, p.ChildID, "placement.end", "placement", func(tx *sqlstore.Tx, sc waymark.Scope) (string, error) {
 		return id, tx.EndPlacement(id, end, reason)
 	})
 }
@@ -131,8 +129,8 @@ func (r *Registry) AddScreening(ctx context.Context, a waymark.Actor, s *waymark
 	if err := s.Normalize(r.Store.Now()); err != nil {
 		return err
 	}
-	return r.recordCare(ctx, a, s.ChildID, "screening.create", "screening", func(tx *sqlstore.Tx) (string, error) {
-		s.OrgID, s.RecordedBy = a.OrgID, a.Name
+	return r.recordCare(ctx, a, s.ChildID, "screening.create", "screening", func(tx *sqlstore.Tx, sc waymark.Scope) (string, error) {
+		s.OrgID, s.RecordedBy = sc.OrgID, a.Name
 		return s.ID, tx.CreateScreening(s)
 	})
 }
@@ -173,7 +171,7 @@ func (r *Registry) ReportMissing(ctx context.Context, a waymark.Actor, e *waymar
 	if err := e.Normalize(now); err != nil {
 		return err
 	}
-	return r.recordCare(ctx, a, e.ChildID, "missing.report", "missing_episode", func(tx *sqlstore.Tx) (string, error) {
+	return r.recordCare(ctx, a, e.ChildID, "missing.report", "missing_episode", func(tx *sqlstore.Tx, sc waymark.Scope) (string, error) {
 		care, err := r.care(ctx, e.ChildID)
 		if err != nil {
 			return "", err
@@ -186,10 +184,6 @@ func (r *Registry) ReportMissing(ctx context.Context, a waymark.Actor, e *waymar
 			if e.PoliceOrgID == "" {
 				e.PoliceOrgID = p.PoliceOrgID
 			}
-		}
-		sc, err := r.Store.ChildScope(ctx, e.ChildID)
-		if err != nil {
-			return "", err
 		}
 		e.OrgID, e.RecordedBy, e.ReportedAt = sc.OrgID, a.Name, now
 		e.History = []waymark.StatusChange{{Status: e.Kind, At: now, By: a.Name}}
@@ -278,16 +272,20 @@ func (r *Registry) MissingNow(ctx context.Context, a waymark.Actor) ([]MissingRo
 		return nil, err
 	}
 	var rows []MissingRow
+	owners := map[string]string{}
 	for _, e := range open {
 		c, err := r.Store.Child(ctx, e.ChildID)
 		if err != nil {
 			return nil, err
 		}
-		org, err := r.Store.Org(ctx, e.OrgID)
-		if err != nil {
-			return nil, err
+		if _, ok := owners[e.OrgID]; !ok {
+			org, err := r.Store.Org(ctx, e.OrgID)
+			if err != nil {
+				return nil, err
+			}
+			owners[e.OrgID] = org.Name
 		}
-		rows = append(rows, MissingRow{Episode: e, Child: c, Owner: org.Name})
+		rows = append(rows, MissingRow{Episode: e, Child: c, Owner: owners[e.OrgID]})
 	}
 	return rows, r.Store.Audit(ctx, entry(a, "missing.board", "board", "missing", orgID))
 }

@@ -320,12 +320,15 @@ func (r *Registry) Photo(ctx context.Context, a waymark.Actor, photoID string, t
 	if err != nil {
 		return "", nil, err
 	}
+	sc, err := r.Store.ChildScope(ctx, childID)
+	if err != nil {
+		return "", nil, err
+	}
 	act := waymark.ViewChild
-	if sc, err := r.Store.ChildScope(ctx, childID); err == nil && sc.Missing && waymark.Can(a, waymark.ViewPack, sc) == nil {
+	if sc.Missing && waymark.Can(a, waymark.ViewPack, sc) == nil {
 		act = waymark.ViewPack // the photo in a missing child's pack
 	}
-	sc, err := r.childScope(ctx, a, act, childID)
-	if err != nil {
+	if err := r.check(ctx, a, act, sc, "child", childID); err != nil {
 		return "", nil, err
 	}
 	if err := r.Store.Audit(ctx, entry(a, "photo.view", "photo", photoID, sc.OrgID)); err != nil {
