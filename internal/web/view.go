@@ -74,7 +74,7 @@ func Options(blank string, codes ...string) []Option {
 		o = append(o, Option{"", blank})
 	}
 	for _, c := range codes {
-		o = append(o, Option{c, label(c)})
+		o = append(o, Option{c, waymark.Label(c)})
 	}
 	return o
 }

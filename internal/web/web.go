@@ -36,7 +36,7 @@ func Load(loc *time.Location) (*Templates, error) {
 		"date":     func(tm time.Time) string { return tm.In(loc).Format("2 Jan 2006") },
 		"datetime": func(tm time.Time) string { return tm.In(loc).Format("2 Jan 2006, 15:04") },
 		"country":  waymark.CountryName,
-		"label":    label,
+		"label":    waymark.Label,
 		"join":     strings.Join,
 		"age":      func(c *waymark.Child) int { return c.Age(time.Now().In(loc)) },
 		"ageOf": func(dob string) int {
@@ -80,27 +80,6 @@ func (t *Templates) Render(w io.Writer, page string, data any) error {
 		return fmt.Errorf("no page %q", page)
 	}
 	return tpl.ExecuteTemplate(w, "layout.html", data)
-}
-
-// label turns a code such as "social_worker" or "first_contact" into words.
-func label(code string) string {
-	if code == "" {
-		return ""
-	}
-	if s, ok := labels[code]; ok {
-		return s
-	}
-	s := strings.ReplaceAll(code, "_", " ")
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-var labels = map[string]string{
-	"M": "Male", "F": "Female", "dna": "DNA", "national_id": "National ID", "age_assessment": "Age assessment",
-	"bnb_hostel": "B&B / hostel", "first_contact": "First contact", "date_of_birth": "Date of birth",
-	"identified": "Identified as previously recorded", "day_month_swapped": "Day and month swapped", "phonetic": "Sounds alike",
-	"skeleton": "Same consonants", "estimate_compatible": "Fits the estimated age", "estimate_within_2_years": "Within 2 years of the estimate",
-	"neighbouring_country": "Neighbouring country", "last_digits": "Same last digits", "one_year_out": "One year out",
-	"within_a_year": "Within a year", "none": "No counterpart",
 }
 
 // since says how long ago from was, at now, in the largest units that matter.

@@ -1,0 +1,24 @@
+package waymark
+
+import "strings"
+
+// Label turns a code such as "social_worker" or "first_contact" into words.
+func Label(code string) string {
+	if code == "" {
+		return ""
+	}
+	if s, ok := labels[code]; ok {
+		return s
+	}
+	s := strings.ReplaceAll(code, "_", " ")
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+var labels = map[string]string{
+	"M": "Male", "F": "Female", "dna": "DNA", "national_id": "National ID", "age_assessment": "Age assessment",
+	"bnb_hostel": "B&B / hostel", "first_contact": "First contact", "date_of_birth": "Date of birth",
+	"identified": "Identified as previously recorded", "day_month_swapped": "Day and month swapped", "phonetic": "Sounds alike",
+	"skeleton": "Same consonants", "estimate_compatible": "Fits the estimated age", "estimate_within_2_years": "Within 2 years of the estimate",
+	"neighbouring_country": "Neighbouring country", "last_digits": "Same last digits", "one_year_out": "One year out",
+	"within_a_year": "Within a year", "none": "No counterpart",
+}
