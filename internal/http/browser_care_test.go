@@ -15,10 +15,12 @@ import (
 	"github.com/waymark-org/waymark/internal/sqlstore"
 )
 
-// sweep runs one alert sweep at the given time, as the scheduler in `waymark serve` would.
-func (a *app) sweep(at time.Time) step {
+// sweep runs one alert sweep as if after had passed since the step ran (not since it was built:
+// a form filled in meanwhile may carry a later time), as the scheduler in `waymark serve` would.
+func (a *app) sweep(after time.Duration) step {
 	return chromedp.Func(func(context.Context, *chromedp.Target) error {
 		s := alert.New(a.store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		at := time.Now().Add(after)
 		s.Now = func() time.Time { return at }
 		_, err := s.Tick(ctx)
 		return err
@@ -63,7 +65,7 @@ func TestBrowserCareJourney(t *testing.T) {
 		chromedp.Submit(chromedp.ID("last_seen_place")),
 		chromedp.WaitVisible(chromedp.Search(`//a[contains(., "Missing-person pack")]`)),
 		into(&episodeURL, chromedp.Location()),
-		a.sweep(time.Now()),
+		a.sweep(0),
 		chromedp.Navigate(base+"/alerts"),
 		into(&alertsMissing, chromedp.Text(chromedp.CSS("main"))),
 		signOut(),
@@ -93,7 +95,7 @@ func TestBrowserCareJourney(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("interview_by"), "Independent advocate"),
 		chromedp.Submit(chromedp.ID("interview_by")),
 		chromedp.WaitVisible(chromedp.Search(`//dd[contains(., "Held")]`)),
-		a.sweep(time.Now().Add(time.Minute)),
+		a.sweep(time.Minute),
 		chromedp.Navigate(base+"/alerts"),
 		into(&alertsAfter, chromedp.Text(chromedp.CSS("main"))),
 		chromedp.Navigate(child),
@@ -142,10 +144,10 @@ func TestBrowserSeventeenAndAHalfAlert(t *testing.T) {
 	var before, after string
 	err := chromedp.Do(ctx,
 		signInAs(a.srv.URL, socialWorker),
-		a.sweep(now),
+		a.sweep(0),
 		chromedp.Navigate(a.srv.URL+"/alerts"),
 		into(&before, chromedp.Text(chromedp.CSS("main"))),
-		a.sweep(now.Add(3*24*time.Hour)),
+		a.sweep(3*24*time.Hour),
 		chromedp.Navigate(a.srv.URL+"/alerts"),
 		into(&after, chromedp.Text(chromedp.CSS("main"))),
 		screenshot("alerts-17-and-a-half"),

@@ -1,6 +1,9 @@
 package http
 
 import (
+	"bytes"
+	"fmt"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -8,6 +11,7 @@ import (
 
 	"github.com/waymark-org/waymark"
 	"github.com/waymark-org/waymark/internal/registry"
+	"github.com/waymark-org/waymark/internal/report"
 	"github.com/waymark-org/waymark/internal/web"
 )
 
@@ -21,6 +25,7 @@ func (s *Server) careRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /missing/{id}", s.signedIn(s.episodePage))
 	mux.HandleFunc("POST /missing/{id}/{step}", s.signedIn(s.episodeStep))
 	mux.HandleFunc("GET /missing/{id}/pack", s.signedIn(s.packPage))
+	mux.HandleFunc("GET /missing/{id}/pack.pdf", s.signedIn(s.packPDF))
 	mux.HandleFunc("GET /alerts", s.signedIn(s.alertsPage))
 	mux.HandleFunc("POST /alerts/{id}/done", s.signedIn(s.clearAlert))
 	mux.HandleFunc("GET /placements/unsuitable", s.signedIn(s.unsuitableBoard))
@@ -295,5 +300,32 @@ func (s *Server) packPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, "pack", &web.View{Title: "Missing-person pack: " + p.Child.Name(), Data: p})
+	s.render(w, r, "pack", &web.View{Title: "Missing-person pack: " + p.Child.Name(), Data: report.Pack(p, s.store().Now(), s.Location)})
+}
+
+// packPDF sends the pack as a PDF; opening it and its photo are audited like the page.
+func (s *Server) packPDF(w http.ResponseWriter, r *http.Request) {
+	a := actor(r)
+	p, err := s.Registry.Pack(r.Context(), a, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	now := s.store().Now()
+	v := report.Pack(p, now, s.Location)
+	var photo []byte
+	if v.Photo != nil {
+		if _, photo, err = s.Registry.Photo(r.Context(), a, v.Photo.ID, false); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	var b bytes.Buffer
+	if err := report.PackPDF(&b, v, photo, "printed "+now.In(s.Location).Format("2 Jan 2006, 15:04")+" by "+a.Name); err != nil {
+		s.fail(w, r, fmt.Errorf("missing-person pack PDF: %w", err))
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": "missing-person-pack-" + p.Child.Ref + ".pdf"}))
+	w.Write(b.Bytes())
 }

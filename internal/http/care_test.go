@@ -31,12 +31,22 @@ func TestMissingBoardAndPackAccess(t *testing.T) {
 			if code != 200 {
 				t.Fatalf("police pack: %d", code)
 			}
-			contains(t, pack, "Missing-person pack", "Last seen", "Two older males in a grey car", "Health needs", "Trafficking concern")
+			contains(t, pack, "Missing-person pack", "Last seen", "Two older males in a grey car", "Health needs", "Trafficking concern",
+				`href="/missing/`+m[1]+`/pack.pdf"`)
+			res, err := police.Get(a.srv.URL + "/missing/" + m[1] + "/pack.pdf")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if pdf := readAll(t, res); res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(pdf, "%PDF-") {
+				t.Fatalf("police PDF: %d %s %.40q", res.StatusCode, res.Header.Get("Content-Type"), pdf)
+			}
 
 			// Another council's social worker may not open it; the refusal is audited.
 			other := a.client(otherCouncil)
-			if code, _ := get(t, other, a.srv.URL+"/missing/"+m[1]+"/pack"); code != http.StatusForbidden {
-				t.Fatalf("other council opened the pack: %d", code)
+			for _, path := range []string{"/pack", "/pack.pdf"} {
+				if code, _ := get(t, other, a.srv.URL+"/missing/"+m[1]+path); code != http.StatusForbidden {
+					t.Fatalf("other council opened %s: %d", path, code)
+				}
 			}
 			if code, _ := get(t, a.client(analyst), a.srv.URL+"/missing"); code != http.StatusForbidden {
 				t.Fatalf("analyst saw the missing board: %d", code)
