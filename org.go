@@ -1,7 +1,9 @@
 package waymark
 
 import (
+	"net"
 	"net/mail"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -57,4 +59,52 @@ func (u *User) Normalize() error {
 	}
 	checkLen(&p, "name", u.Name, 200)
 	return p.err()
+}
+
+// Channel is where an organisation's alerts are sent beyond Waymark's own pages: an e-mail address
+// (a duty team's mailbox) or a webhook (a force's control-room system). What is sent names the kind
+// of alert and the child's reference only; the details stay behind Waymark's sign-in.
+type Channel struct {
+	ID        string    `json:"id"`
+	OrgID     string    `json:"org_id"`
+	Kind      string    `json:"kind"`   // email or webhook
+	Target    string    `json:"target"` // the address or URL
+	Secret    []byte    `json:"-"`      // signs webhook bodies
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Channel kinds.
+const (
+	ChannelEmail   = "email"
+	ChannelWebhook = "webhook"
+)
+
+// Normalize validates a channel: a plain e-mail address, or an https URL (http only to this
+// machine, for a receiver alongside).
+func (c *Channel) Normalize() error {
+	var p problems
+	c.Target = strings.TrimSpace(c.Target)
+	switch c.Kind {
+	case ChannelEmail:
+		if a, err := mail.ParseAddress(c.Target); err != nil || a.Address != c.Target {
+			p.add("email", "Enter a valid e-mail address such as duty-team@example.org")
+		}
+	case ChannelWebhook:
+		u, err := url.Parse(c.Target)
+		switch {
+		case err != nil || u.Host == "" || u.User != nil:
+			p.add("webhook", "Enter the receiver's full URL, such as https://alerts.example.org/waymark")
+		case u.Scheme != "https" && !(u.Scheme == "http" && loopback(u.Hostname())):
+			p.add("webhook", "Use https: alerts must not cross the network unencrypted")
+		}
+	default:
+		p.add("kind", "Kind must be %s or %s, not %q", ChannelEmail, ChannelWebhook, c.Kind)
+	}
+	checkLen(&p, c.Kind, c.Target, 500)
+	return p.err()
+}
+
+func loopback(host string) bool {
+	ip := net.ParseIP(host)
+	return host == "localhost" || ip != nil && ip.IsLoopback()
 }

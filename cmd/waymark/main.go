@@ -79,7 +79,7 @@ func usage(w io.Writer) {
 	sort.Slice(commands, func(i, j int) bool { return commands[i].name < commands[j].name })
 	fmt.Fprintln(w, "Usage: waymark COMMAND [flags]\n\nCommands:")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-16s %s\n", c.name, c.usage)
+		fmt.Fprintf(w, "  %-20s %s\n", c.name, c.usage)
 	}
 	fmt.Fprintln(w, "\nRun 'waymark COMMAND -h' for a command's flags.")
 }

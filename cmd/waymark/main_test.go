@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -66,6 +67,28 @@ func TestSetUpCommands(t *testing.T) {
 			out, err = cli(t, "", with("user", "disable", "--email", "sw@example.org")...)
 			if err != nil || !strings.Contains(out, "disabled sw@example.org") {
 				t.Fatalf("user disable: %q %v", out, err)
+			}
+			out, err = cli(t, "", with("org", "channel", "add", "--org", "Westmarsh Council", "--webhook", "https://control.example/hook")...)
+			if err != nil || !strings.Contains(out, "signing secret") {
+				t.Fatalf("channel add: %q %v", out, err)
+			}
+			id := regexp.MustCompile(`\(channel (\w+)\)`).FindStringSubmatch(out)[1]
+			_, err = cli(t, "", with("org", "channel", "add", "--org", "Westmarsh Council", "--webhook", "http://control.example/hook")...)
+			if err == nil || !strings.Contains(message(err), "--webhook: Use https") {
+				t.Fatalf("plain http webhook: %v", err)
+			}
+			if _, err = cli(t, "", with("org", "channel", "add", "--org", "Westmarsh Council")...); err == nil {
+				t.Fatal("channel without a target accepted")
+			}
+			out, err = cli(t, "", with("org", "channel", "list")...)
+			if err != nil || !strings.Contains(out, id+"\t") || !strings.Contains(out, "delivered 0, waiting 0, failed 0") {
+				t.Fatalf("channel list: %q %v", out, err)
+			}
+			if out, err = cli(t, "", with("org", "channel", "remove", "--id", id)...); err != nil {
+				t.Fatalf("channel remove: %q %v", out, err)
+			}
+			if out, _ = cli(t, "", with("org", "channel", "list")...); out != "" {
+				t.Fatalf("removed channel listed: %q", out)
 			}
 			out, err = cli(t, "", with("audit", "verify")...)
 			if err != nil || !strings.Contains(out, "audit log intact") {

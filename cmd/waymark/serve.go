@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/waymark-org/waymark/internal/alert"
@@ -27,6 +28,8 @@ type serveFlags struct {
 	idle, maxLifetime time.Duration
 	follow            time.Duration
 	sweep             time.Duration
+	publicURL         string
+	mail              alert.Mail
 }
 
 func (f *serveFlags) add(fs *flag.FlagSet) {
@@ -38,6 +41,11 @@ func (f *serveFlags) add(fs *flag.FlagSet) {
 	fs.DurationVar(&f.maxLifetime, "session-max", 12*time.Hour, "sign out this long after signing in, in use or not")
 	fs.DurationVar(&f.follow, "follow", 500*time.Millisecond, "how often to read other instances' changes into the identification index")
 	fs.DurationVar(&f.sweep, "alert-sweep", 30*time.Second, "how often to look for deadlines come due (a care change also triggers a sweep)")
+	fs.StringVar(&f.publicURL, "public-url", envOr("WAYMARK_PUBLIC_URL", ""), "Waymark's address as users reach it, for links in alert e-mails and webhooks ($WAYMARK_PUBLIC_URL)")
+	fs.StringVar(&f.mail.Addr, "smtp-addr", envOr("WAYMARK_SMTP_ADDR", ""), "SMTP server (host:port) for e-mail alerts; none sends no e-mail ($WAYMARK_SMTP_ADDR)")
+	fs.StringVar(&f.mail.From, "smtp-from", envOr("WAYMARK_SMTP_FROM", "waymark@localhost"), "sender address of alert e-mails ($WAYMARK_SMTP_FROM)")
+	fs.StringVar(&f.mail.Username, "smtp-user", envOr("WAYMARK_SMTP_USER", ""), "SMTP username; the password is read from $WAYMARK_SMTP_PASSWORD")
+	f.mail.Password = os.Getenv("WAYMARK_SMTP_PASSWORD")
 }
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -65,9 +73,10 @@ func serve(ctx context.Context, e *env, store *sqlstore.Store, sf serveFlags, re
 	}
 	e.log.Info("identification index built", "children", n, "took", time.Since(start).Round(time.Millisecond))
 	go reg.Follow(ctx, sf.follow, func(err error) { e.log.Warn("follow changes", "err", err) })
-	alerts := alert.New(store, e.log)
-	reg.OnCare = alerts.Nudge
+	alerts, sender := alert.New(store, e.log), alert.NewSender(store, sf.mail, sf.publicURL, e.log)
+	reg.OnCare, alerts.OnRaise = alerts.Nudge, sender.Nudge
 	go alerts.Run(ctx, sf.sweep)
+	go sender.Run(ctx, sf.sweep)
 	srv := &wmhttp.Server{Registry: reg, Pages: pages, Log: e.log, Location: loc,
 		SecureCookies: sf.secure, TrustProxy: sf.proxy, SessionIdle: sf.idle, SessionMax: sf.maxLifetime}
 	ln, err := net.Listen("tcp", sf.addr)

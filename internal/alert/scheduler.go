@@ -22,7 +22,9 @@ type Scheduler struct {
 	Store *sqlstore.Store
 	Now   func() time.Time
 	Log   *slog.Logger
-	nudge chan struct{}
+	// OnRaise, if set, is called after a sweep that raised alerts.
+	OnRaise func()
+	nudge   chan struct{}
 }
 
 // New returns a scheduler on the store with the wall clock.
@@ -31,26 +33,40 @@ func New(st *sqlstore.Store, log *slog.Logger) *Scheduler {
 }
 
 // Nudge asks for a sweep now (after a write that may raise an alert at once).
-func (s *Scheduler) Nudge() {
+func (s *Scheduler) Nudge() { nudge(s.nudge) }
+
+// Run sweeps every interval, and when nudged, until ctx ends; alerts raised are handed to
+// OnRaise (the sender's nudge).
+func (s *Scheduler) Run(ctx context.Context, interval time.Duration) {
+	loop(ctx, interval, s.nudge, s.Log, "alert sweep", func(ctx context.Context) error {
+		raised, err := s.Tick(ctx)
+		if len(raised) > 0 && s.OnRaise != nil {
+			s.OnRaise()
+		}
+		return err
+	})
+}
+
+func nudge(c chan struct{}) {
 	select {
-	case s.nudge <- struct{}{}:
+	case c <- struct{}{}:
 	default:
 	}
 }
 
-// Run sweeps every interval, and when nudged, until ctx ends.
-func (s *Scheduler) Run(ctx context.Context, interval time.Duration) {
+// loop runs f now, then every interval and whenever nudged, until ctx ends.
+func loop(ctx context.Context, interval time.Duration, nudged chan struct{}, log *slog.Logger, what string, f func(context.Context) error) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if _, err := s.Tick(ctx); err != nil && ctx.Err() == nil {
-			s.Log.Error("alert sweep", "err", err)
+		if err := f(ctx); err != nil && ctx.Err() == nil {
+			log.Error(what, "err", err)
 		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-		case <-s.nudge:
+		case <-nudged:
 		}
 	}
 }
