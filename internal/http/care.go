@@ -16,7 +16,7 @@ import (
 )
 
 func (s *Server) careRoutes(mux *http.ServeMux) {
-	forms := []careForm{s.placementForm(), s.screeningForm(), s.missingForm()}
+	forms := []careForm{s.placementForm(), s.placementEndForm(), s.screeningForm(), s.missingForm()}
 	for _, f := range forms {
 		mux.HandleFunc("GET /children/{id}/"+f.path+"/new", s.signedIn(s.showForm(f)))
 		mux.HandleFunc("POST /children/{id}/"+f.path, s.signedIn(s.postForm(f)))
@@ -129,6 +129,24 @@ func (s *Server) placementForm() careForm {
 				return "", nil
 			}
 			return "/children/" + p.ChildID + "?saved=1", s.Registry.AddPlacement(r.Context(), actor(r), p, fr.f.Get("reason_for_change"))
+		}}
+}
+
+// placementEndForm ends the placement named in the query (?placement=) when the child leaves it
+// without a new one recorded (a new placement ends the current one itself).
+func (s *Server) placementEndForm() careForm {
+	return careForm{path: "placement-end", page: "placement_end", title: "End a placement",
+		data: func(r *http.Request) map[string]any { return map[string]any{"ChildID": r.PathValue("id")} },
+		start: func(r *http.Request) url.Values {
+			return url.Values{"placement": {r.URL.Query().Get("placement")}, "end": {s.today()}}
+		},
+		save: func(r *http.Request, fr *formReader) (string, error) {
+			end := fr.date("end")
+			if len(fr.bad) > 0 {
+				return "", nil
+			}
+			return "/children/" + r.PathValue("id") + "?saved=1",
+				s.Registry.EndPlacement(r.Context(), actor(r), fr.f.Get("placement"), end, fr.f.Get("end_reason"))
 		}}
 }
 

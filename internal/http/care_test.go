@@ -1,13 +1,16 @@
 package http_test
 
 import (
+	"html"
 	"io"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/waymark-org/waymark"
 	"github.com/waymark-org/waymark/internal/sqlstore/storetest"
 )
 
@@ -103,4 +106,49 @@ func readAll(t *testing.T, res *http.Response) string {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+func TestEndPlacement(t *testing.T) {
+	a := newApp(t, storetest.Dialects(t)[0])
+	c := a.client(socialWorker)
+	id := a.childOf(socialWorker)
+	p := &waymark.Placement{ChildID: id, Type: "foster", Provider: "The Okafor family", Start: time.Now().AddDate(0, -1, 0)}
+	if err := a.reg.AddPlacement(ctx, a.actor(socialWorker), p, ""); err != nil {
+		t.Fatal(err)
+	}
+	_, page := get(t, c, a.srv.URL+"/children/"+id)
+	link := "/children/" + id + "/placement-end/new?placement=" + p.ID
+	contains(t, page, "The Okafor family", "(current)", html.EscapeString(link))
+	if code, _ := get(t, c, a.srv.URL+link); code != 200 {
+		t.Fatalf("form: %d", code)
+	}
+
+	form := url.Values{"placement": {p.ID}, "end": {"2020-01-01"}, "end_reason": {""}}
+	res, err := c.PostForm(a.srv.URL+"/children/"+id+"/placement-end", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body := readAll(t, res); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("bad end accepted: %d", res.StatusCode)
+	} else {
+		contains(t, body, "Enter an end on or after the start", "Say why the placement ended", `value="2020-01-01"`)
+	}
+
+	form.Set("end", time.Now().Format(waymark.DateLayout))
+	form.Set("end_reason", "Moved to supported lodgings")
+	res, err = c.PostForm(a.srv.URL+"/children/"+id+"/placement-end", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("end: %d", res.StatusCode)
+	}
+	_, page = get(t, c, a.srv.URL+"/children/"+id)
+	contains(t, page, "(Moved to supported lodgings)")
+	if res, _ := c.PostForm(a.srv.URL+"/children/"+id+"/placement-end", form); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("ended twice: %d", res.StatusCode)
+	}
+	if code, _ := get(t, a.client(analyst), a.srv.URL+link); code != http.StatusForbidden {
+		t.Fatalf("analyst opened the form: %d", code)
+	}
 }

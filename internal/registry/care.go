@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/waymark-org/waymark"
@@ -115,9 +116,18 @@ func (r *Registry) EndPlacement(ctx context.Context, a waymark.Actor, id string,
 	if err != nil {
 		return err
 	}
-	if end.IsZero() || end.Before(p.Start) {
-		return &waymark.Error{Code: waymark.EINVALID, Message: "There is a problem with 1 field.",
-			Fields: []waymark.FieldError{{Field: "end", Message: "Enter an end on or after the start"}}}
+	var bad []waymark.FieldError
+	switch {
+	case !p.End.IsZero():
+		bad = append(bad, waymark.FieldError{Field: "end", Message: "This placement has already ended"})
+	case end.IsZero() || end.Before(p.Start):
+		bad = append(bad, waymark.FieldError{Field: "end", Message: "Enter an end on or after the start, " + p.Start.Format("2 Jan 2006")})
+	}
+	if reason = strings.TrimSpace(reason); reason == "" {
+		bad = append(bad, waymark.FieldError{Field: "end_reason", Message: "Say why the placement ended"})
+	}
+	if len(bad) > 0 {
+		return &waymark.Error{Code: waymark.EINVALID, Message: "Please correct the fields named below.", Fields: bad}
 	}
 	return r.recordCare(ctx, a, p.ChildID, "placement.end", "placement", func(tx *sqlstore.Tx, sc waymark.Scope) (string, error) {
 		return id, tx.EndPlacement(id, end, reason)
