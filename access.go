@@ -162,3 +162,16 @@ func (a Actor) CaseloadReach() (assignedOnly bool, err error) {
 
 // Valid reports whether r is one of the roles.
 func (r Role) Valid() bool { return slices.Contains(Roles, r) }
+
+// InCaseload reports whether a child with these assigned users is in a's caseload, for deadlines
+// and alerts: a manager's whole organisation, the children assigned to a social worker or guardian,
+// and for a social worker also the children no one is assigned to (the SQL of AlertsFor says the same).
+func InCaseload(a Actor, sc Scope) bool {
+	switch {
+	case sc.OrgID == a.OrgID && a.Role == RoleManager:
+		return true
+	case slices.Contains(sc.AssignedTo, a.UserID):
+		return true
+	}
+	return sc.OrgID == a.OrgID && a.Role == RoleSocialWorker && len(sc.AssignedTo) == 0
+}

@@ -91,3 +91,30 @@ func TestCaseloadReach(t *testing.T) {
 		}
 	}
 }
+
+func TestInCaseload(t *testing.T) {
+	sw := waymark.Actor{UserID: "u1", OrgID: "council", Role: waymark.RoleSocialWorker}
+	tests := []struct {
+		name string
+		a    waymark.Actor
+		sc   waymark.Scope
+		want bool
+	}{
+		{"assigned to me", sw, waymark.Scope{OrgID: "council", AssignedTo: []string{"u1"}}, true},
+		{"assigned to a colleague", sw, waymark.Scope{OrgID: "council", AssignedTo: []string{"u2"}}, false},
+		{"no one assigned", sw, waymark.Scope{OrgID: "council"}, true},
+		{"another council's, no one assigned", sw, waymark.Scope{OrgID: "other"}, false},
+		{"manager, assigned to a colleague", waymark.Actor{UserID: "m", OrgID: "council", Role: waymark.RoleManager},
+			waymark.Scope{OrgID: "council", AssignedTo: []string{"u2"}}, true},
+		{"guardian, assigned", waymark.Actor{UserID: "g", OrgID: "charity", Role: waymark.RoleGuardian},
+			waymark.Scope{OrgID: "council", AssignedTo: []string{"g"}}, true},
+		{"guardian, no one assigned", waymark.Actor{UserID: "g", OrgID: "charity", Role: waymark.RoleGuardian},
+			waymark.Scope{OrgID: "council"}, false},
+		{"analyst", waymark.Actor{UserID: "an", OrgID: "council", Role: waymark.RoleAnalyst}, waymark.Scope{OrgID: "council"}, false},
+	}
+	for _, tt := range tests {
+		if got := waymark.InCaseload(tt.a, tt.sc); got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

@@ -96,6 +96,8 @@ func TestAlertsAndUnsuitableBoards(t *testing.T) {
 		t.Fatalf("alerts: %d", code)
 	}
 	contains(t, page, "Coming up in the next 30 days", "Turns 18", "Return interview due")
+	_, page = get(t, manager, a.srv.URL+"/children")
+	contains(t, page, "Your deadlines", "open alerts and", "coming up in the next 30 days")
 }
 
 func readAll(t *testing.T, res *http.Response) string {

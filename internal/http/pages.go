@@ -61,8 +61,19 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request) {
 		v := url.Values{"q": {q.Get("q")}, "lacking": {q.Get("lacking")}, "offset": {strconv.Itoa(off)}}
 		return "/children?" + v.Encode()
 	}
+	alerts, err := s.Registry.Alerts(r.Context(), actor(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	upcoming, err := s.Registry.Upcoming(r.Context(), actor(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	data := map[string]any{"Children": list, "Total": total, "Prev": "", "Next": "",
-		"LackingOptions": []string{"photo", "document", "fingerprints", "DNA reference"}}
+		"LackingOptions": []string{"photo", "document", "fingerprints", "DNA reference"},
+		"Alerts": alerts[:min(len(alerts), 3)], "AlertCount": len(alerts), "Upcoming": len(upcoming)}
 	if offset > 0 {
 		data["Prev"] = page(max(offset-pageSize, 0))
 	}

@@ -383,7 +383,7 @@ type Deadline struct {
 	Due                time.Time
 }
 
-// Upcoming lists the deadlines of the next 30 days for the actor's organisation's children:
+// Upcoming lists the deadlines of the next 30 days for the children of the actor's caseload:
 // birthdays at 17½ and 18, and return interviews not yet due.
 func (r *Registry) Upcoming(ctx context.Context, a waymark.Actor) ([]Deadline, error) {
 	if waymark.Can(a, waymark.RecordCare, waymark.Scope{OrgID: a.OrgID}) != nil {
@@ -395,6 +395,10 @@ func (r *Registry) Upcoming(ctx context.Context, a waymark.Actor) ([]Deadline, e
 	add := func(childID, what string, due time.Time) error {
 		if due.Before(now) || due.After(horizon) {
 			return nil
+		}
+		sc, err := r.Store.ChildScope(ctx, childID)
+		if err != nil || !waymark.InCaseload(a, sc) {
+			return err
 		}
 		c, err := r.Store.Child(ctx, childID)
 		if err != nil {
