@@ -73,7 +73,7 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request) {
 	}
 	data := map[string]any{"Children": list, "Total": total, "Prev": "", "Next": "",
 		"LackingOptions": []string{"photo", "document", "fingerprints", "DNA reference"},
-		"Alerts": alerts[:min(len(alerts), 3)], "AlertCount": len(alerts), "Upcoming": len(upcoming)}
+		"Alerts":         alerts[:min(len(alerts), 3)], "AlertCount": len(alerts), "Upcoming": len(upcoming)}
 	if offset > 0 {
 		data["Prev"] = page(max(offset-pageSize, 0))
 	}
