@@ -71,9 +71,13 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	data := map[string]any{"Children": list, "Total": total, "Prev": "", "Next": "",
+	data := map[string]any{
+		"Children": list, "Total": total, "Prev": "", "Next": "",
 		"LackingOptions": []string{"photo", "document", "fingerprints", "DNA reference"},
-		"Alerts":         alerts[:min(len(alerts), 3)], "AlertCount": len(alerts), "Upcoming": len(upcoming)}
+		"Alerts":         alerts[:min(len(alerts), 3)],
+		"AlertCount":     len(alerts),
+		"Upcoming":       len(upcoming),
+	}
 	if offset > 0 {
 		data["Prev"] = page(max(offset-pageSize, 0))
 	}
