@@ -83,12 +83,8 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("import stopped, nothing was imported: %w", err)
 		}
-		fmt.Fprintf(e.stdout, "imported %d children into %q: %d new, %d updated, %d referrals",
-			len(recs), o.Name, sum.Created, sum.Updated, sum.Referrals)
-		if sum.Deferred > 0 {
-			fmt.Fprintf(e.stdout, "; %d placement, missing or screening events were checked but not kept (not yet supported)", sum.Deferred)
-		}
-		fmt.Fprintln(e.stdout)
+		fmt.Fprintf(e.stdout, "imported %d children into %q: %d new, %d updated; events added: %d referrals, %d placements, %d missing episodes, %d screenings\n",
+			len(recs), o.Name, sum.Created, sum.Updated, sum.Events["referral"], sum.Events["placement"], sum.Events["missing"], sum.Events["screening"])
 		return nil
 	})
 }
@@ -122,8 +118,18 @@ func runExport(ctx context.Context, e *env, args []string) error {
 			if err != nil {
 				return err
 			}
+			var h interchange.History
+			if h.Placements, err = store.Placements(ctx, c.ID); err != nil {
+				return err
+			}
+			if h.Episodes, err = store.Episodes(ctx, c.ID); err != nil {
+				return err
+			}
+			if h.Screenings, err = store.Screenings(ctx, c.ID); err != nil {
+				return err
+			}
 			n++
-			return interchange.Write(bw, interchange.Export(c, encs))
+			return interchange.Write(bw, interchange.Export(c, encs, h))
 		})
 		if err != nil {
 			return err

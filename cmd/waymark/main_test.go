@@ -122,11 +122,11 @@ func TestImportExport(t *testing.T) {
 			}
 			good := "../../internal/interchange/testdata/good.jsonl"
 			out, err := cli(t, "", with("import", "children", good, "--org", "Westmarsh Council")...)
-			if err != nil || !strings.Contains(out, "3 new, 0 updated, 1 referrals") || !strings.Contains(out, "3 placement, missing or screening events") {
+			if err != nil || !strings.Contains(out, "3 new, 0 updated; events added: 1 referrals, 1 placements, 1 missing episodes, 1 screenings") {
 				t.Fatalf("import: %q %v", out, err)
 			}
 			out, err = cli(t, "", with("import", "children", good, "--org", "Westmarsh Council")...)
-			if err != nil || !strings.Contains(out, "0 new, 3 updated, 0 referrals") {
+			if err != nil || !strings.Contains(out, "0 new, 3 updated; events added: 0 referrals, 0 placements, 0 missing episodes, 0 screenings") {
 				t.Fatalf("re-import must update, never duplicate: %q %v", out, err)
 			}
 			_, err = cli(t, "", with("import", "children", "../../internal/interchange/testdata/bad.jsonl", "--org", "Westmarsh Council")...)
@@ -139,11 +139,14 @@ func TestImportExport(t *testing.T) {
 				t.Fatalf("export: %q %v", out, err)
 			}
 			body, _ := os.ReadFile(exported)
-			if !strings.Contains(string(body), `"family_name":"Nguyễn"`) || !strings.Contains(string(body), `"type":"referral"`) || strings.Contains(string(body), "B1") {
-				t.Fatalf("exported:\n%s", body)
+			for _, want := range []string{`"family_name":"Nguyễn"`, `"type":"referral"`, `"placement_type":"bnb_hostel"`,
+				`"type":"missing","start":"2013-05-01T22:00:00Z","kind":"missing"`, `"exploitation":["sexual","criminal"]`} {
+				if !strings.Contains(string(body), want) || strings.Contains(string(body), "B1") {
+					t.Fatalf("exported lacks %s:\n%s", want, body)
+				}
 			}
 			out, err = cli(t, "", with("import", "children", exported, "--org", "Kingsley Vale Council")...)
-			if err != nil || !strings.Contains(out, "3 new") {
+			if err != nil || !strings.Contains(out, "3 new, 0 updated; events added: 1 referrals, 1 placements, 1 missing episodes, 1 screenings") {
 				t.Fatalf("round trip: %q %v", out, err)
 			}
 		})

@@ -30,8 +30,10 @@ type Event struct {
 	Start              string   `json:"start,omitempty"`
 	End                string   `json:"end,omitempty"`
 	PlacementType      string   `json:"placement_type,omitempty"`
+	Kind               string   `json:"kind,omitempty"` // missing (default) or absent
 	FoundAt            string   `json:"found_at,omitempty"`
 	FoundCircumstances string   `json:"found_circumstances,omitempty"`
+	InterviewAt        string   `json:"interview_at,omitempty"`
 	Outcome            string   `json:"outcome,omitempty"`
 	Exploitation       []string `json:"exploitation,omitempty"`
 }
@@ -135,6 +137,11 @@ func (e *Event) check(i int) []string {
 		}
 		if e.Type == "placement" {
 			oneOf("placement_type", e.PlacementType, PlacementTypes)
+		} else {
+			oneOf("kind", e.Kind, waymark.MissingKinds)
+			oneOf("found_circumstances", e.FoundCircumstances, waymark.FoundCircumstances)
+			date("found_at", e.FoundAt, false)
+			date("interview_at", e.InterviewAt, false)
 		}
 	case "screening":
 		date("date", e.Date, true)

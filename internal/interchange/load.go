@@ -1,6 +1,7 @@
 package interchange
 
 import (
+	"cmp"
 	"time"
 
 	"github.com/waymark-org/waymark"
@@ -8,18 +9,18 @@ import (
 	"github.com/waymark-org/waymark/internal/sqlstore"
 )
 
-// Summary says what an import did.
+// Summary says what an import did: children created and updated, and events kept by type.
 type Summary struct {
-	Created, Updated, Referrals int
-	// Deferred counts events of kinds not yet kept (placements, missing episodes, screenings).
-	Deferred int
+	Created, Updated int
+	Events           map[string]int
 }
 
 // Load writes good records into the organisation's registry in one transaction: a ref already
-// known is updated (keeping its id and photos), a new one created; referrals become encounters.
-// Every change is audited as the import's.
+// known is updated (keeping its id and photos), a new one created; events are added unless the
+// child already has them (so importing twice never duplicates). Every change is audited as the
+// import's.
 func Load(tx *sqlstore.Tx, org *waymark.Organisation, recs []*Record, actor string, progress func()) (Summary, []*waymark.Child, error) {
-	var sum Summary
+	sum := Summary{Events: map[string]int{}}
 	var changed []*waymark.Child
 	for _, rec := range recs {
 		c := rec.Child
@@ -43,16 +44,12 @@ func Load(tx *sqlstore.Tx, org *waymark.Organisation, recs []*Record, actor stri
 			return sum, nil, err
 		}
 		for _, ev := range rec.Events {
-			if ev.Type != "referral" {
-				sum.Deferred++
-				continue
-			}
-			added, err := addReferral(tx, &c, ev, actor)
+			added, err := addEvent(tx, &c, ev, actor)
 			if err != nil {
 				return sum, nil, err
 			}
 			if added {
-				sum.Referrals++
+				sum.Events[ev.Type]++
 			}
 		}
 		changed = append(changed, &c)
@@ -63,28 +60,78 @@ func Load(tx *sqlstore.Tx, org *waymark.Organisation, recs []*Record, actor stri
 	return sum, changed, nil
 }
 
-func addReferral(tx *sqlstore.Tx, c *waymark.Child, ev Event, actor string) (bool, error) {
-	at, err := time.Parse(time.RFC3339, ev.Date)
-	if err != nil {
-		at, _ = time.Parse(waymark.DateLayout, ev.Date)
+// when reads an event's date or date-time (already checked by Parse); "" is the zero time.
+func when(s string) time.Time {
+	for _, layout := range []string{time.RFC3339, waymark.DateLayout} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC()
+		}
 	}
-	if exists, err := tx.HasEncounter(c.ID, "referral", at); err != nil || exists {
-		return false, err
-	}
-	e := &waymark.Encounter{ChildID: c.ID, OrgID: c.OrgID, Kind: "referral", At: at, Agency: ev.Agency, RecordedBy: actor}
-	return true, tx.CreateEncounter(e)
+	return time.Time{}
 }
 
-// Export turns a stored child and its encounters into a record; referrals and first contacts
-// become referral events.
-func Export(c *waymark.Child, encounters []*waymark.Encounter) *Record {
+func addEvent(tx *sqlstore.Tx, c *waymark.Child, ev Event, actor string) (bool, error) {
+	if ev.Type == "referral" {
+		at := when(ev.Date)
+		if exists, err := tx.HasEncounter(c.ID, "referral", at); err != nil || exists {
+			return false, err
+		}
+		return true, tx.CreateEncounter(&waymark.Encounter{ChildID: c.ID, OrgID: c.OrgID, Kind: "referral", At: at, Agency: ev.Agency, RecordedBy: actor})
+	}
+	at := when(cmp.Or(ev.Start, ev.Date))
+	if exists, err := tx.HasEvent(ev.Type, c.ID, at); err != nil || exists {
+		return false, err
+	}
+	switch ev.Type {
+	case "placement":
+		return true, tx.CreatePlacement(&waymark.Placement{ChildID: c.ID, OrgID: c.OrgID, Type: cmp.Or(ev.PlacementType, "other"),
+			Start: at, End: when(ev.End), RecordedBy: actor})
+	case "missing":
+		e := &waymark.MissingEpisode{ChildID: c.ID, OrgID: c.OrgID, Kind: cmp.Or(ev.Kind, "missing"), LastSeenAt: at, ReportedAt: at,
+			FoundAt: when(cmp.Or(ev.FoundAt, ev.End)), FoundWhere: ev.FoundCircumstances, ReturnedAt: when(ev.End),
+			InterviewAt: when(ev.InterviewAt), RecordedBy: actor,
+			History: []waymark.StatusChange{{Status: "missing", At: at, By: actor, Note: "imported"}}}
+		return true, tx.CreateEpisode(e)
+	default: // screening
+		return true, tx.CreateScreening(&waymark.Screening{ChildID: c.ID, OrgID: c.OrgID, Date: at, Outcome: ev.Outcome,
+			Exploitation: ev.Exploitation, RecordedBy: actor})
+	}
+}
+
+// History is what Export writes of a child's care besides their encounters.
+type History struct {
+	Placements []*waymark.Placement
+	Episodes   []*waymark.MissingEpisode
+	Screenings []*waymark.Screening
+}
+
+// Export turns a stored child, their encounters and care history into a record; referrals and
+// first contacts become referral events.
+func Export(c *waymark.Child, encounters []*waymark.Encounter, h History) *Record {
 	r := &Record{Child: *c}
 	r.Photos, r.ID, r.OrgID = nil, "", ""
 	r.CreatedAt, r.UpdatedAt = time.Time{}, time.Time{}
 	for _, e := range encounters {
 		if e.Kind == "referral" || e.Kind == "first_contact" {
-			r.Events = append(r.Events, Event{Type: "referral", Date: e.At.UTC().Format(time.RFC3339), Agency: e.Agency})
+			r.Events = append(r.Events, Event{Type: "referral", Date: stamp(e.At), Agency: e.Agency})
 		}
 	}
+	for _, p := range h.Placements {
+		r.Events = append(r.Events, Event{Type: "placement", Start: stamp(p.Start), End: stamp(p.End), PlacementType: p.Type})
+	}
+	for _, e := range h.Episodes {
+		r.Events = append(r.Events, Event{Type: "missing", Kind: e.Kind, Start: stamp(e.LastSeenAt), End: stamp(e.ReturnedAt),
+			FoundAt: stamp(e.FoundAt), FoundCircumstances: e.FoundWhere, InterviewAt: stamp(e.InterviewAt)})
+	}
+	for _, s := range h.Screenings {
+		r.Events = append(r.Events, Event{Type: "screening", Date: stamp(s.Date), Outcome: s.Outcome, Exploitation: s.Exploitation})
+	}
 	return r
+}
+
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
 }

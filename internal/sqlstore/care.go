@@ -210,3 +210,19 @@ func (s *Store) ChildMissing(ctx context.Context, childID string) (bool, error) 
 		childID).Scan(&n)
 	return n > 0, wrap(err, "find open episode")
 }
+
+// HasEvent reports whether a child already has the placement, missing episode or screening an
+// import brings (the same start, last seen or date), so that importing twice never duplicates.
+func (tx *Tx) HasEvent(kind, childID string, at time.Time) (bool, error) {
+	query, ok := map[string]string{
+		"placement": `SELECT count(*) FROM placements WHERE child_id = $1 AND start_at = $2`,
+		"missing":   `SELECT count(*) FROM missing_episodes WHERE child_id = $1 AND last_seen_at = $2`,
+		"screening": `SELECT count(*) FROM screenings WHERE child_id = $1 AND date = $2`,
+	}[kind]
+	if !ok {
+		return false, fmt.Errorf("no events of kind %q", kind)
+	}
+	var n int
+	err := tx.tx.QueryRowContext(tx.ctx, query, childID, at.UTC()).Scan(&n)
+	return n > 0, wrap(err, "find "+kind)
+}
