@@ -86,7 +86,7 @@ var grants = map[Role]map[Action]reach{
 	RolePolice:       with(practitioner, map[Action]reach{UpdateMissing: whileMissing, ViewPack: whileMissing}),
 	RoleManager:      with(practitioner, carer, map[Action]reach{ViewStats: ownOrg}),
 	RoleGuardian:     {ViewChild: assigned, SearchRegistry: anyOrg, ViewPack: assigned},
-	RoleAnalyst:      {ViewStats: ownOrg},
+	RoleAnalyst:      {ViewStats: anyOrg}, // aggregates only, small counts suppressed (internal/report)
 	RoleAdmin:        {ViewAudit: ownOrg, ManageUsers: ownOrg},
 }
 

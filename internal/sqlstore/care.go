@@ -96,23 +96,26 @@ func (tx *Tx) CreateScreening(sc *waymark.Screening) error {
 	return wrap(err, "insert screening")
 }
 
+const screeningColumns = `id, child_id, org_id, date, outcome, exploitation, recorded_by`
+
+func scanScreening(r scanner) (*waymark.Screening, error) {
+	var sc waymark.Screening
+	var exp string
+	err := r.Scan(&sc.ID, &sc.ChildID, &sc.OrgID, &sc.Date, &sc.Outcome, &exp, &sc.RecordedBy)
+	sc.Date = sc.Date.UTC()
+	if exp != "" {
+		sc.Exploitation = strings.Split(exp, ",")
+	}
+	return &sc, err
+}
+
 // Screenings lists a child's screenings, earliest first.
 func (s *Store) Screenings(ctx context.Context, childID string) ([]*waymark.Screening, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, child_id, org_id, date, outcome, exploitation, recorded_by FROM screenings
-		WHERE child_id = $1 ORDER BY date, created_at`, childID)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+screeningColumns+` FROM screenings WHERE child_id = $1 ORDER BY date, created_at`, childID)
 	if err != nil {
 		return nil, fmt.Errorf("list screenings: %w", err)
 	}
-	return collect(rows, func(r scanner) (*waymark.Screening, error) {
-		var sc waymark.Screening
-		var exp string
-		err := r.Scan(&sc.ID, &sc.ChildID, &sc.OrgID, &sc.Date, &sc.Outcome, &exp, &sc.RecordedBy)
-		sc.Date = sc.Date.UTC()
-		if exp != "" {
-			sc.Exploitation = strings.Split(exp, ",")
-		}
-		return &sc, err
-	})
+	return collect(rows, scanScreening)
 }
 
 const episodeColumns = `id, child_id, org_id, kind, last_seen_at, last_seen_place, last_seen_with, clothing, circumstances,

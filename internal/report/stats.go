@@ -1,0 +1,301 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/sqlstore"
+)
+
+// Period is a span of whole days, From and To inclusive, in the service's time zone.
+type Period struct{ From, To time.Time }
+
+// ParsePeriod reads from and to (YYYY-MM-DD) in loc; the error names the field at fault.
+func ParsePeriod(from, to string, loc *time.Location) (Period, error) {
+	var bad []waymark.FieldError
+	parse := func(field, v string) time.Time {
+		t, err := time.ParseInLocation(waymark.DateLayout, v, loc)
+		if err != nil {
+			bad = append(bad, waymark.FieldError{Field: field, Message: fmt.Sprintf("Enter a date as YYYY-MM-DD, not %q", v)})
+		}
+		return t
+	}
+	p := Period{parse("from", from), parse("to", to)}
+	if len(bad) == 0 && p.To.Before(p.From) {
+		bad = append(bad, waymark.FieldError{Field: "to", Message: "The end must not be before the start"})
+	}
+	if len(bad) > 0 {
+		return p, &waymark.Error{Code: waymark.EINVALID, Message: "Please correct the period.", Fields: bad}
+	}
+	return p, nil
+}
+
+// end is the instant the period ends (midnight after To).
+func (p Period) end() time.Time { return p.To.AddDate(0, 0, 1) }
+
+func (p Period) contains(t time.Time) bool { return !t.IsZero() && !t.Before(p.From) && t.Before(p.end()) }
+
+// Months is how many months the period covers: whole calendar months when it runs from the first
+// of a month to the last day of one, else days × 12 ÷ 365.25.
+func (p Period) Months() float64 {
+	if p.From.Day() == 1 && p.end().Day() == 1 {
+		return float64((p.end().Year()-p.From.Year())*12 + int(p.end().Month()) - int(p.From.Month()))
+	}
+	return math.Round(p.end().Sub(p.From).Hours()/24*12/365.25*100) / 100
+}
+
+func (p Period) shift(years int) Period { return Period{p.From.AddDate(years, 0, 0), p.To.AddDate(years, 0, 0)} }
+
+// before12 is the twelve months before the period starts: for a period from 1 April, the
+// previous financial year.
+func (p Period) before12() Period { return Period{p.From.AddDate(-1, 0, 0), p.From.AddDate(0, 0, -1)} }
+
+// Count is a number of children or episodes; Hidden when suppressed (1 to 4, shown as "<5").
+type Count struct {
+	N      int
+	Hidden bool
+}
+
+func (c Count) String() string {
+	if c.Hidden {
+		return "<5"
+	}
+	return strconv.Itoa(c.N)
+}
+
+// MarshalJSON writes the number, or "<5" when suppressed.
+func (c Count) MarshalJSON() ([]byte, error) {
+	if c.Hidden {
+		return []byte(`"<5"`), nil
+	}
+	return []byte(strconv.Itoa(c.N)), nil
+}
+
+func (c *Count) suppress() {
+	if c.N > 0 && c.N < 5 {
+		c.Hidden = true
+	}
+}
+
+// Row is one line of a breakdown: a count and its share of the table's base.
+type Row struct {
+	Key   string   `json:"key"`
+	Label string   `json:"label"`
+	Count Count    `json:"count"`
+	Share *float64 `json:"share"` // of the base; null when suppressed
+}
+
+// Table is a breakdown of a base (the children referred, the episodes…) by one characteristic.
+type Table struct {
+	Name  string `json:"name"`
+	Title string `json:"title"`
+	Base  string `json:"base"`
+	Total Count  `json:"total"`
+	Rows  []Row  `json:"rows"`
+}
+
+// SurvivalPoint is a step of the Kaplan–Meier curve: the share of children not yet missing Day
+// days after first contact, with those still observed and those going missing that day.
+type SurvivalPoint struct {
+	Day       int     `json:"day"`
+	NotMissed float64 `json:"share_not_missing"`
+	AtRisk    Count   `json:"at_risk"`
+	Events    Count   `json:"went_missing"`
+}
+
+// Stats are the figures for one period and organisation (or all).
+type Stats struct {
+	From               string          `json:"from"`
+	To                 string          `json:"to"`
+	Org                string          `json:"org"`
+	Referred           Count           `json:"referred"`
+	Months             float64         `json:"months_covered"`
+	AnnualRate         Count           `json:"annual_rate"`
+	RateMethod         string          `json:"annual_rate_method"`
+	Previous12         Count           `json:"previous_12_months"`
+	Previous12From     string          `json:"previous_12_months_from"`
+	Previous12To       string          `json:"previous_12_months_to"`
+	SamePeriodLastYear Count           `json:"same_period_last_year"`
+	WentMissing        Count           `json:"referred_went_missing"`
+	WentMissingShare   *float64        `json:"referred_went_missing_share"`
+	Episodes           Count           `json:"episodes"`
+	ChildrenMissing    Count           `json:"children_missing"`
+	StillMissing       Count           `json:"still_missing"`
+	Repeat             Count           `json:"children_missing_repeatedly"`
+	Returns            Count           `json:"returns"`
+	InterviewsIn72h    Count           `json:"return_interviews_within_72h"`
+	InterviewShare     *float64        `json:"return_interviews_within_72h_share"`
+	MedianDays         *int            `json:"median_days_to_first_missing"`
+	Survival           []SurvivalPoint `json:"time_to_first_missing"`
+	Tables             []Table         `json:"tables"`
+	Headline           string          `json:"headline"`
+}
+
+// Compute works out the figures for period from the cases, observed until now.
+func Compute(cases []*sqlstore.Case, p Period, now time.Time) *Stats {
+	s := &Stats{From: p.From.Format(waymark.DateLayout), To: p.To.Format(waymark.DateLayout), Months: p.Months(),
+		RateMethod: "children referred × 12 ÷ months covered"}
+	prev := p.before12()
+	s.Previous12From, s.Previous12To = prev.From.Format(waymark.DateLayout), prev.To.Format(waymark.DateLayout)
+	observed := p.end()
+	if now.Before(observed) {
+		observed = now
+	}
+	var cohort, missed []*sqlstore.Case
+	var firstMissing = map[*sqlstore.Case]time.Time{}
+	var episodes []caseEpisode
+	for _, c := range cases {
+		switch {
+		case p.contains(c.Referred):
+			cohort = append(cohort, c)
+			if first := firstEpisode(c, observed); !first.IsZero() {
+				missed = append(missed, c)
+				firstMissing[c] = first
+			}
+		case prev.contains(c.Referred):
+			s.Previous12.N++
+		}
+		if p.shift(-1).contains(c.Referred) {
+			s.SamePeriodLastYear.N++
+		}
+		started := 0
+		for _, e := range c.Episodes {
+			if !e.LastSeenAt.Before(observed) {
+				continue
+			}
+			if p.contains(e.LastSeenAt) {
+				episodes = append(episodes, caseEpisode{c, e})
+				started++
+			}
+			if end := cmp.Or(e.ReturnedAt, e.FoundAt); end.IsZero() || !end.Before(observed) {
+				s.StillMissing.N++
+			}
+			if p.contains(e.ReturnedAt) {
+				s.Returns.N++
+				if !e.InterviewAt.IsZero() && !e.InterviewAt.After(e.InterviewDue()) {
+					s.InterviewsIn72h.N++
+				}
+			}
+		}
+		if started > 0 {
+			s.ChildrenMissing.N++
+		}
+		if started > 1 {
+			s.Repeat.N++
+		}
+	}
+	s.Referred.N, s.WentMissing.N, s.Episodes.N = len(cohort), len(missed), len(episodes)
+	s.AnnualRate.N = int(math.Round(float64(s.Referred.N) * 12 / s.Months))
+	s.WentMissingShare = share(s.WentMissing.N, s.Referred.N)
+	s.InterviewShare = share(s.InterviewsIn72h.N, s.Returns.N)
+	s.Survival, s.MedianDays = kaplanMeier(cohort, firstMissing, observed)
+	s.Tables = breakdowns(cohort, missed, firstMissing, episodes)
+	s.Headline = headline(s, p)
+	return s
+}
+
+// caseEpisode is an episode with the child's case.
+type caseEpisode struct {
+	c *sqlstore.Case
+	e *waymark.MissingEpisode
+}
+
+// firstEpisode is when a child first went missing after referral (before observed), or zero.
+func firstEpisode(c *sqlstore.Case, observed time.Time) time.Time {
+	for _, e := range c.Episodes { // earliest first
+		if !e.LastSeenAt.Before(c.Referred) && e.LastSeenAt.Before(observed) {
+			return e.LastSeenAt
+		}
+	}
+	return time.Time{}
+}
+
+func share(n, of int) *float64 {
+	if of == 0 {
+		return nil
+	}
+	v := math.Round(float64(n)/float64(of)*1000) / 1000
+	return &v
+}
+
+func days(d time.Duration) int { return int(d.Hours() / 24) }
+
+// kaplanMeier estimates the share of the cohort not yet missing each day after referral;
+// children not (yet) missing are censored when observation ends. The median is the first day the
+// share falls to one half or below.
+func kaplanMeier(cohort []*sqlstore.Case, first map[*sqlstore.Case]time.Time, observed time.Time) ([]SurvivalPoint, *int) {
+	if len(cohort) == 0 {
+		return nil, nil
+	}
+	type obs struct {
+		day   int
+		event bool
+	}
+	var all []obs
+	for _, c := range cohort {
+		if t, ok := first[c]; ok {
+			all = append(all, obs{days(t.Sub(c.Referred)), true})
+		} else {
+			all = append(all, obs{days(observed.Sub(c.Referred)), false})
+		}
+	}
+	slices.SortFunc(all, func(a, b obs) int { return a.day - b.day })
+	curve := []SurvivalPoint{{Day: 0, NotMissed: 1, AtRisk: Count{N: len(all)}}}
+	var median *int
+	surv := 1.0
+	for i := 0; i < len(all); {
+		day, events, j := all[i].day, 0, i
+		for ; j < len(all) && all[j].day == day; j++ {
+			if all[j].event {
+				events++
+			}
+		}
+		if events > 0 {
+			atRisk := len(all) - i
+			surv *= 1 - float64(events)/float64(atRisk)
+			curve = append(curve, SurvivalPoint{Day: day, NotMissed: math.Round(surv*10000) / 10000, AtRisk: Count{N: atRisk}, Events: Count{N: events}})
+			if median == nil && surv <= 0.5 {
+				median = &day
+			}
+		}
+		i = j
+	}
+	return curve, median
+}
+
+// Suppress hides every count from 1 to 4, and what would let it be worked out, for people who see
+// aggregates only.
+func (s *Stats) Suppress() {
+	for _, c := range []*Count{&s.Referred, &s.Previous12, &s.SamePeriodLastYear, &s.WentMissing, &s.Episodes,
+		&s.ChildrenMissing, &s.StillMissing, &s.Repeat, &s.Returns, &s.InterviewsIn72h} {
+		c.suppress()
+	}
+	if s.Referred.Hidden {
+		s.AnnualRate.Hidden, s.Survival, s.MedianDays = true, nil, nil
+	}
+	if s.WentMissing.Hidden || s.Referred.Hidden {
+		s.WentMissingShare = nil
+	}
+	if s.InterviewsIn72h.Hidden || s.Returns.Hidden {
+		s.InterviewShare = nil
+	}
+	for i := range s.Survival {
+		s.Survival[i].AtRisk.suppress()
+		s.Survival[i].Events.suppress()
+	}
+	for i := range s.Tables {
+		t := &s.Tables[i]
+		t.Total.suppress()
+		for j := range t.Rows {
+			if t.Rows[j].Count.suppress(); t.Rows[j].Count.Hidden || t.Total.Hidden {
+				t.Rows[j].Share = nil
+			}
+		}
+	}
+	s.Headline = s.headlineSuppressed()
+}
