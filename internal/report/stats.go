@@ -38,7 +38,9 @@ func ParsePeriod(from, to string, loc *time.Location) (Period, error) {
 // end is the instant the period ends (midnight after To).
 func (p Period) end() time.Time { return p.To.AddDate(0, 0, 1) }
 
-func (p Period) contains(t time.Time) bool { return !t.IsZero() && !t.Before(p.From) && t.Before(p.end()) }
+func (p Period) contains(t time.Time) bool {
+	return !t.IsZero() && !t.Before(p.From) && t.Before(p.end())
+}
 
 // Months is how many months the period covers: whole calendar months when it runs from the first
 // of a month to the last day of one, else days × 12 ÷ 365.25.
@@ -49,7 +51,9 @@ func (p Period) Months() float64 {
 	return math.Round(p.end().Sub(p.From).Hours()/24*12/365.25*100) / 100
 }
 
-func (p Period) shift(years int) Period { return Period{p.From.AddDate(years, 0, 0), p.To.AddDate(years, 0, 0)} }
+func (p Period) shift(years int) Period {
+	return Period{p.From.AddDate(years, 0, 0), p.To.AddDate(years, 0, 0)}
+}
 
 // before12 is the twelve months before the period starts: for a period from 1 April, the
 // previous financial year.
