@@ -33,6 +33,7 @@ func (s *Server) apiRoutes() []Route {
 		{"GET", "/api/v1/encounters/{id}", s.apiGetEncounter},
 		{"PATCH", "/api/v1/encounters/{id}", s.apiPatchEncounter},
 		{"POST", "/api/v1/identify", s.apiIdentify},
+		{"GET", "/api/v1/stats", s.apiStats},
 	}
 }
 

@@ -116,6 +116,8 @@ func TestBrowserFirstContactToAudit(t *testing.T) {
 		chromedp.Navigate(base+"/children"),
 		chromedp.SendKeys(chromedp.ID("q"), "FITSUM gebremedhin"),
 		chromedp.Submit(chromedp.ID("q")),
+		// The unfiltered caseload lists the child too: wait for the results page itself.
+		chromedp.WaitVisible(chromedp.Search(`//p[contains(., "1 child matches")]`)),
 		chromedp.WaitVisible(chromedp.Search(`//td/a[contains(., "Fitsum Gebremedhin Asfaha")]`)),
 		screenshot("caseload"),
 		chromedp.Click(chromedp.Search(`//td/a[contains(., "Fitsum Gebremedhin Asfaha")]`)),

@@ -34,6 +34,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /audit", s.signedIn(s.auditPage))
 	s.identifyRoutes(mux)
 	s.careRoutes(mux)
+	s.statsRoutes(mux)
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {

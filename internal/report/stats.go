@@ -303,3 +303,56 @@ func (s *Stats) Suppress() {
 	}
 	s.Headline = s.headlineSuppressed()
 }
+
+// For works out the figures as actor may see them: exact for a manager of the organisation,
+// suppressed (counts 1 to 4 hidden) for anyone who sees aggregates only.
+func For(a waymark.Actor, cases []*sqlstore.Case, p Period, now time.Time) *Stats {
+	s := Compute(cases, p, now)
+	if a.Role != waymark.RoleManager {
+		s.Suppress()
+	}
+	return s
+}
+
+// CSV returns a table of the figures as CSV rows: "figures" (the headline numbers),
+// "time_to_first_missing" (the Kaplan–Meier curve) or a breakdown by its name.
+func CSV(s *Stats, name string) ([][]string, bool) {
+	pct := func(v *float64) string {
+		if v == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*v, 'f', 3, 64)
+	}
+	switch name {
+	case "figures":
+		rows := [][]string{{"figure", "value"}, {"from", s.From}, {"to", s.To}, {"organisation", s.Org},
+			{"children referred", s.Referred.String()}, {"months covered", strconv.FormatFloat(s.Months, 'f', -1, 64)},
+			{"annual rate (" + s.RateMethod + ")", s.AnnualRate.String()},
+			{"previous 12 months (" + s.Previous12From + " to " + s.Previous12To + ")", s.Previous12.String()},
+			{"same period last year", s.SamePeriodLastYear.String()}, {"referred who went missing", s.WentMissing.String()},
+			{"share of referred who went missing", pct(s.WentMissingShare)}, {"missing episodes begun", s.Episodes.String()},
+			{"children missing in the period", s.ChildrenMissing.String()}, {"missing more than once", s.Repeat.String()},
+			{"still missing at the end", s.StillMissing.String()}, {"returns", s.Returns.String()},
+			{"return interviews within 72 hours", s.InterviewsIn72h.String()}, {"share within 72 hours", pct(s.InterviewShare)}}
+		if s.MedianDays != nil {
+			rows = append(rows, []string{"median days from first contact to first missing", strconv.Itoa(*s.MedianDays)})
+		}
+		return rows, true
+	case "time_to_first_missing":
+		rows := [][]string{{"day", "share not missing", "at risk", "went missing"}}
+		for _, p := range s.Survival {
+			rows = append(rows, []string{strconv.Itoa(p.Day), strconv.FormatFloat(p.NotMissed, 'f', 4, 64), p.AtRisk.String(), p.Events.String()})
+		}
+		return rows, true
+	}
+	for _, t := range s.Tables {
+		if t.Name == name {
+			rows := [][]string{{t.Title, "count", "share of " + t.Base}}
+			for _, r := range t.Rows {
+				rows = append(rows, []string{r.Label, r.Count.String(), pct(r.Share)})
+			}
+			return append(rows, []string{"Total", t.Total.String(), ""}), true
+		}
+	}
+	return nil, false
+}

@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"strconv"
 	"strings"
 	"time"
 
@@ -53,6 +54,9 @@ func Load(loc *time.Location) (*Templates, error) {
 		"add":       func(a, b int) int { return a + b },
 		"percent":   percent,
 		"since":     since,
+		"bars":      bars,
+		"pct":       pct,
+		"survival":  survival,
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/fields.html")
 	if err != nil {
@@ -103,4 +107,18 @@ func percent(p float64) string {
 		return "under 1%"
 	}
 	return fmt.Sprintf("%.0f%%", p*100)
+}
+
+// pct shows a share (0.234) as a percentage ("23.4%").
+func pct(v any) string {
+	switch x := v.(type) {
+	case *float64:
+		if x == nil {
+			return ""
+		}
+		return pct(*x)
+	case float64:
+		return strconv.FormatFloat(x*100, 'f', 1, 64) + "%"
+	}
+	return ""
 }
