@@ -51,13 +51,9 @@ func runChannelList(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("org channel list", flag.ContinueOnError)
 	org := fs.String("org", "", "only this organisation's channels")
 	return withStore(ctx, e, fs, args, nil, func(store *sqlstore.Store) error {
-		orgID := ""
-		if *org != "" {
-			o, err := store.OrgByName(ctx, *org)
-			if err != nil {
-				return err
-			}
-			orgID = o.ID
+		orgID, err := orgIDNamed(ctx, store, *org)
+		if err != nil {
+			return err
 		}
 		list, err := store.Channels(ctx, orgID, alert.MaxAttempts)
 		if err != nil {

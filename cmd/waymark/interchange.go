@@ -94,13 +94,9 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	org := fs.String("org", "", "only this organisation's children (default: all)")
 	outPath := fs.String("out", "", "file to write (default: standard output)")
 	return withStore(ctx, e, fs, args, nil, func(store *sqlstore.Store) error {
-		orgID := ""
-		if *org != "" {
-			o, err := store.OrgByName(ctx, *org)
-			if err != nil {
-				return err
-			}
-			orgID = o.ID
+		orgID, err := orgIDNamed(ctx, store, *org)
+		if err != nil {
+			return err
 		}
 		var w io.Writer = e.stdout
 		if *outPath != "" {
@@ -113,7 +109,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		}
 		bw := bufio.NewWriter(w)
 		n := 0
-		err := store.AllChildren(ctx, orgID, func(c *waymark.Child) error {
+		err = store.AllChildren(ctx, orgID, func(c *waymark.Child) error {
 			encs, err := store.Encounters(ctx, c.ID)
 			if err != nil {
 				return err

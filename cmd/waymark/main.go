@@ -143,3 +143,15 @@ func withStore(ctx context.Context, e *env, fs *flag.FlagSet, args []string, req
 	defer store.Close()
 	return fn(store)
 }
+
+// orgIDNamed returns the id of the organisation called name, or "" (every organisation) for "".
+func orgIDNamed(ctx context.Context, store *sqlstore.Store, name string) (string, error) {
+	if name == "" {
+		return "", nil
+	}
+	o, err := store.OrgByName(ctx, name)
+	if err != nil {
+		return "", err
+	}
+	return o.ID, nil
+}

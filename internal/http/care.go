@@ -281,13 +281,18 @@ func (s *Server) missingBoard(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "missing_board", &web.View{Title: "Missing now", Flash: flash, Data: map[string]any{"Rows": rows, "Now": s.Registry.Now()}})
 }
 
-func (s *Server) alertsPage(w http.ResponseWriter, r *http.Request) {
+// deadlines are the open alerts addressed to the actor and what comes up in their caseload.
+func (s *Server) deadlines(r *http.Request) ([]*waymark.Alert, []registry.Deadline, error) {
 	alerts, err := s.Registry.Alerts(r.Context(), actor(r))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, nil, err
 	}
 	upcoming, err := s.Registry.Upcoming(r.Context(), actor(r))
+	return alerts, upcoming, err
+}
+
+func (s *Server) alertsPage(w http.ResponseWriter, r *http.Request) {
+	alerts, upcoming, err := s.deadlines(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return

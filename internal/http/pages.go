@@ -62,12 +62,7 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request) {
 		v := url.Values{"q": {q.Get("q")}, "lacking": {q.Get("lacking")}, "offset": {strconv.Itoa(off)}}
 		return "/children?" + v.Encode()
 	}
-	alerts, err := s.Registry.Alerts(r.Context(), actor(r))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	upcoming, err := s.Registry.Upcoming(r.Context(), actor(r))
+	alerts, upcoming, err := s.deadlines(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
