@@ -144,22 +144,16 @@ func breakdowns(cohort, missed []*sqlstore.Case, first map[*sqlstore.Case]time.T
 	}
 }
 
-// headline is the sentence councils publish, from the figures.
-func headline(s *Stats, p Period) string {
-	return s.sentence(p, func(c Count) string { return c.String() })
-}
-
-func (s *Stats) headlineSuppressed() string {
-	p, _ := ParsePeriod(s.From, s.To, time.UTC)
-	return s.sentence(p, func(c Count) string {
+// headline is the sentence councils publish, from the figures; a suppressed count reads
+// "fewer than 5".
+func (s *Stats) headline() string {
+	p := s.period
+	n := func(c Count) string {
 		if c.Hidden {
 			return "fewer than 5"
 		}
 		return c.String()
-	})
-}
-
-func (s *Stats) sentence(p Period, n func(Count) string) string {
+	}
 	between := p.From.Format("2 January")
 	if p.From.Year() != p.To.Year() {
 		between += p.From.Format(" 2006")

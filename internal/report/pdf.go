@@ -4,6 +4,7 @@ import (
 	"embed"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 
@@ -26,12 +27,13 @@ var (
 	regular = face{"latin", "NotoSans-Regular.ttf"}
 	bold    = face{"latin-bold", "NotoSans-Bold.ttf"}
 	scripts = []face{{"arabic", "NotoSansArabic-Regular.ttf"}, {"ethiopic", "NotoSansEthiopic-Regular.ttf"}, {"han", "DroidSansFallbackFull.ttf"}}
+	faces   = append([]face{regular, bold}, scripts...)
 )
 
 // coverage maps each font to the characters it has, read once from its cmap table.
 var coverage = sync.OnceValues(func() (map[string]map[int]uint, error) {
 	out := map[string]map[int]uint{}
-	for _, f := range append([]face{regular, bold}, scripts...) {
+	for _, f := range faces {
 		data, err := fontFS.ReadFile("fonts/" + f.file)
 		if err != nil {
 			return nil, err
@@ -141,12 +143,8 @@ func (d *doc) setFont(name string, size float64) {
 		return
 	}
 	if !d.loaded[name] {
-		file := regular.file
-		for _, f := range append([]face{bold}, scripts...) {
-			if f.name == name {
-				file = f.file
-			}
-		}
+		i := slices.IndexFunc(faces, func(f face) bool { return f.name == name })
+		file := faces[max(i, 0)].file
 		data, err := fontFS.ReadFile("fonts/" + file)
 		if err == nil {
 			err = d.pdf.AddTTFFontData(name, data)

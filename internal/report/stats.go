@@ -138,11 +138,12 @@ type Stats struct {
 	Survival           []SurvivalPoint `json:"time_to_first_missing"`
 	Tables             []Table         `json:"tables"`
 	Headline           string          `json:"headline"`
+	period             Period
 }
 
 // Compute works out the figures for period from the cases, observed until now.
 func Compute(cases []*sqlstore.Case, p Period, now time.Time) *Stats {
-	s := &Stats{From: p.From.Format(waymark.DateLayout), To: p.To.Format(waymark.DateLayout), Months: p.Months(),
+	s := &Stats{From: p.From.Format(waymark.DateLayout), To: p.To.Format(waymark.DateLayout), Months: p.Months(), period: p,
 		RateMethod: "children referred × 12 ÷ months covered"}
 	prev := p.before12()
 	s.Previous12From, s.Previous12To = prev.From.Format(waymark.DateLayout), prev.To.Format(waymark.DateLayout)
@@ -199,7 +200,7 @@ func Compute(cases []*sqlstore.Case, p Period, now time.Time) *Stats {
 	s.InterviewShare = share(s.InterviewsIn72h.N, s.Returns.N)
 	s.Survival, s.MedianDays = kaplanMeier(cohort, firstMissing, observed)
 	s.Tables = breakdowns(cohort, missed, firstMissing, episodes)
-	s.Headline = headline(s, p)
+	s.Headline = s.headline()
 	return s
 }
 
@@ -301,7 +302,7 @@ func (s *Stats) Suppress() {
 			}
 		}
 	}
-	s.Headline = s.headlineSuppressed()
+	s.Headline = s.headline()
 }
 
 // For works out the figures as actor may see them: exact for a manager of the organisation,
