@@ -66,16 +66,21 @@ func (s *Server) stats(r *http.Request, q url.Values) (*report.Stats, error) {
 
 func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) {
 	q := s.statsQuery(r)
+	orgs, err := s.statsOrgs(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	st, err := s.stats(r, q)
 	if waymark.ErrorCode(err) == waymark.EINVALID {
-		s.formError(w, r, "stats", "Statistics", q, waymark.ErrorFields(err), map[string]any{"Orgs": s.statsOrgs(r)})
+		s.formError(w, r, "stats", "Statistics", q, waymark.ErrorFields(err), map[string]any{"Orgs": orgs})
 		return
 	} else if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	s.render(w, r, "stats", &web.View{Title: "Statistics", Form: q, Data: map[string]any{
-		"Stats": st, "Orgs": s.statsOrgs(r), "Suppressed": actor(r).Role != waymark.RoleManager,
+		"Stats": st, "Orgs": orgs, "Suppressed": actor(r).Role != waymark.RoleManager,
 		"CSV": func(table string) string {
 			v := url.Values{"table": {table}, "from": {q.Get("from")}, "to": {q.Get("to")}, "org": {q.Get("org")}}
 			return "/stats.csv?" + v.Encode()
@@ -83,9 +88,12 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // statsOrgs are the organisations the actor may choose between.
-func (s *Server) statsOrgs(r *http.Request) []web.Option {
+func (s *Server) statsOrgs(r *http.Request) ([]web.Option, error) {
 	a := actor(r)
-	orgs, _ := s.store().Orgs(r.Context())
+	orgs, err := s.store().Orgs(r.Context())
+	if err != nil {
+		return nil, err
+	}
 	var opts []web.Option
 	if waymark.Can(a, waymark.ViewStats, waymark.Scope{}) == nil {
 		opts = append(opts, web.Option{Value: "all", Label: "All organisations"})
@@ -95,7 +103,7 @@ func (s *Server) statsOrgs(r *http.Request) []web.Option {
 			opts = append(opts, web.Option{Value: o.ID, Label: o.Name})
 		}
 	}
-	return opts
+	return opts, nil
 }
 
 // statsCSV sends one table (table=NAME), the headline figures (table=figures) or the
