@@ -58,10 +58,11 @@ const (
 	RecordCare     Action = "care.record"    // placements, screenings, reporting missing, returns, interviews
 	UpdateMissing  Action = "missing.update" // police reference, risk, found
 	ViewPack       Action = "missing.pack"   // the missing-person pack
+	ExportReturn   Action = "return.export"  // the looked-after-children return: child-level rows
 )
 
 // Actions lists every action, for the role × action matrix.
-var Actions = []Action{ViewChild, CreateChild, EditChild, AddEncounter, SearchRegistry, OpenWithReason, ConfirmMatch, ViewAudit, ManageUsers, ViewStats, RecordCare, UpdateMissing, ViewPack}
+var Actions = []Action{ViewChild, CreateChild, EditChild, AddEncounter, SearchRegistry, OpenWithReason, ConfirmMatch, ViewAudit, ManageUsers, ViewStats, RecordCare, UpdateMissing, ViewPack, ExportReturn}
 
 // reach is how far a grant extends.
 type reach int
@@ -84,7 +85,7 @@ var grants = map[Role]map[Action]reach{
 	RoleBorder:       practitioner,
 	RoleSocialWorker: with(practitioner, carer),
 	RolePolice:       with(practitioner, map[Action]reach{UpdateMissing: whileMissing, ViewPack: whileMissing}),
-	RoleManager:      with(practitioner, carer, map[Action]reach{ViewStats: ownOrg}),
+	RoleManager:      with(practitioner, carer, map[Action]reach{ViewStats: ownOrg, ExportReturn: ownOrg}),
 	RoleGuardian:     {ViewChild: assigned, SearchRegistry: anyOrg, ViewPack: assigned},
 	RoleAnalyst:      {ViewStats: anyOrg}, // aggregates only, small counts suppressed (internal/report)
 	RoleAdmin:        {ViewAudit: ownOrg, ManageUsers: ownOrg},

@@ -23,6 +23,8 @@ type Child struct {
 	AgeBasis           string      `json:"age_basis,omitempty"`
 	Nationality        string      `json:"nationality,omitempty"`
 	OtherNationalities []string    `json:"other_nationalities,omitempty"`
+	UASC               bool        `json:"uasc,omitempty"`        // an unaccompanied asylum-seeking child
+	UASCCeased         string      `json:"uasc_ceased,omitempty"` // when that status ended (a decision, or 18)
 	Languages          []string    `json:"languages,omitempty"`
 	Phones             []string    `json:"phones,omitempty"`
 	Documents          []Document  `json:"documents,omitempty"`
@@ -167,6 +169,7 @@ func (c *Child) normalize(now time.Time, needName bool) error {
 	}
 	c.normalizeDOB(&p, now)
 	c.normalizeNationalities(&p)
+	c.normalizeUASC(&p)
 	c.Languages = cleanList(c.Languages)
 	c.normalizePhones(&p)
 	c.normalizeDocuments(&p)
@@ -198,6 +201,36 @@ func (c *Child) normalizeDOB(p *problems, now time.Time) {
 	case now.Year()-dob.Year() > 40:
 		p.add("date_of_birth", "Date of birth %s would make the person over 40; check the year", c.DateOfBirth)
 	}
+}
+
+func (c *Child) normalizeUASC(p *problems) {
+	c.UASCCeased = strings.TrimSpace(c.UASCCeased)
+	if c.UASCCeased == "" {
+		return
+	}
+	ceased, err := time.Parse(DateLayout, c.UASCCeased)
+	adult := eighteenth(c.DateOfBirth)
+	switch {
+	case err != nil:
+		p.add("uasc_ceased", "The date UASC status ended must be a real date written YYYY-MM-DD, not %q", c.UASCCeased)
+	case !c.UASC:
+		p.add("uasc_ceased", "Only an unaccompanied asylum-seeking child has a date that status ended")
+	case adult != "" && c.UASCCeased < c.DateOfBirth:
+		p.add("uasc_ceased", "The date UASC status ended is before the date of birth")
+	case adult != "" && c.UASCCeased > adult:
+		p.add("uasc_ceased", "UASC status ends at 18 at the latest (%s)", adult)
+	default:
+		c.UASCCeased = ceased.Format(DateLayout)
+	}
+}
+
+// eighteenth is the 18th birthday of someone born on dob (YYYY-MM-DD), or "" when dob is not a date.
+func eighteenth(dob string) string {
+	d, err := time.Parse(DateLayout, dob)
+	if err != nil {
+		return ""
+	}
+	return d.AddDate(18, 0, 0).Format(DateLayout)
 }
 
 func (c *Child) normalizeNationalities(p *problems) {

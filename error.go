@@ -94,3 +94,8 @@ func (p problems) err() error {
 	}
 	return &Error{Code: EINVALID, Message: msg, Fields: p}
 }
+
+// Invalid is the error for one bad field.
+func Invalid(field, message string) error {
+	return &Error{Code: EINVALID, Message: "There is a problem with 1 field.", Fields: []FieldError{{Field: field, Message: message}}}
+}

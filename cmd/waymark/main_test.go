@@ -20,10 +20,17 @@ func init() { auth.Default = auth.Params{Memory: 8 * 1024, Time: 1, Threads: 1} 
 // cli runs the command line with args and returns what it printed.
 func cli(t *testing.T, stdin string, args ...string) (string, error) {
 	t.Helper()
-	var out bytes.Buffer
-	e := &env{stdout: &out, stderr: io.Discard, stdin: strings.NewReader(stdin), log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	out, _, err := cliErr(t, stdin, args...)
+	return out, err
+}
+
+// cliErr runs a command and returns what it wrote to standard output and to standard error.
+func cliErr(t *testing.T, stdin string, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errs bytes.Buffer
+	e := &env{stdout: &out, stderr: &errs, stdin: strings.NewReader(stdin), log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	err := run(context.Background(), e, args)
-	return out.String(), err
+	return out.String(), errs.String(), err
 }
 
 func TestSetUpCommands(t *testing.T) {
@@ -148,6 +155,53 @@ func TestImportExport(t *testing.T) {
 			out, err = cli(t, "", with("import", "children", exported, "--org", "Kingsley Vale Council")...)
 			if err != nil || !strings.Contains(out, "3 new, 0 updated; events added: 1 referrals, 1 placements, 1 missing episodes, 1 screenings") {
 				t.Fatalf("round trip: %q %v", out, err)
+			}
+		})
+	}
+}
+
+func TestExportReturn(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			db := []string{"--db", storetest.DSN(t, d), "--keys", filepath.Join(t.TempDir(), "keys")}
+			with := func(args ...string) []string { return append(args, db...) }
+			if _, err := cli(t, "", with("org", "create", "--name", "Westmarsh Council", "--kind", "council")...); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := cli(t, "", with("import", "children", "testdata/return.jsonl", "--org", "Westmarsh Council")...); err != nil {
+				t.Fatal(err)
+			}
+			dir := filepath.Join(t.TempDir(), "return")
+			ret := with("export", "return", "--org", "Westmarsh Council", "--year", "2025-26", "--dir", dir)
+			_, stderr, err := cliErr(t, "", ret...)
+			if err == nil || !strings.Contains(err.Error(), "the 2025-26 return fails 2 validation checks; nothing was written") {
+				t.Fatalf("failing return: %v", err)
+			}
+			for _, want := range []string{"R2\trule 101 (Header): Gender code is not valid.", "R2\trule WM2 (Missing): The missing episode does not lie within a period of care"} {
+				if !strings.Contains(stderr, want) {
+					t.Errorf("stderr lacks %q:\n%s", want, stderr)
+				}
+			}
+			if _, err := os.Stat(dir); !os.IsNotExist(err) {
+				t.Fatalf("a failing return wrote %s", dir)
+			}
+			if _, err := cli(t, "", with("import", "children", "testdata/return-fixed.jsonl", "--org", "Westmarsh Council")...); err != nil {
+				t.Fatal(err)
+			}
+			out, err := cli(t, "", ret...)
+			if err != nil || !strings.Contains(out, "episodes.csv: 3 rows") || !strings.Contains(out, "uasc.csv: 1 rows") {
+				t.Fatalf("export return: %q %v", out, err)
+			}
+			body, _ := os.ReadFile(filepath.Join(dir, "episodes.csv"))
+			want := "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n" +
+				"R1,10/04/2025,S,V2,N8,U6,,,,,,,\n" +
+				"R2,21/04/2025,S,V2,N1,P2,,01/08/2025,X1,,,,\n" +
+				"R2,01/08/2025,P,V2,N1,K2,,,,,,,\n"
+			if string(body) != want {
+				t.Errorf("episodes.csv:\n%s\nwant\n%s", body, want)
+			}
+			if _, err := cli(t, "", with("export", "return", "--org", "Westmarsh Council", "--year", "2025")...); err == nil || !strings.Contains(message(err), "--year: Write the collection year as 2025-26") {
+				t.Fatalf("bad year: %v", err)
 			}
 		})
 	}

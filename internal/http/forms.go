@@ -30,6 +30,7 @@ func childFromForm(f url.Values, now time.Time) (*waymark.Child, []waymark.Field
 		OtherNationalities: splitList(f.Get("other_nationalities"), ", "), Languages: splitList(f.Get("languages"), ",;"),
 		Phones: splitList(f.Get("phones"), "\r\n,;"), Description: f.Get("description"), Marks: f.Get("marks"),
 		HealthNeeds: f.Get("health_needs"), Concerns: f.Get("people_places_concern"),
+		UASC: f.Get("uasc") == "yes", UASCCeased: f.Get("uasc_ceased"),
 	}
 	c.DOBEstimated = c.AgeBasis != "" && c.AgeBasis != "document"
 	for i := range aliasRows {
@@ -78,6 +79,10 @@ func childForm(c *waymark.Child) url.Values {
 	set("nationality", c.Nationality)
 	set("other_nationalities", strings.Join(c.OtherNationalities, ", "))
 	set("languages", strings.Join(c.Languages, ", "))
+	if c.UASC {
+		set("uasc", "yes")
+	}
+	set("uasc_ceased", c.UASCCeased)
 	set("phones", strings.Join(c.Phones, "\n"))
 	set("description", c.Description)
 	set("marks", c.Marks)

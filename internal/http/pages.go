@@ -92,6 +92,7 @@ func (s *Server) childFormData(isNew bool, childID string) map[string]any {
 		"DocTypeOptions":  web.Options("—", waymark.DocumentTypes...),
 		"KindOptions":     web.Options("", waymark.EncounterKinds...),
 		"AgencyOptions":   web.Options("", waymark.Agencies...),
+		"UASCOptions":     []web.Option{{Value: "yes", Label: "Unaccompanied asylum-seeking child (UASC)"}},
 	}
 }
 

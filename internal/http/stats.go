@@ -48,7 +48,7 @@ func (s *Server) stats(r *http.Request, q url.Values) (*report.Stats, error) {
 	if orgID == "all" {
 		orgID = ""
 	}
-	cases, err := s.Registry.Cases(r.Context(), actor(r), orgID)
+	cases, err := s.Registry.Cases(r.Context(), actor(r), waymark.ViewStats, orgID)
 	if err != nil {
 		return nil, err
 	}

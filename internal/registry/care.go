@@ -438,15 +438,15 @@ func (r *Registry) Upcoming(ctx context.Context, a waymark.Actor) ([]Deadline, e
 	return out, nil
 }
 
-// Cases returns the case histories statistics are made from, of one organisation or (orgID "")
-// of all; who may ask for which is the policy's ViewStats. Audited.
-func (r *Registry) Cases(ctx context.Context, a waymark.Actor, orgID string) ([]*sqlstore.Case, error) {
-	if err := r.check(ctx, a, waymark.ViewStats, waymark.Scope{OrgID: orgID}, "stats", orgID); err != nil {
+// Cases returns the case histories statistics and returns are made from, of one organisation or
+// (orgID "") of all, for act: ViewStats (aggregates) or ExportReturn (child-level rows). Audited.
+func (r *Registry) Cases(ctx context.Context, a waymark.Actor, act waymark.Action, orgID string) ([]*sqlstore.Case, error) {
+	if err := r.check(ctx, a, act, waymark.Scope{OrgID: orgID}, "stats", orgID); err != nil {
 		return nil, err
 	}
 	cases, err := r.Store.Cases(ctx, orgID)
 	if err != nil {
 		return nil, err
 	}
-	return cases, r.Store.Audit(ctx, entry(a, string(waymark.ViewStats), "stats", orgID, orgID))
+	return cases, r.Store.Audit(ctx, entry(a, string(act), "stats", orgID, orgID))
 }

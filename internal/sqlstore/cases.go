@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -11,6 +12,8 @@ import (
 // Case is what statistics and returns need of one child: no names, no sealed facts.
 type Case struct {
 	ChildID, Ref, OrgID, Sex, DateOfBirth, Nationality string
+	UASC                                               bool      // an unaccompanied asylum-seeking child
+	UASCCeased                                         string    // when that status ended, if it has
 	Referred                                           time.Time // first referral or first contact
 	Placements                                         []*waymark.Placement
 	Episodes                                           []*waymark.MissingEpisode
@@ -21,13 +24,22 @@ type Case struct {
 // of queries whatever the number of children.
 func (s *Store) Cases(ctx context.Context, orgID string) ([]*Case, error) {
 	const mine = ` WHERE $1 = '' OR org_id = $1`
-	rows, err := s.db.QueryContext(ctx, `SELECT id, ref, org_id, sex, date_of_birth, nationality FROM children`+mine+` ORDER BY ref`, orgID)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, ref, org_id, sex, date_of_birth, nationality, facts FROM children`+mine+` ORDER BY ref`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("list cases: %w", err)
 	}
 	cases, err := collect(rows, func(r scanner) (*Case, error) {
 		var c Case
-		return &c, r.Scan(&c.ChildID, &c.Ref, &c.OrgID, &c.Sex, &c.DateOfBirth, &c.Nationality)
+		var f string
+		if err := r.Scan(&c.ChildID, &c.Ref, &c.OrgID, &c.Sex, &c.DateOfBirth, &c.Nationality, &f); err != nil {
+			return nil, err
+		}
+		var plain facts
+		if err := json.Unmarshal([]byte(f), &plain); err != nil {
+			return nil, fmt.Errorf("child %s facts: %w", c.ChildID, err)
+		}
+		c.UASC, c.UASCCeased = plain.UASC, plain.UASCCeased
+		return &c, nil
 	})
 	if err != nil {
 		return nil, err

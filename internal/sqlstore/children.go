@@ -27,6 +27,8 @@ type facts struct {
 	Phones             []string       `json:"phones,omitempty"`
 	Description        string         `json:"description,omitempty"`
 	Marks              string         `json:"marks,omitempty"`
+	UASC               bool           `json:"uasc,omitempty"`
+	UASCCeased         string         `json:"uasc_ceased,omitempty"`
 }
 
 // sealedFacts are encrypted at rest: documents and biometric references.
@@ -50,7 +52,7 @@ func searchText(c *waymark.Child) string {
 }
 
 func (tx *Tx) childColumns(c *waymark.Child) (factsJSON string, sealed []byte, err error) {
-	f, err := json.Marshal(facts{c.Aliases, c.AgeBasis, c.OtherNationalities, c.Languages, c.Phones, c.Description, c.Marks})
+	f, err := json.Marshal(facts{c.Aliases, c.AgeBasis, c.OtherNationalities, c.Languages, c.Phones, c.Description, c.Marks, c.UASC, c.UASCCeased})
 	if err != nil {
 		return "", nil, err
 	}
@@ -131,6 +133,7 @@ func (s *Store) scanChild(ctx context.Context, q querier, row interface{ Scan(..
 		return nil, fmt.Errorf("child %s facts: %w", c.ID, err)
 	}
 	c.Aliases, c.AgeBasis, c.OtherNationalities = plain.Aliases, plain.AgeBasis, plain.OtherNationalities
+	c.UASC, c.UASCCeased = plain.UASC, plain.UASCCeased
 	c.Languages, c.Phones, c.Description, c.Marks = plain.Languages, plain.Phones, plain.Description, plain.Marks
 	opened, err := s.keys.Open(sealed, childAAD(c.ID))
 	if err != nil {
