@@ -37,3 +37,17 @@ func TestAgeOnlyBecomesEstimatedDate(t *testing.T) {
 		t.Fatalf("bad age: %v", bad)
 	}
 }
+
+func TestUASCRoundTrip(t *testing.T) {
+	in := url.Values{"given_names": {"A"}, "date_of_birth": {"2009-02-02"}, "uasc": {"yes"}, "uasc_ceased": {"2026-01-15"}}
+	c, bad := childFromForm(in, time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC))
+	if len(bad) != 0 || !c.UASC || c.UASCCeased != "2026-01-15" {
+		t.Fatalf("read %+v %v", c, bad)
+	}
+	if out := childForm(c); out.Get("uasc") != "yes" || out.Get("uasc_ceased") != "2026-01-15" {
+		t.Fatalf("written back %v", out)
+	}
+	if c, _ := childFromForm(url.Values{"given_names": {"A"}}, time.Now()); c.UASC || childForm(c).Has("uasc") {
+		t.Fatal("an unticked box reads as UASC")
+	}
+}

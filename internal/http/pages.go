@@ -35,6 +35,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	s.identifyRoutes(mux)
 	s.careRoutes(mux)
 	s.statsRoutes(mux)
+	s.returnRoutes(mux)
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
