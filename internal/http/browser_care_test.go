@@ -163,3 +163,39 @@ func TestBrowserSeventeenAndAHalfAlert(t *testing.T) {
 		t.Fatalf("no 17½ alert:\n%s", after)
 	}
 }
+
+// The statistics page draws its charts without script (under the strict CSP) and leads a manager
+// to the return.
+func TestBrowserStatistics(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	ctx := browser(t)
+	var charts, bars, curve int
+	var headline, ret string
+	err := chromedp.Do(ctx,
+		signInAs(a.srv.URL, "manager@northshire.example.org"),
+		chromedp.Click(chromedp.CSS(`nav a[href="/stats"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`p.headline`)),
+		chromedp.Navigate(a.srv.URL+"/stats?from=2020-01-01&to=2030-12-31"),
+		chromedp.WaitVisible(chromedp.CSS(`svg.chart`)),
+		into(&headline, chromedp.Text(chromedp.CSS(`p.headline`))),
+		into(&charts, chromedp.Evaluate[int](`[...document.querySelectorAll("svg.chart")].filter(s => s.getBoundingClientRect().width > 200 && s.getBoundingClientRect().height > 40).length`)),
+		into(&bars, chromedp.Evaluate[int](`[...document.querySelectorAll("svg.chart rect")].filter(r => r.getBoundingClientRect().width > 0).length`)),
+		into(&curve, chromedp.Evaluate[int](`[...document.querySelectorAll("svg.chart path")].filter(p => p.getTotalLength() > 50).length`)),
+		screenshot("statistics"),
+		chromedp.Click(chromedp.CSS(`a[href="/stats/return"]`)),
+		chromedp.WaitVisible(chromedp.ID("year")),
+		into(&ret, chromedp.Text(chromedp.CSS("main"))),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(headline, "suspected victims were referred between 1 January 2020 and 31 December 2030") {
+		t.Errorf("headline %q", headline)
+	}
+	if charts < 5 || bars < 5 || curve != 1 {
+		t.Errorf("charts drawn: %d charts, %d bars, %d curves", charts, bars, curve)
+	}
+	if !strings.Contains(ret, "How Waymark's placement types are coded") {
+		t.Errorf("return page: %s", ret)
+	}
+}
