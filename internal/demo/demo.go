@@ -117,6 +117,8 @@ func seedChildren(ctx context.Context, reg *registry.Registry, opt Options, acto
 		case 1: // turned 17½ yesterday
 			c.DateOfBirth, c.DOBEstimated = reg.Now().AddDate(-17, -6, -1).Format(waymark.DateLayout), false
 		}
+		// Most children a council takes in alone from abroad are asylum-seeking.
+		c.UASC = a.OrgID == council.OrgID && g.Chance(0.7)
 		first := g.FirstContact(540 * 24 * time.Hour)
 		if err := reg.CreateChild(ctx, a, c, first); err != nil {
 			return fmt.Errorf("demo child %d: %w", i, err)
