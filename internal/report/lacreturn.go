@@ -81,6 +81,9 @@ func ParseYear(s string, loc *time.Location) (Period, error) {
 		return Period{}, waymark.Invalid("year", fmt.Sprintf("Write the collection year as 2025-26, not %q", s))
 	}
 	y, _ := strconv.Atoi(m[1])
+	if y < 1990 || y > 2100 {
+		return Period{}, waymark.Invalid("year", fmt.Sprintf("%s is outside the years a return can cover", s))
+	}
 	if next, _ := strconv.Atoi(m[2]); next != (y+1)%100 {
 		return Period{}, waymark.Invalid("year", fmt.Sprintf("%s is not a year and the next; write e.g. %d-%02d", s, y, (y+1)%100))
 	}
@@ -89,7 +92,7 @@ func ParseYear(s string, loc *time.Location) (Period, error) {
 }
 
 // YearLabel writes the collection year as 2025-26.
-func YearLabel(p Period) string { return fmt.Sprintf("%d-%02d", p.From.Year(), (p.From.Year()+1)%100) }
+func YearLabel(p Period) string { return fmt.Sprintf("%04d-%02d", p.From.Year(), (p.From.Year()+1)%100) }
 
 // BuildReturn writes the return for the year: every child looked after or missing in it. Nothing
 // is dropped or mended here; Validate says what the guide's rules find wrong.

@@ -150,6 +150,7 @@ func TestParseYear(t *testing.T) {
 		{"1999/00", "1999-04-01", "2000-03-31", ""},
 		{"2025", "", "", "Write the collection year as 2025-26"},
 		{"2025-27", "", "", "is not a year and the next"},
+		{"0000-01", "", "", "outside the years a return can cover"},
 	} {
 		p, err := report.ParseYear(c.in, time.UTC)
 		if c.err != "" {
@@ -189,4 +190,25 @@ func TestReturnZip(t *testing.T) {
 	if strings.Join(names, " ") != "header.csv episodes.csv missing.csv uasc.csv" {
 		t.Errorf("files %v", names)
 	}
+}
+
+// FuzzParseYear: any text is read without panicking; a year it accepts runs 1 April to 31 March
+// and is written back as it was read.
+func FuzzParseYear(f *testing.F) {
+	for _, s := range []string{"2025-26", "1999/00", "2025", "9999-00", "0000-01"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := report.ParseYear(s, time.UTC)
+		if err != nil {
+			if len(waymark.ErrorFields(err)) != 1 {
+				t.Fatalf("%q: refusal without the field: %v", s, err)
+			}
+			return
+		}
+		if p.From.Month() != time.April || p.From.Day() != 1 || p.To.Month() != time.March || p.To.Day() != 31 ||
+			report.YearLabel(p) != strings.Replace(s, "/", "-", 1) {
+			t.Fatalf("%q → %v – %v (%s)", s, p.From, p.To, report.YearLabel(p))
+		}
+	})
 }
