@@ -92,7 +92,9 @@ func ParseYear(s string, loc *time.Location) (Period, error) {
 }
 
 // YearLabel writes the collection year as 2025-26.
-func YearLabel(p Period) string { return fmt.Sprintf("%04d-%02d", p.From.Year(), (p.From.Year()+1)%100) }
+func YearLabel(p Period) string {
+	return fmt.Sprintf("%04d-%02d", p.From.Year(), (p.From.Year()+1)%100)
+}
 
 // BuildReturn writes the return for the year: every child looked after or missing in it. Nothing
 // is dropped or mended here; Validate says what the guide's rules find wrong.
