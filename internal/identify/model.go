@@ -24,6 +24,7 @@ const (
 	ExtraToken         = "extra_token"
 	DayMonthSwapped    = "day_month_swapped"
 	YearOut            = "one_year_out"
+	YearsApart         = "same_day_years_apart" // a child claiming to be older (or younger) keeps the birthday
 	WithinYear         = "within_a_year"
 	EstimateCompatible = "estimate_compatible"
 	EstimateNear       = "estimate_within_2_years"
@@ -61,7 +62,8 @@ func DefaultModel() *Model {
 			Similar: {0.04, 0.02}, NoMatch: {0.10, 0.90}, ExtraToken: {0.30, 0.90},
 		},
 		FieldDateOfBirth: {
-			Exact: {0.50, 0.0006}, DayMonthSwapped: {0.02, 0.0006}, YearOut: {0.04, 0.001}, WithinYear: {0.06, 0.12},
+			Exact: {0.50, 0.0006}, DayMonthSwapped: {0.02, 0.0006}, YearOut: {0.04, 0.001}, YearsApart: {0.03, 0.0014},
+			WithinYear:         {0.06, 0.12},
 			EstimateCompatible: {0.28, 0.40}, EstimateNear: {0.04, 0.15}, Disagree: {0.02, 0.30},
 		},
 		FieldSex:         {Exact: {0.97, 0.55}, Disagree: {0.03, 0.45}},

@@ -139,6 +139,8 @@ func dobLevel(q, r *Record) string {
 		return DayMonthSwapped
 	case qm == rm && qd == rd && years == 1:
 		return YearOut
+	case qm == rm && qd == rd && years <= 5:
+		return YearsApart
 	case days >= -366 && days <= 366:
 		return WithinYear
 	}
