@@ -38,13 +38,8 @@ type Event struct {
 	Exploitation       []string `json:"exploitation,omitempty"`
 }
 
-// Event types and their vocabularies.
-var (
-	EventTypes     = []string{"referral", "placement", "missing", "screening"}
-	PlacementTypes = []string{"foster", "specialist_foster", "residential", "supported", "bnb_hostel", "other"}
-	Outcomes       = []string{"trafficking_concern", "no_concern"}
-	Exploitation   = []string{"labour", "sexual", "criminal", "cannabis", "domestic_servitude", "benefit_fraud", "street_crime", "forced_marriage"}
-)
+// EventTypes are the kinds of event; their vocabularies are the domain's (waymark.PlacementTypes, …).
+var EventTypes = []string{"referral", "placement", "missing", "screening"}
 
 // LineError is a bad line: its number and every reason.
 type LineError struct {
@@ -136,7 +131,7 @@ func (e *Event) check(i int) []string {
 			bad = append(bad, at+".end: before its start")
 		}
 		if e.Type == "placement" {
-			oneOf("placement_type", e.PlacementType, PlacementTypes)
+			oneOf("placement_type", e.PlacementType, waymark.PlacementTypes)
 		} else {
 			oneOf("kind", e.Kind, waymark.MissingKinds)
 			oneOf("found_circumstances", e.FoundCircumstances, waymark.FoundCircumstances)
@@ -145,9 +140,9 @@ func (e *Event) check(i int) []string {
 		}
 	case "screening":
 		date("date", e.Date, true)
-		oneOf("outcome", e.Outcome, Outcomes)
+		oneOf("outcome", e.Outcome, waymark.ScreeningOutcomes)
 		for _, x := range e.Exploitation {
-			oneOf("exploitation", x, Exploitation)
+			oneOf("exploitation", x, waymark.ExploitationTypes)
 		}
 	default:
 		bad = append(bad, fmt.Sprintf("%s.type: %q is not one of %s", at, e.Type, strings.Join(EventTypes, ", ")))
