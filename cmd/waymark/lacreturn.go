@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/waymark-org/waymark/internal/report"
 	"github.com/waymark-org/waymark/internal/sqlstore"
@@ -22,14 +21,15 @@ func runReturn(ctx context.Context, e *env, args []string) error {
 	org := fs.String("org", "", "the council making the return")
 	yearFlag := fs.String("year", "", "collection year, e.g. 2025-26 (1 April 2025 to 31 March 2026)")
 	dir := fs.String("dir", ".", "directory to write header.csv, episodes.csv, missing.csv and uasc.csv into")
-	tz := fs.String("tz", envOr("WAYMARK_TZ", "Europe/London"), "time zone dates are counted in")
+	var tz string
+	tzFlag(fs, &tz)
 	return withStore(ctx, e, fs, args, nil, func(store *sqlstore.Store) error {
 		if *org == "" {
 			return errors.New("--org is required: a return is one council's")
 		}
-		loc, err := time.LoadLocation(*tz)
+		loc, err := location(tz)
 		if err != nil {
-			return fmt.Errorf("--tz: %w", err)
+			return err
 		}
 		year, err := report.ParseYear(*yearFlag, loc)
 		if err != nil {

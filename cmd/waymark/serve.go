@@ -34,7 +34,7 @@ type serveFlags struct {
 
 func (f *serveFlags) add(fs *flag.FlagSet) {
 	fs.StringVar(&f.addr, "addr", envOr("WAYMARK_ADDR", ":8080"), "address to listen on ($WAYMARK_ADDR)")
-	fs.StringVar(&f.tz, "tz", envOr("WAYMARK_TZ", "Europe/London"), "time zone for dates shown and entered")
+	tzFlag(fs, &f.tz)
 	fs.BoolVar(&f.secure, "secure-cookies", envOr("WAYMARK_SECURE_COOKIES", "") == "true", "mark cookies Secure and send HSTS: set when served over HTTPS")
 	fs.BoolVar(&f.proxy, "trust-proxy", false, "take client addresses from X-Forwarded-For (only behind your own proxy)")
 	fs.DurationVar(&f.idle, "session-idle", 2*time.Hour, "sign out after this long without use")
@@ -57,9 +57,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 
 // serve runs the web service until ctx ends; ready, if set, is called once it listens.
 func serve(ctx context.Context, e *env, store *sqlstore.Store, sf serveFlags, ready func(addr string)) error {
-	loc, err := time.LoadLocation(sf.tz)
+	loc, err := location(sf.tz)
 	if err != nil {
-		return fmt.Errorf("--tz: %w", err)
+		return err
 	}
 	pages, err := web.Load(loc)
 	if err != nil {
@@ -102,4 +102,17 @@ func serve(ctx context.Context, e *env, store *sqlstore.Store, sf serveFlags, re
 		return err
 	}
 	return nil
+}
+
+// tzFlag is the service's time zone, in which dates are shown, entered and counted.
+func tzFlag(fs *flag.FlagSet, tz *string) {
+	fs.StringVar(tz, "tz", envOr("WAYMARK_TZ", "Europe/London"), "time zone for dates shown, entered and counted ($WAYMARK_TZ)")
+}
+
+func location(tz string) (*time.Location, error) {
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return nil, fmt.Errorf("--tz: %w", err)
+	}
+	return loc, nil
 }
