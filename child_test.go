@@ -65,6 +65,7 @@ func TestChildNormalize(t *testing.T) {
 		{"UASC end not a date", waymark.Child{GivenNames: "A", UASC: true, UASCCeased: "soon"}, []string{"uasc_ceased"}},
 		{"too old", waymark.Child{GivenNames: "A", DateOfBirth: "1950-01-01"}, []string{"date_of_birth"}},
 		{"bad nationality", waymark.Child{GivenNames: "A", Nationality: "Vietnam"}, []string{"nationality"}},
+		{"Kosovo (user-assigned code)", waymark.Child{GivenNames: "A", Nationality: "xk"}, nil},
 		{"bad phone", waymark.Child{GivenNames: "A", Phones: []string{"12"}}, []string{"phones"}},
 		{"document without number", waymark.Child{GivenNames: "A", Documents: []waymark.Document{{Type: "passport"}}}, []string{"documents"}},
 		{"unknown document", waymark.Child{GivenNames: "A", Documents: []waymark.Document{{Type: "visa", Number: "1"}}}, []string{"documents"}},

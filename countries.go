@@ -1,4 +1,5 @@
-// Code generated from Debian iso-codes (ISO 3166-1) by hand-run script; DO NOT EDIT.
+// Code generated from Debian iso-codes (ISO 3166-1) by hand-run script, plus XK Kosovo (a
+// user-assigned code the EU and UK Home Office use); DO NOT EDIT.
 
 package waymark
 
@@ -247,6 +248,7 @@ VN	Vietnam
 VU	Vanuatu
 WF	Wallis and Futuna
 WS	Samoa
+XK	Kosovo
 YE	Yemen
 YT	Mayotte
 ZA	South Africa
