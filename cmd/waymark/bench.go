@@ -24,6 +24,8 @@ func runBenchIdentify(ctx context.Context, e *env, args []string) error {
 	train := fs.Bool("train", false, "estimate the model from the data (u by sampling, m by EM over the unlabelled probes) instead of the priors")
 	calibrate := fs.Bool("calibrate", false, "fit the calibration on held-out probes (another seed) and print it, instead of the default")
 	peer := fs.String("peer", envOr("WAYMARK_BENCH_POSTGRES", ""), "PostgreSQL URL for the peer (needs pg_trgm, fuzzystrmatch, unaccent); none: engine only")
+	served := fs.Bool("http", false, "also write the children into a database, start waymark serve on it and post every probe to its identify API")
+	servedDB := fs.String("http-db", "", "PostgreSQL URL for --http (a schema is created and dropped); none: SQLite in a temporary directory")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 	if err := parse(fs, e, args); err != nil {
 		return err
@@ -60,5 +62,16 @@ func runBenchIdentify(ctx context.Context, e *env, args []string) error {
 		results = append(results, q)
 	}
 	bench.Report(e.stdout, len(d.Children), results...)
+	if *served {
+		self, err := os.Executable()
+		if err != nil {
+			return err
+		}
+		s, err := bench.Serve(ctx, d, bench.ServeOptions{Command: self, DSN: *servedDB})
+		if err != nil {
+			return err
+		}
+		bench.ReportServed(e.stdout, s)
+	}
 	return nil
 }

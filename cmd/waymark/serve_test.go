@@ -1,18 +1,19 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/waymark-org/waymark/internal/bench"
+	"github.com/waymark-org/waymark/internal/sqlstore"
 	"github.com/waymark-org/waymark/internal/sqlstore/storetest"
 )
 
@@ -27,42 +28,17 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-var servingAt = regexp.MustCompile(`msg=serving addr=(\S+)`)
-
 // startServe runs `waymark serve` as a process of its own and returns its base URL once it listens.
 func startServe(t *testing.T, args ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, os.Args[0], append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
-	cmd.Env = append(os.Environ(), asCommand+"=1")
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = 10 * time.Second
-	stderr, err := cmd.StderrPipe()
+	cmd, base, err := bench.StartServe(ctx, bench.ServeOptions{Command: os.Args[0], Env: []string{asCommand + "=1"}},
+		append([]string{"--addr", "127.0.0.1:0"}, args...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
 	t.Cleanup(func() { cancel(); cmd.Wait() })
-	addr := make(chan string, 1)
-	go func() {
-		lines := bufio.NewScanner(stderr)
-		for lines.Scan() {
-			if m := servingAt.FindStringSubmatch(lines.Text()); m != nil {
-				addr <- m[1]
-			} else if strings.Contains(lines.Text(), "level=ERROR") || strings.HasPrefix(lines.Text(), "waymark:") {
-				t.Log(lines.Text())
-			}
-		}
-	}()
-	select {
-	case a := <-addr:
-		return "http://" + a
-	case <-time.After(60 * time.Second):
-		t.Fatal("waymark serve did not start listening within a minute")
-		return ""
-	}
+	return base
 }
 
 func postJSON(t *testing.T, url, token, body string) map[string]any {
@@ -117,3 +93,32 @@ func TestTwoServeProcessesShareTheIndex(t *testing.T) {
 		})
 	}
 }
+
+// The service benchmark runs once at a small size on each database, so that it cannot rot: the
+// children written, waymark serve started as a process, every probe answered over HTTP.
+func TestBenchThroughTheService(t *testing.T) {
+	t.Setenv(asCommand, "1") // the bench starts this binary as waymark serve
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			args := []string{"bench", "identify", "--n", "1500", "--probes", "80", "--http"}
+			if d == sqlstore.Postgres {
+				args = append(args, "--http-db", os.Getenv(storetest.EnvPostgres))
+			}
+			out, err := cli(t, "", args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := regexp.MustCompile(`recall@1 / recall@10 +([0-9.]+) / ([0-9.]+)`).FindStringSubmatch(out)
+			if !strings.Contains(out, "waymark serve on "+string(d)) || m == nil || atof(m[1]) < 0.3 || atof(m[2]) < atof(m[1]) {
+				t.Fatalf("service figures missing or implausible:\n%s", out)
+			}
+			for _, row := range []string{"HTTP identify latency p99", "peak resident memory (MiB)"} {
+				if !regexp.MustCompile(regexp.QuoteMeta(row) + ` +[1-9]`).MatchString(out) {
+					t.Fatalf("no figure for %q:\n%s", row, out)
+				}
+			}
+		})
+	}
+}
+
+func atof(s string) float64 { f, _ := strconv.ParseFloat(s, 64); return f }
