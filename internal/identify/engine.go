@@ -55,13 +55,14 @@ func (e *Engine) IdentifyRecord(q *Record, limit int) []Candidate {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	s := newScorer(ix, e.Model, q)
+	defer s.release()
 	type scored struct {
 		pos   int32
 		score float64
 	}
-	var all []scored
-	var odds []float64
-	for _, pos := range ix.candidates(q) {
+	cands := ix.candidates(q)
+	all, odds := make([]scored, 0, len(cands)), make([]float64, 0, len(cands))
+	for _, pos := range cands {
 		score, _ := s.score(q, ix.records[pos], false)
 		all = append(all, scored{pos, score})
 	}

@@ -1,6 +1,7 @@
 package identify
 
 import (
+	"hash/maphash"
 	"slices"
 	"sync"
 )
@@ -9,11 +10,12 @@ import (
 // concurrent use; writes replace a record in place.
 type Index struct {
 	mu      sync.RWMutex
-	records []*Record        // by position; nil where a record was removed
-	byChild map[string]int32 // child id → position
-	post    map[key][]int32  // blocking key → positions
-	df      map[key]int32    // how many records hold each name key (for term-frequency weights)
-	toks    map[string]*tok  // interned name tokens with their keys
+	records []*Record         // by position; nil where a record was removed
+	byChild map[string]int32  // child id → position
+	post    postings          // blocking key's hash → positions
+	df      map[uint64]int32  // how many records hold each name key (for term-frequency weights)
+	toks    map[string]*tok   // interned name tokens with their keys
+	shared  map[string]string // interned organisation ids and nationalities
 	live    int
 }
 
@@ -39,9 +41,16 @@ type key struct {
 	num int32
 }
 
+var keySeed = maphash.MakeSeed()
+
+// hash is what the index keeps of a key: eight bytes and no pointer instead of a string per
+// posting list. Two keys colliding (about one chance in 10¹² at national scale) would only add
+// candidates, which scoring then judges on their own facts.
+func (k key) hash() uint64 { return maphash.Comparable(keySeed, k) }
+
 // NewIndex returns an empty index.
 func NewIndex() *Index {
-	return &Index{byChild: map[string]int32{}, post: map[key][]int32{}, df: map[key]int32{}, toks: map[string]*tok{}}
+	return &Index{byChild: map[string]int32{}, post: newPostings(), df: map[uint64]int32{}, toks: map[string]*tok{}, shared: map[string]string{}}
 }
 
 // Len reports how many records the index holds.
@@ -67,6 +76,15 @@ func (ix *Index) intern(t string) *tok {
 	k := newTok(t)
 	ix.toks[t] = k
 	return k
+}
+
+// internString returns the one copy of a string many records hold.
+func (ix *Index) internString(s string) string {
+	if c, ok := ix.shared[s]; ok {
+		return c
+	}
+	ix.shared[s] = s
+	return s
 }
 
 func birthYear(r *Record) int32 {
@@ -144,6 +162,11 @@ func (ix *Index) Put(r *Record) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	r.withToks(ix.intern)
+	r.Tokens = nil // the interned toks hold the text
+	r.OrgID = ix.internString(r.OrgID)
+	for i, n := range r.Nats {
+		r.Nats[i] = ix.internString(n)
+	}
 	if pos, ok := ix.byChild[r.ChildID]; ok {
 		ix.unlink(pos)
 		ix.records[pos] = r
@@ -171,27 +194,21 @@ func (ix *Index) Remove(childID string) {
 
 func (ix *Index) link(pos int32) {
 	for _, k := range ix.records[pos].keys() {
-		ix.post[k] = append(ix.post[k], pos)
+		h := k.hash()
+		ix.post.add(h, pos)
 		if isNameKey(k.k) {
-			ix.df[k]++
+			ix.df[h]++
 		}
 	}
 }
 
 func (ix *Index) unlink(pos int32) {
 	for _, k := range ix.records[pos].keys() {
-		list := ix.post[k]
-		if i := slices.Index(list, pos); i >= 0 {
-			list = slices.Delete(list, i, i+1)
-		}
-		if len(list) == 0 {
-			delete(ix.post, k)
-		} else {
-			ix.post[k] = list
-		}
+		h := k.hash()
+		ix.post.remove(h, pos)
 		if isNameKey(k.k) {
-			if ix.df[k]--; ix.df[k] <= 0 {
-				delete(ix.df, k)
+			if ix.df[h]--; ix.df[h] <= 0 {
+				delete(ix.df, h)
 			}
 		}
 	}
@@ -211,8 +228,9 @@ func (ix *Index) candidates(q *Record) []int32 {
 	defer tallies.Put(t)
 	t.reset(len(ix.records))
 	hits := t.hits
+	var buf [1]int32
 	add := func(k key, weight int32, limit int) {
-		list := ix.post[k]
+		list := ix.post.get(k.hash(), &buf)
 		if limit > 0 && len(list) > limit {
 			return
 		}
@@ -292,5 +310,5 @@ func (t *tally) reset(n int) {
 // share returns how common a name key is: the fraction of records holding it (at least 1/N).
 func (ix *Index) share(k key) float64 {
 	n := max(ix.live, 1)
-	return float64(max(ix.df[k], 1)) / float64(n)
+	return float64(max(ix.df[k.hash()], 1)) / float64(n)
 }

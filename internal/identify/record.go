@@ -12,7 +12,7 @@ type Record struct {
 	ChildID string
 	Ref     string
 	OrgID   string
-	Tokens  []string
+	Tokens  []string // every name token, over all names; an indexed record keeps them in toks only
 	toks    []*tok
 	DOB     int32 // days since 1900-01-01; 0 when unknown
 	DOBEst  bool

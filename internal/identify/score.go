@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"sync"
 )
 
 // Evidence is one field's contribution to a candidate's score.
@@ -89,7 +90,7 @@ func (s *scorer) compareNames(q, r *Record, explain bool) (float64, []Evidence) 
 		usedQ, usedR = usedQ|1<<p.qi, usedR|1<<p.ri
 		total += p.m.w
 		if explain {
-			ev = append(ev, Evidence{FieldName, p.m.level, p.m.w, q.Tokens[p.qi] + " ~ " + r.Tokens[p.ri]})
+			ev = append(ev, Evidence{FieldName, p.m.level, p.m.w, q.toks[p.qi].text + " ~ " + r.toks[p.ri].text})
 		}
 	}
 	// The tokens of one false name fail together: a name with no counterpart at all counts once;
@@ -105,7 +106,7 @@ func (s *scorer) compareNames(q, r *Record, explain bool) (float64, []Evidence) 
 		w := s.levelWeight[level]
 		total += w
 		if explain {
-			ev = append(ev, Evidence{FieldName, level, w, q.Tokens[qi]})
+			ev = append(ev, Evidence{FieldName, level, w, q.toks[qi].text})
 		}
 		level = ExtraToken
 	}
@@ -203,15 +204,28 @@ type scorer struct {
 	levelWeight map[string]float64  // name levels without a key
 }
 
+// memos keeps the token memo maps between queries: grown once, cleared and reused, they spare
+// the collector most of what a query would otherwise leave behind.
+var memos = sync.Pool{New: func() any { return map[*tok]tokMatch{} }}
+
 func newScorer(ix *Index, model *Model, q *Record) *scorer {
 	s := &scorer{ix: ix, model: model, memo: make([]map[*tok]tokMatch, len(q.toks)), levelWeight: map[string]float64{}}
 	for i := range s.memo {
-		s.memo[i] = map[*tok]tokMatch{}
+		s.memo[i] = memos.Get().(map[*tok]tokMatch)
 	}
 	for _, l := range []string{NoMatch, ExtraToken} {
 		s.levelWeight[l] = round2(model.weight(FieldName, l, 0))
 	}
 	return s
+}
+
+// release hands the scorer's memo maps back for the next query; the scorer is not used again.
+func (s *scorer) release() {
+	for _, m := range s.memo {
+		clear(m)
+		memos.Put(m)
+	}
+	s.memo = nil
 }
 
 // score returns the candidate's total weight and, when explain is set, the evidence for it,

@@ -77,6 +77,7 @@ func (e *Engine) EstimateM(queries []*Record, perQuery, iterations int) {
 			}
 			pairs = append(pairs, p)
 		}
+		s.release()
 	}
 	if len(pairs) == 0 {
 		return
