@@ -4,22 +4,23 @@ import "slices"
 
 // postings maps a blocking key's hash to the positions of the records holding it. Most keys (a
 // phone, a document, a rare pair of names) belong to one record only: those live in a map of
-// bare positions, a fifth of the memory of a map of lists.
+// bare positions, a fifth of the memory of a map of lists. Lists are held by pointer so that
+// adding to one (most of building the index) is a single map lookup.
 type postings struct {
 	one  map[uint64]int32
-	many map[uint64][]int32
+	many map[uint64]*[]int32
 }
 
 func newPostings() postings {
-	return postings{one: map[uint64]int32{}, many: map[uint64][]int32{}}
+	return postings{one: map[uint64]int32{}, many: map[uint64]*[]int32{}}
 }
 
 func (p *postings) add(h uint64, pos int32) {
-	if list, ok := p.many[h]; ok {
-		p.many[h] = append(list, pos)
+	if list := p.many[h]; list != nil {
+		*list = append(*list, pos)
 	} else if first, ok := p.one[h]; ok {
 		delete(p.one, h)
-		p.many[h] = []int32{first, pos}
+		p.many[h] = &[]int32{first, pos}
 	} else {
 		p.one[h] = pos
 	}
@@ -33,17 +34,17 @@ func (p *postings) remove(h uint64, pos int32) {
 		return
 	}
 	list := p.many[h]
-	if i := slices.Index(list, pos); i >= 0 {
-		list = slices.Delete(list, i, i+1)
+	if list == nil {
+		return
 	}
-	switch len(list) {
-	case 0:
+	if i := slices.Index(*list, pos); i >= 0 {
+		*list = slices.Delete(*list, i, i+1)
+	}
+	if len(*list) <= 1 {
 		delete(p.many, h)
-	case 1:
-		delete(p.many, h)
-		p.one[h] = list[0]
-	default:
-		p.many[h] = list
+	}
+	if len(*list) == 1 {
+		p.one[h] = (*list)[0]
 	}
 }
 
@@ -53,5 +54,8 @@ func (p *postings) get(h uint64, buf *[1]int32) []int32 {
 		buf[0] = first
 		return buf[:]
 	}
-	return p.many[h]
+	if list := p.many[h]; list != nil {
+		return *list
+	}
+	return nil
 }
