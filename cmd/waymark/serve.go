@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/waymark-org/waymark/internal/alert"
@@ -71,6 +72,7 @@ func serve(ctx context.Context, e *env, store *sqlstore.Store, sf serveFlags, re
 	if err != nil {
 		return fmt.Errorf("build identification index: %w", err)
 	}
+	debug.FreeOSMemory() // building the index leaves garbage as large as the index: give it back now
 	e.log.Info("identification index built", "children", n, "took", time.Since(start).Round(time.Millisecond))
 	go reg.Follow(ctx, sf.follow, func(err error) { e.log.Warn("follow changes", "err", err) })
 	alerts, sender := alert.New(store, e.log), alert.NewSender(store, sf.mail, sf.publicURL, e.log)

@@ -35,12 +35,22 @@ func (r *Registry) LoadIndex(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// Reading and normalising children and indexing them run side by side: each is half the work.
+	recs, done := make(chan *identify.Record, 4096), make(chan struct{})
+	go func() {
+		for rec := range recs {
+			r.Engine.Index.Put(rec)
+		}
+		close(done)
+	}()
 	n := 0
 	err = r.Store.AllChildren(ctx, "", func(c *waymark.Child) error {
-		r.Engine.Put(c)
+		recs <- identify.FromChild(c)
 		n++
 		return nil
 	})
+	close(recs)
+	<-done
 	r.followed.Store(head)
 	return n, err
 }
