@@ -3,6 +3,7 @@ package identify
 import (
 	"hash/maphash"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -10,12 +11,13 @@ import (
 // concurrent use; writes replace a record in place.
 type Index struct {
 	mu      sync.RWMutex
-	records []*Record         // by position; nil where a record was removed
-	byChild map[string]int32  // child id → position
-	post    postings          // blocking key's hash → positions
-	df      map[uint64]int32  // how many records hold each name key (for term-frequency weights)
-	toks    map[string]*tok   // interned name tokens with their keys
-	shared  map[string]string // interned organisation ids and nationalities
+	records []*Record           // by position; nil where a record was removed
+	byChild map[string]int32    // child id → position
+	post    postings            // blocking key's hash → positions
+	df      map[uint64]int32    // how many records hold each name key (for term-frequency weights)
+	toks    map[string]*tok     // interned name tokens with their keys
+	shared  map[string]string   // interned organisation ids
+	natSets map[string][]string // interned nationality lists: a few hundred, shared and so in cache
 	live    int
 }
 
@@ -50,7 +52,7 @@ func (k key) hash() uint64 { return maphash.Comparable(keySeed, k) }
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
-	return &Index{byChild: map[string]int32{}, post: newPostings(), df: map[uint64]int32{}, toks: map[string]*tok{}, shared: map[string]string{}}
+	return &Index{byChild: map[string]int32{}, post: newPostings(), df: map[uint64]int32{}, toks: map[string]*tok{}, shared: map[string]string{}, natSets: map[string][]string{}}
 }
 
 // Len reports how many records the index holds.
@@ -85,6 +87,19 @@ func (ix *Index) internString(s string) string {
 	}
 	ix.shared[s] = s
 	return s
+}
+
+// internNats returns the one copy of a list of nationalities; records never change theirs.
+func (ix *Index) internNats(nats []string) []string {
+	if len(nats) == 0 {
+		return nil
+	}
+	k := strings.Join(nats, ",")
+	if c, ok := ix.natSets[k]; ok {
+		return c
+	}
+	ix.natSets[k] = nats
+	return nats
 }
 
 func birthYear(r *Record) int32 {
@@ -164,9 +179,7 @@ func (ix *Index) Put(r *Record) {
 	r.withToks(ix.intern)
 	r.Tokens = nil // the interned toks hold the text
 	r.OrgID = ix.internString(r.OrgID)
-	for i, n := range r.Nats {
-		r.Nats[i] = ix.internString(n)
-	}
+	r.Nats = ix.internNats(r.Nats)
 	if pos, ok := ix.byChild[r.ChildID]; ok {
 		ix.unlink(pos)
 		ix.records[pos] = r
