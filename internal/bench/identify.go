@@ -66,18 +66,19 @@ func (d *Data) probes(g *synth.Generator, n int) []synth.Probe {
 
 // Quality are the figures of one system on the probes.
 type Quality struct {
-	System                 string
-	Probes, Recorded       int
-	Ceiling                float64 // share of recorded probes keeping a name token, phone, document or exact date of birth
-	BlockingRecall         float64 // truth among the candidates considered
-	Recall1, Recall10, MRR float64
-	StrongCorrect          float64 // recorded probes whose truth is strong
-	StrongNeverRecorded    float64 // never-recorded probes given any strong candidate
-	StrongWrong            float64 // recorded probes where another child is strong
-	ECE                    float64 // expected calibration error of the top candidate's probability (10 bins)
-	P50, P99               time.Duration
-	Build                  time.Duration
-	MemoryMiB              float64
+	System                  string
+	Probes, Recorded        int
+	Ceiling                 float64 // share of recorded probes keeping a name token, phone, document or exact date of birth
+	BlockingRecall          float64 // truth among the candidates considered
+	Recall1, Recall10, MRR  float64
+	TieRecall1, TieRecall10 float64 // recall had every tie at the truth's score broken in its favour
+	StrongCorrect           float64 // recorded probes whose truth is strong
+	StrongNeverRecorded     float64 // never-recorded probes given any strong candidate
+	StrongWrong             float64 // recorded probes where another child is strong
+	ECE                     float64 // expected calibration error of the top candidate's probability (10 bins)
+	P50, P99                time.Duration
+	Build                   time.Duration
+	MemoryMiB               float64
 }
 
 // ranked is one system's answer to one probe.
@@ -86,6 +87,8 @@ type ranked struct {
 	bands        []string
 	probs        []float64
 	blocked      bool
+	scored       bool // the system gives every candidate's score, so outranked is known
+	outranked    int  // candidates scoring strictly above the truth
 	latency      time.Duration
 	hasBandsProb bool
 }
@@ -114,6 +117,14 @@ func evaluate(system string, d *Data, answers []ranked) Quality {
 		rank := slices.Index(a.ids, p.Truth)
 		if a.blocked {
 			q.BlockingRecall++
+		}
+		if a.blocked && a.scored {
+			if a.outranked == 0 {
+				q.TieRecall1++
+			}
+			if a.outranked < 10 {
+				q.TieRecall10++
+			}
 		}
 		if rank == 0 {
 			q.Recall1++
@@ -149,6 +160,8 @@ func evaluate(system string, d *Data, answers []ranked) Quality {
 	q.Recall1 /= rec
 	q.Recall10 /= rec
 	q.MRR /= rec
+	q.TieRecall1 /= rec
+	q.TieRecall10 /= rec
 	q.StrongCorrect /= rec
 	q.StrongWrong /= rec
 	q.StrongNeverRecorded /= never
@@ -227,15 +240,21 @@ func Engine(d *Data, o Options) (Quality, *identify.Engine) {
 		e.Model.Calibration = calibrate(e, d)
 	}
 	answers := make([]ranked, len(d.Probes))
-	for i, p := range d.Probes {
+	for i, p := range d.Probes { // timed on its own: the analysis below would leave its garbage in the timings
 		t := time.Now()
 		top := e.Identify(p.Query, 10)
 		a := ranked{latency: time.Since(t), hasBandsProb: true}
 		for _, c := range top {
 			a.ids, a.bands, a.probs = append(a.ids, c.ChildID), append(a.bands, c.Band), append(a.probs, c.Probability)
 		}
-		a.blocked = slices.ContainsFunc(e.Identify(p.Query, 0), func(c identify.Candidate) bool { return c.ChildID == p.Truth })
 		answers[i] = a
+	}
+	for i, p := range d.Probes {
+		all, a := e.Identify(p.Query, 0), &answers[i]
+		if i := slices.IndexFunc(all, func(c identify.Candidate) bool { return c.ChildID == p.Truth }); i >= 0 {
+			a.blocked, a.scored = true, true
+			a.outranked = slices.IndexFunc(all, func(c identify.Candidate) bool { return c.Score <= all[i].Score })
+		}
 	}
 	q := evaluate("waymark engine", d, answers)
 	q.Build, q.MemoryMiB = build, mem
@@ -285,6 +304,12 @@ func Report(w io.Writer, n int, qs ...Quality) {
 	row("recall@1", pct(func(q Quality) float64 { return q.Recall1 }))
 	row("recall@10", pct(func(q Quality) float64 { return q.Recall10 }))
 	row("MRR", pct(func(q Quality) float64 { return q.MRR }))
+	row("recall@1 / @10, ties broken for the truth", func(q Quality) string {
+		if q.TieRecall10 == 0 {
+			return "—"
+		}
+		return fmt.Sprintf("%.3f / %.3f", q.TieRecall1, q.TieRecall10)
+	})
 	row("strong, correct child", pct(func(q Quality) float64 { return q.StrongCorrect }))
 	row("strong given to a never-recorded child", pct(func(q Quality) float64 { return q.StrongNeverRecorded }))
 	row("strong given to the wrong child", pct(func(q Quality) float64 { return q.StrongWrong }))

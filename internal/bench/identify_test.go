@@ -18,7 +18,8 @@ func TestBenchSmall(t *testing.T) {
 		t.Fatalf("generated %d children, %d probes", len(d.Children), len(d.Probes))
 	}
 	q, _ := bench.Engine(d, bench.Options{Calibrate: true})
-	if q.Recorded != 300 || q.Recall10 < q.Recall1 || q.Recall1 <= 0.3 || q.BlockingRecall < q.Recall10 || q.P99 <= 0 {
+	if q.Recorded != 300 || q.Recall10 < q.Recall1 || q.Recall1 <= 0.3 || q.BlockingRecall < q.Recall10 || q.P99 <= 0 ||
+		q.TieRecall1 < q.Recall1 || q.TieRecall10 < q.Recall10 || q.TieRecall10 > q.BlockingRecall {
 		t.Fatalf("engine figures: %+v", q)
 	}
 	results := []bench.Quality{q}
