@@ -223,10 +223,10 @@ func askAll(ctx context.Context, base, token string, d *Data) ([]ranked, error) 
 		err = json.NewDecoder(res.Body).Decode(&out)
 		io.Copy(io.Discard, res.Body)
 		res.Body.Close()
-		a := ranked{latency: time.Since(start), hasBandsProb: true}
 		if err != nil || res.StatusCode != http.StatusOK {
 			return nil, fmt.Errorf("probe %d: %s: %v", i, res.Status, err)
 		}
+		a := ranked{latency: time.Since(start), hasBandsProb: true}
 		for _, c := range out.Candidates {
 			a.ids = append(a.ids, "c"+strings.TrimPrefix(c.Ref, "R"))
 			a.bands, a.probs = append(a.bands, c.Band), append(a.probs, c.Probability)

@@ -16,7 +16,7 @@ type Index struct {
 	post    postings            // blocking key's hash → positions
 	df      map[uint64]int32    // how many records hold each name key (for term-frequency weights)
 	toks    map[string]*tok     // interned name tokens with their keys
-	shared  map[string]string   // interned organisation ids
+	orgIDs  map[string]string   // interned organisation ids
 	natSets map[string][]string // interned nationality lists: a few hundred, shared and so in cache
 	live    int
 }
@@ -52,7 +52,7 @@ func (k key) hash() uint64 { return maphash.Comparable(keySeed, k) }
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
-	return &Index{byChild: map[string]int32{}, post: newPostings(), df: map[uint64]int32{}, toks: map[string]*tok{}, shared: map[string]string{}, natSets: map[string][]string{}}
+	return &Index{byChild: map[string]int32{}, post: newPostings(), df: map[uint64]int32{}, toks: map[string]*tok{}, orgIDs: map[string]string{}, natSets: map[string][]string{}}
 }
 
 // Len reports how many records the index holds.
@@ -80,26 +80,14 @@ func (ix *Index) intern(t string) *tok {
 	return k
 }
 
-// internString returns the one copy of a string many records hold.
-func (ix *Index) internString(s string) string {
-	if c, ok := ix.shared[s]; ok {
+// interned returns the value m already holds for k, or keeps v as it: many records then share one
+// copy. Records never change what they hold.
+func interned[T any](m map[string]T, k string, v T) T {
+	if c, ok := m[k]; ok {
 		return c
 	}
-	ix.shared[s] = s
-	return s
-}
-
-// internNats returns the one copy of a list of nationalities; records never change theirs.
-func (ix *Index) internNats(nats []string) []string {
-	if len(nats) == 0 {
-		return nil
-	}
-	k := strings.Join(nats, ",")
-	if c, ok := ix.natSets[k]; ok {
-		return c
-	}
-	ix.natSets[k] = nats
-	return nats
+	m[k] = v
+	return v
 }
 
 func birthYear(r *Record) int32 {
@@ -178,8 +166,10 @@ func (ix *Index) Put(r *Record) {
 	defer ix.mu.Unlock()
 	r.withToks(ix.intern)
 	r.Tokens = nil // the interned toks hold the text
-	r.OrgID = ix.internString(r.OrgID)
-	r.Nats = ix.internNats(r.Nats)
+	r.OrgID = interned(ix.orgIDs, r.OrgID, r.OrgID)
+	if len(r.Nats) > 0 {
+		r.Nats = interned(ix.natSets, strings.Join(r.Nats, ","), r.Nats)
+	}
 	if pos, ok := ix.byChild[r.ChildID]; ok {
 		ix.unlink(pos)
 		ix.records[pos] = r

@@ -40,10 +40,11 @@ func (p *postings) remove(h uint64, pos int32) {
 	if i := slices.Index(*list, pos); i >= 0 {
 		*list = slices.Delete(*list, i, i+1)
 	}
-	if len(*list) <= 1 {
+	switch len(*list) {
+	case 0:
 		delete(p.many, h)
-	}
-	if len(*list) == 1 {
+	case 1:
+		delete(p.many, h)
 		p.one[h] = (*list)[0]
 	}
 }
