@@ -48,6 +48,10 @@ func runBenchIdentify(ctx context.Context, e *env, args []string) error {
 	if *calibrate {
 		fmt.Fprintf(e.stdout, "calibration fitted on held-out probes: A=%.4f B=%.4f\n", e2.Model.Calibration.A, e2.Model.Calibration.B)
 	}
+	if *train {
+		fmt.Fprintln(e.stdout, "model estimated: u by sampling random pairs, m by EM over held-out unlabelled probes")
+		bench.ReportModel(e.stdout, e2.Model)
+	}
 	results := []bench.Quality{engine}
 	if *peer != "" {
 		p, err := bench.NewPeer(ctx, *peer, d)

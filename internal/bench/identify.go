@@ -6,6 +6,7 @@ package bench
 import (
 	"fmt"
 	"io"
+	"maps"
 	"runtime"
 	"slices"
 	"strconv"
@@ -226,10 +227,11 @@ func Engine(d *Data, o Options) (Quality, *identify.Engine) {
 	for _, c := range d.Children {
 		e.Put(c)
 	}
-	if o.Train {
+	if o.Train { // from the priors, not from the shipped estimate
+		e.Model = identify.Priors()
 		e.EstimateU(200000, 7)
-		var queries []*identify.Record
-		for _, p := range d.Probes {
+		var queries []*identify.Record // unlabelled, and not the probes measured below
+		for _, p := range d.probes(synth.New(d.seed+2_000_003, benchNow), max(len(d.Probes), 2000)*4/5) {
 			queries = append(queries, identify.FromChild(p.Query))
 		}
 		e.EstimateM(queries, 20, 15)
@@ -327,5 +329,18 @@ func Report(w io.Writer, n int, qs ...Quality) {
 		}
 		fmt.Fprintf(w, "\nengine vs peer: recall@1 %s, recall@10 %s, p99 latency %s faster\n",
 			ratio(qs[0].Recall1, qs[1].Recall1), ratio(qs[0].Recall10, qs[1].Recall10), ratio(float64(qs[1].P99), float64(qs[0].P99)))
+	}
+}
+
+// ReportModel prints a model's m, u and weight for every field and level, for the operator to read
+// or to carry into the default model.
+func ReportModel(w io.Writer, m *identify.Model) {
+	fmt.Fprintf(w, "\n%-14s %-26s %8s %10s %8s\n", "field", "level", "m", "u", "weight")
+	for _, field := range slices.Sorted(maps.Keys(m.Levels)) {
+		levels := m.Levels[field]
+		for _, level := range slices.Sorted(maps.Keys(levels)) {
+			p := levels[level]
+			fmt.Fprintf(w, "%-14s %-26s %8.4f %10.6f %8.2f\n", field, level, p.M, p.U, p.Weight())
+		}
 	}
 }

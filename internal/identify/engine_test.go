@@ -103,28 +103,3 @@ func TestEstimateU(t *testing.T) {
 		t.Fatalf("u(same date of birth) = %.5f", dob)
 	}
 }
-
-func TestEstimateMFindsAgreementMoreLikelyInMatches(t *testing.T) {
-	e := identify.New()
-	g := synth.New(11, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
-	var queries []*identify.Record
-	for i := range 3000 {
-		c := g.Child()
-		c.ID = fmt.Sprintf("c%d", i)
-		c.Normalize(g.Now)
-		e.Put(c)
-		if i%10 == 0 {
-			p := g.ProbeOf(c)
-			p.Query.NormalizeQuery(g.Now)
-			queries = append(queries, identify.FromChild(p.Query))
-		}
-	}
-	e.EstimateU(20000, 1)
-	e.EstimateM(queries, 10, 10)
-	for _, f := range []string{identify.FieldNationality, identify.FieldSex} {
-		mu := e.Model.Levels[f][identify.Exact]
-		if !(mu.M > mu.U) || mu.M > 1 {
-			t.Errorf("%s: m=%.3f u=%.3f: agreement should be likelier among matches", f, mu.M, mu.U)
-		}
-	}
-}

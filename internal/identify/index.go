@@ -310,6 +310,13 @@ func (t *tally) reset(n int) {
 	}
 }
 
+// held returns the share of records on a key's posting list beyond the one a candidate is: how
+// often another child holds the value.
+func (ix *Index) held(k key) float64 {
+	var buf [1]int32
+	return float64(max(len(ix.post.get(k.hash(), &buf))-1, 0)) / float64(max(ix.live, 1))
+}
+
 // share returns how common a name key is: the fraction of records holding it (at least 1/N).
 func (ix *Index) share(k key) float64 {
 	n := max(ix.live, 1)

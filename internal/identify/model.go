@@ -50,13 +50,40 @@ type Model struct {
 	Calibration Calibration
 }
 
-// DefaultModel returns priors set from the field's shape (see docs/identification.md); Train
-// re-estimates u by sampling and m by expectation–maximisation.
+// DefaultModel returns the model the engine ships with: the priors, with m and u of the date of
+// birth, sex, nationality, phone and document levels as estimated by
+// `waymark bench identify --n 1000000 --train` (u from random pairs, m by EM over unlabelled
+// held-out probes; see docs/identification.md), and the calibration fitted on that model.
 func DefaultModel() *Model {
-	// The calibration was fitted by `waymark bench identify --n 1000000 --calibrate` (seed 1), on probes of
-	// which four in five are of recorded children: B carries that share, as the prior of a police
-	// find is not known.
-	return &Model{Recorded: 0.5, Calibration: Calibration{A: 0.76, B: 0.93}, Levels: map[string]map[string]MU{
+	m := Priors()
+	for field, levels := range estimated {
+		for level, mu := range levels {
+			m.Levels[field][level] = mu
+		}
+	}
+	// The calibration was fitted by `waymark bench identify --n 1000000 --calibrate` (seed 1), on
+	// probes of which four in five are of recorded children: B carries that share, as the prior of a
+	// police find is not known.
+	m.Calibration = Calibration{A: 0.7852, B: 0.4137}
+	return m
+}
+
+// estimated holds the levels the benchmark's estimation sets (rounded).
+var estimated = map[string]map[string]MU{
+	FieldDateOfBirth: {
+		Exact: {0.2138, 0.00007}, DayMonthSwapped: {0.0144, 0.00004}, YearOut: {0.0637, 0.000135}, YearsApart: {0.0300, 0.00032},
+		WithinYear: {0.0046, 0.0564}, EstimateCompatible: {0.6195, 0.3231}, EstimateNear: {0.0054, 0.1727}, Disagree: {0.0483, 0.4473},
+	},
+	FieldSex:         {Exact: {0.9942, 0.5803}, Disagree: {0.0058, 0.4197}},
+	FieldNationality: {Exact: {0.7994, 0.0910}, Neighbour: {0.1933, 0.0826}, Disagree: {0.0073, 0.8265}},
+	FieldPhone:       {Exact: {0.6509, 0.000131}, LastDigits: {0.2632, 0.000006}, Disagree: {0.0859, 0.99987}},
+	FieldDocument:    {Exact: {0.8838, 0.000023}, Disagree: {0.1162, 1}},
+}
+
+// Priors returns the model set by hand from the field's shape (see docs/identification.md): where
+// estimation starts, and what it falls back on where the data say little.
+func Priors() *Model {
+	return &Model{Recorded: 0.5, Levels: map[string]map[string]MU{
 		FieldName: {
 			Exact: {0.70, 0.01}, VariantSpelling: {0.04, 0.005}, SoundsAlike: {0.08, 0.01}, SameConsonants: {0.04, 0.02},
 			Similar: {0.04, 0.02}, NoMatch: {0.10, 0.90}, ExtraToken: {0.30, 0.90},
@@ -73,10 +100,14 @@ func DefaultModel() *Model {
 	}}
 }
 
-// weight returns a level's weight, with u replaced by share when share > 0.
+// noTF is the share to pass weight for a level that takes u from the model alone.
+const noTF = -1.0
+
+// weight returns a level's weight; a share ≥ 0 (how common the agreeing value is among other
+// records) replaces u, down to a floor of a hundredth of the level's u.
 func (m *Model) weight(field, level string, share float64) float64 {
 	p := m.Levels[field][level]
-	if share > 0 {
+	if share >= 0 {
 		p.U = max(share, p.U/100)
 	}
 	return p.Weight()

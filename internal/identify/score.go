@@ -49,7 +49,7 @@ func (s *scorer) tokenMatch(q *Record, qi int, rt *tok) tokMatch {
 	level, k := tokenLevel(qt, rt)
 	m := tokMatch{level: level}
 	if level != NoMatch {
-		share := 0.0
+		share := noTF
 		if k.k != 0 {
 			share = s.ix.share(k)
 		}
@@ -202,6 +202,7 @@ type scorer struct {
 	model       *Model
 	memo        []map[*tok]tokMatch // per query token
 	levelWeight map[string]float64  // name levels without a key
+	held        map[string]float64  // share of records holding each of the query's phones and documents
 }
 
 // memos keeps the token memo maps between queries: grown once, cleared and reused, they spare
@@ -214,9 +215,46 @@ func newScorer(ix *Index, model *Model, q *Record) *scorer {
 		s.memo[i] = memos.Get().(map[*tok]tokMatch)
 	}
 	for _, l := range []string{NoMatch, ExtraToken} {
-		s.levelWeight[l] = round2(model.weight(FieldName, l, 0))
+		s.levelWeight[l] = round2(model.weight(FieldName, l, noTF))
+	}
+	if len(q.Phones)+len(q.Docs) > 0 {
+		s.held = map[string]float64{}
+		for _, p := range q.Phones {
+			s.held[p] = ix.held(key{k: kPhone, s: p})
+			s.held[phoneTail(p)] = ix.held(key{k: kPhoneTail, s: phoneTail(p)})
+		}
+		for _, d := range q.Docs {
+			s.held[d] = ix.held(key{k: kDoc, s: d})
+		}
 	}
 	return s
+}
+
+// sharedU is the term-frequency u of a phone or document agreeing at level: the share of other
+// records holding the rarest value (or, for last digits, the rarest tail) the two have in common. A number a
+// trafficker gives to many children, or one document forged for several, is weak evidence; a
+// child's own number is strong.
+func (s *scorer) sharedU(field, level string, q, r *Record) float64 {
+	var qs, rs []string
+	same := func(v string) string { return v }
+	switch {
+	case field == FieldPhone && level == Exact:
+		qs, rs = q.Phones, r.Phones
+	case field == FieldPhone && level == LastDigits:
+		qs, rs, same = q.Phones, r.Phones, phoneTail
+	case field == FieldDocument && level == Exact:
+		qs, rs = q.Docs, r.Docs
+	default:
+		return noTF
+	}
+	u := noTF
+	for _, v := range qs {
+		k := same(v)
+		if slices.ContainsFunc(rs, func(w string) bool { return same(w) == k }) && (u < 0 || s.held[k] < u) {
+			u = s.held[k]
+		}
+	}
+	return u
 }
 
 // release hands the scorer's memo maps back for the next query; the scorer is not used again.
@@ -234,7 +272,7 @@ func (s *scorer) score(q, r *Record, explain bool) (float64, []Evidence) {
 	total, ev := s.compareNames(q, r, explain)
 	for _, f := range fieldLevels {
 		if level := f.level(q, r); level != "" {
-			w := round2(s.model.weight(f.field, level, 0))
+			w := round2(s.model.weight(f.field, level, s.sharedU(f.field, level, q, r)))
 			total += w
 			if explain {
 				ev = append(ev, Evidence{Field: f.field, Level: level, Weight: w})

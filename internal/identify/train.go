@@ -52,66 +52,102 @@ func (e *Engine) EstimateU(n int, seed uint64) {
 	}
 }
 
+// priorPairs is how many pairs' worth of weight the priors' m keeps in EM's estimate: where
+// the data say little (a level no probe reached), m stays near the prior instead of collapsing to
+// zero and turning one disagreement into a veto.
+const priorPairs = 20
+
 // EstimateM re-estimates m for the date of birth, sex, nationality, phone and document levels by
 // expectation–maximisation over unlabelled pairs: each query with its most strongly blocked
-// candidates. No labels are used; u stays as it is (sampled by EstimateU).
+// candidates. No labels are used; u stays as it is (sampled by EstimateU). In the E-step a query's
+// candidates compete, as in ranking: a found child is at most one recorded child, so the chance that
+// a pair matches is its odds over one plus the odds of all its query's pairs. Without that
+// constraint the match class soaks up every pair of alike names and m drifts towards u.
 func (e *Engine) EstimateM(queries []*Record, perQuery, iterations int) {
-	ix := e.Index
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	type pair struct {
-		name   float64  // the name evidence, as modelled
-		levels []string // per fieldLevels; "" when a side lacks the field
-	}
-	var pairs []pair
-	for _, q := range queries {
-		q.withToks(nil)
-		s := newScorer(ix, e.Model, q)
-		cands := ix.candidates(q)
-		for _, pos := range cands[:min(len(cands), perQuery)] {
-			r := ix.records[pos]
-			p := pair{levels: make([]string, len(fieldLevels))}
-			p.name, _ = s.compareNames(q, r, false)
-			for i, f := range fieldLevels {
-				p.levels[i] = f.level(q, r)
-			}
-			pairs = append(pairs, p)
-		}
-		s.release()
-	}
-	if len(pairs) == 0 {
+	groups := e.trainingPairs(queries, perQuery)
+	if len(groups) == 0 {
 		return
 	}
-	lambda := float64(len(queries)) / float64(len(pairs)) / 2
-	post := make([]float64, len(pairs))
+	prior, odds := Priors(), e.Model.odds(0, e.Index.Len())
 	for range iterations {
-		var sumPost float64
-		for i, p := range pairs {
-			logOdds := math.Log2(lambda/(1-lambda)) + p.name
-			for j, f := range fieldLevels {
-				if p.levels[j] != "" {
-					logOdds += e.Model.Levels[f.field][p.levels[j]].Weight()
-				}
-			}
-			post[i] = 1 / (1 + math.Exp2(-logOdds))
-			sumPost += post[i]
+		weight := make([]map[string]float64, len(fieldLevels))
+		total := make([]float64, len(fieldLevels))
+		for j := range weight {
+			weight[j] = map[string]float64{}
 		}
-		lambda = min(max(sumPost/float64(len(pairs)), 1e-6), 0.5)
-		for j, f := range fieldLevels {
-			weight, total := map[string]float64{}, 0.0
-			for i, p := range pairs {
-				if p.levels[j] != "" {
-					weight[p.levels[j]] += post[i]
-					total += post[i]
+		for _, g := range groups {
+			for i, post := range e.posteriorsOf(g, odds) {
+				for j, l := range g[i].levels {
+					if l != "" {
+						weight[j][l] += post
+						total[j] += post
+					}
 				}
 			}
-			if total == 0 {
+		}
+		for j, f := range fieldLevels {
+			if total[j] == 0 {
 				continue
 			}
 			for level, mu := range e.Model.Levels[f.field] {
-				mu.M = max(weight[level]/total, 1e-4)
+				mu.M = (weight[j][level] + priorPairs*prior.Levels[f.field][level].M) / (total[j] + priorPairs)
 				e.Model.Levels[f.field][level] = mu
 			}
 		}
 	}
+}
+
+// trainingPair is one query–candidate pair as EM sees it: the name evidence as modelled, and the
+// level of each of fieldLevels ("" when a side lacks the field).
+type trainingPair struct {
+	name   float64
+	levels []string
+}
+
+// trainingPairs compares each query with its perQuery most strongly blocked candidates.
+func (e *Engine) trainingPairs(queries []*Record, perQuery int) [][]trainingPair {
+	ix := e.Index
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	var groups [][]trainingPair
+	for _, q := range queries {
+		q.withToks(nil)
+		s := newScorer(ix, e.Model, q)
+		cands := ix.candidates(q)
+		g := make([]trainingPair, 0, min(len(cands), perQuery))
+		for _, pos := range cands[:min(len(cands), perQuery)] {
+			r := ix.records[pos]
+			p := trainingPair{levels: make([]string, len(fieldLevels))}
+			p.name, _ = s.compareNames(q, r, false)
+			for i, f := range fieldLevels {
+				p.levels[i] = f.level(q, r)
+			}
+			g = append(g, p)
+		}
+		s.release()
+		if len(g) > 0 {
+			groups = append(groups, g)
+		}
+	}
+	return groups
+}
+
+// posteriorsOf returns, under the current model, the chance that each pair of one query is the match.
+func (e *Engine) posteriorsOf(g []trainingPair, prior float64) []float64 {
+	odds := make([]float64, len(g))
+	sum := 1.0
+	for i, p := range g {
+		w := p.name
+		for j, f := range fieldLevels {
+			if p.levels[j] != "" {
+				w += e.Model.Levels[f.field][p.levels[j]].Weight()
+			}
+		}
+		odds[i] = math.Exp2(min(w, 1000)) * prior
+		sum += odds[i]
+	}
+	for i := range odds {
+		odds[i] /= sum
+	}
+	return odds
 }

@@ -39,17 +39,26 @@ func (g *Generator) ProbeOf(c *waymark.Child) Probe {
 			q.Nationality = pick(g, cu.neighbours)
 		}
 	}
-	if len(c.Phones) > 0 && g.chance(0.3) {
+	switch {
+	case len(c.Phones) > 0 && g.chance(0.3):
 		q.Phones = []string{pick(g, c.Phones)}
 		if g.chance(0.3) { // written locally, without the country code
 			q.Phones[0] = "0" + q.Phones[0][len(q.Phones[0])-9:]
 		}
+	case g.chance(0.1): // a phone given since, often by whoever controls the child
+		q.Phones = []string{g.ukPhone()}
 	}
-	if len(c.Documents) > 0 && g.chance(0.2) {
+	switch {
+	case len(c.Documents) > 0 && g.chance(0.2):
 		q.Documents = []waymark.Document{c.Documents[0]}
+	case g.chance(0.03): // a false document
+		q.Documents = []waymark.Document{{Type: "passport", Number: g.docNumber(), Country: c.Nationality}}
 	}
-	if g.chance(0.1) {
+	switch r := g.r.Float64(); {
+	case r < 0.1:
 		q.Sex = ""
+	case r < 0.11: // recorded wrongly, at first contact or now
+		q.Sex = map[string]string{"M": "F", "F": "M"}[c.Sex]
 	}
 	return Probe{Query: q, Truth: c.ID, Kind: kind}
 }

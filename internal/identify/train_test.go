@@ -1,0 +1,64 @@
+package identify
+
+import (
+	"fmt"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/synth"
+)
+
+// EM, given only unlabelled probes, should find the m that the labels (which it never sees) give.
+func TestEstimateMRecoversTheLabelledM(t *testing.T) {
+	g := synth.New(11, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
+	e := &Engine{Index: NewIndex(), Model: Priors()}
+	var kids []*waymark.Child
+	for i := range 20000 {
+		c := g.Child()
+		c.ID = fmt.Sprintf("c%d", i)
+		if err := c.Normalize(g.Now); err != nil {
+			t.Fatal(err)
+		}
+		kids = append(kids, c)
+		e.Put(c)
+	}
+	var queries []*Record
+	labelled := map[string]map[string]float64{}
+	for range 1500 {
+		c := kids[g.Intn(len(kids))]
+		p := g.ProbeOf(c)
+		if err := p.Query.NormalizeQuery(g.Now); err != nil {
+			t.Fatal(err)
+		}
+		q := FromChild(p.Query)
+		queries = append(queries, q)
+		for _, f := range fieldLevels {
+			if l := f.level(q, FromChild(c)); l != "" {
+				if labelled[f.field] == nil {
+					labelled[f.field] = map[string]float64{}
+				}
+				labelled[f.field][l]++
+			}
+		}
+	}
+	e.EstimateU(50000, 1)
+	e.EstimateM(queries, 20, 15)
+	tests := []struct{ field, level string }{
+		{FieldDateOfBirth, Exact}, {FieldDateOfBirth, EstimateCompatible}, {FieldDateOfBirth, YearOut},
+		{FieldNationality, Exact}, {FieldNationality, Neighbour}, {FieldPhone, Exact}, {FieldPhone, LastDigits},
+		{FieldSex, Exact}, {FieldDocument, Exact},
+	}
+	for _, tt := range tests {
+		total := 0.0
+		for _, n := range labelled[tt.field] {
+			total += n
+		}
+		want := labelled[tt.field][tt.level] / total
+		got := e.Model.Levels[tt.field][tt.level].M
+		if math.Abs(got-want) > 0.05 {
+			t.Errorf("m(%s %s) = %.3f by EM, %.3f by the labels", tt.field, tt.level, got, want)
+		}
+	}
+}
