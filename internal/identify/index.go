@@ -226,7 +226,11 @@ const (
 
 // candidates gathers the positions that any strict blocking rule links to q, the most often
 // linked first. The caller holds the read lock.
-func (ix *Index) candidates(q *Record) []int32 {
+func (ix *Index) candidates(q *Record) []int32 { return ix.gather(q, true) }
+
+// gather is candidates, with the rules on names left out unless byName is set: pairs so found are
+// unbiased for learning how names agree.
+func (ix *Index) gather(q *Record, byName bool) []int32 {
 	t := tallies.Get().(*tally)
 	defer tallies.Put(t)
 	t.reset(len(ix.records))
@@ -251,25 +255,11 @@ func (ix *Index) candidates(q *Record) []int32 {
 	for _, d := range q.Docs {
 		add(key{k: kDoc, s: d}, 8, 0)
 	}
-	year := birthYear(q)
-	for _, t := range q.toks {
-		add(key{k: kToken, s: t.text}, 3, rareCap)
-		add(key{k: kPhonetic, s: t.phon}, 2, rareCap)
-		add(key{k: kSkeleton, s: t.skel}, 1, rareCap/2)
-		if t.variant != "" {
-			add(key{k: kVariant, s: t.variant}, 2, rareCap)
-		}
-		if year != 0 { // common names: within two years of the stated or assessed birth year
-			for y := year - 2; y <= year+2; y++ {
-				add(key{k: kTokenYear, s: t.phon, num: y}, 2, rareCap)
-			}
-		}
-	}
 	if q.DOB != 0 && !q.DOBEst {
 		add(key{k: kDOBSex, num: q.DOB, s: string(rune(q.Sex))}, 2, rareCap)
 	}
-	for _, k := range pairKeys(q.toks) {
-		add(k, 4, rareCap)
+	if byName {
+		ix.byName(q, add)
 	}
 	out := make([]int32, 0, len(t.touched))
 	for _, pos := range t.touched {
@@ -287,6 +277,27 @@ func (ix *Index) candidates(q *Record) []int32 {
 		out = out[:maxCandidates]
 	}
 	return out
+}
+
+// byName adds the candidates that the rules on names link to q.
+func (ix *Index) byName(q *Record, add func(k key, weight int32, limit int)) {
+	year := birthYear(q)
+	for _, t := range q.toks {
+		add(key{k: kToken, s: t.text}, 3, rareCap)
+		add(key{k: kPhonetic, s: t.phon}, 2, rareCap)
+		add(key{k: kSkeleton, s: t.skel}, 1, rareCap/2)
+		if t.variant != "" {
+			add(key{k: kVariant, s: t.variant}, 2, rareCap)
+		}
+		if year != 0 { // common names: within two years of the stated or assessed birth year
+			for y := year - 2; y <= year+2; y++ {
+				add(key{k: kTokenYear, s: t.phon, num: y}, 2, rareCap)
+			}
+		}
+	}
+	for _, k := range pairKeys(q.toks) {
+		add(k, 4, rareCap)
+	}
 }
 
 // tally counts a query's blocking hits per record position: a dense array, reused across queries

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -94,21 +95,26 @@ func (s *scorer) compareNames(q, r *Record, explain bool) (float64, []Evidence) 
 		}
 	}
 	// The tokens of one false name fail together: a name with no counterpart at all counts once;
-	// beside a matched token, an unmatched one (a dropped middle name, say) counts for less.
-	level := NoMatch
-	if usedQ != 0 {
-		level = ExtraToken
+	// beside a matched token, each unmatched one (a dropped middle name, say) counts on its own.
+	if usedQ == 0 {
+		if len(q.toks) > 0 {
+			w := s.levelWeight[NoMatch]
+			total += w
+			if explain {
+				ev = append(ev, Evidence{FieldName, NoMatch, w, strings.Join(q.Tokens, " ")})
+			}
+		}
+		return total, ev
 	}
 	for qi := range q.toks {
 		if qi < 64 && usedQ&(1<<qi) != 0 {
 			continue
 		}
-		w := s.levelWeight[level]
+		w := s.levelWeight[ExtraToken]
 		total += w
 		if explain {
-			ev = append(ev, Evidence{FieldName, level, w, q.toks[qi].text})
+			ev = append(ev, Evidence{FieldName, ExtraToken, w, q.toks[qi].text})
 		}
-		level = ExtraToken
 	}
 	return total, ev
 }

@@ -57,55 +57,73 @@ func (e *Engine) EstimateU(n int, seed uint64) {
 // zero and turning one disagreement into a veto.
 const priorPairs = 20
 
-// EstimateM re-estimates m for the date of birth, sex, nationality, phone and document levels by
+// minSeen is how many matched tokens (in expectation) must show a name level before EM's m replaces
+// the prior: a level the data barely show — a spelling from the table of known variants, in the
+// synthetic world — would otherwise come to count against a candidate.
+const minSeen = 30
+
+// EstimateM re-estimates m for every field and level — name tokens included — by
 // expectation–maximisation over unlabelled pairs: each query with its most strongly blocked
-// candidates. No labels are used; u stays as it is (sampled by EstimateU). In the E-step a query's
-// candidates compete, as in ranking: a found child is at most one recorded child, so the chance that
-// a pair matches is its odds over one plus the odds of all its query's pairs. Without that
-// constraint the match class soaks up every pair of alike names and m drifts towards u.
+// candidates. No labels are used; u stays as it is (sampled by EstimateU, or each name's and
+// number's own frequency). In the E-step a query's candidates compete, as in ranking: a found child
+// is at most one recorded child, so the chance that a pair matches is its odds over one plus the
+// odds of all its query's pairs. Without that constraint the match class soaks up every pair of
+// alike names and m drifts towards u.
+//
+// A field's m is learnt only from pairs not blocked on that field (pairs found by name would
+// teach that names always agree): the other fields' from pairs blocked by every rule, the names'
+// from pairs found by phone, document or date of birth alone.
 func (e *Engine) EstimateM(queries []*Record, perQuery, iterations int) {
-	groups := e.trainingPairs(queries, perQuery)
+	notName := func(f string) bool { return f != FieldName }
+	e.em(e.trainingPairs(queries, perQuery, true), notName, iterations)
+	e.em(e.trainingPairs(queries, perQuery, false), func(f string) bool { return f == FieldName }, iterations)
+}
+
+// em runs the iterations over one set of pairs, updating the fields learn admits.
+func (e *Engine) em(groups [][]trainingPair, learn func(field string) bool, iterations int) {
 	if len(groups) == 0 {
 		return
 	}
 	prior, odds := Priors(), e.Model.odds(0, e.Index.Len())
 	for range iterations {
-		weight := make([]map[string]float64, len(fieldLevels))
-		total := make([]float64, len(fieldLevels))
-		for j := range weight {
-			weight[j] = map[string]float64{}
-		}
+		weight, total := map[fieldLevel]float64{}, map[string]float64{}
 		for _, g := range groups {
 			for i, post := range e.posteriorsOf(g, odds) {
-				for j, l := range g[i].levels {
-					if l != "" {
-						weight[j][l] += post
-						total[j] += post
-					}
+				for _, o := range g[i].seen {
+					weight[o] += post
+					total[o.field] += post
 				}
 			}
 		}
-		for j, f := range fieldLevels {
-			if total[j] == 0 {
+		for field, levels := range e.Model.Levels {
+			if total[field] == 0 || !learn(field) {
 				continue
 			}
-			for level, mu := range e.Model.Levels[f.field] {
-				mu.M = (weight[j][level] + priorPairs*prior.Levels[f.field][level].M) / (total[j] + priorPairs)
-				e.Model.Levels[f.field][level] = mu
+			for level, mu := range levels {
+				w, p := weight[fieldLevel{field, level}], prior.Levels[field][level].M
+				if field == FieldName && w < minSeen { // too rare among the pairs to say more than the prior does
+					mu.M = p
+				} else {
+					mu.M = (w + priorPairs*p) / (total[field] + priorPairs)
+				}
+				levels[level] = mu
 			}
 		}
 	}
 }
 
-// trainingPair is one query–candidate pair as EM sees it: the name evidence as modelled, and the
-// level of each of fieldLevels ("" when a side lacks the field).
+type fieldLevel struct{ field, level string }
+
+// trainingPair is one query–candidate pair as EM sees it: the levels seen (one per name token and
+// per field both sides hold), and what the pair's weight is apart from those levels' m, −Σ log2 u.
 type trainingPair struct {
-	name   float64
-	levels []string
+	seen []fieldLevel
+	base float64
 }
 
-// trainingPairs compares each query with its perQuery most strongly blocked candidates.
-func (e *Engine) trainingPairs(queries []*Record, perQuery int) [][]trainingPair {
+// trainingPairs compares each query with its perQuery most strongly blocked candidates (blocked
+// on names too, or not).
+func (e *Engine) trainingPairs(queries []*Record, perQuery int, byName bool) [][]trainingPair {
 	ix := e.Index
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
@@ -113,14 +131,14 @@ func (e *Engine) trainingPairs(queries []*Record, perQuery int) [][]trainingPair
 	for _, q := range queries {
 		q.withToks(nil)
 		s := newScorer(ix, e.Model, q)
-		cands := ix.candidates(q)
+		cands := ix.gather(q, byName)
 		g := make([]trainingPair, 0, min(len(cands), perQuery))
 		for _, pos := range cands[:min(len(cands), perQuery)] {
-			r := ix.records[pos]
-			p := trainingPair{levels: make([]string, len(fieldLevels))}
-			p.name, _ = s.compareNames(q, r, false)
-			for i, f := range fieldLevels {
-				p.levels[i] = f.level(q, r)
+			var p trainingPair
+			_, ev := s.score(q, ix.records[pos], true)
+			for _, v := range ev {
+				p.seen = append(p.seen, fieldLevel{v.Field, v.Level})
+				p.base += v.Weight - math.Log2(e.Model.Levels[v.Field][v.Level].M)
 			}
 			g = append(g, p)
 		}
@@ -137,11 +155,9 @@ func (e *Engine) posteriorsOf(g []trainingPair, prior float64) []float64 {
 	odds := make([]float64, len(g))
 	sum := 1.0
 	for i, p := range g {
-		w := p.name
-		for j, f := range fieldLevels {
-			if p.levels[j] != "" {
-				w += e.Model.Levels[f.field][p.levels[j]].Weight()
-			}
+		w := p.base
+		for _, o := range p.seen {
+			w += math.Log2(e.Model.Levels[o.field][o.level].M)
 		}
 		odds[i] = math.Exp2(min(w, 1000)) * prior
 		sum += odds[i]
