@@ -39,6 +39,7 @@ type Store struct {
 	dialect Dialect
 	keys    *crypto.Keyring
 	now     func() time.Time
+	stop    func() // ends the SQLite checkpointer
 }
 
 //go:embed migrations
@@ -67,7 +68,8 @@ func Open(ctx context.Context, dsn string, keys *crypto.Keyring) (*Store, error)
 		}
 		file := filepath.Join(dsn, "waymark.db")
 		s.db, err = sql.Open("sqlite", "file:"+file+"?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)"+
-			"&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite")
+			"&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=wal_autocheckpoint(0)"+
+			"&_pragma=journal_size_limit(67108864)&_txlock=immediate&_time_format=sqlite")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", s.dialect, err)
@@ -80,11 +82,40 @@ func Open(ctx context.Context, dsn string, keys *crypto.Keyring) (*Store, error)
 		s.db.Close()
 		return nil, err
 	}
+	s.stop = func() {}
+	if s.dialect == SQLite {
+		s.stop = s.checkpoint(time.Second)
+	}
 	return s, nil
 }
 
+// checkpoint copies the SQLite write-ahead log into the database every interval, in the background,
+// until stop is called. Left to itself SQLite checkpoints inside whichever commit fills the log, and
+// that request waits for the copy and its fsync.
+func (s *Store) checkpoint(interval time.Duration) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`) // a busy or failed one is retried next tick
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
+}
+
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.stop()
+	return s.db.Close()
+}
 
 // Dialect reports which database the store uses.
 func (s *Store) Dialect() Dialect { return s.dialect }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -314,5 +316,34 @@ func TestAuditVerifyDetectsTampering(t *testing.T) {
 				}
 			})
 		})
+	}
+}
+
+// Commits only append to SQLite's write-ahead log; the store copies it into the database in the
+// background, so no request waits for that copy. Without the checkpointer the file never grows.
+func TestSQLiteLogCheckpointedInTheBackground(t *testing.T) {
+	dir := t.TempDir()
+	s, err := sqlstore.Open(ctx, dir, storetest.Keys(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	size := func() int64 {
+		fi, err := os.Stat(filepath.Join(dir, "waymark.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	before := size()
+	for i := range 500 {
+		if err := s.Audit(ctx, &audit.Entry{ActorName: "test", Action: "registry.search", RecordType: "registry", Reason: strings.Repeat("x", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for deadline := time.Now().Add(10 * time.Second); size() == before; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("database file still %d bytes 10 s after 500 commits: the log is not being checkpointed", before)
+		}
 	}
 }
