@@ -11,6 +11,7 @@ package alert
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/waymark-org/waymark"
@@ -79,23 +80,50 @@ func (s *Scheduler) Tick(ctx context.Context) ([]*waymark.Alert, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Most due alerts were raised by an earlier sweep: leave them out of the write transaction,
+	// which holds every other writer back. The database still refuses any raised meanwhile.
+	known, err := s.Store.RaisedSince(ctx, now.Add(-waymark.StaleAfter))
+	if err != nil {
+		return nil, err
+	}
+	due = slices.DeleteFunc(due, func(a *waymark.Alert) bool { return known[[2]string{a.Kind, a.Subject}] })
 	var raised []*waymark.Alert
-	err = s.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
-		raised = raised[:0]
-		for _, a := range due {
-			ok, err := tx.RaiseAlert(a)
-			if err != nil {
-				return err
+	for batch := range slices.Chunk(due, raiseBatch) {
+		var got []*waymark.Alert
+		err := s.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+			got = got[:0]
+			for _, a := range batch {
+				ok, err := tx.RaiseAlert(a)
+				if err != nil {
+					return err
+				}
+				if ok {
+					got = append(got, a)
+				}
 			}
-			if ok {
-				raised = append(raised, a)
-			}
+			return nil
+		})
+		if err != nil {
+			return raised, err
 		}
+		raised = append(raised, got...)
+	}
+	err = s.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
 		_, err := tx.ClearResolved(now)
 		return err
 	})
 	return raised, err
 }
+
+// raiseBatch alerts are raised per transaction: the first sweep after importing a registry may
+// raise thousands, and one transaction for all would hold every request's audit entry back.
+const raiseBatch = 200
+
+// birthdays are the ages that raise an alert.
+var birthdays = []struct {
+	kind          string
+	years, months int
+}{{waymark.AlertTurning17Half, 17, 6}, {waymark.AlertTurning18, 18, 0}}
 
 // fresh reports whether a deadline at has passed, but not so long ago that it is no longer news.
 func fresh(at, now time.Time) bool { return !at.After(now) && now.Sub(at) < waymark.StaleAfter }
@@ -125,18 +153,20 @@ func (s *Scheduler) due(ctx context.Context, now time.Time) ([]*waymark.Alert, e
 		add(waymark.AlertInterviewDue, e.ID, e.ChildID, e.OrgID, e.PoliceOrgID, e.ReturnedAt)
 		add(waymark.AlertInterviewOverdue, e.ID, e.ChildID, e.OrgID, e.PoliceOrgID, e.InterviewDue())
 	}
-	born, err := s.Store.BornBetween(ctx, now.AddDate(-18, 0, 0).Add(-waymark.StaleAfter).Format(waymark.DateLayout),
-		now.AddDate(-17, -6, 0).Format(waymark.DateLayout))
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range born {
-		dob, err := time.Parse(waymark.DateLayout, c.DOB)
+	for _, b := range birthdays {
+		// Only children whose birthday fell within StaleAfter can be due: read those, give or take
+		// the few days by which adding months to a month's end overshoots.
+		last := now.AddDate(-b.years, -b.months, 0)
+		born, err := s.Store.BornBetween(ctx, last.Add(-waymark.StaleAfter).AddDate(0, 0, -4).Format(waymark.DateLayout),
+			last.AddDate(0, 0, 4).Format(waymark.DateLayout))
 		if err != nil {
-			continue
+			return nil, err
 		}
-		add(waymark.AlertTurning17Half, c.ChildID, c.ChildID, c.OrgID, "", dob.AddDate(17, 6, 0))
-		add(waymark.AlertTurning18, c.ChildID, c.ChildID, c.OrgID, "", dob.AddDate(18, 0, 0))
+		for _, c := range born {
+			if dob, err := time.Parse(waymark.DateLayout, c.DOB); err == nil {
+				add(b.kind, c.ChildID, c.ChildID, c.OrgID, "", dob.AddDate(b.years, b.months, 0))
+			}
+		}
 	}
 	incomplete, err := s.Store.IncompleteRecordedBetween(ctx, now.Add(-waymark.IdentificationGrace-waymark.StaleAfter),
 		now.Add(-waymark.IdentificationGrace))

@@ -219,3 +219,40 @@ func TestBirthdayIdentificationAndPlacementAlerts(t *testing.T) {
 		})
 	}
 }
+
+// The sweep reads only children whose birthday can be due; one born at a month's end, whose
+// 17½ or 18th birthday falls on a day the month lacks, must still be raised on the day.
+func TestBirthdaysAtMonthEndsRaisedOnTheDay(t *testing.T) {
+	w := newWorld(t, sqlstore.SQLite)
+	w.now = time.Date(2026, 1, 20, 9, 0, 0, 0, time.UTC)
+	want := map[[2]string]string{} // child's date of birth and kind → the day due
+	for _, dob := range []string{"2008-08-31", "2008-08-29", "2008-02-29", "2008-03-31", "2008-09-30", "2007-12-31"} {
+		w.child(dob)
+		b, _ := time.Parse(waymark.DateLayout, dob)
+		want[[2]string{dob, waymark.AlertTurning17Half}] = b.AddDate(17, 6, 0).Format(waymark.DateLayout)
+		want[[2]string{dob, waymark.AlertTurning18}] = b.AddDate(18, 0, 0).Format(waymark.DateLayout)
+	}
+	got := map[[2]string]string{}
+	s := w.scheduler()
+	for ; w.now.Before(time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)); w.now = w.now.AddDate(0, 0, 1) {
+		raised, err := s.Tick(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range raised {
+			c, err := w.reg.Store.Child(ctx, a.ChildID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got[[2]string{c.DateOfBirth, a.Kind}] = w.now.Format(waymark.DateLayout)
+		}
+	}
+	for k, day := range want {
+		if day < "2026-01-20" || day >= "2026-10-01" {
+			continue
+		}
+		if got[k] != day {
+			t.Errorf("born %s, %s: raised on %q, due %s", k[0], k[1], got[k], day)
+		}
+	}
+}

@@ -38,23 +38,22 @@ func (tx *Tx) ClearAlert(id, by string) error {
 	return wrap(err, "clear alert")
 }
 
-// resolved says, per kind of alert, which subjects no longer need it.
-var resolved = []struct{ kinds, subjects string }{
-	{`'missing','missing_24h','missing_72h','missing_7d','missing_28d'`,
-		`SELECT id FROM missing_episodes WHERE found_at IS NOT NULL OR returned_at IS NOT NULL`},
-	{`'return_interview_due','return_interview_overdue'`,
-		`SELECT id FROM missing_episodes WHERE interview_at IS NOT NULL OR declined`},
-	{`'unsuitable_placement'`, `SELECT id FROM placements WHERE end_at IS NOT NULL`},
-	{`'identification_incomplete'`, `SELECT id FROM children WHERE missing = ''`},
+// resolved says, per kind of alert, which subjects no longer need it: the rows of table that meet cond.
+var resolved = []struct{ kinds, table, cond string }{
+	{`'missing','missing_24h','missing_72h','missing_7d','missing_28d'`, "missing_episodes", "found_at IS NOT NULL OR returned_at IS NOT NULL"},
+	{`'return_interview_due','return_interview_overdue'`, "missing_episodes", "interview_at IS NOT NULL OR declined"},
+	{`'unsuitable_placement'`, "placements", "end_at IS NOT NULL"},
+	{`'identification_incomplete'`, "children", "missing = ''"},
 }
 
 // ClearResolved clears every open alert whose cause is gone (the child found, the interview held,
-// the placement ended, the record completed), and birthday alerts once a month old.
+// the placement ended, the record completed), and birthday alerts once a month old. It looks up
+// each open alert's subject, so its cost follows the open alerts, not the registry.
 func (tx *Tx) ClearResolved(now time.Time) (int64, error) {
 	var total int64
 	for _, r := range resolved {
 		res, err := tx.tx.ExecContext(tx.ctx, `UPDATE alerts SET cleared_at = $1, cleared_by = 'resolved' WHERE cleared_at IS NULL
-			AND kind IN (`+r.kinds+`) AND subject IN (`+r.subjects+`)`, now.UTC())
+			AND kind IN (`+r.kinds+`) AND EXISTS (SELECT 1 FROM `+r.table+` r WHERE r.id = alerts.subject AND (`+r.cond+`))`, now.UTC())
 		if err != nil {
 			return total, fmt.Errorf("clear resolved alerts: %w", err)
 		}
@@ -115,6 +114,24 @@ func (s *Store) Alert(ctx context.Context, id string) (*waymark.Alert, error) {
 	a, err := scanAlert(s.db.QueryRowContext(ctx, `SELECT `+alertColumns+` FROM alerts a JOIN children c ON c.id = a.child_id
 		WHERE a.id = $1`, id))
 	return a, notFound(err, "alert")
+}
+
+// RaisedSince returns the kind and subject of every alert, open or cleared, due at or after since:
+// those a sweep need not raise again.
+func (s *Store) RaisedSince(ctx context.Context, since time.Time) (map[[2]string]bool, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT kind, subject FROM alerts WHERE due_at >= $1`, since.UTC())
+	if err != nil {
+		return nil, fmt.Errorf("list raised alerts: %w", err)
+	}
+	keys, err := collect(rows, func(r scanner) ([2]string, error) {
+		var k [2]string
+		return k, r.Scan(&k[0], &k[1])
+	})
+	set := make(map[[2]string]bool, len(keys))
+	for _, k := range keys {
+		set[k] = true
+	}
+	return set, err
 }
 
 // PendingInterviews lists the episodes whose child has returned and whose return interview is
