@@ -9,8 +9,6 @@ import (
 	"maps"
 	"runtime"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/waymark-org/waymark"
@@ -21,8 +19,15 @@ import (
 // Data is a synthetic registry and its probes.
 type Data struct {
 	Children []*waymark.Child
-	Probes   []synth.Probe
+	Probes   []Probe
 	seed     uint64
+}
+
+// Probe is a found child's facts, the recorded child they belong to, and whether any method
+// could link them at all (the ceiling), judged once against the record.
+type Probe struct {
+	synth.Probe
+	Linkable bool
 }
 
 var benchNow = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
@@ -49,18 +54,19 @@ func Generate(n, probes int, seed uint64) *Data {
 }
 
 // probes draws n probes of recorded children and a quarter as many of children never recorded.
-func (d *Data) probes(g *synth.Generator, n int) []synth.Probe {
-	var out []synth.Probe
+func (d *Data) probes(g *synth.Generator, n int) []Probe {
+	var out []Probe
 	for range n {
-		out = append(out, g.ProbeOf(d.Children[g.Intn(len(d.Children))]))
+		c := d.Children[g.Intn(len(d.Children))]
+		p := g.ProbeOf(c)
+		p.Query.NormalizeQuery(benchNow)
+		out = append(out, Probe{p, linkable(p.Query, c)})
 	}
 	for range n / 4 {
-		p := g.ProbeOf(g.Child())
+		p := Probe{Probe: g.ProbeOf(g.Child())}
 		p.Truth, p.Kind = "", "never recorded"
-		out = append(out, p)
-	}
-	for _, p := range out {
 		p.Query.NormalizeQuery(benchNow)
+		out = append(out, p)
 	}
 	return out
 }
@@ -112,7 +118,7 @@ func evaluate(system string, d *Data, answers []ranked) Quality {
 			continue
 		}
 		q.Recorded++
-		if keeps(p, d) {
+		if p.Linkable {
 			ceiling++
 		}
 		rank := slices.Index(a.ids, p.Truth)
@@ -184,17 +190,10 @@ func evaluate(system string, d *Data, answers []ranked) Quality {
 
 func abs(f float64) float64 { return max(f, -f) }
 
-// keeps reports whether a probe still shares a name token, phone, document or exact date of birth
-// with its record: what any method could link on.
-func keeps(p synth.Probe, d *Data) bool {
-	var c *waymark.Child
-	if i, err := strconv.Atoi(strings.TrimPrefix(p.Truth, "c")); err == nil && i < len(d.Children) {
-		c = d.Children[i]
-	}
-	if c == nil {
-		return false
-	}
-	q, r := identify.FromChild(p.Query), identify.FromChild(c)
+// linkable reports whether a found child's facts still share a name token, phone, document or
+// exact date of birth with their record: what any method could link on.
+func linkable(found, recorded *waymark.Child) bool {
+	q, r := identify.FromChild(found), identify.FromChild(recorded)
 	for _, t := range q.Tokens {
 		if slices.Contains(r.Tokens, t) {
 			return true

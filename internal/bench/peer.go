@@ -11,7 +11,6 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/waymark-org/waymark"
-	"github.com/waymark-org/waymark/internal/synth"
 )
 
 // Peer loads the data into PostgreSQL as a council might — one row per child, every name and
@@ -100,7 +99,7 @@ func (p *Peer) Answer(ctx context.Context, d *Data, n int) (Quality, error) {
 	sub := &Data{Children: d.Children, Probes: d.Probes[:min(n, len(d.Probes))]}
 	// Keep the never-recorded share: take recorded and never-recorded probes in proportion.
 	if n < len(d.Probes) {
-		sub.Probes = append(append([]synth.Probe(nil), d.Probes[:n*4/5]...), d.Probes[len(d.Probes)-n/5:]...)
+		sub.Probes = append(append([]Probe(nil), d.Probes[:n*4/5]...), d.Probes[len(d.Probes)-n/5:]...)
 	}
 	answers := make([]ranked, len(sub.Probes))
 	for i, pr := range sub.Probes {

@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -44,6 +45,9 @@ type ServeOptions struct {
 }
 
 // Serve loads d into a fresh database, starts `waymark serve` on it and asks it every probe.
+// Once the children are written it lets go of d.Children: the client then holds only its probes,
+// as a real one would. A client holding gigabytes beside the service stalls it on a small machine:
+// the kernel's memory monitor (kdamond) scans memory in bursts that grow with what is mapped.
 func Serve(ctx context.Context, d *Data, o ServeOptions) (Served, error) {
 	dir, err := os.MkdirTemp("", "waymark-bench-")
 	if err != nil {
@@ -67,6 +71,8 @@ func Serve(ctx context.Context, d *Data, o ServeOptions) (Served, error) {
 		return s, fmt.Errorf("load the registry: %w", err)
 	}
 	s.Load, s.Dialect = time.Since(start), dialect
+	d.Children = nil
+	debug.FreeOSMemory()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	start = time.Now()
