@@ -22,6 +22,7 @@ import (
 
 	"github.com/waymark-org/waymark"
 	"github.com/waymark-org/waymark/internal/crypto"
+	"github.com/waymark-org/waymark/internal/periodic"
 )
 
 // Dialect names a supported database.
@@ -97,16 +98,9 @@ func (s *Store) checkpoint(interval time.Duration) (stop func()) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		t := time.NewTicker(interval)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`) // a busy or failed one is retried next tick
-			}
-		}
+		periodic.Run(ctx, interval, func(ctx context.Context) {
+			s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`) // a busy or failed one is retried next beat
+		})
 	}()
 	return func() { cancel(); <-done }
 }
