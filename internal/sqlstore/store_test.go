@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -345,5 +346,33 @@ func TestSQLiteLogCheckpointedInTheBackground(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("database file still %d bytes 10 s after 500 commits: the log is not being checkpointed", before)
 		}
+	}
+}
+
+// PostgreSQL keeps no plan between executions: one made while a table was empty (an import's first
+// rows) had a lookup by reference read the organisation's whole list once the table was large.
+func TestPostgresPlansEachStatementWithItsValues(t *testing.T) {
+	if !slices.Contains(storetest.Dialects(t), sqlstore.Postgres) {
+		t.Skip("no PostgreSQL: set " + storetest.EnvPostgres)
+	}
+	s := storetest.Open(t, sqlstore.Postgres)
+	org := mustOrg(t, s, "Northshire County Council", "council")
+	conn, err := s.DB().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	for i := range 10 {
+		var n int
+		if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM children WHERE org_id = $1 AND ref = $2`, org.ID, fmt.Sprint("R", i)).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var kept int
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM pg_prepared_statements`).Scan(&kept); err != nil {
+		t.Fatal(err)
+	}
+	if kept != 0 {
+		t.Errorf("%d statements prepared and kept on the connection, want none", kept)
 	}
 }
