@@ -107,3 +107,20 @@ func TestIntakeWarnsOfPossibleDuplicate(t *testing.T) {
 		t.Fatalf("confirmed new child not saved: %d", res.StatusCode)
 	}
 }
+
+// Police at a raid have the found child's prints checked: the bureau's reference finds the
+// recorded child whatever name is given.
+func TestIdentifyByFingerprintReference(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	child := &waymark.Child{GivenNames: "Dritan", FamilyName: "Hoxha", Sex: "M", DateOfBirth: "2010-03-14", Nationality: "AL",
+		Biometrics: []waymark.Biometric{{Kind: "fingerprint", Reference: "FP-2026/004417"}}}
+	if err := a.reg.CreateChild(ctx, a.actor(socialWorker), child, nil); err != nil {
+		t.Fatal(err)
+	}
+	probe := url.Values{"given_names": {"Marco"}, "age": {"18"}, "fingerprint_ref": {"fp 2026 004417"}}
+	code, _, page := postForm(t, a.client(police), a.srv.URL+"/identify", probe)
+	if code != 200 {
+		t.Fatalf("identify: %d", code)
+	}
+	contains(t, page, "1 possible match", "strong match", "Reference "+child.Ref, "Fingerprints / DNA", `name="fingerprint_ref" value="fp 2026 004417"`)
+}

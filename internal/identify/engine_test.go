@@ -2,6 +2,7 @@ package identify_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -30,7 +31,7 @@ func registry(t testing.TB, n int, named ...*waymark.Child) *identify.Engine {
 
 var nam = &waymark.Child{ID: "target", Ref: "T1", GivenNames: "Văn Nam", FamilyName: "Nguyễn", Sex: "M",
 	DateOfBirth: "2009-04-11", Nationality: "VN", Phones: []string{"+84901234567"}, Aliases: []waymark.Name{{GivenNames: "Tommy"}},
-	Documents: []waymark.Document{{Type: "passport", Number: "C7654321"}}}
+	Documents: []waymark.Document{{Type: "passport", Number: "C7654321"}}, Biometrics: []waymark.Biometric{{Kind: "fingerprint", Reference: "FP-2025/118842"}}}
 
 func TestIdentifyFindsTheChildFromPartialFacts(t *testing.T) {
 	e := registry(t, 3000, nam, &waymark.Child{ID: "brother", GivenNames: "Văn Hùng", FamilyName: "Nguyễn", Sex: "M", DateOfBirth: "2007-02-01", Nationality: "VN"})
@@ -51,6 +52,42 @@ func TestIdentifyFindsTheChildFromPartialFacts(t *testing.T) {
 			}
 			if len(got[0].Evidence) == 0 {
 				t.Fatal("no evidence")
+			}
+		})
+	}
+}
+
+func TestIdentifyBiometricReferences(t *testing.T) {
+	e := registry(t, 3000, nam)
+	fp := func(kind, ref string) []waymark.Biometric { return []waymark.Biometric{{Kind: kind, Reference: ref}} }
+	tests := []struct {
+		name  string
+		probe *waymark.Child
+		level string // the target's biometric evidence; "" for none
+		band  string // the target's band; "" when it need not be first
+	}{
+		{"false name, prints matched", &waymark.Child{GivenNames: "Minh", Biometrics: fp("fingerprint", "fp 2025 118842")}, identify.Exact, identify.Strong},
+		{"own name, other prints", &waymark.Child{GivenNames: "Van Nam", FamilyName: "Nguyen", DateOfBirth: "2009-04-11", Biometrics: fp("fingerprint", "FP-2024/000017")}, identify.Disagree, ""},
+		{"a DNA reference says nothing of prints", &waymark.Child{GivenNames: "Van Nam", FamilyName: "Nguyen", DateOfBirth: "2009-04-11", Biometrics: fp("dna", "FP-2025/118842")}, "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := e.Identify(tc.probe, 10)
+			i := slices.IndexFunc(got, func(c identify.Candidate) bool { return c.ChildID == "target" })
+			if i < 0 || (tc.band != "" && (i != 0 || got[0].Band != tc.band)) {
+				t.Fatalf("top candidates: %v", top(got, 3))
+			}
+			level := ""
+			for _, ev := range got[i].Evidence {
+				if ev.Field == identify.FieldBiometric {
+					level = ev.Level
+					if (level == identify.Exact) != (ev.Weight > 0) {
+						t.Errorf("biometric %s weighs %.1f", level, ev.Weight)
+					}
+				}
+			}
+			if level != tc.level {
+				t.Fatalf("biometric evidence %q, want %q: %v", level, tc.level, got[i].Evidence)
 			}
 		})
 	}

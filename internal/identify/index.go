@@ -35,6 +35,7 @@ const (
 	kTokenYear // a name's phonetic key with a birth year: blocks on common names
 	kDOBSex
 	kPair // two name tokens' phonetic keys, in either order: selective where each alone is common
+	kBio
 )
 
 type key struct {
@@ -114,6 +115,9 @@ func (r *Record) keys() []key {
 	}
 	for _, d := range r.Docs {
 		ks = append(ks, key{k: kDoc, s: d})
+	}
+	for _, b := range r.Bios {
+		ks = append(ks, key{k: kBio, s: b})
 	}
 	if r.DOB != 0 && !r.DOBEst {
 		ks = append(ks, key{k: kDOBSex, num: r.DOB, s: string(rune(r.Sex))})
@@ -254,6 +258,9 @@ func (ix *Index) gather(q *Record, byName bool) []int32 {
 	}
 	for _, d := range q.Docs {
 		add(key{k: kDoc, s: d}, 8, 0)
+	}
+	for _, b := range q.Bios {
+		add(key{k: kBio, s: b}, 8, 0)
 	}
 	if q.DOB != 0 && !q.DOBEst {
 		add(key{k: kDOBSex, num: q.DOB, s: string(rune(q.Sex))}, 2, rareCap)

@@ -11,6 +11,7 @@ const (
 	FieldNationality = "nationality"
 	FieldPhone       = "phone"
 	FieldDocument    = "document"
+	FieldBiometric   = "biometric" // a fingerprint record's or DNA sample's reference, from the bureau that matched it
 )
 
 // Level names, as reported in evidence.
@@ -98,6 +99,9 @@ func Priors() *Model {
 		FieldNationality: {Exact: {0.85, 0.15}, Neighbour: {0.08, 0.05}, Disagree: {0.07, 0.80}},
 		FieldPhone:       {Exact: {0.30, 1e-6}, LastDigits: {0.05, 1e-5}, Disagree: {0.65, 0.99}},
 		FieldDocument:    {Exact: {0.60, 1e-7}, Disagree: {0.40, 0.999}},
+		// A bureau gives one child's prints one reference; two references of one kind mean two
+		// people unless one was mistyped.
+		FieldBiometric: {Exact: {0.97, 1e-7}, Disagree: {0.03, 0.9999}},
 	}}
 }
 

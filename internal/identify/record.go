@@ -20,6 +20,7 @@ type Record struct {
 	Nats    []string
 	Phones  []string
 	Docs    []string
+	Bios    []string // "fingerprint:REF" or "dna:REF"
 }
 
 var epoch = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -60,6 +61,11 @@ func FromChild(c *waymark.Child) *Record {
 	for _, d := range c.Documents {
 		if n := waymark.NormalizeDocumentNumber(d.Number); n != "" {
 			r.Docs = append(r.Docs, n)
+		}
+	}
+	for _, b := range c.Biometrics {
+		if n := waymark.NormalizeDocumentNumber(b.Reference); n != "" && b.Kind != "" {
+			r.Bios = append(r.Bios, b.Kind+":"+n)
 		}
 	}
 	return r

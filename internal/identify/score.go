@@ -192,6 +192,23 @@ func docLevel(q, r *Record) string {
 	return Disagree
 }
 
+// bioLevel compares references of one kind only: a fingerprint record says nothing of a DNA sample.
+func bioLevel(q, r *Record) string {
+	level := ""
+	for _, a := range q.Bios {
+		kind := a[:strings.IndexByte(a, ':')+1]
+		for _, b := range r.Bios {
+			if a == b {
+				return Exact
+			}
+			if strings.HasPrefix(b, kind) {
+				level = Disagree
+			}
+		}
+	}
+	return level
+}
+
 func sexLevel(q, r *Record) string {
 	switch {
 	case q.Sex == 0 || r.Sex == 0:
@@ -208,7 +225,7 @@ type scorer struct {
 	model       *Model
 	memo        []map[*tok]tokMatch // per query token
 	levelWeight map[string]float64  // name levels without a key
-	held        map[string]float64  // share of records holding each of the query's phones and documents
+	held        map[string]float64  // share of records holding each of the query's phones, documents and biometric references
 }
 
 // memos keeps the token memo maps between queries: grown once, cleared and reused, they spare
@@ -223,7 +240,7 @@ func newScorer(ix *Index, model *Model, q *Record) *scorer {
 	for _, l := range []string{NoMatch, ExtraToken} {
 		s.levelWeight[l] = round2(model.weight(FieldName, l, noTF))
 	}
-	if len(q.Phones)+len(q.Docs) > 0 {
+	if len(q.Phones)+len(q.Docs)+len(q.Bios) > 0 {
 		s.held = map[string]float64{}
 		for _, p := range q.Phones {
 			s.held[p] = ix.held(key{k: kPhone, s: p})
@@ -232,11 +249,14 @@ func newScorer(ix *Index, model *Model, q *Record) *scorer {
 		for _, d := range q.Docs {
 			s.held[d] = ix.held(key{k: kDoc, s: d})
 		}
+		for _, b := range q.Bios {
+			s.held[b] = ix.held(key{k: kBio, s: b})
+		}
 	}
 	return s
 }
 
-// sharedU is the term-frequency u of a phone or document agreeing at level: the share of other
+// sharedU is the term-frequency u of a phone, document or biometric reference agreeing at level: the share of other
 // records holding the rarest value (or, for last digits, the rarest tail) the two have in common. A number a
 // trafficker gives to many children, or one document forged for several, is weak evidence; a
 // child's own number is strong.
@@ -250,6 +270,8 @@ func (s *scorer) sharedU(field, level string, q, r *Record) float64 {
 		qs, rs, same = q.Phones, r.Phones, phoneTail
 	case field == FieldDocument && level == Exact:
 		qs, rs = q.Docs, r.Docs
+	case field == FieldBiometric && level == Exact:
+		qs, rs = q.Bios, r.Bios
 	default:
 		return noTF
 	}
