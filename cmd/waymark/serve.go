@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/waymark-org/waymark/internal/alert"
@@ -74,6 +75,11 @@ func serve(ctx context.Context, e *env, store *sqlstore.Store, sf serveFlags, re
 	}
 	debug.FreeOSMemory() // building the index leaves garbage as large as the index: give it back now
 	e.log.Info("identification index built", "children", n, "took", time.Since(start).Round(time.Millisecond))
+	confirmed, moved, err := reg.LearnModel(ctx)
+	if err != nil {
+		return fmt.Errorf("learn from confirmed matches: %w", err)
+	}
+	e.log.Info("identification model", "confirmed_matches", confirmed, "m_relearnt_for", strings.Join(moved, ","))
 	go reg.Follow(ctx, sf.follow, func(err error) { e.log.Warn("follow changes", "err", err) })
 	alerts, sender := alert.New(store, e.log), alert.NewSender(store, sf.mail, sf.publicURL, e.log)
 	reg.OnCare, alerts.OnRaise = alerts.Nudge, sender.Nudge

@@ -71,7 +71,7 @@ func (s *Server) identifyConfirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PostForm.Get("child_id")
-	if err := s.Registry.ConfirmMatch(r.Context(), actor(r), id, e); err != nil {
+	if err := s.Registry.ConfirmMatch(r.Context(), actor(r), id, s.probeOf(r), e); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -84,11 +84,25 @@ func (s *Server) identifyConfirm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) identifyReject(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := s.Registry.RejectMatch(r.Context(), actor(r), r.PostFormValue("child_id")); err != nil {
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, waymark.Errorf(waymark.EINVALID, "The form could not be read."))
+		return
+	}
+	if err := s.Registry.RejectMatch(r.Context(), actor(r), r.PostForm.Get("child_id"), s.probeOf(r)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/identify?done="+url.QueryEscape("Recorded: not this child."), http.StatusSeeOther)
+}
+
+// probeOf is what the found child gave, carried through a confirm or reject form; nil when it
+// cannot be read (the verdict stands, only the judgement is not kept).
+func (s *Server) probeOf(r *http.Request) *waymark.Child {
+	q, bad := childFromForm(r.PostForm, s.Registry.Now().In(s.Location))
+	if len(bad) > 0 {
+		return nil
+	}
+	return q
 }
 
 func (s *Server) openWithReason(w http.ResponseWriter, r *http.Request) {

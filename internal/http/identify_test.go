@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -71,6 +72,9 @@ func TestIdentifyAcrossOrganisations(t *testing.T) {
 	}
 	_, page = get(t, a.client(socialWorker), a.srv.URL+"/children/"+child.ID)
 	contains(t, page, "Identified as previously recorded", "Found at a cannabis farm", "Pat Police")
+	if js, err := a.store.Judgements(ctx); err != nil || len(js) != 1 || !js[0].Confirmed || !slices.Contains(js[0].Levels, "name:exact") {
+		t.Fatalf("the confirmation was not kept as a judgement: %+v %v", js, err)
+	}
 
 	code, _, _ = postForm(t, officer, a.srv.URL+"/identify/reject", url.Values{"child_id": {child.ID}})
 	rejected, _ := a.store.AuditEntries(ctx, sqlstore.AuditFilter{RecordID: child.ID, Action: "identify.reject", Outcome: audit.Allowed})

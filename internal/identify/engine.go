@@ -83,6 +83,40 @@ func (e *Engine) IdentifyRecord(q *Record, limit int) []Candidate {
 	return out
 }
 
+// Judged returns how a recorded child compares with what the found child gave — its comparison
+// levels, "field:level", one per name token and field — and the probability the engine gives it
+// among the found child's candidates (0 when it is not among the first hundred). ok is false when
+// the index does not hold the child.
+func (e *Engine) Judged(q *waymark.Child, childID string) (levels []string, probability float64, ok bool) {
+	var ev []Evidence
+	found := e.Identify(q, 100)
+	if i := slices.IndexFunc(found, func(c Candidate) bool { return c.ChildID == childID }); i >= 0 {
+		ev, probability = found[i].Evidence, found[i].Probability
+	} else if ev, ok = e.explain(FromChild(q), childID); !ok {
+		return nil, 0, false
+	}
+	for _, v := range ev {
+		levels = append(levels, v.Field+":"+v.Level)
+	}
+	return levels, probability, true
+}
+
+// explain scores one recorded child against q.
+func (e *Engine) explain(q *Record, childID string) ([]Evidence, bool) {
+	q.withToks(nil)
+	ix := e.Index
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	pos, ok := ix.byChild[childID]
+	if !ok {
+		return nil, false
+	}
+	s := newScorer(ix, e.Model, q)
+	defer s.release()
+	_, ev := s.score(q, ix.records[pos], true)
+	return ev, true
+}
+
 func band(p float64) string {
 	switch {
 	case p >= StrongAt:

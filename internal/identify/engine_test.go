@@ -3,6 +3,7 @@ package identify_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -138,5 +139,37 @@ func TestEstimateU(t *testing.T) {
 	}
 	if dob <= 0 || dob > 0.01 {
 		t.Fatalf("u(same date of birth) = %.5f", dob)
+	}
+}
+
+func TestJudgedGivesLevelsAndTheProbabilityShown(t *testing.T) {
+	e := registry(t, 3000, nam, &waymark.Child{ID: "other", GivenNames: "Zebulon", FamilyName: "Quartermain", Sex: "M"})
+	probe := &waymark.Child{GivenNames: "Nam", FamilyName: "Nguyen", DateOfBirth: "2009-11-04", Phones: []string{"0901234567"}}
+	tests := []struct {
+		child     string
+		levels    []string
+		shown, ok bool
+	}{
+		{"target", []string{"name:exact", "date_of_birth:day_month_swapped", "phone:last_digits"}, true, true},
+		{"other", []string{"name:none"}, false, true},
+		{"never-indexed", nil, false, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.child, func(t *testing.T) {
+			levels, p, ok := e.Judged(probe, tc.child)
+			if ok != tc.ok || (p > 0) != tc.shown {
+				t.Fatalf("ok %v, probability %.3f", ok, p)
+			}
+			for _, l := range tc.levels {
+				if !slices.Contains(levels, l) {
+					t.Fatalf("levels %v lack %s", levels, l)
+				}
+			}
+			for _, l := range levels {
+				if strings.ContainsAny(l, " ~") || strings.Count(l, ":") != 1 {
+					t.Fatalf("a level says more than field and level: %q", l)
+				}
+			}
+		})
 	}
 }

@@ -3,6 +3,8 @@ package identify
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
+	"strings"
 )
 
 // fieldLevels are the comparisons whose u is learned from random pairs (the name levels take u
@@ -96,21 +98,59 @@ func (e *Engine) em(groups [][]trainingPair, learn func(field string) bool, iter
 				}
 			}
 		}
-		for field, levels := range e.Model.Levels {
-			if total[field] == 0 || !learn(field) {
-				continue
+		e.Model.mStep(prior, weight, total, learn)
+	}
+}
+
+// mStep sets m for every level of the fields learn admits from how often matches show it: its
+// share of the field's (expected) observations, pulled towards prior's m by priorPairs of them. A
+// name level seen fewer than minSeen times keeps prior's m.
+func (m *Model) mStep(prior *Model, seen map[fieldLevel]float64, total map[string]float64, learn func(field string) bool) {
+	for field, levels := range m.Levels {
+		if total[field] == 0 || !learn(field) {
+			continue
+		}
+		for level, mu := range levels {
+			w, p := seen[fieldLevel{field, level}], prior.Levels[field][level].M
+			if field == FieldName && w < minSeen { // too rare among the pairs to say more than the prior does
+				mu.M = p
+			} else {
+				mu.M = (w + priorPairs*p) / (total[field] + priorPairs)
 			}
-			for level, mu := range levels {
-				w, p := weight[fieldLevel{field, level}], prior.Levels[field][level].M
-				if field == FieldName && w < minSeen { // too rare among the pairs to say more than the prior does
-					mu.M = p
-				} else {
-					mu.M = (w + priorPairs*p) / (total[field] + priorPairs)
-				}
-				levels[level] = mu
+			levels[level] = mu
+		}
+	}
+}
+
+// minJudged is how many observations of a field confirmed matches must hold before they move its m.
+const minJudged = 30
+
+// LearnM re-estimates m from the matches people confirmed, each given as its comparison levels
+// ("field:level"), as EM's M-step does from expected matches, pulled towards the current m. It
+// returns the fields it moved. A deployment's confirmed matches are the candidates ranked high
+// enough to be looked at, so agreement is over-represented among them; the pull, the minimum and
+// name levels' minSeen keep a few months' confirmations from turning a disagreement into a veto.
+func (m *Model) LearnM(confirmed [][]string) []string {
+	seen, total := map[fieldLevel]float64{}, map[string]float64{}
+	for _, levels := range confirmed {
+		for _, fl := range levels {
+			field, level, _ := strings.Cut(fl, ":")
+			if _, ok := m.Levels[field][level]; ok {
+				seen[fieldLevel{field, level}]++
+				total[field]++
 			}
 		}
 	}
+	learn := func(field string) bool { return total[field] >= minJudged }
+	m.mStep(m, seen, total, learn)
+	var moved []string
+	for field := range m.Levels {
+		if learn(field) {
+			moved = append(moved, field)
+		}
+	}
+	slices.Sort(moved)
+	return moved
 }
 
 type fieldLevel struct{ field, level string }

@@ -3,6 +3,8 @@ package identify
 import (
 	"fmt"
 	"math"
+	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -89,5 +91,58 @@ func names(e *Engine, q *Record, c *waymark.Child, labelled map[string]map[strin
 	}
 	for _, v := range ev {
 		labelled[FieldName][v.Level]++
+	}
+}
+
+func TestLearnMFromConfirmedMatches(t *testing.T) {
+	confirmed := func(n int, levels ...string) [][]string {
+		out := make([][]string, n)
+		for i := range out {
+			out[i] = levels
+		}
+		return out
+	}
+	tests := []struct {
+		name      string
+		confirmed [][]string
+		moved     []string
+		check     func(m *Model) error
+	}{
+		{"too few to say anything", confirmed(minJudged-1, "date_of_birth:exact", "name:exact"), nil, nil},
+		{"unknown fields and levels are passed over", confirmed(100, "marks:exact", "name:misspelt", "nonsense"), nil, nil},
+		{"dates of birth agree more often than the model thought", append(confirmed(120, "date_of_birth:exact", "name:exact"),
+			confirmed(80, "date_of_birth:estimate_compatible", "name:exact")...), []string{FieldDateOfBirth, FieldName}, func(m *Model) error {
+			exact, want := m.Levels[FieldDateOfBirth][Exact].M, (120+priorPairs*DefaultModel().Levels[FieldDateOfBirth][Exact].M)/(200+priorPairs)
+			sum := 0.0
+			for _, mu := range m.Levels[FieldDateOfBirth] {
+				sum += mu.M
+			}
+			switch {
+			case math.Abs(exact-want) > 1e-9:
+				return fmt.Errorf("m(date of birth exact) = %.4f, want %.4f", exact, want)
+			case math.Abs(sum-1) > 0.01:
+				return fmt.Errorf("m over the date of birth levels sums to %.4f", sum)
+			case m.Levels[FieldName][VariantSpelling] != DefaultModel().Levels[FieldName][VariantSpelling]:
+				return fmt.Errorf("a name level never confirmed moved: %+v", m.Levels[FieldName][VariantSpelling])
+			case m.Levels[FieldName][VariantSpelling].Weight() <= 0:
+				return fmt.Errorf("a variant spelling counts against a candidate")
+			}
+			return nil
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := DefaultModel()
+			if moved := m.LearnM(tc.confirmed); !slices.Equal(moved, tc.moved) {
+				t.Fatalf("moved %v, want %v", moved, tc.moved)
+			}
+			if tc.check == nil {
+				if !reflect.DeepEqual(m, DefaultModel()) {
+					t.Fatal("the model moved")
+				}
+			} else if err := tc.check(m); err != nil {
+				t.Fatal(err)
+			}
+		})
 	}
 }

@@ -78,20 +78,63 @@ func (r *Registry) OpenWithReason(ctx context.Context, a waymark.Actor, childID,
 	})
 }
 
-// ConfirmMatch records that a person has confirmed the found child is this recorded child: the
-// contact becomes an "identified" encounter on the child's record, whoever owns it.
-func (r *Registry) ConfirmMatch(ctx context.Context, a waymark.Actor, childID string, e *waymark.Encounter) error {
+// ConfirmMatch records that a person has confirmed the found child, who gave probe, is this
+// recorded child: the contact becomes an "identified" encounter on the child's record, whoever
+// owns it, and the comparison is kept as a judgement.
+func (r *Registry) ConfirmMatch(ctx context.Context, a waymark.Actor, childID string, probe *waymark.Child, e *waymark.Encounter) error {
 	e.Kind = "identified"
-	return r.addEncounter(ctx, a, waymark.ConfirmMatch, childID, e, "identified as previously recorded")
+	return r.addEncounter(ctx, a, waymark.ConfirmMatch, childID, e, "identified as previously recorded", r.judgement(probe, childID, true))
 }
 
 // RejectMatch records that a person has judged a candidate not to be the found child.
-func (r *Registry) RejectMatch(ctx context.Context, a waymark.Actor, childID string) error {
+func (r *Registry) RejectMatch(ctx context.Context, a waymark.Actor, childID string, probe *waymark.Child) error {
 	sc, err := r.childScope(ctx, a, waymark.ConfirmMatch, childID)
 	if err != nil {
 		return err
 	}
-	return r.Store.Audit(ctx, entry(a, "identify.reject", "child", childID, sc.OrgID))
+	j := r.judgement(probe, childID, false)
+	return r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+		if err := judge(tx, j); err != nil {
+			return err
+		}
+		return tx.Audit(entry(a, "identify.reject", "child", childID, sc.OrgID))
+	})
+}
+
+// judgement is what is kept of a person's verdict on a candidate: how it compared with what the
+// found child gave, level by level, and the probability shown; nil when nothing was given.
+func (r *Registry) judgement(probe *waymark.Child, childID string, confirmed bool) *sqlstore.Judgement {
+	if probe == nil || probe.NormalizeQuery(r.Store.Now()) != nil {
+		return nil
+	}
+	levels, p, ok := r.Engine.Judged(probe, childID)
+	if !ok || len(levels) == 0 {
+		return nil
+	}
+	return &sqlstore.Judgement{Confirmed: confirmed, Probability: p, Levels: levels}
+}
+
+func judge(tx *sqlstore.Tx, j *sqlstore.Judgement) error {
+	if j == nil {
+		return nil
+	}
+	return tx.Judge(*j)
+}
+
+// LearnModel re-learns the engine's m from the matches people have confirmed, and returns how
+// many there were and the fields moved. It is run at start-up, before any search.
+func (r *Registry) LearnModel(ctx context.Context) (int, []string, error) {
+	js, err := r.Store.Judgements(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
+	var confirmed [][]string
+	for _, j := range js {
+		if j.Confirmed {
+			confirmed = append(confirmed, j.Levels)
+		}
+	}
+	return len(confirmed), r.Engine.Model.LearnM(confirmed), nil
 }
 
 // PossibleDuplicates returns recorded children of any organisation the engine rates at least

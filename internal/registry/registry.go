@@ -237,11 +237,11 @@ func (r *Registry) Identify(ctx context.Context, a waymark.Actor, q *waymark.Chi
 
 // AddEncounter records another contact with a child.
 func (r *Registry) AddEncounter(ctx context.Context, a waymark.Actor, childID string, e *waymark.Encounter) error {
-	return r.addEncounter(ctx, a, waymark.AddEncounter, childID, e, "")
+	return r.addEncounter(ctx, a, waymark.AddEncounter, childID, e, "", nil)
 }
 
 // addEncounter checks act on the child, then records e and audits it (with reason, if any).
-func (r *Registry) addEncounter(ctx context.Context, a waymark.Actor, act waymark.Action, childID string, e *waymark.Encounter, reason string) error {
+func (r *Registry) addEncounter(ctx context.Context, a waymark.Actor, act waymark.Action, childID string, e *waymark.Encounter, reason string, j *sqlstore.Judgement) error {
 	sc, err := r.childScope(ctx, a, act, childID)
 	if err != nil {
 		return err
@@ -252,6 +252,9 @@ func (r *Registry) addEncounter(ctx context.Context, a waymark.Actor, act waymar
 	e.ChildID, e.OrgID, e.RecordedBy = childID, a.OrgID, a.Name
 	return r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
 		if err := tx.CreateEncounter(e); err != nil {
+			return err
+		}
+		if err := judge(tx, j); err != nil {
 			return err
 		}
 		en := entry(a, string(act), "child", childID, sc.OrgID)
