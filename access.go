@@ -45,24 +45,25 @@ type Action string
 
 // The actions the policy knows. Anything not granted below is denied.
 const (
-	ViewChild      Action = "child.view"
-	CreateChild    Action = "child.create"
-	EditChild      Action = "child.edit"
-	AddEncounter   Action = "encounter.create"
-	SearchRegistry Action = "registry.search"
-	OpenWithReason Action = "child.open_with_reason"
-	ConfirmMatch   Action = "identify.confirm"
-	ViewAudit      Action = "audit.view"
-	ManageUsers    Action = "users.manage"
-	ViewStats      Action = "stats.view"
-	RecordCare     Action = "care.record"    // placements, screenings, reporting missing, returns, interviews
-	UpdateMissing  Action = "missing.update" // police reference, risk, found
-	ViewPack       Action = "missing.pack"   // the missing-person pack
-	ExportReturn   Action = "return.export"  // the looked-after-children return: child-level rows
+	ViewChild        Action = "child.view"
+	CreateChild      Action = "child.create"
+	EditChild        Action = "child.edit"
+	AddEncounter     Action = "encounter.create"
+	SearchRegistry   Action = "registry.search"
+	OpenWithReason   Action = "child.open_with_reason"
+	ConfirmMatch     Action = "identify.confirm"
+	ViewAudit        Action = "audit.view"
+	ManageUsers      Action = "users.manage"
+	ViewStats        Action = "stats.view"
+	RecordCare       Action = "care.record"       // placements, screenings, reporting missing, returns, interviews
+	UpdateMissing    Action = "missing.update"    // police reference, risk, found
+	ViewPack         Action = "missing.pack"      // the missing-person pack
+	ExportReturn     Action = "return.export"     // the looked-after-children return: child-level rows
+	ReviewDuplicates Action = "duplicates.review" // the report of children who may be recorded twice
 )
 
 // Actions lists every action, for the role × action matrix.
-var Actions = []Action{ViewChild, CreateChild, EditChild, AddEncounter, SearchRegistry, OpenWithReason, ConfirmMatch, ViewAudit, ManageUsers, ViewStats, RecordCare, UpdateMissing, ViewPack, ExportReturn}
+var Actions = []Action{ViewChild, CreateChild, EditChild, AddEncounter, SearchRegistry, OpenWithReason, ConfirmMatch, ViewAudit, ManageUsers, ViewStats, RecordCare, UpdateMissing, ViewPack, ExportReturn, ReviewDuplicates}
 
 // reach is how far a grant extends.
 type reach int
@@ -85,7 +86,7 @@ var grants = map[Role]map[Action]reach{
 	RoleBorder:       practitioner,
 	RoleSocialWorker: with(practitioner, carer),
 	RolePolice:       with(practitioner, map[Action]reach{UpdateMissing: whileMissing, ViewPack: whileMissing}),
-	RoleManager:      with(practitioner, carer, map[Action]reach{ViewStats: ownOrg, ExportReturn: ownOrg}),
+	RoleManager:      with(practitioner, carer, map[Action]reach{ViewStats: ownOrg, ExportReturn: ownOrg, ReviewDuplicates: ownOrg}),
 	RoleGuardian:     {ViewChild: assigned, SearchRegistry: anyOrg, ViewPack: assigned},
 	RoleAnalyst:      {ViewStats: anyOrg}, // aggregates only, small counts suppressed (internal/report)
 	RoleAdmin:        {ViewAudit: ownOrg, ManageUsers: ownOrg},

@@ -5,6 +5,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/waymark-org/waymark"
@@ -142,5 +143,24 @@ func seedChildren(ctx context.Context, reg *registry.Registry, opt Options, acto
 			}
 		}
 	}
+	if err := seedTwice(ctx, reg, actors["Northshire Police"], inCare); err != nil {
+		return err
+	}
 	return seedCare(ctx, reg, g, council, actors["Northshire Police"].OrgID, inCare)
+}
+
+// seedTwice has the police record again, after a raid, a child the council looks after — under
+// the name order the child gave — for the duplicates report to find.
+func seedTwice(ctx context.Context, reg *registry.Registry, police waymark.Actor, inCare []*waymark.Child) error {
+	i := slices.IndexFunc(inCare, func(c *waymark.Child) bool { return len(c.Phones) > 0 && !c.DOBEstimated })
+	if i < 0 {
+		return nil
+	}
+	c := inCare[i]
+	again := &waymark.Child{GivenNames: c.FamilyName, FamilyName: c.GivenNames, Sex: c.Sex,
+		DateOfBirth: c.DateOfBirth, Nationality: c.Nationality, Phones: c.Phones[:1]}
+	if err := reg.CreateChild(ctx, police, again, nil); err != nil {
+		return fmt.Errorf("demo child recorded twice: %w", err)
+	}
+	return nil
 }

@@ -69,6 +69,7 @@ const (
 	guardian     = "guardian@guardians.example.org"
 	police       = "police@police.example.org"
 	analyst      = "analyst@northshire.example.org"
+	manager      = "manager@northshire.example.org"
 )
 
 func (a *app) actor(email string) waymark.Actor {

@@ -15,6 +15,7 @@ func (s *Server) identifyRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /identify/confirm", s.signedIn(s.identifyConfirm))
 	mux.HandleFunc("POST /identify/reject", s.signedIn(s.identifyReject))
 	mux.HandleFunc("POST /children/{id}/open", s.signedIn(s.openWithReason))
+	mux.HandleFunc("GET /duplicates", s.signedIn(s.duplicatesReport))
 }
 
 func (s *Server) identifyData() map[string]any {
@@ -119,4 +120,13 @@ func (s *Server) openWithReason(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/children/"+id, http.StatusSeeOther)
+}
+
+func (s *Server) duplicatesReport(w http.ResponseWriter, r *http.Request) {
+	list, err := s.Registry.Duplicates(r.Context(), actor(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "duplicates", &web.View{Title: "Children who may be recorded twice", Data: map[string]any{"Duplicates": list}})
 }

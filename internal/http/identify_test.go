@@ -128,3 +128,38 @@ func TestIdentifyByFingerprintReference(t *testing.T) {
 	}
 	contains(t, page, "1 possible match", "strong match", "Reference "+child.Ref, "Fingerprints / DNA", `name="fingerprint_ref" value="fp 2026 004417"`)
 }
+
+// A child recorded by the police after a raid, under another name, is the council's missing
+// child: the council's manager sees the pair; the police record shows its reference and owner only.
+func TestDuplicatesReport(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	if _, page := get(t, a.client(manager), a.srv.URL+"/duplicates"); !strings.Contains(page, "held by Northshire Police") {
+		t.Fatal("the demo's child recorded twice is not in the report")
+	}
+	ours := &waymark.Child{GivenNames: "Blerim", FamilyName: "Gashi", Sex: "M", DateOfBirth: "2009-09-09", Nationality: "AL", Phones: []string{"+447700900123"}}
+	theirs := &waymark.Child{GivenNames: "Bleri", FamilyName: "Gashii", Sex: "M", DateOfBirth: "2009-09-09", Nationality: "XK", Phones: []string{"07700 900123"}}
+	if err := a.reg.CreateChild(ctx, a.actor(socialWorker), ours, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.reg.CreateChild(ctx, a.actor(police), theirs, nil); err != nil {
+		t.Fatal(err)
+	}
+	c := a.client(manager)
+	_, page := get(t, c, a.srv.URL+"/")
+	contains(t, page, `href="/duplicates"`)
+	code, page := get(t, c, a.srv.URL+"/duplicates")
+	if code != 200 {
+		t.Fatalf("report: %d", code)
+	}
+	contains(t, page, "Blerim Gashi", "Reference "+theirs.Ref+", held by Northshire Police", "strong")
+	if strings.Contains(page, "Gashii") {
+		t.Fatal("another organisation's child's name shown in the report")
+	}
+	views, _ := a.store.AuditEntries(ctx, sqlstore.AuditFilter{RecordID: ours.ID, Action: string(waymark.ViewChild)})
+	if len(views) == 0 || views[0].Reason != "duplicates report" {
+		t.Fatalf("the report's view of the child was not audited: %+v", views)
+	}
+	if code, _ := get(t, a.client(socialWorker), a.srv.URL+"/duplicates"); code != 403 {
+		t.Fatalf("a social worker opened the report: %d", code)
+	}
+}

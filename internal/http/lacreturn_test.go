@@ -17,7 +17,6 @@ func TestReturnPageAndDownload(t *testing.T) {
 	for _, d := range storetest.Dialects(t) {
 		t.Run(string(d), func(t *testing.T) {
 			a := newApp(t, d)
-			const manager = "manager@northshire.example.org"
 			m := a.client(manager)
 			start := time.Now().Add(-2 * time.Hour)
 			year := collectionYear(start)

@@ -19,6 +19,9 @@ func registry(t testing.TB, n int, named ...*waymark.Child) *identify.Engine {
 	for i := range n {
 		c := g.Child()
 		c.ID, c.Ref = fmt.Sprintf("c%06d", i), fmt.Sprintf("R%06d", i)
+		if i%100 == 0 {
+			c.OrgID = "sample" // one child in a hundred, for BenchmarkDuplicates
+		}
 		if err := c.Normalize(g.Now); err != nil {
 			t.Fatal(err)
 		}
@@ -171,5 +174,19 @@ func TestJudgedGivesLevelsAndTheProbabilityShown(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestDuplicatesPairsAChildRecordedTwice(t *testing.T) {
+	first := *nam
+	first.OrgID = "council"
+	again := &waymark.Child{ID: "again", OrgID: "police", GivenNames: "Nam", FamilyName: "Nguyen", Sex: "M", DateOfBirth: "2009-04-11", Phones: []string{"+84901234567"}}
+	brother := &waymark.Child{ID: "brother", OrgID: "council", GivenNames: "Văn Hùng", FamilyName: "Nguyễn", Sex: "M", DateOfBirth: "2007-02-01", Nationality: "VN"}
+	e := registry(t, 3000, &first, again, brother)
+	for org, want := range map[string][2]string{"council": {"target", "again"}, "police": {"again", "target"}} {
+		got := e.Duplicates(org)
+		if len(got) != 1 || got[0].ChildID != want[0] || got[0].Candidate.ChildID != want[1] || got[0].Band != identify.Strong {
+			t.Fatalf("%s: %+v", org, got)
+		}
 	}
 }

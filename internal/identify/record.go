@@ -71,6 +71,16 @@ func FromChild(c *waymark.Child) *Record {
 	return r
 }
 
+// asQuery returns an indexed record as a query: the same facts, its tokens as text.
+func (r *Record) asQuery() *Record {
+	q := *r
+	q.Tokens, q.toks = make([]string, len(r.toks)), nil
+	for i, t := range r.toks {
+		q.Tokens[i] = t.text
+	}
+	return &q
+}
+
 // tok is a name token with its keys, computed once.
 type tok struct{ text, phon, skel, variant string }
 

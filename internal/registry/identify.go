@@ -32,26 +32,61 @@ func (r *Registry) IdentifyMatches(ctx context.Context, a waymark.Actor, q *waym
 	}
 	out := make([]Match, len(found))
 	for i, c := range found {
-		m := Match{Candidate: c}
-		sc, err := r.Store.ChildScope(ctx, c.ChildID)
+		if out[i], err = r.dress(ctx, a, c, "identification search result"); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// dress adds to a candidate its owner and, where the actor may see them, the child's facts (a
+// view audited for the reason given).
+func (r *Registry) dress(ctx context.Context, a waymark.Actor, c identify.Candidate, reason string) (Match, error) {
+	m := Match{Candidate: c}
+	sc, err := r.Store.ChildScope(ctx, c.ChildID)
+	if err != nil {
+		return m, err
+	}
+	if m.Owner, err = r.Store.Org(ctx, sc.OrgID); err != nil {
+		return m, err
+	}
+	if waymark.Can(a, waymark.ViewChild, sc) != nil {
+		return m, nil
+	}
+	if m.Child, err = r.Store.Child(ctx, c.ChildID); err != nil {
+		return m, err
+	}
+	e := entry(a, string(waymark.ViewChild), "child", c.ChildID, sc.OrgID)
+	e.Reason = reason
+	m.Visible = true
+	return m, r.Store.Audit(ctx, e)
+}
+
+// Duplicate is a pair of recorded children, one of the actor's organisation, that may be one child.
+type Duplicate struct{ Ours, Other Match }
+
+// MaxDuplicates bounds the report: the most likely pairs first.
+const MaxDuplicates = 200
+
+// Duplicates reports the organisation's children whom the engine rates more likely than not to be
+// another recorded child — recorded twice, by this organisation or another — most likely first.
+// Each child shown is a view, audited.
+func (r *Registry) Duplicates(ctx context.Context, a waymark.Actor) ([]Duplicate, error) {
+	if err := r.check(ctx, a, waymark.ReviewDuplicates, waymark.Scope{OrgID: a.OrgID}, "duplicates", ""); err != nil {
+		return nil, err
+	}
+	found := r.Engine.Duplicates(a.OrgID)
+	out := make([]Duplicate, 0, min(len(found), MaxDuplicates))
+	for _, d := range found[:min(len(found), MaxDuplicates)] {
+		ours, err := r.dress(ctx, a, identify.Candidate{ChildID: d.ChildID}, "duplicates report")
 		if err != nil {
 			return nil, err
 		}
-		if m.Owner, err = r.Store.Org(ctx, sc.OrgID); err != nil {
+		other, err := r.dress(ctx, a, d.Candidate, "duplicates report")
+		if err != nil {
 			return nil, err
 		}
-		if waymark.Can(a, waymark.ViewChild, sc) == nil {
-			if m.Child, err = r.Store.Child(ctx, c.ChildID); err != nil {
-				return nil, err
-			}
-			e := entry(a, string(waymark.ViewChild), "child", c.ChildID, sc.OrgID)
-			e.Reason = "identification search result"
-			if err := r.Store.Audit(ctx, e); err != nil {
-				return nil, err
-			}
-			m.Visible = true
-		}
-		out[i] = m
+		out = append(out, Duplicate{ours, other})
 	}
 	return out, nil
 }
