@@ -54,7 +54,7 @@ func (e *Engine) Identify(q *waymark.Child, limit int) []Candidate {
 // IdentifyRecord is Identify for a query already made into a record.
 func (e *Engine) IdentifyRecord(q *Record, limit int) []Candidate { return e.rank(q, limit, "") }
 
-// Duplicate is a recorded child and another the engine rates at least a possible match for it.
+// Duplicate is a recorded child and another the engine rates as likely the same child.
 type Duplicate struct {
 	ChildID string
 	Candidate
