@@ -12,9 +12,16 @@ import (
 // Audit appends an entry to the hash-chained log. Bumping the head row first serialises writers
 // (a row lock in PostgreSQL, the write lock in SQLite), so the chain never forks.
 func (tx *Tx) Audit(e *audit.Entry) error {
-	if err := tx.tx.QueryRowContext(tx.ctx, `UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash`).Scan(&e.Seq, &e.PrevHash); err != nil {
-		return fmt.Errorf("advance audit head: %w", err)
+	if tx.head == nil {
+		// Taking the head locks its row until commit: the chain stays in commit order.
+		tx.head = &auditHead{}
+		if err := tx.tx.QueryRowContext(tx.ctx, `UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash`).Scan(&tx.head.seq, &tx.head.hash); err != nil {
+			return fmt.Errorf("advance audit head: %w", err)
+		}
+	} else {
+		tx.head.seq++
 	}
+	e.Seq, e.PrevHash = tx.head.seq, tx.head.hash
 	if e.Outcome == "" {
 		e.Outcome = audit.Allowed
 	}
@@ -27,7 +34,23 @@ func (tx *Tx) Audit(e *audit.Entry) error {
 		e.Reason, e.Outcome, e.PrevHash, e.Hash); err != nil {
 		return fmt.Errorf("append audit entry: %w", err)
 	}
-	_, err := tx.tx.ExecContext(tx.ctx, `UPDATE audit_head SET hash = $1 WHERE id = 1`, e.Hash)
+	tx.head.hash = e.Hash
+	return nil
+}
+
+// auditHead is the chain's last sequence number and hash, as a transaction has advanced them.
+type auditHead struct {
+	seq  int64
+	hash string
+}
+
+// saveHead writes the head back once, however many entries the transaction appended: an import
+// of a thousand children spends two statements on it, not two thousand.
+func (tx *Tx) saveHead() error {
+	if tx.head == nil {
+		return nil
+	}
+	_, err := tx.tx.ExecContext(tx.ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, tx.head.seq, tx.head.hash)
 	return wrap(err, "update audit head")
 }
 

@@ -175,9 +175,10 @@ func (s *Store) migrate(ctx context.Context) error {
 
 // Tx is a write transaction. Every write and its audit entry share one, so neither is kept without the other.
 type Tx struct {
-	tx  *sql.Tx
-	s   *Store
-	ctx context.Context
+	tx   *sql.Tx
+	s    *Store
+	ctx  context.Context
+	head *auditHead // the audit chain's head once this transaction holds it; written back at commit
 }
 
 // InTx runs fn in a transaction, committing if it returns nil. In PostgreSQL, concurrent writers
@@ -187,7 +188,12 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	if err := fn(&Tx{tx: sqlTx, s: s, ctx: ctx}); err != nil {
+	tx := &Tx{tx: sqlTx, s: s, ctx: ctx}
+	err = fn(tx)
+	if err == nil {
+		err = tx.saveHead()
+	}
+	if err != nil {
 		sqlTx.Rollback()
 		return err
 	}

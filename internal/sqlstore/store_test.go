@@ -254,19 +254,27 @@ func TestAuditChain(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		var wg sync.WaitGroup
 		for i := range 20 {
-			wg.Go(func() {
-				e := &audit.Entry{UserID: "u", OrgID: "o", Action: "child.view", RecordID: fmt.Sprint(i), Addr: "127.0.0.1"}
-				if err := s.Audit(ctx, e); err != nil {
+			wg.Go(func() { // single entries and, as an import writes them, several in one transaction
+				err := s.InTx(ctx, func(tx *sqlstore.Tx) error {
+					for j := range 1 + i%2*2 {
+						e := &audit.Entry{UserID: "u", OrgID: "o", Action: "child.view", RecordID: fmt.Sprint(i*10 + j), Addr: "127.0.0.1"}
+						if err := tx.Audit(e); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				if err != nil {
 					t.Error(err)
 				}
 			})
 		}
 		wg.Wait()
 		v, err := s.VerifyAudit(ctx)
-		if err != nil || v.Checked != 20 || len(v.Problems) != 0 {
+		if err != nil || v.Checked != 40 || len(v.Problems) != 0 {
 			t.Fatalf("verify: %d checked, %v, %v", v.Checked, v.Problems, err)
 		}
-		entries, err := s.AuditEntries(ctx, sqlstore.AuditFilter{OrgID: "o", RecordID: "7"})
+		entries, err := s.AuditEntries(ctx, sqlstore.AuditFilter{OrgID: "o", RecordID: "72"})
 		if err != nil || len(entries) != 1 {
 			t.Fatalf("filter: %d, %v", len(entries), err)
 		}
