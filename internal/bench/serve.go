@@ -32,6 +32,7 @@ type Served struct {
 	Quality
 	Dialect  sqlstore.Dialect
 	Load     time.Duration // writing the children into the database, audited as an import
+	Settle   time.Duration // on PostgreSQL, VACUUM (ANALYZE) and CHECKPOINT after it, as docs/postgresql.md advises
 	Startup  time.Duration // from starting the process to listening, the index built from the database
 	RSS, HWM float64       // resident memory of the serve process after the probes, and its peak (MiB)
 }
@@ -71,6 +72,13 @@ func Serve(ctx context.Context, d *Data, o ServeOptions) (Served, error) {
 		return s, fmt.Errorf("load the registry: %w", err)
 	}
 	s.Load, s.Dialect = time.Since(start), dialect
+	if dialect == sqlstore.Postgres {
+		start = time.Now()
+		if err := settle(ctx, dsn); err != nil {
+			return s, err
+		}
+		s.Settle = time.Since(start)
+	}
 	d.Children = nil
 	debug.FreeOSMemory()
 	ctx, cancel := context.WithCancel(ctx)
@@ -158,6 +166,39 @@ func load(ctx context.Context, dsn string, keys *crypto.Keyring, d *Data) (strin
 		}
 	}
 	return token, store.Dialect(), nil
+}
+
+// settle does what an operator does after a bulk import into PostgreSQL: vacuum and analyse the
+// new tables, and checkpoint. Without it the first searches meet autovacuum's pass over a million
+// new rows and the checkpoint writing them out.
+func settle(ctx context.Context, dsn string) error {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	rows, err := db.QueryContext(ctx, `SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = current_schema()`)
+	if err != nil {
+		return fmt.Errorf("list tables: %w", err)
+	}
+	defer rows.Close()
+	var tables []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return err
+		}
+		tables = append(tables, t)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, stmt := range []string{"VACUUM (ANALYZE) " + strings.Join(tables, ", "), "CHECKPOINT"} {
+		if _, err := db.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("%s: %w", strings.Fields(stmt)[0], err)
+		}
+	}
+	return nil
 }
 
 var servingAt = regexp.MustCompile(`msg=serving addr=(\S+)`)
@@ -269,6 +310,7 @@ func ReportServed(w io.Writer, s Served) {
 	fmt.Fprintf(w, "\nThrough the service: waymark serve on %s, a process of its own, probes posted one at a time\n\n", s.Dialect)
 	rows := []struct{ label, value string }{
 		{"registry written to the database", s.Load.Round(time.Millisecond).String()},
+		{"then VACUUM (ANALYZE) and CHECKPOINT", s.Settle.Round(time.Millisecond).String()},
 		{"start-up (index built from the database)", s.Startup.Round(time.Millisecond).String()},
 		{"recall@1 / recall@10", fmt.Sprintf("%.3f / %.3f", s.Recall1, s.Recall10)},
 		{"HTTP identify latency p50", s.P50.Round(time.Microsecond).String()},
@@ -277,6 +319,9 @@ func ReportServed(w io.Writer, s Served) {
 		{"peak resident memory (MiB)", fmt.Sprintf("%.0f", s.HWM)},
 	}
 	for _, r := range rows {
+		if r.value == "0s" {
+			continue
+		}
 		fmt.Fprintf(w, "%-44s %22s\n", r.label, r.value)
 	}
 }
