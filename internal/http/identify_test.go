@@ -81,6 +81,13 @@ func TestIdentifyAcrossOrganisations(t *testing.T) {
 	if code != 303 || len(rejected) != 1 {
 		t.Fatalf("reject: %d, %d audited", code, len(rejected))
 	}
+	_, _, page = postForm(t, a.client(socialWorker), a.srv.URL+"/identify", probe)
+	contains(t, page, "Xhuljan")
+	views, _ := a.store.AuditEntries(ctx, sqlstore.AuditFilter{RecordID: child.ID, Action: string(waymark.ViewChild)})
+	searches, _ := a.store.AuditEntries(ctx, sqlstore.AuditFilter{UserID: council.UserID, Action: string(waymark.SearchRegistry)})
+	if len(views) == 0 || views[0].Reason != "identification search result" || len(searches) != 1 || searches[0].Seq != views[0].Seq-1 {
+		t.Fatalf("the owner's search and its view of the candidate were not audited together: %+v %+v", searches, views)
+	}
 	if code, _, _ := postForm(t, a.client(analyst), a.srv.URL+"/identify", probe); code != 403 {
 		t.Fatalf("analyst searched: %d", code)
 	}

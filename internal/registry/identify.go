@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/audit"
 	"github.com/waymark-org/waymark/internal/identify"
 	"github.com/waymark-org/waymark/internal/sqlstore"
 )
@@ -24,42 +25,81 @@ type Match struct {
 }
 
 // IdentifyMatches runs Identify and dresses each candidate for display. Showing a candidate's
-// facts is a view of identifying data and is audited as one.
+// facts is a view of identifying data: the views and the search are audited in one transaction.
 func (r *Registry) IdentifyMatches(ctx context.Context, a waymark.Actor, q *waymark.Child, limit int) ([]Match, error) {
-	found, err := r.Identify(ctx, a, q, limit)
+	found, err := r.search(ctx, a, q, limit)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Match, len(found))
-	for i, c := range found {
-		if out[i], err = r.dress(ctx, a, c, "identification search result"); err != nil {
+	ms, err := r.dress(ctx, a, found, "identification search result", searched(a))
+	return recorded(ms), err
+}
+
+// placed gives each candidate its owner, and returns the scopes access decisions need. A
+// candidate no longer recorded (the index may lag a deletion) keeps a nil Owner.
+func (r *Registry) placed(ctx context.Context, cands []identify.Candidate) ([]Match, []waymark.Scope, error) {
+	ids := make([]string, len(cands))
+	for i, c := range cands {
+		ids[i] = c.ChildID
+	}
+	scopes, err := r.Store.ChildScopes(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	owners := map[string]*waymark.Organisation{}
+	out, scs := make([]Match, len(cands)), make([]waymark.Scope, len(cands))
+	for i, c := range cands {
+		out[i].Candidate = c
+		sc, ok := scopes[c.ChildID]
+		if !ok {
+			continue
+		}
+		if owners[sc.OrgID] == nil {
+			if owners[sc.OrgID], err = r.Store.Org(ctx, sc.OrgID); err != nil {
+				return nil, nil, err
+			}
+		}
+		out[i].Owner, scs[i] = owners[sc.OrgID], sc
+	}
+	return out, scs, nil
+}
+
+// dress places each candidate and adds the child's facts where the actor may see them. Those views
+// are audited, for the reason given, in one transaction with the entries in also; nothing is
+// returned unless they are.
+func (r *Registry) dress(ctx context.Context, a waymark.Actor, cands []identify.Candidate, reason string, also ...*audit.Entry) ([]Match, error) {
+	out, scs, err := r.placed(ctx, cands)
+	if err != nil {
+		return nil, err
+	}
+	views := also
+	for i := range out {
+		if out[i].Owner == nil || waymark.Can(a, waymark.ViewChild, scs[i]) != nil {
+			continue
+		}
+		if out[i].Child, err = r.Store.Child(ctx, out[i].ChildID); err != nil {
 			return nil, err
 		}
+		out[i].Visible = true
+		e := entry(a, string(waymark.ViewChild), "child", out[i].ChildID, scs[i].OrgID)
+		e.Reason = reason
+		views = append(views, e)
+	}
+	if err := r.Store.Audit(ctx, views...); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
 
-// dress adds to a candidate its owner and, where the actor may see them, the child's facts (a
-// view audited for the reason given).
-func (r *Registry) dress(ctx context.Context, a waymark.Actor, c identify.Candidate, reason string) (Match, error) {
-	m := Match{Candidate: c}
-	sc, err := r.Store.ChildScope(ctx, c.ChildID)
-	if err != nil {
-		return m, err
+// recorded drops the candidates no longer recorded.
+func recorded(ms []Match) []Match {
+	out := ms[:0]
+	for _, m := range ms {
+		if m.Owner != nil {
+			out = append(out, m)
+		}
 	}
-	if m.Owner, err = r.Store.Org(ctx, sc.OrgID); err != nil {
-		return m, err
-	}
-	if waymark.Can(a, waymark.ViewChild, sc) != nil {
-		return m, nil
-	}
-	if m.Child, err = r.Store.Child(ctx, c.ChildID); err != nil {
-		return m, err
-	}
-	e := entry(a, string(waymark.ViewChild), "child", c.ChildID, sc.OrgID)
-	e.Reason = reason
-	m.Visible = true
-	return m, r.Store.Audit(ctx, e)
+	return out
 }
 
 // Duplicate is a pair of recorded children, one of the actor's organisation, that may be one child.
@@ -76,17 +116,20 @@ func (r *Registry) Duplicates(ctx context.Context, a waymark.Actor) ([]Duplicate
 		return nil, err
 	}
 	found := r.Engine.Duplicates(a.OrgID)
-	out := make([]Duplicate, 0, min(len(found), MaxDuplicates))
-	for _, d := range found[:min(len(found), MaxDuplicates)] {
-		ours, err := r.dress(ctx, a, identify.Candidate{ChildID: d.ChildID}, "duplicates report")
-		if err != nil {
-			return nil, err
+	found = found[:min(len(found), MaxDuplicates)]
+	pairs := make([]identify.Candidate, 0, 2*len(found))
+	for _, d := range found {
+		pairs = append(pairs, identify.Candidate{ChildID: d.ChildID}, d.Candidate)
+	}
+	ms, err := r.dress(ctx, a, pairs, "duplicates report")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Duplicate, 0, len(found))
+	for i := 0; i < len(ms); i += 2 {
+		if ms[i].Owner != nil && ms[i+1].Owner != nil {
+			out = append(out, Duplicate{ms[i], ms[i+1]})
 		}
-		other, err := r.dress(ctx, a, d.Candidate, "duplicates report")
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, Duplicate{ours, other})
 	}
 	return out, nil
 }
@@ -175,20 +218,12 @@ func (r *Registry) LearnModel(ctx context.Context) (int, []string, error) {
 // PossibleDuplicates returns recorded children of any organisation the engine rates at least
 // possible for c, for the warning at intake. Nothing is audited: only references and owners show.
 func (r *Registry) PossibleDuplicates(ctx context.Context, c *waymark.Child) ([]Match, error) {
-	var out []Match
+	var cands []identify.Candidate
 	for _, cand := range r.Engine.Identify(c, 5) {
-		if cand.Band == identify.Weak {
-			continue
+		if cand.Band != identify.Weak {
+			cands = append(cands, cand)
 		}
-		sc, err := r.Store.ChildScope(ctx, cand.ChildID)
-		if err != nil {
-			return nil, err
-		}
-		owner, err := r.Store.Org(ctx, sc.OrgID)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, Match{Candidate: cand, Owner: owner})
 	}
-	return out, nil
+	ms, _, err := r.placed(ctx, cands)
+	return recorded(ms), err
 }

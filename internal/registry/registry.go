@@ -219,6 +219,18 @@ func (r *Registry) UpdateChild(ctx context.Context, a waymark.Actor, c *waymark.
 // Identify ranks the recorded children who may be the child described by q, across every
 // organisation. Candidates carry minimal facts only; the search is audited, its content is not.
 func (r *Registry) Identify(ctx context.Context, a waymark.Actor, q *waymark.Child, limit int) ([]identify.Candidate, error) {
+	found, err := r.search(ctx, a, q, limit)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Store.Audit(ctx, searched(a)); err != nil {
+		return nil, err
+	}
+	return found, nil
+}
+
+// search checks that the actor may search and asks the engine; the caller audits the search.
+func (r *Registry) search(ctx context.Context, a waymark.Actor, q *waymark.Child, limit int) ([]identify.Candidate, error) {
 	if err := r.check(ctx, a, waymark.SearchRegistry, waymark.Scope{OrgID: a.OrgID}, "registry", ""); err != nil {
 		return nil, err
 	}
@@ -228,11 +240,11 @@ func (r *Registry) Identify(ctx context.Context, a waymark.Actor, q *waymark.Chi
 	if limit <= 0 || limit > 100 {
 		limit = 10
 	}
-	found := r.Engine.Identify(q, limit)
-	if err := r.Store.Audit(ctx, entry(a, string(waymark.SearchRegistry), "registry", "", "")); err != nil {
-		return nil, err
-	}
-	return found, nil
+	return r.Engine.Identify(q, limit), nil
+}
+
+func searched(a waymark.Actor) *audit.Entry {
+	return entry(a, string(waymark.SearchRegistry), "registry", "", "")
 }
 
 // AddEncounter records another contact with a child.

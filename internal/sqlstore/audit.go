@@ -54,9 +54,16 @@ func (tx *Tx) saveHead() error {
 	return wrap(err, "update audit head")
 }
 
-// Audit appends one entry in its own transaction: for reads, which change nothing else.
-func (s *Store) Audit(ctx context.Context, e *audit.Entry) error {
-	return s.InTx(ctx, func(tx *Tx) error { return tx.Audit(e) })
+// Audit appends entries in a transaction of their own: for reads, which change nothing else.
+func (s *Store) Audit(ctx context.Context, es ...*audit.Entry) error {
+	return s.InTx(ctx, func(tx *Tx) error {
+		for _, e := range es {
+			if err := tx.Audit(e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // AuditFilter selects audit entries. OrgID limits them to those by or about that organisation.

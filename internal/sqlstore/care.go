@@ -206,14 +206,6 @@ func (s *Store) OpenEpisodes(ctx context.Context, orgID string) ([]*waymark.Miss
 	return collect(rows, scanEpisode)
 }
 
-// ChildMissing reports whether a child has an open missing episode.
-func (s *Store) ChildMissing(ctx context.Context, childID string) (bool, error) {
-	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM missing_episodes WHERE child_id = $1 AND found_at IS NULL AND returned_at IS NULL`,
-		childID).Scan(&n)
-	return n > 0, wrap(err, "find open episode")
-}
-
 // HasEvent reports whether a child already has the placement, missing episode or screening an
 // import brings (the same start, last seen or date), so that importing twice never duplicates.
 func (tx *Tx) HasEvent(kind, childID string, at time.Time) (bool, error) {

@@ -215,6 +215,67 @@ func TestCaseloadSearch(t *testing.T) {
 	})
 }
 
+func TestChildScopes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		o, other := mustOrg(t, s, "Council", "council"), mustOrg(t, s, "Other", "council")
+		a := mustChild(t, s, &waymark.Child{OrgID: o.ID, GivenNames: "Amina"})
+		b := mustChild(t, s, &waymark.Child{OrgID: other.ID, GivenNames: "Binh"})
+		c := mustChild(t, s, &waymark.Child{OrgID: o.ID, GivenNames: "Chen"})
+		users := make([]string, 4)
+		now := time.Now()
+		episode := func(child *waymark.Child, found time.Time) *waymark.MissingEpisode {
+			return &waymark.MissingEpisode{ChildID: child.ID, OrgID: child.OrgID, Kind: "missing", Risk: "high",
+				LastSeenAt: now.Add(-time.Hour), FoundAt: found}
+		}
+		err := s.InTx(ctx, func(tx *sqlstore.Tx) error {
+			for i := range users {
+				u := &waymark.User{OrgID: o.ID, Email: fmt.Sprintf("u%d@example.org", i), Role: waymark.RoleSocialWorker, PasswordHash: "h"}
+				if err := tx.CreateUser(u); err != nil {
+					return err
+				}
+				users[i] = u.ID
+			}
+			for _, err := range []error{tx.Assign(a.ID, users[0]), tx.Assign(a.ID, users[1]),
+				tx.Grant(users[2], a.ID, "police enquiry 12", now.Add(time.Hour)), tx.Grant(users[3], a.ID, "expired grant", now.Add(-time.Hour)),
+				tx.CreateEpisode(episode(b, time.Time{})), tx.CreateEpisode(episode(c, now))} {
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.ChildScopes(ctx, []string{a.ID, b.ID, c.ID, "no-such-child"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]waymark.Scope{
+			a.ID: {OrgID: o.ID, AssignedTo: users[:2], GrantedTo: users[2:3]},
+			b.ID: {OrgID: other.ID, Missing: true},
+			c.ID: {OrgID: o.ID},
+		}
+		if len(got) != len(want) {
+			t.Fatalf("scopes of %d children, want %d: %+v", len(got), len(want), got)
+		}
+		for id, w := range want {
+			g := got[id]
+			slices.Sort(g.AssignedTo)
+			slices.Sort(w.AssignedTo)
+			if g.OrgID != w.OrgID || g.Missing != w.Missing || !slices.Equal(g.AssignedTo, w.AssignedTo) || !slices.Equal(g.GrantedTo, w.GrantedTo) {
+				t.Errorf("scope of %s = %+v, want %+v", id, g, w)
+			}
+			if one, err := s.ChildScope(ctx, id); err != nil || one.OrgID != w.OrgID || one.Missing != w.Missing {
+				t.Errorf("ChildScope(%s) = %+v, %v", id, one, err)
+			}
+		}
+		if _, err := s.ChildScope(ctx, "no-such-child"); waymark.ErrorCode(err) != waymark.ENOTFOUND {
+			t.Errorf("unknown child: %v, want not found", err)
+		}
+	})
+}
+
 func TestEncountersAndPhotos(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
 		o := mustOrg(t, s, "Border", "border")
