@@ -21,4 +21,5 @@ var labels = map[string]string{
 	"skeleton": "Same consonants", "estimate_compatible": "Fits the estimated age", "estimate_within_2_years": "Within 2 years of the estimate",
 	"neighbouring_country": "Neighbouring country", "last_digits": "Same last digits", "one_year_out": "One year out", "same_day_years_apart": "Same birthday, years apart",
 	"within_a_year": "Within a year", "none": "No counterpart", "biometric": "Fingerprints / DNA",
+	"marks": "Marks", "same_kind": "Same kind of mark, elsewhere",
 }

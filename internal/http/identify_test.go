@@ -124,16 +124,17 @@ func TestIntakeWarnsOfPossibleDuplicate(t *testing.T) {
 func TestIdentifyByFingerprintReference(t *testing.T) {
 	a := newApp(t, sqlstore.SQLite)
 	child := &waymark.Child{GivenNames: "Dritan", FamilyName: "Hoxha", Sex: "M", DateOfBirth: "2010-03-14", Nationality: "AL",
-		Biometrics: []waymark.Biometric{{Kind: "fingerprint", Reference: "FP-2026/004417"}}}
+		Biometrics: []waymark.Biometric{{Kind: "fingerprint", Reference: "FP-2026/004417"}}, Marks: "Scar above left eyebrow"}
 	if err := a.reg.CreateChild(ctx, a.actor(socialWorker), child, nil); err != nil {
 		t.Fatal(err)
 	}
-	probe := url.Values{"given_names": {"Marco"}, "age": {"18"}, "fingerprint_ref": {"fp 2026 004417"}}
+	probe := url.Values{"given_names": {"Marco"}, "age": {"18"}, "fingerprint_ref": {"fp 2026 004417"}, "marks": {"scar, left eyebrow"}}
 	code, _, page := postForm(t, a.client(police), a.srv.URL+"/identify", probe)
 	if code != 200 {
 		t.Fatalf("identify: %d", code)
 	}
-	contains(t, page, "1 possible match", "strong match", "Reference "+child.Ref, "Fingerprints / DNA", `name="fingerprint_ref" value="fp 2026 004417"`)
+	contains(t, page, "1 possible match", "strong match", "Reference "+child.Ref, "Fingerprints / DNA", `name="fingerprint_ref" value="fp 2026 004417"`,
+		"Marks", `name="marks" value="scar, left eyebrow"`)
 }
 
 // A child recorded by the police after a raid, under another name, is the council's missing

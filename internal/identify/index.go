@@ -10,15 +10,16 @@ import (
 // Index holds every record in memory with posting lists for the blocking rules. It is safe for
 // concurrent use; writes replace a record in place.
 type Index struct {
-	mu      sync.RWMutex
-	records []*Record           // by position; nil where a record was removed
-	byChild map[string]int32    // child id → position
-	post    postings            // blocking key's hash → positions
-	df      map[uint64]int32    // how many records hold each name key (for term-frequency weights)
-	toks    map[string]*tok     // interned name tokens with their keys
-	orgIDs  map[string]string   // interned organisation ids
-	natSets map[string][]string // interned nationality lists: a few hundred, shared and so in cache
-	live    int
+	mu       sync.RWMutex
+	records  []*Record           // by position; nil where a record was removed
+	byChild  map[string]int32    // child id → position
+	post     postings            // blocking key's hash → positions
+	df       map[uint64]int32    // how many records hold each name key (for term-frequency weights)
+	toks     map[string]*tok     // interned name tokens with their keys
+	orgIDs   map[string]string   // interned organisation ids
+	natSets  map[string][]string // interned nationality lists: a few hundred, shared and so in cache
+	markSets map[string][]string // interned mark lists, likewise
+	live     int
 }
 
 // kind names a posting list family.
@@ -36,6 +37,7 @@ const (
 	kDOBSex
 	kPair // two name tokens' phonetic keys, in either order: selective where each alone is common
 	kBio
+	kMark // not blocked on: counted, for how common a mark is
 )
 
 type key struct {
@@ -53,7 +55,7 @@ func (k key) hash() uint64 { return maphash.Comparable(keySeed, k) }
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
-	return &Index{byChild: map[string]int32{}, post: newPostings(), df: map[uint64]int32{}, toks: map[string]*tok{}, orgIDs: map[string]string{}, natSets: map[string][]string{}}
+	return &Index{byChild: map[string]int32{}, post: newPostings(), df: map[uint64]int32{}, toks: map[string]*tok{}, orgIDs: map[string]string{}, natSets: map[string][]string{}, markSets: map[string][]string{}}
 }
 
 // Len reports how many records the index holds.
@@ -119,6 +121,9 @@ func (r *Record) keys() []key {
 	for _, b := range r.Bios {
 		ks = append(ks, key{k: kBio, s: b})
 	}
+	for _, m := range r.Marks {
+		ks = append(ks, key{k: kMark, s: m})
+	}
 	if r.DOB != 0 && !r.DOBEst {
 		ks = append(ks, key{k: kDOBSex, num: r.DOB, s: string(rune(r.Sex))})
 	}
@@ -173,6 +178,9 @@ func (ix *Index) Put(r *Record) {
 	r.OrgID = interned(ix.orgIDs, r.OrgID, r.OrgID)
 	if len(r.Nats) > 0 {
 		r.Nats = interned(ix.natSets, strings.Join(r.Nats, ","), r.Nats)
+	}
+	if len(r.Marks) > 0 {
+		r.Marks = interned(ix.markSets, strings.Join(r.Marks, ","), r.Marks)
 	}
 	if pos, ok := ix.byChild[r.ChildID]; ok {
 		ix.unlink(pos)

@@ -21,6 +21,7 @@ type Record struct {
 	Phones  []string
 	Docs    []string
 	Bios    []string // "fingerprint:REF" or "dna:REF"
+	Marks   []string // MarkKeys of the child's distinguishing marks
 }
 
 var epoch = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -68,6 +69,7 @@ func FromChild(c *waymark.Child) *Record {
 			r.Bios = append(r.Bios, b.Kind+":"+n)
 		}
 	}
+	r.Marks = MarkKeys(c.Marks)
 	return r
 }
 

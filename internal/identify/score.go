@@ -240,7 +240,7 @@ func newScorer(ix *Index, model *Model, q *Record) *scorer {
 	for _, l := range []string{NoMatch, ExtraToken} {
 		s.levelWeight[l] = round2(model.weight(FieldName, l, noTF))
 	}
-	if len(q.Phones)+len(q.Docs)+len(q.Bios) > 0 {
+	if len(q.Phones)+len(q.Docs)+len(q.Bios)+len(q.Marks) > 0 {
 		s.held = map[string]float64{}
 		for _, p := range q.Phones {
 			s.held[p] = ix.held(key{k: kPhone, s: p})
@@ -252,14 +252,18 @@ func newScorer(ix *Index, model *Model, q *Record) *scorer {
 		for _, b := range q.Bios {
 			s.held[b] = ix.held(key{k: kBio, s: b})
 		}
+		for _, m := range q.Marks {
+			s.held[m] = ix.held(key{k: kMark, s: m})
+		}
 	}
 	return s
 }
 
-// sharedU is the term-frequency u of a phone, document or biometric reference agreeing at level: the share of other
-// records holding the rarest value (or, for last digits, the rarest tail) the two have in common. A number a
-// trafficker gives to many children, or one document forged for several, is weak evidence; a
-// child's own number is strong.
+// sharedU is the term-frequency u of a phone, document, biometric reference or mark agreeing at
+// level: the share of other records holding the rarest value (or, for last digits, the rarest
+// tail) the two have in common. A number a trafficker gives to many children, or one document
+// forged for several, is weak evidence; a child's own number is strong. A mark is never rarer than
+// markFloor: however few records hold "scar, left hand", many children have one.
 func (s *scorer) sharedU(field, level string, q, r *Record) float64 {
 	var qs, rs []string
 	same := func(v string) string { return v }
@@ -272,14 +276,23 @@ func (s *scorer) sharedU(field, level string, q, r *Record) float64 {
 		qs, rs = q.Docs, r.Docs
 	case field == FieldBiometric && level == Exact:
 		qs, rs = q.Bios, r.Bios
+	case field == FieldMarks && level == Exact:
+		return max(rarestShared(q.Marks, r.Marks, s.held, same), markFloor)
 	default:
 		return noTF
 	}
+	return rarestShared(qs, rs, s.held, same)
+}
+
+// markFloor is the least share of children a described mark is taken to fit.
+const markFloor = 0.001
+
+func rarestShared(qs, rs []string, held map[string]float64, same func(string) string) float64 {
 	u := noTF
 	for _, v := range qs {
 		k := same(v)
-		if slices.ContainsFunc(rs, func(w string) bool { return same(w) == k }) && (u < 0 || s.held[k] < u) {
-			u = s.held[k]
+		if slices.ContainsFunc(rs, func(w string) bool { return same(w) == k }) && (u < 0 || held[k] < u) {
+			u = held[k]
 		}
 	}
 	return u

@@ -14,7 +14,7 @@ var fieldLevels = []struct {
 	level func(q, r *Record) string
 }{
 	{FieldDateOfBirth, dobLevel}, {FieldSex, sexLevel}, {FieldNationality, natLevel}, {FieldPhone, phoneLevel}, {FieldDocument, docLevel},
-	{FieldBiometric, bioLevel},
+	{FieldBiometric, bioLevel}, {FieldMarks, markLevel},
 }
 
 // EstimateU sets u for every level of those fields from n random pairs of records: how often two

@@ -109,7 +109,7 @@ func TestLearnMFromConfirmedMatches(t *testing.T) {
 		check     func(m *Model) error
 	}{
 		{"too few to say anything", confirmed(minJudged-1, "date_of_birth:exact", "name:exact"), nil, nil},
-		{"unknown fields and levels are passed over", confirmed(100, "marks:exact", "name:misspelt", "nonsense"), nil, nil},
+		{"unknown fields and levels are passed over", confirmed(100, "eyes:exact", "name:misspelt", "nonsense"), nil, nil},
 		{"dates of birth agree more often than the model thought", append(confirmed(120, "date_of_birth:exact", "name:exact"),
 			confirmed(80, "date_of_birth:estimate_compatible", "name:exact")...), []string{FieldDateOfBirth, FieldName}, func(m *Model) error {
 			exact, want := m.Levels[FieldDateOfBirth][Exact].M, (120+priorPairs*DefaultModel().Levels[FieldDateOfBirth][Exact].M)/(200+priorPairs)
