@@ -90,18 +90,9 @@ func (s *Scheduler) Tick(ctx context.Context) ([]*waymark.Alert, error) {
 	var raised []*waymark.Alert
 	for batch := range slices.Chunk(due, raiseBatch) {
 		var got []*waymark.Alert
-		err := s.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
-			got = got[:0]
-			for _, a := range batch {
-				ok, err := tx.RaiseAlert(a)
-				if err != nil {
-					return err
-				}
-				if ok {
-					got = append(got, a)
-				}
-			}
-			return nil
+		err := s.Store.InTx(ctx, func(tx *sqlstore.Tx) (err error) {
+			got, err = tx.RaiseAlerts(batch)
+			return err
 		})
 		if err != nil {
 			return raised, err

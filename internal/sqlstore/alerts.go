@@ -3,32 +3,73 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/waymark-org/waymark"
 )
 
-// RaiseAlert records an alert unless one of the same kind for the same subject exists, in which
-// case it reports false: raising is idempotent, so a sweep repeated (or run by two instances) never
-// raises twice. A new alert is queued for delivery to its organisations' channels.
-func (tx *Tx) RaiseAlert(a *waymark.Alert) (bool, error) {
-	a.ID, a.RaisedAt = NewID(), tx.s.now()
-	res, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO alerts (id, kind, subject, child_id, org_id, police_org_id, due_at, raised_at,
-		cleared_at, cleared_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, '') ON CONFLICT (kind, subject) DO NOTHING`,
-		a.ID, a.Kind, a.Subject, a.ChildID, a.OrgID, a.PoliceOrgID, a.DueAt.UTC(), a.RaisedAt)
+// RaiseAlerts records each alert unless one of the same kind for the same subject exists, and
+// returns those it recorded: raising is idempotent, so a sweep repeated (or run by two instances)
+// never raises twice. New alerts are queued for delivery to their organisations' channels. Two
+// statements serve any number of alerts: the first sweep after a large import raises thousands.
+func (tx *Tx) RaiseAlerts(as []*waymark.Alert) ([]*waymark.Alert, error) {
+	if len(as) == 0 {
+		return nil, nil
+	}
+	now := tx.s.now()
+	rows, args := make([]string, len(as)), make([]any, 0, 8*len(as))
+	for i, a := range as {
+		a.ID, a.RaisedAt = NewID(), now
+		rows[i] = "(" + placeholders(len(args)+1, 8) + ", NULL, '')"
+		args = append(args, a.ID, a.Kind, a.Subject, a.ChildID, a.OrgID, a.PoliceOrgID, a.DueAt.UTC(), a.RaisedAt)
+	}
+	res, err := tx.tx.QueryContext(tx.ctx, `INSERT INTO alerts (id, kind, subject, child_id, org_id, police_org_id, due_at, raised_at,
+		cleared_at, cleared_by) VALUES `+strings.Join(rows, ", ")+` ON CONFLICT (kind, subject) DO NOTHING RETURNING id`, args...)
 	if err != nil {
-		return false, fmt.Errorf("raise alert: %w", err)
+		return nil, fmt.Errorf("raise alerts: %w", err)
 	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return false, wrap(err, "raise alert")
+	ids, err := collect(res, func(r scanner) (string, error) {
+		var id string
+		return id, r.Scan(&id)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("raise alerts: %w", err)
 	}
-	police := ""
-	if a.Police() {
-		police = a.PoliceOrgID
+	raised := slices.DeleteFunc(slices.Clone(as), func(a *waymark.Alert) bool { return !slices.Contains(ids, a.ID) })
+	return raised, tx.queueDeliveries(raised, now)
+}
+
+// queueDeliveries queues each alert for every channel of its organisation and, for the alerts the
+// police are told of, of its police force.
+func (tx *Tx) queueDeliveries(as []*waymark.Alert, at time.Time) error {
+	if len(as) == 0 {
+		return nil
 	}
-	_, err = tx.tx.ExecContext(tx.ctx, `INSERT INTO deliveries (id, alert_id, channel_id, attempts, next_at, delivered_at, last_error)
-		SELECT $1 || id, $2, id, 0, $3, NULL, '' FROM channels WHERE org_id = $4 OR org_id = $5`, a.ID+"-", a.ID, a.RaisedAt, a.OrgID, police)
-	return true, wrap(err, "queue alert deliveries")
+	rows, args := make([]string, len(as)), []any{at}
+	for i, a := range as {
+		police := ""
+		if a.Police() {
+			police = a.PoliceOrgID
+		}
+		rows[i] = "(" + placeholders(len(args)+1, 3) + ")"
+		args = append(args, a.ID, a.OrgID, police)
+	}
+	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO deliveries (id, alert_id, channel_id, attempts, next_at, delivered_at, last_error)
+		SELECT v.column1 || '-' || c.id, v.column1, c.id, 0, $1, NULL, '' FROM (VALUES `+strings.Join(rows, ", ")+`) AS v
+		JOIN channels c ON c.org_id = v.column2 OR c.org_id = v.column3`, args...)
+	return wrap(err, "queue alert deliveries")
+}
+
+// placeholders is "$from, $from+1, …", n of them.
+func placeholders(from, n int) string {
+	marks := make([]string, n)
+	for i := range marks {
+		marks[i] = "$" + strconv.Itoa(from+i)
+	}
+	return strings.Join(marks, ", ")
 }
 
 // ClearAlert marks an alert done by a person.

@@ -241,12 +241,11 @@ func (s *Store) eachPair(ctx context.Context, query string, args []any, f func(a
 
 // inList is "$from, $from+1, …" for the values, and the values as arguments.
 func inList(values []string, from int) (string, []any) {
-	marks := make([]string, len(values))
 	args := make([]any, len(values))
 	for i, v := range values {
-		marks[i], args[i] = "$"+strconv.Itoa(from+i), v
+		args[i] = v
 	}
-	return strings.Join(marks, ", "), args
+	return placeholders(from, len(values)), args
 }
 
 // Grant lets a user view a child's record until expires, for the reason given.

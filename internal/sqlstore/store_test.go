@@ -445,3 +445,52 @@ func TestPostgresPlansEachStatementWithItsValues(t *testing.T) {
 		t.Errorf("%d statements prepared and kept on the connection, want none", kept)
 	}
 }
+
+func TestRaiseAlertsOnceAndQueueEachChannel(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		council, force := mustOrg(t, s, "Council", "council"), mustOrg(t, s, "Force", "police")
+		c := mustChild(t, s, &waymark.Child{OrgID: council.ID, GivenNames: "Amina"})
+		alert := func(kind, subject string) *waymark.Alert {
+			return &waymark.Alert{Kind: kind, Subject: subject, ChildID: c.ID, OrgID: council.ID, PoliceOrgID: force.ID, DueAt: time.Now()}
+		}
+		raise := func(as ...*waymark.Alert) (kinds []string) {
+			err := s.InTx(ctx, func(tx *sqlstore.Tx) error {
+				raised, err := tx.RaiseAlerts(as)
+				for _, a := range raised {
+					kinds = append(kinds, a.Kind)
+				}
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return kinds
+		}
+		err := s.InTx(ctx, func(tx *sqlstore.Tx) error {
+			for _, o := range []*waymark.Organisation{council, council, force} {
+				if err := tx.AddChannel(&waymark.Channel{OrgID: o.ID, Kind: waymark.ChannelEmail, Target: "duty@example.org"}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := raise(alert(waymark.AlertTurning18, c.ID)); !slices.Equal(got, []string{waymark.AlertTurning18}) {
+			t.Fatalf("first raise: %v", got)
+		}
+		got := raise(alert(waymark.AlertMissing, "episode-1"), alert(waymark.AlertTurning18, c.ID), alert(waymark.AlertInterviewDue, "episode-1"))
+		if want := []string{waymark.AlertMissing, waymark.AlertInterviewDue}; !slices.Equal(got, want) {
+			t.Fatalf("second raise: %v, want %v (the birthday was raised already)", got, want)
+		}
+		due, err := s.DueDeliveries(ctx, time.Now().Add(time.Minute), 5, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Two council channels for each of three alerts, and the force's for the missing one.
+		if len(due) != 7 {
+			t.Fatalf("%d deliveries queued, want 7: %+v", len(due), due)
+		}
+	})
+}
