@@ -123,10 +123,14 @@ func (s *Server) openWithReason(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) duplicatesReport(w http.ResponseWriter, r *http.Request) {
-	list, err := s.Registry.Duplicates(r.Context(), actor(r))
+	rep, err := s.Registry.Duplicates(r.Context(), actor(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, "duplicates", &web.View{Title: "Children who may be recorded twice", Data: map[string]any{"Duplicates": list}})
+	v := &web.View{Title: "Children who may be recorded twice", Data: rep}
+	if rep.Updating {
+		v.Refresh = 10
+	}
+	s.render(w, r, "duplicates", v)
 }

@@ -1,16 +1,20 @@
 package http_test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/waymark-org/waymark"
 	"github.com/waymark-org/waymark/internal/audit"
+	"github.com/waymark-org/waymark/internal/registry"
 	"github.com/waymark-org/waymark/internal/sqlstore"
+	"github.com/waymark-org/waymark/internal/synth"
 )
 
 func postForm(t *testing.T, c *http.Client, u string, v url.Values) (int, string, string) {
@@ -170,4 +174,20 @@ func TestDuplicatesReport(t *testing.T) {
 	if code, _ := get(t, a.client(socialWorker), a.srv.URL+"/duplicates"); code != 403 {
 		t.Fatalf("a social worker opened the report: %d", code)
 	}
+}
+
+// A report that takes long to make shows how far it has got, and the page refreshes itself.
+func TestDuplicatesReportInProgress(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	defer func(w time.Duration) { registry.DuplicatesWait = w }(registry.DuplicatesWait)
+	registry.DuplicatesWait = 0
+	org := a.actor(manager).OrgID
+	g := synth.New(9, time.Now())
+	for i := range 3000 {
+		c := g.Child()
+		c.ID, c.OrgID = fmt.Sprintf("s%05d", i), org
+		a.reg.Engine.Put(c)
+	}
+	_, page := get(t, a.client(manager), a.srv.URL+"/duplicates")
+	contains(t, page, `<meta http-equiv="refresh" content="10">`, "The report is being made", "children searched")
 }

@@ -2,10 +2,7 @@ package identify
 
 import (
 	"cmp"
-	"runtime"
 	"slices"
-	"sync"
-	"sync/atomic"
 
 	"github.com/waymark-org/waymark"
 )
@@ -53,55 +50,6 @@ func (e *Engine) Identify(q *waymark.Child, limit int) []Candidate {
 
 // IdentifyRecord is Identify for a query already made into a record.
 func (e *Engine) IdentifyRecord(q *Record, limit int) []Candidate { return e.rank(q, limit, "") }
-
-// Duplicate is a recorded child and another the engine rates as likely the same child.
-type Duplicate struct {
-	ChildID string
-	Candidate
-}
-
-// DuplicateAt is the probability from which a pair goes in the duplicates report: more likely than
-// not one child. Below it are mostly children sharing a common name, each of several alike
-// candidates holding a share of the chance — a search's "possible", not a finding to act on.
-const DuplicateAt = 0.5
-
-// Duplicates compares each child the organisation has recorded with the rest of the registry, as
-// if it had just been found, and returns every pair rated at least DuplicateAt — once each, most
-// likely first.
-func (e *Engine) Duplicates(orgID string) []Duplicate {
-	var own []*Record
-	e.Index.mu.RLock()
-	for _, r := range e.Index.records {
-		if r != nil && r.OrgID == orgID {
-			own = append(own, r.asQuery())
-		}
-	}
-	e.Index.mu.RUnlock()
-	found := make([][]Candidate, len(own))
-	var wg sync.WaitGroup
-	next := atomic.Int64{}
-	for range runtime.GOMAXPROCS(0) { // each child is a search of its own: use every core
-		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < len(own); i = int(next.Add(1) - 1) {
-				found[i] = e.rank(own[i], 5, own[i].ChildID)
-			}
-		})
-	}
-	wg.Wait()
-	seen := map[[2]string]bool{}
-	var out []Duplicate
-	for i, q := range own {
-		for _, c := range found[i] {
-			pair := [2]string{min(q.ChildID, c.ChildID), max(q.ChildID, c.ChildID)}
-			if c.Probability >= DuplicateAt && !seen[pair] {
-				seen[pair] = true
-				out = append(out, Duplicate{q.ChildID, c})
-			}
-		}
-	}
-	slices.SortStableFunc(out, func(a, b Duplicate) int { return cmp.Compare(b.Probability, a.Probability) })
-	return out
-}
 
 // rank returns at most limit candidates for q, best first, leaving out the child skip.
 func (e *Engine) rank(q *Record, limit int, skip string) []Candidate {

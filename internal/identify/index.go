@@ -20,6 +20,7 @@ type Index struct {
 	natSets  map[string][]string // interned nationality lists: a few hundred, shared and so in cache
 	markSets map[string][]string // interned mark lists, likewise
 	live     int
+	gen      uint64 // bumped by every Put and Remove
 }
 
 // kind names a posting list family.
@@ -173,6 +174,7 @@ func isNameKey(k kind) bool { return k <= kVariant }
 func (ix *Index) Put(r *Record) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	ix.gen++
 	r.withToks(ix.intern)
 	r.Tokens = nil // the interned toks hold the text
 	r.OrgID = interned(ix.orgIDs, r.OrgID, r.OrgID)
@@ -200,6 +202,7 @@ func (ix *Index) Remove(childID string) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if pos, ok := ix.byChild[childID]; ok {
+		ix.gen++
 		ix.unlink(pos)
 		ix.records[pos] = nil
 		delete(ix.byChild, childID)

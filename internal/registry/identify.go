@@ -2,7 +2,9 @@ package registry
 
 import (
 	"context"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/waymark-org/waymark"
@@ -108,14 +110,51 @@ type Duplicate struct{ Ours, Other Match }
 // MaxDuplicates bounds the report: the most likely pairs first.
 const MaxDuplicates = 200
 
+// DuplicatesWait is how long a request waits for a report being made before showing how far it
+// has got: a council's report is ready in seconds, a national force's takes minutes.
+var DuplicatesWait = 5 * time.Second
+
+// DuplicatesReport is what the report shows: the pairs of the latest report made for the
+// organisation, and, while a newer one is being made, how far it has got.
+type DuplicatesReport struct {
+	Pairs        []Duplicate
+	Made         bool // a report has been made; no pairs then means none found
+	Updating     bool
+	Searched, Of int
+}
+
+// duplicateRuns keeps each organisation's latest report made and the one being made.
+type duplicateRuns struct {
+	mu             sync.Mutex
+	made, underway map[string]*identify.DuplicateSearch
+}
+
 // Duplicates reports the organisation's children whom the engine rates more likely than not to be
 // another recorded child — recorded twice, by this organisation or another — most likely first.
-// Each child shown is a view, audited.
-func (r *Registry) Duplicates(ctx context.Context, a waymark.Actor) ([]Duplicate, error) {
+// The report is made in the background on half the cores, at most one per organisation at a
+// time, and made again once children have changed. Each child shown is a view, audited.
+func (r *Registry) Duplicates(ctx context.Context, a waymark.Actor) (DuplicatesReport, error) {
 	if err := r.check(ctx, a, waymark.ReviewDuplicates, waymark.Scope{OrgID: a.OrgID}, "duplicates", ""); err != nil {
-		return nil, err
+		return DuplicatesReport{}, err
 	}
-	found := r.Engine.Duplicates(a.OrgID)
+	if run := r.startDuplicates(a.OrgID); run != nil {
+		select {
+		case <-run.Done():
+		case <-time.After(DuplicatesWait):
+		case <-ctx.Done():
+			return DuplicatesReport{}, ctx.Err()
+		}
+	}
+	made, underway := r.latestDuplicates(a.OrgID)
+	var rep DuplicatesReport
+	if underway != nil {
+		rep.Updating = true
+		rep.Searched, rep.Of = underway.Progress()
+	}
+	if made == nil {
+		return rep, nil
+	}
+	found := made.Found()
 	found = found[:min(len(found), MaxDuplicates)]
 	pairs := make([]identify.Candidate, 0, 2*len(found))
 	for _, d := range found {
@@ -123,15 +162,51 @@ func (r *Registry) Duplicates(ctx context.Context, a waymark.Actor) ([]Duplicate
 	}
 	ms, err := r.dress(ctx, a, pairs, "duplicates report")
 	if err != nil {
-		return nil, err
+		return rep, err
 	}
-	out := make([]Duplicate, 0, len(found))
+	rep.Made = true
 	for i := 0; i < len(ms); i += 2 {
 		if ms[i].Owner != nil && ms[i+1].Owner != nil {
-			out = append(out, Duplicate{ms[i], ms[i+1]})
+			rep.Pairs = append(rep.Pairs, Duplicate{ms[i], ms[i+1]})
 		}
 	}
-	return out, nil
+	return rep, nil
+}
+
+// startDuplicates returns the report being made for the organisation, starting one unless the
+// latest made is current; nil when it is.
+func (r *Registry) startDuplicates(orgID string) *identify.DuplicateSearch {
+	r.dups.mu.Lock()
+	defer r.dups.mu.Unlock()
+	if r.dups.made == nil {
+		r.dups.made, r.dups.underway = map[string]*identify.DuplicateSearch{}, map[string]*identify.DuplicateSearch{}
+	}
+	if run := r.dups.underway[orgID]; run != nil {
+		return run
+	}
+	if made := r.dups.made[orgID]; made != nil && made.Generation == r.Engine.Generation() {
+		return nil
+	}
+	run := r.Engine.StartDuplicates(orgID, runtime.GOMAXPROCS(0)/2)
+	r.dups.underway[orgID] = run
+	go func() {
+		<-run.Done()
+		r.dups.mu.Lock()
+		defer r.dups.mu.Unlock()
+		r.dups.made[orgID] = run
+		delete(r.dups.underway, orgID)
+	}()
+	return run
+}
+
+func (r *Registry) latestDuplicates(orgID string) (made, underway *identify.DuplicateSearch) {
+	r.dups.mu.Lock()
+	defer r.dups.mu.Unlock()
+	made, underway = r.dups.made[orgID], r.dups.underway[orgID]
+	if underway != nil && underway.Finished() { // not yet moved to made
+		made, underway = underway, nil
+	}
+	return made, underway
 }
 
 // OpenWithReason lets a practitioner of another organisation see a child's record for an hour,

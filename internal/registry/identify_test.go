@@ -2,6 +2,8 @@ package registry_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +14,7 @@ import (
 	"github.com/waymark-org/waymark/internal/registry"
 	"github.com/waymark-org/waymark/internal/sqlstore"
 	"github.com/waymark-org/waymark/internal/sqlstore/storetest"
+	"github.com/waymark-org/waymark/internal/synth"
 )
 
 // Verdicts on candidates are kept as comparison levels alone, and the next start-up learns m from
@@ -68,5 +71,66 @@ func TestJudgementsTeachTheNextStartUp(t *testing.T) {
 				t.Fatalf("learnt from %d: moved %v, m(day and month swapped) %.3f → %.3f, %v", confirmed, moved, before, after, err)
 			}
 		})
+	}
+}
+
+// The duplicates report is made in the background: a request shows how far it has got, the
+// report once made, and the last report while a newer one is made after a change.
+func TestDuplicatesReportMadeInTheBackground(t *testing.T) {
+	reg := instance(t, storetest.DSN(t, sqlstore.SQLite), storetest.Keys(t))
+	defer func(w time.Duration) { registry.DuplicatesWait = w }(registry.DuplicatesWait)
+	registry.DuplicatesWait = 0
+	ctx := context.Background()
+	council := &waymark.Organisation{Name: "Eastport City Council", Kind: "council"}
+	force := &waymark.Organisation{Name: "Eastport Police", Kind: "police"}
+	if err := reg.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+		return errors.Join(tx.CreateOrg(council), tx.CreateOrg(force))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	g := synth.New(5, time.Now())
+	for i := range 3000 { // in the index only, to give the report work
+		c := g.Child()
+		c.ID, c.OrgID = fmt.Sprintf("s%05d", i), council.ID
+		reg.Engine.Put(c)
+	}
+	worker := waymark.Actor{UserID: "w", OrgID: council.ID, Role: waymark.RoleSocialWorker, Name: "worker"}
+	officer := waymark.Actor{UserID: "o", OrgID: force.ID, Role: waymark.RolePolice, Name: "officer"}
+	manager := waymark.Actor{UserID: "m", OrgID: council.ID, Role: waymark.RoleManager, Name: "manager"}
+	ours := &waymark.Child{GivenNames: "Blerim", FamilyName: "Gashi", Sex: "M", DateOfBirth: "2009-09-09", Nationality: "AL", Phones: []string{"+447700900123"}}
+	theirs := &waymark.Child{GivenNames: "Bleri", FamilyName: "Gashii", Sex: "M", DateOfBirth: "2009-09-09", Nationality: "XK", Phones: []string{"07700 900123"}}
+	if err := errors.Join(reg.CreateChild(ctx, worker, ours, nil), reg.CreateChild(ctx, officer, theirs, nil)); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := reg.Duplicates(ctx, manager)
+	if err != nil || !rep.Updating || rep.Made || rep.Of != 3001 {
+		t.Fatalf("first request: %+v, %v; want a report being made over 3001 children", rep, err)
+	}
+	settled := func() registry.DuplicatesReport {
+		for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
+			rep, err := reg.Duplicates(ctx, manager)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !rep.Updating || time.Now().After(deadline) {
+				return rep
+			}
+		}
+	}
+	rep = settled()
+	if !rep.Made || len(rep.Pairs) != 1 || rep.Pairs[0].Ours.ChildID != ours.ID || rep.Pairs[0].Other.ChildID != theirs.ID || rep.Pairs[0].Other.Visible {
+		t.Fatalf("report made: %+v", rep)
+	}
+	if again, _ := reg.Duplicates(ctx, manager); again.Updating {
+		t.Fatal("the report was made again with nothing changed")
+	}
+	if err := reg.CreateChild(ctx, worker, &waymark.Child{GivenNames: "Dritan", FamilyName: "Hoxha"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if rep, _ := reg.Duplicates(ctx, manager); !rep.Updating || !rep.Made || len(rep.Pairs) != 1 {
+		t.Fatalf("after a change: %+v; want the last report shown while a new one is made", rep)
+	}
+	if rep := settled(); rep.Updating || len(rep.Pairs) != 1 {
+		t.Fatalf("new report: %+v", rep)
 	}
 }

@@ -24,6 +24,7 @@ type Registry struct {
 	Engine   *identify.Engine
 	OnCare   func()       // told after a care write that may move a deadline (the alert scheduler's nudge)
 	followed atomic.Int64 // the audit entry the index has caught up to
+	dups     duplicateRuns
 }
 
 // New returns a registry over store with an empty identification index; LoadIndex fills it.

@@ -17,6 +17,8 @@ type View struct {
 	Errors []waymark.FieldError
 	Form   url.Values
 	Data   any
+	// Refresh, when set, reloads the page after that many seconds (a report still being made).
+	Refresh int
 }
 
 // Can reports whether the viewer's role has the action at all (for menus and buttons).
