@@ -103,10 +103,10 @@ func TestIdentifyMarksSetApartChildrenAlikeOtherwise(t *testing.T) {
 			DOBEstimated: true, Nationality: "IR", Marks: marks}
 	}
 	e := registry(t, 3000, twin("star", "Tattoo of a star on left wrist"), twin("burn", "Burn mark on right forearm"), twin("none", ""))
-	tests := []struct{ marks, first, level string }{
-		{"star tattoo, L wrist", "star", identify.Exact},
-		{"burn scar on his right forearm", "burn", identify.Exact},
-		{"tattoo on the neck", "star", identify.SameKind},
+	tests := []struct{ marks, first, level, detail string }{
+		{"star tattoo, L wrist", "star", identify.Exact, "tattoo, left wrist"},
+		{"burn scar on his right forearm", "burn", identify.Exact, "burn, right forearm"},
+		{"tattoo on the neck", "star", identify.SameKind, "tattoo"},
 	}
 	for _, tc := range tests {
 		got := e.Identify(&waymark.Child{GivenNames: "Omid", FamilyName: "Rostamizade", Sex: "M", DateOfBirth: "2009-01-01", DOBEstimated: true, Marks: tc.marks}, 5)
@@ -114,7 +114,7 @@ func TestIdentifyMarksSetApartChildrenAlikeOtherwise(t *testing.T) {
 			t.Fatalf("%q: top candidates %v", tc.marks, top(got, 3))
 		}
 		i := slices.IndexFunc(got[0].Evidence, func(ev identify.Evidence) bool { return ev.Field == identify.FieldMarks })
-		if i < 0 || got[0].Evidence[i].Level != tc.level || got[0].Evidence[i].Weight <= 0 {
+		if i < 0 || got[0].Evidence[i].Level != tc.level || got[0].Evidence[i].Weight <= 0 || got[0].Evidence[i].Detail != tc.detail {
 			t.Errorf("%q: evidence %v, want marks %s", tc.marks, got[0].Evidence, tc.level)
 		}
 		if none := slices.IndexFunc(got, func(c identify.Candidate) bool { return c.ChildID == "none" }); none < 0 || got[none].Score >= got[0].Score {

@@ -102,3 +102,20 @@ func markLevel(q, r *Record) string {
 	}
 	return level
 }
+
+// markDetail names, in words, the mark of the query that agrees: "tattoo, left wrist" when the
+// same, "tattoo" when of the same kind. The record's own marks are not told.
+func markDetail(q, r *Record, level string) string {
+	for _, a := range q.Marks {
+		for _, b := range r.Marks {
+			switch {
+			case level == Exact && a == b:
+				f := strings.Split(a, "|")
+				return strings.TrimSuffix(f[0]+", "+strings.TrimSpace(f[1]+" "+f[2]), ", ")
+			case level == SameKind && markKind(a) == markKind(b):
+				return markKind(a)
+			}
+		}
+	}
+	return ""
+}

@@ -317,6 +317,9 @@ func (s *scorer) score(q, r *Record, explain bool) (float64, []Evidence) {
 			total += w
 			if explain {
 				ev = append(ev, Evidence{Field: f.field, Level: level, Weight: w})
+				if f.field == FieldMarks {
+					ev[len(ev)-1].Detail = markDetail(q, r, level)
+				}
 			}
 		}
 	}
