@@ -40,9 +40,13 @@ func (s *Scheduler) Nudge() { nudge(s.nudge) }
 // OnRaise (the sender's nudge).
 func (s *Scheduler) Run(ctx context.Context, interval time.Duration) {
 	loop(ctx, interval, s.nudge, s.Log, "alert sweep", func(ctx context.Context) error {
+		start := time.Now()
 		raised, err := s.Tick(ctx)
-		if len(raised) > 0 && s.OnRaise != nil {
-			s.OnRaise()
+		if len(raised) > 0 {
+			s.Log.Info("alerts raised", "count", len(raised), "sweep", time.Since(start).Round(time.Millisecond))
+			if s.OnRaise != nil {
+				s.OnRaise()
+			}
 		}
 		return err
 	})
