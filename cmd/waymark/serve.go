@@ -41,7 +41,7 @@ func (f *serveFlags) add(fs *flag.FlagSet) {
 	fs.BoolVar(&f.proxy, "trust-proxy", false, "take client addresses from X-Forwarded-For (only behind your own proxy)")
 	fs.DurationVar(&f.idle, "session-idle", 2*time.Hour, "sign out after this long without use")
 	fs.DurationVar(&f.maxLifetime, "session-max", 12*time.Hour, "sign out this long after signing in, in use or not")
-	fs.DurationVar(&f.follow, "follow", 500*time.Millisecond, "how often to read other instances' changes into the identification index")
+	fs.DurationVar(&f.follow, "follow", 500*time.Millisecond, "on SQLite, how often to read other processes' changes into the identification index (PostgreSQL notifies them; this is its fallback while listening fails)")
 	fs.DurationVar(&f.sweep, "alert-sweep", 30*time.Second, "how often to look for deadlines come due (a care change also triggers a sweep)")
 	fs.StringVar(&f.publicURL, "public-url", envOr("WAYMARK_PUBLIC_URL", ""), "Waymark's address as users reach it, for links in alert e-mails and webhooks ($WAYMARK_PUBLIC_URL)")
 	fs.StringVar(&f.mail.Addr, "smtp-addr", envOr("WAYMARK_SMTP_ADDR", ""), "SMTP server (host:port) for e-mail alerts; none sends no e-mail ($WAYMARK_SMTP_ADDR)")

@@ -12,7 +12,6 @@ import (
 	"github.com/waymark-org/waymark"
 	"github.com/waymark-org/waymark/internal/audit"
 	"github.com/waymark-org/waymark/internal/identify"
-	"github.com/waymark-org/waymark/internal/periodic"
 	"github.com/waymark-org/waymark/internal/photo"
 	"github.com/waymark-org/waymark/internal/sqlstore"
 )
@@ -58,13 +57,14 @@ func (r *Registry) LoadIndex(ctx context.Context) (int, error) {
 }
 
 // Follow keeps the index current with writes made by other processes (another `waymark serve`
-// on the same PostgreSQL, or `waymark import`), reading the change feed every interval until ctx ends.
+// on the same PostgreSQL, or `waymark import`), reading the change feed whenever the store says
+// children changed (on SQLite, every interval) until ctx ends.
 func (r *Registry) Follow(ctx context.Context, interval time.Duration, log func(error)) {
-	periodic.Run(ctx, interval, func(ctx context.Context) {
+	r.Store.WatchChildChanges(ctx, interval, func(ctx context.Context) {
 		if err := r.CatchUp(ctx); err != nil && ctx.Err() == nil {
 			log(err)
 		}
-	})
+	}, log)
 }
 
 // CatchUp reads the change feed once and puts every changed child into the index.

@@ -35,6 +35,7 @@ func (tx *Tx) Audit(e *audit.Entry) error {
 		return fmt.Errorf("append audit entry: %w", err)
 	}
 	tx.head.hash = e.Hash
+	tx.childChanged = tx.childChanged || childChange(e)
 	return nil
 }
 

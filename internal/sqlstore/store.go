@@ -41,7 +41,9 @@ type Store struct {
 	dialect Dialect
 	keys    *crypto.Keyring
 	now     func() time.Time
-	stop    func() // ends the SQLite checkpointer
+	stop    func()          // ends the SQLite checkpointer
+	pg      *pgx.ConnConfig // PostgreSQL: for the connection that listens for changes
+	channel string          // PostgreSQL: the notification channel for changes to children, one per schema
 }
 
 //go:embed migrations
@@ -59,7 +61,7 @@ func Open(ctx context.Context, dsn string, keys *crypto.Keyring) (*Store, error)
 	var err error
 	if IsPostgres(dsn) {
 		s.dialect = Postgres
-		s.db, err = openPostgres(dsn)
+		s.db, s.pg, err = openPostgres(dsn)
 	} else {
 		s.dialect = SQLite
 		if err := os.MkdirAll(dsn, 0o700); err != nil {
@@ -84,6 +86,9 @@ func Open(ctx context.Context, dsn string, keys *crypto.Keyring) (*Store, error)
 	s.stop = func() {}
 	if s.dialect == SQLite {
 		s.stop = s.checkpoint(time.Second)
+	} else if err := s.db.QueryRowContext(ctx, `SELECT 'waymark:' || current_schema() || ':children'`).Scan(&s.channel); err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("read schema: %w", err)
 	}
 	return s, nil
 }
@@ -93,17 +98,17 @@ func Open(ctx context.Context, dsn string, keys *crypto.Keyring) (*Store, error)
 // made while a table was empty — an import's first rows — chose an index on the organisation alone:
 // at a million children each lookup by reference read the organisation's whole list, and
 // importing slowed to 65 children a second.
-func openPostgres(dsn string) (*sql.DB, error) {
+func openPostgres(dsn string) (*sql.DB, *pgx.ConnConfig, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !strings.Contains(dsn, "default_query_exec_mode") {
 		cfg.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe
 	}
 	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(20)
-	return db, nil
+	return db, cfg, nil
 }
 
 // checkpoint copies the SQLite write-ahead log into the database every interval, in the background,
@@ -179,6 +184,8 @@ type Tx struct {
 	s    *Store
 	ctx  context.Context
 	head *auditHead // the audit chain's head once this transaction holds it; written back at commit
+	// childChanged is set when the transaction created or changed a child: listeners are told at commit.
+	childChanged bool
 }
 
 // InTx runs fn in a transaction, committing if it returns nil. In PostgreSQL, concurrent writers
@@ -191,7 +198,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	tx := &Tx{tx: sqlTx, s: s, ctx: ctx}
 	err = fn(tx)
 	if err == nil {
-		err = tx.saveHead()
+		err = errors.Join(tx.saveHead(), tx.notifyChildChanged())
 	}
 	if err != nil {
 		sqlTx.Rollback()

@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -493,4 +494,59 @@ func TestRaiseAlertsOnceAndQueueEachChannel(t *testing.T) {
 			t.Fatalf("%d deliveries queued, want 7: %+v", len(due), due)
 		}
 	})
+}
+
+// On PostgreSQL a commit that created or changed a child wakes the other instances' listeners at
+// once, whatever their polling interval; other writes wake nobody.
+func TestChildChangesNotifiedToListeners(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		if d != sqlstore.Postgres {
+			continue
+		}
+		dsn, keys := storetest.DSN(t, d), storetest.Keys(t)
+		stores := make([]*sqlstore.Store, 2)
+		for i := range stores {
+			s, err := sqlstore.Open(ctx, dsn, keys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			stores[i] = s
+		}
+		watcher, writer := stores[0], stores[1]
+		woken := make(chan struct{}, 16)
+		wctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		go watcher.WatchChildChanges(wctx, time.Hour, func(context.Context) { woken <- struct{}{} }, func(err error) { t.Error(err) })
+		wake := func(within time.Duration) bool {
+			select {
+			case <-woken:
+				return true
+			case <-time.After(within):
+				return false
+			}
+		}
+		if !wake(5 * time.Second) {
+			t.Fatal("the listener did not catch up when it began")
+		}
+		if err := writer.Audit(ctx, &audit.Entry{Action: string(waymark.SearchRegistry), RecordType: "registry"}); err != nil {
+			t.Fatal(err)
+		}
+		if wake(300 * time.Millisecond) {
+			t.Fatal("a search woke the listener")
+		}
+		o := mustOrg(t, writer, "Council", "council")
+		c := &waymark.Child{OrgID: o.ID, GivenNames: "Amina"}
+		if err := writer.InTx(ctx, func(tx *sqlstore.Tx) error {
+			return errors.Join(tx.CreateChild(c), tx.Audit(&audit.Entry{Action: string(waymark.CreateChild), RecordType: "child", RecordID: c.ID}))
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if !wake(2 * time.Second) {
+			t.Fatal("a child recorded elsewhere did not wake the listener")
+		}
+		if ids, _, err := watcher.ChildChanges(ctx, 0, 10); err != nil || !slices.Contains(ids, c.ID) {
+			t.Fatalf("change feed: %v, %v", ids, err)
+		}
+	}
 }
