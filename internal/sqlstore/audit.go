@@ -57,6 +57,9 @@ func (tx *Tx) saveHead() error {
 
 // Audit appends entries in a transaction of their own: for reads, which change nothing else.
 func (s *Store) Audit(ctx context.Context, es ...*audit.Entry) error {
+	if len(es) == 0 {
+		return nil
+	}
 	return s.InTx(ctx, func(tx *Tx) error {
 		for _, e := range es {
 			if err := tx.Audit(e); err != nil {
