@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -44,6 +45,8 @@ type Store struct {
 	stop    func()          // ends the SQLite checkpointer
 	pg      *pgx.ConnConfig // PostgreSQL: for the connection that listens for changes
 	channel string          // PostgreSQL: the notification channel for changes to children, one per schema
+	headMu  sync.Mutex      // PostgreSQL: held while appending read entries, which go one statement at a time
+	head    *auditHead      // PostgreSQL: the audit head as this process last moved it; nil when unknown
 }
 
 //go:embed migrations
