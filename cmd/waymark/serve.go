@@ -83,6 +83,9 @@ func serve(ctx context.Context, e *env, store *sqlstore.Store, sf serveFlags, re
 	go reg.Follow(ctx, sf.follow, func(err error) { e.log.Warn("follow changes", "err", err) })
 	alerts, sender := alert.New(store, e.log), alert.NewSender(store, sf.mail, sf.publicURL, e.log)
 	reg.OnCare, alerts.OnRaise = alerts.Nudge, sender.Nudge
+	if err := alerts.Sweep(ctx); err != nil {
+		e.log.Error("alert sweep", "err", err)
+	}
 	go alerts.Run(ctx, sf.sweep)
 	go sender.Run(ctx, sf.sweep)
 	srv := &wmhttp.Server{Registry: reg, Pages: pages, Log: e.log, Location: loc,

@@ -12,7 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waymark-org/waymark"
 	"github.com/waymark-org/waymark/internal/bench"
+	"github.com/waymark-org/waymark/internal/crypto"
 	"github.com/waymark-org/waymark/internal/sqlstore"
 	"github.com/waymark-org/waymark/internal/sqlstore/storetest"
 )
@@ -122,3 +124,43 @@ func TestBenchThroughTheService(t *testing.T) {
 }
 
 func atof(s string) float64 { f, _ := strconv.ParseFloat(s, 64); return f }
+
+// The first alert sweep runs before the service listens: after an import it may raise thousands
+// of alerts, and the first searches should not wait behind it.
+func TestServeSweepsBeforeListening(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			dsn, keyFile := storetest.DSN(t, d), filepath.Join(t.TempDir(), "keys")
+			keys, _, err := crypto.LoadOrCreate(keyFile, "WAYMARK_KEYS")
+			if err != nil {
+				t.Fatal(err)
+			}
+			store, err := sqlstore.Open(context.Background(), dsn, keys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer store.Close()
+			org := &waymark.Organisation{Name: "Westmarsh Council", Kind: "council"}
+			c := &waymark.Child{GivenNames: "Amanuel", FamilyName: "Haile", Ref: "W1",
+				DateOfBirth: time.Now().AddDate(-18, 0, -2).Format(waymark.DateLayout)}
+			if err := c.Normalize(time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			err = store.InTx(context.Background(), func(tx *sqlstore.Tx) error {
+				if err := tx.CreateOrg(org); err != nil {
+					return err
+				}
+				c.OrgID = org.ID
+				return tx.CreateChild(c)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			startServe(t, "--db", dsn, "--keys", keyFile)
+			var n int
+			if err := store.DB().QueryRow(`SELECT count(*) FROM alerts WHERE kind = $1`, waymark.AlertTurning18).Scan(&n); err != nil || n != 1 {
+				t.Fatalf("alerts raised by the time the service listened: %d, %v", n, err)
+			}
+		})
+	}
+}

@@ -36,20 +36,24 @@ func New(st *sqlstore.Store, log *slog.Logger) *Scheduler {
 // Nudge asks for a sweep now (after a write that may raise an alert at once).
 func (s *Scheduler) Nudge() { nudge(s.nudge) }
 
-// Run sweeps every interval, and when nudged, until ctx ends; alerts raised are handed to
-// OnRaise (the sender's nudge).
-func (s *Scheduler) Run(ctx context.Context, interval time.Duration) {
-	loop(ctx, interval, s.nudge, s.Log, "alert sweep", func(ctx context.Context) error {
-		start := time.Now()
-		raised, err := s.Tick(ctx)
-		if len(raised) > 0 {
-			s.Log.Info("alerts raised", "count", len(raised), "sweep", time.Since(start).Round(time.Millisecond))
-			if s.OnRaise != nil {
-				s.OnRaise()
-			}
+// Sweep raises the alerts due now (Tick), logs how many, and hands them to OnRaise (the sender's nudge).
+func (s *Scheduler) Sweep(ctx context.Context) error {
+	start := time.Now()
+	raised, err := s.Tick(ctx)
+	if len(raised) > 0 {
+		s.Log.Info("alerts raised", "count", len(raised), "sweep", time.Since(start).Round(time.Millisecond))
+		if s.OnRaise != nil {
+			s.OnRaise()
 		}
-		return err
-	})
+	}
+	return err
+}
+
+// Run sweeps every interval, and when nudged, until ctx ends. It begins by waiting: the service
+// sweeps once before it listens, since the first sweep after an import may raise thousands of alerts
+// and searches arriving meanwhile would wait on it.
+func (s *Scheduler) Run(ctx context.Context, interval time.Duration) {
+	loop(ctx, interval, s.nudge, s.Log, "alert sweep", false, s.Sweep)
 }
 
 func nudge(c chan struct{}) {
@@ -59,20 +63,26 @@ func nudge(c chan struct{}) {
 	}
 }
 
-// loop runs f now, then every interval and whenever nudged, until ctx ends.
-func loop(ctx context.Context, interval time.Duration, nudged chan struct{}, log *slog.Logger, what string, f func(context.Context) error) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
+// loop runs f every interval and whenever nudged, until ctx ends; and first, if now.
+func loop(ctx context.Context, interval time.Duration, nudged chan struct{}, log *slog.Logger, what string, now bool, f func(context.Context) error) {
+	run := func() {
 		if err := f(ctx); err != nil && ctx.Err() == nil {
 			log.Error(what, "err", err)
 		}
+	}
+	if now {
+		run()
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		case <-nudged:
 		}
+		run()
 	}
 }
 

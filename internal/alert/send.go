@@ -62,7 +62,7 @@ func (s *Sender) Nudge() { nudge(s.nudge) }
 
 // Run delivers every interval, and when nudged, until ctx ends.
 func (s *Sender) Run(ctx context.Context, interval time.Duration) {
-	loop(ctx, interval, s.nudge, s.Log, "alert delivery", func(ctx context.Context) error { _, err := s.Send(ctx); return err })
+	loop(ctx, interval, s.nudge, s.Log, "alert delivery", true, func(ctx context.Context) error { _, err := s.Send(ctx); return err })
 }
 
 // Send makes every delivery that is due and returns how many succeeded.
