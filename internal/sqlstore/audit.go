@@ -66,7 +66,7 @@ func (s *Store) Audit(ctx context.Context, es ...*audit.Entry) error {
 	if len(es) == 0 {
 		return nil
 	}
-	if s.dialect == Postgres {
+	if s.dialect == Postgres && len(es) <= maxAppend {
 		for range 3 {
 			if ok, err := s.appendAudit(ctx, es); ok || err != nil {
 				return err
@@ -82,6 +82,9 @@ func (s *Store) Audit(ctx context.Context, es ...*audit.Entry) error {
 		return nil
 	})
 }
+
+// maxAppend is how many entries one statement may append: PostgreSQL takes at most 65,535 parameters.
+const maxAppend = (65535 - 3) / 15
 
 // appendAudit appends entries to PostgreSQL's log in one statement, one round trip where a
 // transaction takes five: every read is audited, and on a busy machine each trip is a chance to

@@ -379,6 +379,27 @@ func testAuditChain(t *testing.T, stores []*sqlstore.Store) {
 	}
 }
 
+// A read may audit thousands of entries at once (a report naming many children): more than one
+// PostgreSQL statement can carry parameters for.
+func TestAuditManyEntriesAtOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		var want int64
+		for _, n := range []int{4000, 5000} {
+			es := make([]*audit.Entry, n)
+			for i := range es {
+				es[i] = &audit.Entry{UserID: "u", OrgID: "o", Action: "child.view", RecordID: fmt.Sprint(i)}
+			}
+			if err := s.Audit(ctx, es...); err != nil {
+				t.Fatalf("%d entries: %v", n, err)
+			}
+			want += int64(n)
+		}
+		if v, err := s.VerifyAudit(ctx); err != nil || v.Checked != want || len(v.Problems) != 0 {
+			t.Fatalf("verify: %d of %d checked, %v, %v", v.Checked, want, v.Problems, err)
+		}
+	})
+}
+
 // An attacker with database access can lift the append-only rule; verification must still notice.
 func TestAuditVerifyDetectsTampering(t *testing.T) {
 	tamper := map[string]string{
