@@ -316,19 +316,7 @@ func TestEncountersAndPhotos(t *testing.T) {
 // transactions; the chain stays one line, with nothing lost.
 func TestAuditChain(t *testing.T) {
 	for _, d := range storetest.Dialects(t) {
-		t.Run(string(d), func(t *testing.T) {
-			dsn, keys := storetest.DSN(t, d), storetest.Keys(t)
-			stores := make([]*sqlstore.Store, 2)
-			for i := range stores {
-				s, err := sqlstore.Open(ctx, dsn, keys)
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { s.Close() })
-				stores[i] = s
-			}
-			testAuditChain(t, stores)
-		})
+		t.Run(string(d), func(t *testing.T) { testAuditChain(t, storetest.Processes(t, d, 2)) })
 	}
 }
 
@@ -554,16 +542,7 @@ func TestChildChangesNotifiedToListeners(t *testing.T) {
 		if d != sqlstore.Postgres {
 			continue
 		}
-		dsn, keys := storetest.DSN(t, d), storetest.Keys(t)
-		stores := make([]*sqlstore.Store, 2)
-		for i := range stores {
-			s, err := sqlstore.Open(ctx, dsn, keys)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { s.Close() })
-			stores[i] = s
-		}
+		stores := storetest.Processes(t, d, 2)
 		watcher, writer := stores[0], stores[1]
 		woken := make(chan struct{}, 16)
 		wctx, cancel := context.WithCancel(ctx)

@@ -79,6 +79,21 @@ func OpenWith(t testing.TB, d sqlstore.Dialect, keys *crypto.Keyring) *sqlstore.
 	return s
 }
 
+// Processes opens n stores on one new, empty database of the dialect, as n processes would.
+func Processes(t testing.TB, d sqlstore.Dialect, n int) []*sqlstore.Store {
+	dsn, keys := DSN(t, d), Keys(t)
+	stores := make([]*sqlstore.Store, n)
+	for i := range stores {
+		s, err := sqlstore.Open(context.Background(), dsn, keys)
+		if err != nil {
+			t.Fatalf("open %s store: %v", d, err)
+		}
+		t.Cleanup(func() { s.Close() })
+		stores[i] = s
+	}
+	return stores
+}
+
 // Each runs fn as a subtest against a fresh store of every dialect.
 func Each(t *testing.T, fn func(t *testing.T, s *sqlstore.Store)) {
 	for _, d := range Dialects(t) {
