@@ -210,6 +210,11 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	if tx.head != nil && s.dialect == Postgres {
+		s.headMu.Lock()
+		s.head = tx.head // the next read's append need not fail first to learn it
+		s.headMu.Unlock()
+	}
 	return nil
 }
 
