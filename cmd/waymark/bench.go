@@ -66,6 +66,7 @@ func runBenchIdentify(ctx context.Context, e *env, args []string) error {
 		results = append(results, q)
 	}
 	bench.Report(e.stdout, len(d.Children), results...)
+	bench.ReportKinds(e.stdout, engine)
 	if *served {
 		self, err := os.Executable()
 		if err != nil {

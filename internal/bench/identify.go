@@ -86,6 +86,12 @@ type Quality struct {
 	P50, P99                time.Duration
 	Build                   time.Duration
 	MemoryMiB               float64
+	Kinds                   map[string]*KindQuality // recorded probes by how the name was changed
+}
+
+// KindQuality counts, for the probes of one kind, how many there were and how many were found.
+type KindQuality struct {
+	Probes, Linkable, Blocked, Top1, Top10, TieTop10 int
 }
 
 // ranked is one system's answer to one probe.
@@ -101,7 +107,7 @@ type ranked struct {
 }
 
 func evaluate(system string, d *Data, answers []ranked) Quality {
-	q := Quality{System: system, Probes: len(answers)}
+	q := Quality{System: system, Probes: len(answers), Kinds: map[string]*KindQuality{}}
 	var lat []time.Duration
 	var bins [10]struct {
 		n, hit int
@@ -122,6 +128,7 @@ func evaluate(system string, d *Data, answers []ranked) Quality {
 			ceiling++
 		}
 		rank := slices.Index(a.ids, p.Truth)
+		q.Kinds[p.Kind] = q.Kinds[p.Kind].add(p.Linkable, a, rank)
 		if a.blocked {
 			q.BlockingRecall++
 		}
@@ -189,6 +196,24 @@ func evaluate(system string, d *Data, answers []ranked) Quality {
 }
 
 func abs(f float64) float64 { return max(f, -f) }
+
+func (k *KindQuality) add(linkable bool, a ranked, rank int) *KindQuality {
+	if k == nil {
+		k = &KindQuality{}
+	}
+	k.Probes++
+	count := func(n *int, ok bool) {
+		if ok {
+			*n++
+		}
+	}
+	count(&k.Linkable, linkable)
+	count(&k.Blocked, a.blocked)
+	count(&k.Top1, rank == 0)
+	count(&k.Top10, rank >= 0 && rank < 10)
+	count(&k.TieTop10, a.blocked && a.scored && a.outranked < 10)
+	return k
+}
 
 // linkable reports whether a found child's facts still share a name token, phone, document or
 // exact date of birth with their record: what any method could link on.
@@ -328,6 +353,18 @@ func Report(w io.Writer, n int, qs ...Quality) {
 		}
 		fmt.Fprintf(w, "\nengine vs peer: recall@1 %s, recall@10 %s, p99 latency %s faster\n",
 			ratio(qs[0].Recall1, qs[1].Recall1), ratio(qs[0].Recall10, qs[1].Recall10), ratio(float64(qs[1].P99), float64(qs[0].P99)))
+	}
+}
+
+// ReportKinds prints a system's figures by how the probe's name was changed: where recall is lost.
+func ReportKinds(w io.Writer, q Quality) {
+	fmt.Fprintf(w, "\n%s by how the name was changed (shares of each kind's probes):\n", q.System)
+	fmt.Fprintf(w, "%-28s %6s %8s %8s %8s %8s %10s\n", "kind", "probes", "ceiling", "blocked", "@1", "@10", "@10 ties")
+	for _, kind := range slices.Sorted(maps.Keys(q.Kinds)) {
+		k := q.Kinds[kind]
+		share := func(n int) float64 { return float64(n) / float64(k.Probes) }
+		fmt.Fprintf(w, "%-28s %6d %8.3f %8.3f %8.3f %8.3f %10.3f\n", kind, k.Probes, share(k.Linkable),
+			share(k.Blocked), share(k.Top1), share(k.Top10), share(k.TieTop10))
 	}
 }
 

@@ -22,6 +22,16 @@ func TestBenchSmall(t *testing.T) {
 		q.TieRecall1 < q.Recall1 || q.TieRecall10 < q.Recall10 || q.TieRecall10 > q.BlockingRecall {
 		t.Fatalf("engine figures: %+v", q)
 	}
+	found := 0
+	for kind, k := range q.Kinds {
+		if k.Top1 > k.Top10 || k.Top10 > k.Blocked || k.Blocked > k.Probes || k.TieTop10 < k.Top10 {
+			t.Errorf("%s: %+v", kind, *k)
+		}
+		found += k.Top10
+	}
+	if len(q.Kinds) < 8 || found != int(q.Recall10*float64(q.Recorded)+0.5) {
+		t.Errorf("%d kinds, %d found within 10 of %v", len(q.Kinds), found, q.Recall10*float64(q.Recorded))
+	}
 	results := []bench.Quality{q}
 	if dsn := os.Getenv("WAYMARK_TEST_POSTGRES"); dsn != "" {
 		p, err := bench.NewPeer(context.Background(), dsn, d)
@@ -40,7 +50,8 @@ func TestBenchSmall(t *testing.T) {
 	}
 	var out bytes.Buffer
 	bench.Report(&out, len(d.Children), results...)
-	if !strings.Contains(out.String(), "recall@10") {
+	bench.ReportKinds(&out, q)
+	if !strings.Contains(out.String(), "recall@10") || !strings.Contains(out.String(), "wholly false name") {
 		t.Fatal(out.String())
 	}
 	t.Log(out.String())
