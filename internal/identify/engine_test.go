@@ -2,6 +2,7 @@ package identify_test
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -135,6 +136,53 @@ func TestIdentifyCommonNameIsWeakEvidence(t *testing.T) {
 	common := e.Identify(&waymark.Child{GivenNames: "Nam", FamilyName: "Nguyen", Sex: "M"}, 1)
 	if len(rare) == 0 || len(common) == 0 || rare[0].Score <= common[0].Score {
 		t.Fatalf("a rare name should weigh more than a common one: %v vs %v", top(rare, 1), top(common, 1))
+	}
+}
+
+// TestIdentifyPastACrowd finds a child whose name is shared by more children than any name key
+// blocks on — so only a typo-tolerant key, the birthday or the date of birth can single them out.
+func TestIdentifyPastACrowd(t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 4))
+	syllable := func() string { return string("bdfgklmnrstvz"[r.IntN(13)]) + string("aeiou"[r.IntN(5)]) }
+	tests := []struct {
+		name   string
+		target *waymark.Child
+		crowd  func(i int) *waymark.Child
+		probe  *waymark.Child
+	}{
+		{"a typo in a rare given name, a common family name, no date",
+			&waymark.Child{GivenNames: "Boaluye", FamilyName: "Abebe", Sex: "M", DateOfBirth: "2011-10-06"},
+			func(int) *waymark.Child {
+				return &waymark.Child{GivenNames: syllable() + syllable() + syllable(), FamilyName: "Abebe", Sex: "M", DateOfBirth: "2011-01-01", DOBEstimated: true}
+			},
+			&waymark.Child{GivenNames: "Boauye", FamilyName: "Abebe"}},
+		{"claiming to be three years older, the birthday kept",
+			&waymark.Child{GivenNames: "Thị Hoa", FamilyName: "Lê", Sex: "F", DateOfBirth: "2014-01-16"},
+			func(i int) *waymark.Child {
+				return &waymark.Child{GivenNames: "Thị Hoa", FamilyName: "Lê", Sex: "F", DateOfBirth: fmt.Sprintf("2014-%02d-%02d", 2+i%11, 1+i%28)}
+			},
+			&waymark.Child{GivenNames: "Thi Hoa", FamilyName: "Le", Sex: "F", DateOfBirth: "2011-01-16"}},
+		{"the exact date of birth, no sex given",
+			&waymark.Child{GivenNames: "Văn Dũng", FamilyName: "Nguyễn", Sex: "M", DateOfBirth: "2012-03-05"},
+			func(i int) *waymark.Child {
+				return &waymark.Child{GivenNames: "Văn Dũng", FamilyName: "Nguyễn", Sex: "M", DateOfBirth: fmt.Sprintf("2012-%02d-%02d", 4+i%9, 1+i%28)}
+			},
+			&waymark.Child{GivenNames: "Van Dung", FamilyName: "Nguyen", DateOfBirth: "2012-03-05"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := identify.New()
+			for i := range 2500 {
+				c := tc.crowd(i)
+				c.ID = fmt.Sprintf("crowd%d", i)
+				e.Put(c)
+			}
+			tc.target.ID = "target"
+			e.Put(tc.target)
+			if got := e.Identify(tc.probe, 10); len(got) == 0 || got[0].ChildID != "target" {
+				t.Fatalf("top candidates: %v", top(got, 3))
+			}
+		})
 	}
 }
 

@@ -2,9 +2,11 @@ package identify
 
 import (
 	"hash/maphash"
+	"math/bits"
 	"slices"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Index holds every record in memory with posting lists for the blocking rules. It is safe for
@@ -249,36 +251,26 @@ func (ix *Index) gather(q *Record, byName bool) []int32 {
 	t := tallies.Get().(*tally)
 	defer tallies.Put(t)
 	t.reset(len(ix.records))
-	hits := t.hits
-	var buf [1]int32
-	add := func(k key, weight int32, limit int) {
-		list := ix.post.get(k.hash(), &buf)
-		if limit > 0 && len(list) > limit {
-			return
-		}
-		for _, pos := range list {
-			if hits[pos] == 0 {
-				t.touched = append(t.touched, pos)
-			}
-			hits[pos] += weight
-		}
-	}
+	b := &blocker{ix: ix, t: t}
 	for _, p := range q.Phones {
-		add(key{k: kPhone, s: p}, 8, 0)
-		add(key{k: kPhoneTail, s: phoneTail(p)}, 4, rareCap)
+		b.add(key{k: kPhone, s: p}, 8, 0)
+		b.add(key{k: kPhoneTail, s: phoneTail(p)}, 4, rareCap)
 	}
 	for _, d := range q.Docs {
-		add(key{k: kDoc, s: d}, 8, 0)
+		b.add(key{k: kDoc, s: d}, 8, 0)
 	}
-	for _, b := range q.Bios {
-		add(key{k: kBio, s: b}, 8, 0)
+	for _, bio := range q.Bios {
+		b.add(key{k: kBio, s: bio}, 8, 0)
 	}
 	if q.DOB != 0 && !q.DOBEst {
-		add(key{k: kDOBSex, num: q.DOB, s: string(rune(q.Sex))}, 2, rareCap)
+		for _, sex := range sexes(q) {
+			b.add(key{k: kDOBSex, num: q.DOB, s: sex}, 2, rareCap)
+		}
 	}
 	if byName {
-		ix.byName(q, add)
+		ix.byName(q, b)
 	}
+	hits := t.hits
 	out := make([]int32, 0, len(t.touched))
 	for _, pos := range t.touched {
 		if ix.records[pos] != nil {
@@ -297,26 +289,97 @@ func (ix *Index) gather(q *Record, byName bool) []int32 {
 	return out
 }
 
+// sexes are the sexes a query's date of birth is looked up with: its own, or any when not given.
+func sexes(q *Record) []string {
+	if q.Sex != 0 {
+		return []string{string(rune(q.Sex))}
+	}
+	return []string{"\x00", "M", "F"}
+}
+
 // byName adds the candidates that the rules on names link to q.
-func (ix *Index) byName(q *Record, add func(k key, weight int32, limit int)) {
+func (ix *Index) byName(q *Record, b *blocker) {
 	year := birthYear(q)
 	for _, t := range q.toks {
-		add(key{k: kToken, s: t.text}, 3, rareCap)
-		add(key{k: kPhonetic, s: t.phon}, 2, rareCap)
-		add(key{k: kSkeleton, s: t.skel}, 1, rareCap/2)
+		b.add(key{k: kToken, s: t.text}, 3, rareCap)
+		b.add(key{k: kPhonetic, s: t.phon}, 2, rareCap)
+		b.add(key{k: kSkeleton, s: t.skel}, 1, rareCap/2)
 		if t.variant != "" {
-			add(key{k: kVariant, s: t.variant}, 2, rareCap)
+			b.add(key{k: kVariant, s: t.variant}, 2, rareCap)
+		}
+		for _, u := range ix.neighbours(t) {
+			b.add(key{k: kToken, s: u.text}, 1, rareCap/2)
 		}
 		if year != 0 { // common names: within two years of the stated or assessed birth year
 			for y := year - 2; y <= year+2; y++ {
-				add(key{k: kTokenYear, s: t.phon, num: y}, 2, rareCap)
+				b.add(key{k: kTokenYear, s: t.phon, num: y}, 2, rareCap)
 			}
 		}
 	}
 	for _, k := range pairKeys(q.toks) {
-		add(k, 4, rareCap)
+		b.add(k, 4, rareCap)
+	}
+	if q.DOB == 0 || q.DOBEst {
+		return
+	}
+	// A child claiming to be an adult, or younger than they are, keeps the birthday: children born
+	// on the same day two to five years apart who share a name are linked however common it is.
+	y, m, d := dateOf(q.DOB)
+	for apart := 2; apart <= 5; apart++ {
+		for _, other := range []int{y - apart, y + apart} {
+			day := int32(time.Date(other, m, d, 0, 0, 0, 0, time.UTC).Sub(epoch).Hours() / 24)
+			for _, sex := range sexes(q) {
+				b.addIf(key{k: kDOBSex, num: day, s: sex}, 2, rareCap, q.sharesName)
+			}
+		}
 	}
 }
+
+// sharesName reports whether r holds a name sounding like one of q's.
+func (q *Record) sharesName(r *Record) bool {
+	for _, a := range q.toks {
+		for _, b := range r.toks {
+			if a.phon == b.phon {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// blocker counts, for one query, the blocking keys that link it to each record.
+type blocker struct {
+	ix  *Index
+	t   *tally
+	buf [1]int32
+}
+
+// add counts every record holding k, unless more than limit (when positive) do.
+func (b *blocker) add(k key, weight int32, limit int) { b.addIf(k, weight, limit, nil) }
+
+// addIf is add for the records that keep accepts (all, when keep is nil).
+func (b *blocker) addIf(k key, weight int32, limit int, keep func(*Record) bool) {
+	list := b.ix.post.get(k.hash(), &b.buf)
+	if limit > 0 && len(list) > limit {
+		return
+	}
+	weight += rarity(len(list))
+	hits := b.t.hits
+	for _, pos := range list {
+		if keep != nil && (b.ix.records[pos] == nil || !keep(b.ix.records[pos])) {
+			continue
+		}
+		if hits[pos] == 0 {
+			b.t.touched = append(b.t.touched, pos)
+		}
+		hits[pos] += weight
+	}
+}
+
+// rarity is what a key shared by n records adds to each one's count: a rare key (a name few
+// children hold) says more than a common one, so the candidates kept are those most likely to
+// score well, not those met by the most keys.
+func rarity(n int) int32 { return int32(max(0, 12-bits.Len(uint(n)))) }
 
 // tally counts a query's blocking hits per record position: a dense array, reused across queries
 // (only the touched positions are cleared), is several times faster than a map.
