@@ -186,6 +186,34 @@ func TestIdentifyPastACrowd(t *testing.T) {
 	}
 }
 
+// TestIdentifyMisspeltRareNameIsStrongerEvidence: a misspelling of a name few children hold says
+// more than a misspelling of a common one, and less than the name itself.
+func TestIdentifyMisspeltRareNameIsStrongerEvidence(t *testing.T) {
+	named := []*waymark.Child{{ID: "rare", GivenNames: "Boaluye"}}
+	for i := range 300 {
+		named = append(named, &waymark.Child{ID: fmt.Sprintf("common%d", i), GivenNames: "Makeda"})
+	}
+	e := registry(t, 3000, named...)
+	weight := func(given, childID, level string) float64 {
+		for _, c := range e.Identify(&waymark.Child{GivenNames: given}, 0) {
+			if c.ChildID != childID {
+				continue
+			}
+			for _, ev := range c.Evidence {
+				if ev.Field == identify.FieldName && ev.Level == level {
+					return ev.Weight
+				}
+			}
+		}
+		t.Fatalf("%s: no %s name evidence for %s", given, level, childID)
+		return 0
+	}
+	rare, common := weight("Boakuye", "rare", identify.Similar), weight("Makeba", "common0", identify.Similar)
+	if exact := weight("Boaluye", "rare", identify.Exact); rare < common+2 || rare >= exact {
+		t.Fatalf("similar to a rare name %.2f, to a common one %.2f, the rare name itself %.2f", rare, common, exact)
+	}
+}
+
 func TestIdentifyNeverRecorded(t *testing.T) {
 	e := registry(t, 3000, nam)
 	got := e.Identify(&waymark.Child{GivenNames: "Zebulon", FamilyName: "Quartermain", DateOfBirth: "2011-06-30", Sex: "M", Nationality: "GB"}, 5)

@@ -28,8 +28,8 @@ func tokenLevel(q, r *tok) (string, key) {
 		return SoundsAlike, key{k: kPhonetic, s: q.phon}
 	case len(q.text) > 2 && q.skel == r.skel && q.skel != "":
 		return SameConsonants, key{k: kSkeleton, s: q.skel}
-	case JaroWinkler(q.text, r.text) >= 0.88:
-		return Similar, key{}
+	case JaroWinkler(q.text, r.text) >= 0.88: // a misspelling of a rare name is rare
+		return Similar, key{k: kToken, s: r.text}
 	}
 	return NoMatch, key{}
 }
@@ -54,8 +54,11 @@ func (s *scorer) tokenMatch(q *Record, qi int, rt *tok) tokMatch {
 		if k.k != 0 {
 			share = s.ix.share(k)
 		}
-		if level == Exact { // one spelling of a common name is no rarer than the name
+		switch level {
+		case Exact: // one spelling of a common name is no rarer than the name
 			share = max(share, s.ix.share(key{k: kPhonetic, s: qt.phon})/4)
+		case Similar: // and a name like a common one given is no rarer than that one
+			share = max(share, s.ix.share(key{k: kToken, s: qt.text}))
 		}
 		m.w = round2(s.model.weight(FieldName, level, share))
 	}
