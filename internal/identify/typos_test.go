@@ -3,6 +3,7 @@ package identify
 import (
 	"slices"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestNeighbours(t *testing.T) {
@@ -33,4 +34,71 @@ func TestNeighbours(t *testing.T) {
 			t.Errorf("neighbours(%q) = %q, want %q", tc.query, got, tc.want)
 		}
 	}
+}
+
+// FuzzNeighbours checks, for any text, that every neighbour found is one edit away (by the
+// textbook distance, counting a swap of adjacent letters as one) and that no neighbour is lost.
+func FuzzNeighbours(f *testing.F) {
+	for _, s := range []string{"boauye", "ყვარლია", "nguyen", "a\xffb\x00c", "ééé"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) > 40 || !utf8.ValidString(s) { // tokens are valid: NameTokens splits at invalid bytes
+			return
+		}
+		ix := NewIndex()
+		r := []rune(s)
+		var held []string
+		for i := range r { // every deletion and one swap of s, and s itself
+			held = append(held, string(r[:i])+string(r[i+1:]))
+			if i+1 < len(r) {
+				w := slices.Clone(r)
+				w[i], w[i+1] = w[i+1], w[i]
+				held = append(held, string(w))
+			}
+		}
+		held = append(held, s, s+"x")
+		for _, h := range held {
+			ix.intern(h)
+		}
+		q := newTok(s)
+		got := ix.neighbours(q)
+		for _, u := range got {
+			if u.text == s || editDistance(u.text, s) != 1 {
+				t.Fatalf("neighbours(%q) holds %q", s, u.text)
+			}
+		}
+		for _, h := range held {
+			u := ix.toks[h]
+			if len(r) >= minTypoLen && editDistance(h, s) == 1 && u.phon != q.phon && u.skel != q.skel && !slices.Contains(got, u) {
+				t.Fatalf("neighbours(%q) misses %q", s, h)
+			}
+		}
+	})
+}
+
+// editDistance is the optimal string alignment distance between a and b, letter by letter.
+func editDistance(a, b string) int {
+	x, y := []rune(a), []rune(b)
+	d := make([][]int, len(x)+1)
+	for i := range d {
+		d[i] = make([]int, len(y)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(x); i++ {
+		for j := 1; j <= len(y); j++ {
+			cost := 1
+			if x[i-1] == y[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && x[i-1] == y[j-2] && x[i-2] == y[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(x)][len(y)]
 }
