@@ -325,11 +325,12 @@ func (ix *Index) byName(q *Record, b *blocker) {
 	// A child claiming to be an adult, or younger than they are, keeps the birthday: children born
 	// on the same day two to five years apart who share a name are linked however common it is.
 	y, m, d := dateOf(q.DOB)
+	ss, shares := sexes(q), q.sharesName
 	for apart := 2; apart <= 5; apart++ {
 		for _, other := range []int{y - apart, y + apart} {
 			day := int32(time.Date(other, m, d, 0, 0, 0, 0, time.UTC).Sub(epoch).Hours() / 24)
-			for _, sex := range sexes(q) {
-				b.addIf(key{k: kDOBSex, num: day, s: sex}, 2, rareCap, q.sharesName)
+			for _, sex := range ss {
+				b.addIf(key{k: kDOBSex, num: day, s: sex}, 2, rareCap, shares)
 			}
 		}
 	}
