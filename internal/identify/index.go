@@ -328,7 +328,7 @@ func (ix *Index) byName(q *Record, b *blocker) {
 	ss, shares := sexes(q), q.sharesName
 	for apart := 2; apart <= 5; apart++ {
 		for _, other := range []int{y - apart, y + apart} {
-			day := int32(time.Date(other, m, d, 0, 0, 0, 0, time.UTC).Sub(epoch).Hours() / 24)
+			day := dayOf(time.Date(other, m, d, 0, 0, 0, 0, time.UTC))
 			for _, sex := range ss {
 				b.addIf(key{k: kDOBSex, num: day, s: sex}, 2, rareCap, shares)
 			}

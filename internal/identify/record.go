@@ -31,8 +31,11 @@ func dayNumber(date string) int32 {
 	if err != nil || t.Before(epoch) {
 		return 0
 	}
-	return int32(t.Sub(epoch).Hours() / 24)
+	return dayOf(t)
 }
+
+// dayOf is a date's day number.
+func dayOf(t time.Time) int32 { return int32(t.Sub(epoch).Hours() / 24) }
 
 // dateOf turns a day number back into year, month and day.
 func dateOf(d int32) (int, time.Month, int) {

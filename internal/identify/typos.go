@@ -14,7 +14,7 @@ import (
 // minTypoLen is the shortest token whose neighbours are looked for: shorter ones have too many.
 const minTypoLen = 4
 
-const latin = "abcdefghijklmnopqrstuvwxyz"
+var latin = []rune("abcdefghijklmnopqrstuvwxyz")
 
 // neighbours returns the indexed name tokens one edit from t that no other name key already links
 // to it. The caller holds the read lock.
@@ -61,10 +61,10 @@ func (ix *Index) neighbours(t *tok) []*tok {
 // any other the token itself holds. A name kept in a script without romanisation thus meets a
 // misspelling that adds or swaps letters, but not every one that drops a letter of that script.
 func alphabet(r []rune) []rune {
-	out := []rune(latin)
+	out := latin // shared: copied only when a letter is added
 	for _, c := range r {
 		if c >= utf8.RuneSelf && !slices.Contains(out, c) {
-			out = append(out, c)
+			out = append(slices.Clip(out), c)
 		}
 	}
 	return out
