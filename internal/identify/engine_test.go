@@ -1,6 +1,7 @@
 package identify_test
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -149,30 +150,54 @@ func TestIdentifyPastACrowd(t *testing.T) {
 		target *waymark.Child
 		crowd  func(i int) *waymark.Child
 		probe  *waymark.Child
+		size   int // of the crowd; 2,500 when not given
 	}{
 		{"a typo in a rare given name, a common family name, no date",
 			&waymark.Child{GivenNames: "Boaluye", FamilyName: "Abebe", Sex: "M", DateOfBirth: "2011-10-06"},
 			func(int) *waymark.Child {
 				return &waymark.Child{GivenNames: syllable() + syllable() + syllable(), FamilyName: "Abebe", Sex: "M", DateOfBirth: "2011-01-01", DOBEstimated: true}
 			},
-			&waymark.Child{GivenNames: "Boauye", FamilyName: "Abebe"}},
+			&waymark.Child{GivenNames: "Boauye", FamilyName: "Abebe"}, 0},
 		{"claiming to be three years older, the birthday kept",
 			&waymark.Child{GivenNames: "Thị Hoa", FamilyName: "Lê", Sex: "F", DateOfBirth: "2014-01-16"},
 			func(i int) *waymark.Child {
 				return &waymark.Child{GivenNames: "Thị Hoa", FamilyName: "Lê", Sex: "F", DateOfBirth: fmt.Sprintf("2014-%02d-%02d", 2+i%11, 1+i%28)}
 			},
-			&waymark.Child{GivenNames: "Thi Hoa", FamilyName: "Le", Sex: "F", DateOfBirth: "2011-01-16"}},
+			&waymark.Child{GivenNames: "Thi Hoa", FamilyName: "Le", Sex: "F", DateOfBirth: "2011-01-16"}, 0},
 		{"the exact date of birth, no sex given",
 			&waymark.Child{GivenNames: "Văn Dũng", FamilyName: "Nguyễn", Sex: "M", DateOfBirth: "2012-03-05"},
 			func(i int) *waymark.Child {
 				return &waymark.Child{GivenNames: "Văn Dũng", FamilyName: "Nguyễn", Sex: "M", DateOfBirth: fmt.Sprintf("2012-%02d-%02d", 4+i%9, 1+i%28)}
 			},
-			&waymark.Child{GivenNames: "Van Dung", FamilyName: "Nguyen", DateOfBirth: "2012-03-05"}},
+			&waymark.Child{GivenNames: "Van Dung", FamilyName: "Nguyen", DateOfBirth: "2012-03-05"}, 0},
+		{"a misspelt common given name beside a common family name",
+			&waymark.Child{GivenNames: "Ibrahim", FamilyName: "Osman", Sex: "M"},
+			func(i int) *waymark.Child {
+				if i%2 == 0 {
+					return &waymark.Child{GivenNames: "Ibrahim", FamilyName: syllable() + syllable(), Sex: "M"}
+				}
+				return &waymark.Child{GivenNames: syllable() + syllable(), FamilyName: "Osman", Sex: "M"}
+			},
+			&waymark.Child{GivenNames: "Ibrahm", FamilyName: "Osman", Sex: "M"}, 0},
+		{"the birthday and a common family name, past a given name held by many",
+			&waymark.Child{GivenNames: "Ștefan", FamilyName: "Popescu", Sex: "M", DateOfBirth: "2011-03-17"},
+			func(i int) *waymark.Child {
+				switch i % 5 {
+				case 0: // born the same day
+					return &waymark.Child{GivenNames: syllable() + syllable(), FamilyName: syllable() + syllable() + syllable(), Sex: "M", DateOfBirth: "2011-03-17"}
+				case 1: // the name given, born the same year
+					return &waymark.Child{GivenNames: "Stean", FamilyName: syllable() + syllable() + syllable(), Sex: "M", DateOfBirth: "2011-01-01", DOBEstimated: true}
+				case 2:
+					return &waymark.Child{GivenNames: syllable() + syllable(), FamilyName: "Popescu", Sex: "M", DateOfBirth: "2011-01-01", DOBEstimated: true}
+				}
+				return &waymark.Child{GivenNames: "Ștefan", FamilyName: "Popescu", Sex: "M", DateOfBirth: "2014-01-01", DOBEstimated: true}
+			},
+			&waymark.Child{GivenNames: "Ștean", FamilyName: "Popescu", Sex: "M", DateOfBirth: "2011-03-17"}, 6000},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			e := identify.New()
-			for i := range 2500 {
+			for i := range cmp.Or(tc.size, 2500) {
 				c := tc.crowd(i)
 				c.ID = fmt.Sprintf("crowd%d", i)
 				e.Put(c)

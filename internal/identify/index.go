@@ -142,16 +142,20 @@ func pairKeys(toks []*tok) []key {
 	n := min(len(toks), maxPairTokens)
 	for i := range n {
 		for j := i + 1; j < n; j++ {
-			a, b := toks[i].phon, toks[j].phon
-			if a > b {
-				a, b = b, a
-			}
-			if a != b {
-				ks = append(ks, key{k: kPair, s: a + " " + b})
+			if a, b := toks[i].phon, toks[j].phon; a != b {
+				ks = append(ks, pairKey(a, b))
 			}
 		}
 	}
 	return ks
+}
+
+// pairKey is the key of two different name sounds, in either order.
+func pairKey(a, b string) key {
+	if a > b {
+		a, b = b, a
+	}
+	return key{k: kPair, s: a + " " + b}
 }
 
 func compareKeys(a, b key) int {
@@ -239,6 +243,7 @@ func (ix *Index) unlink(pos int32) {
 const (
 	rareCap       = 2000
 	maxCandidates = 800
+	rareTypo      = 30 // a name held by fewer is more likely a misspelling of another than a name
 )
 
 // candidates gathers the positions that any strict blocking rule links to q, the most often
@@ -264,11 +269,15 @@ func (ix *Index) gather(q *Record, byName bool) []int32 {
 	}
 	if q.DOB != 0 && !q.DOBEst {
 		for _, sex := range sexes(q) {
-			b.add(key{k: kDOBSex, num: q.DOB, s: sex}, 2, rareCap)
+			b.add(key{k: kDOBSex, num: q.DOB, s: sex}, 4, rareCap)
 		}
 	}
 	if byName {
+		found := len(t.touched)
 		ix.byName(q, b)
+		if len(t.touched) > maxCandidates {
+			b.addCommon(t.touched[:found])
+		}
 	}
 	hits := t.hits
 	out := make([]int32, 0, len(t.touched))
@@ -302,13 +311,25 @@ func (ix *Index) byName(q *Record, b *blocker) {
 	year := birthYear(q)
 	for _, t := range q.toks {
 		b.add(key{k: kToken, s: t.text}, 3, rareCap)
-		b.add(key{k: kPhonetic, s: t.phon}, 2, rareCap)
-		b.add(key{k: kSkeleton, s: t.skel}, 1, rareCap/2)
+		byPhon := b.add(key{k: kPhonetic, s: t.phon}, 2, rareCap)
+		bySkel := b.add(key{k: kSkeleton, s: t.skel}, 1, rareCap/2)
 		if t.variant != "" {
 			b.add(key{k: kVariant, s: t.variant}, 2, rareCap)
 		}
-		for _, u := range ix.neighbours(t) {
+		var near []*tok
+		if ix.df[key{k: kToken, s: t.text}.hash()] < rareTypo {
+			near = ix.neighbours(t)
+		}
+		for _, u := range near {
+			if byPhon && u.phon == t.phon || bySkel && u.skel == t.skel {
+				continue // linked already
+			}
 			b.add(key{k: kToken, s: u.text}, 1, rareCap/2)
+			for _, o := range q.toks { // beside another name, a misspelt common one is selective
+				if o != t && o.phon != u.phon {
+					b.add(pairKey(u.phon, o.phon), 1, rareCap)
+				}
+			}
 		}
 		if year != 0 { // common names: within two years of the stated or assessed birth year
 			for y := year - 2; y <= year+2; y++ {
@@ -350,19 +371,66 @@ func (q *Record) sharesName(r *Record) bool {
 
 // blocker counts, for one query, the blocking keys that link it to each record.
 type blocker struct {
-	ix  *Index
-	t   *tally
-	buf [1]int32
+	ix     *Index
+	t      *tally
+	buf    [1]int32
+	common []weighted // keys too common to gather by
 }
 
-// add counts every record holding k, unless more than limit (when positive) do.
-func (b *blocker) add(k key, weight int32, limit int) { b.addIf(k, weight, limit, nil) }
+type weighted struct {
+	k      key
+	weight int32
+}
+
+// addCommon counts the name keys too common to gather by for the records found by a date of
+// birth, phone or document: when the cap must choose, a child sharing a birthday and a common
+// family name outranks the children found by a rarer given name's sound alone.
+func (b *blocker) addCommon(found []int32) {
+	for _, pos := range found {
+		r := b.ix.records[pos]
+		if r == nil {
+			continue
+		}
+		for _, c := range b.common {
+			if r.holds(c.k) {
+				b.t.hits[pos] += c.weight
+			}
+		}
+	}
+}
+
+// holds reports whether r has the name or date key k; other kinds are not asked.
+func (r *Record) holds(k key) bool {
+	switch k.k {
+	case kDOBSex:
+		return r.DOB == k.num && !r.DOBEst && string(rune(r.Sex)) == k.s
+	case kTokenYear:
+		if birthYear(r) != k.num {
+			return false
+		}
+	}
+	for _, t := range r.toks {
+		switch {
+		case k.k == kToken && t.text == k.s, k.k == kPhonetic && t.phon == k.s, k.k == kSkeleton && t.skel == k.s,
+			k.k == kVariant && t.variant == k.s, k.k == kTokenYear && t.phon == k.s:
+			return true
+		}
+	}
+	return false
+}
+
+// add counts every record holding k, unless more than limit (when positive) do, and reports
+// whether it did.
+func (b *blocker) add(k key, weight int32, limit int) bool { return b.addIf(k, weight, limit, nil) }
 
 // addIf is add for the records that keep accepts (all, when keep is nil).
-func (b *blocker) addIf(k key, weight int32, limit int, keep func(*Record) bool) {
+func (b *blocker) addIf(k key, weight int32, limit int, keep func(*Record) bool) bool {
 	list := b.ix.post.get(k.hash(), &b.buf)
 	if limit > 0 && len(list) > limit {
-		return
+		if keep == nil {
+			b.common = append(b.common, weighted{k, weight})
+		}
+		return false
 	}
 	weight += rarity(len(list))
 	hits := b.t.hits
@@ -375,6 +443,7 @@ func (b *blocker) addIf(k key, weight int32, limit int, keep func(*Record) bool)
 		}
 		hits[pos] += weight
 	}
+	return true
 }
 
 // rarity is what a key shared by n records adds to each one's count: a rare key (a name few

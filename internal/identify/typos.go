@@ -16,8 +16,7 @@ const minTypoLen = 4
 
 var latin = []rune("abcdefghijklmnopqrstuvwxyz")
 
-// neighbours returns the indexed name tokens one edit from t that no other name key already links
-// to it. The caller holds the read lock.
+// neighbours returns the indexed name tokens one edit from t. The caller holds the read lock.
 func (ix *Index) neighbours(t *tok) []*tok {
 	r := []rune(t.text)
 	if len(r) < minTypoLen {
@@ -31,7 +30,7 @@ func (ix *Index) neighbours(t *tok) []*tok {
 			b = utf8.AppendRune(b, c)
 		}
 		u, ok := ix.toks[string(b)]
-		if ok && u.text != t.text && u.phon != t.phon && u.skel != t.skel && !slices.Contains(out, u) {
+		if ok && u.text != t.text && !slices.Contains(out, u) {
 			out = append(out, u)
 		}
 	}
