@@ -391,21 +391,22 @@ func (b *blocker) addCommon(found []int32) {
 		if r == nil {
 			continue
 		}
+		year := birthYear(r)
 		for _, c := range b.common {
-			if r.holds(c.k) {
+			if r.holds(c.k, year) {
 				b.t.hits[pos] += c.weight
 			}
 		}
 	}
 }
 
-// holds reports whether r has the name or date key k; other kinds are not asked.
-func (r *Record) holds(k key) bool {
+// holds reports whether r, born in year, has the name or date key k; other kinds are not asked.
+func (r *Record) holds(k key, year int32) bool {
 	switch k.k {
 	case kDOBSex:
 		return r.DOB == k.num && !r.DOBEst && string(rune(r.Sex)) == k.s
 	case kTokenYear:
-		if birthYear(r) != k.num {
+		if year != k.num {
 			return false
 		}
 	}
