@@ -18,7 +18,7 @@ var labels = map[string]string{
 	"M": "Male", "F": "Female", "dna": "DNA", "national_id": "National ID", "age_assessment": "Age assessment",
 	"bnb_hostel": "B&B / hostel", "first_contact": "First contact", "date_of_birth": "Date of birth",
 	"identified": "Identified as previously recorded", "day_month_swapped": "Day and month swapped", "phonetic": "Sounds alike",
-	"skeleton": "Same consonants", "estimate_compatible": "Fits the estimated age", "estimate_within_2_years": "Within 2 years of the estimate",
+	"skeleton": "Same consonants", "estimate_same_year": "Born the year estimated", "estimate_compatible": "A year from the estimate", "estimate_within_2_years": "Within 2 years of the estimate",
 	"neighbouring_country": "Neighbouring country", "last_digits": "Same last digits", "one_year_out": "One year out", "same_day_years_apart": "Same birthday, years apart",
 	"within_a_year": "Within a year", "none": "No counterpart", "biometric": "Fingerprints / DNA",
 	"marks": "Marks", "same_kind": "Same kind of mark, elsewhere",

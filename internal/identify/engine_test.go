@@ -140,6 +140,24 @@ func TestIdentifyCommonNameIsWeakEvidence(t *testing.T) {
 	}
 }
 
+// TestIdentifyAssessedAgeYear ranks, among children alike but for the year of an assessed age, the
+// one born in the year the finder's estimate gives above those born a year either side of it.
+func TestIdentifyAssessedAgeYear(t *testing.T) {
+	twin := func(id, year string) *waymark.Child {
+		return &waymark.Child{ID: id, GivenNames: "Văn Nam", FamilyName: "Nguyễn", Sex: "M", DateOfBirth: year + "-01-01", DOBEstimated: true, Nationality: "VN"}
+	}
+	e := registry(t, 500, twin("older", "2008"), twin("same", "2009"), twin("younger", "2010"))
+	for _, q := range []*waymark.Child{
+		{GivenNames: "Van Nam", FamilyName: "Nguyen", Sex: "M", DateOfBirth: "2009-01-01", DOBEstimated: true},
+		{GivenNames: "Van Nam", FamilyName: "Nguyen", Sex: "M", DateOfBirth: "2009-06-30"},
+	} {
+		got := e.Identify(q, 3)
+		if len(got) < 2 || got[0].ChildID != "same" || got[0].Score <= got[1].Score {
+			t.Errorf("born %s: %v, want \"same\" strictly first", q.DateOfBirth, top(got, 3))
+		}
+	}
+}
+
 // TestIdentifyPastACrowd finds a child whose name is shared by more children than any name key
 // blocks on — so only a typo-tolerant key, the birthday or the date of birth can single them out.
 func TestIdentifyPastACrowd(t *testing.T) {

@@ -28,7 +28,8 @@ const (
 	YearOut            = "one_year_out"
 	YearsApart         = "same_day_years_apart" // a child claiming to be older (or younger) keeps the birthday
 	WithinYear         = "within_a_year"
-	EstimateCompatible = "estimate_compatible"
+	EstimateSameYear   = "estimate_same_year"  // the estimate's year, or an estimate and a date in the same year
+	EstimateCompatible = "estimate_compatible" // a year either side of the estimate
 	EstimateNear       = "estimate_within_2_years"
 	Disagree           = "disagree"
 	Neighbour          = "neighbouring_country"
@@ -66,7 +67,7 @@ func DefaultModel() *Model {
 	// The calibration was fitted by `waymark bench identify --n 1000000 --calibrate` (seed 1), on
 	// probes of which four in five are of recorded children: B carries that share, as the prior of a
 	// police find is not known.
-	m.Calibration = Calibration{A: 0.7652, B: 0.4919}
+	m.Calibration = Calibration{A: 0.7573, B: 0.4232}
 	return m
 }
 
@@ -76,7 +77,7 @@ var estimated = map[string]map[string]MU{
 	FieldName: {Exact: {0.7558, 0.01}, SoundsAlike: {0.0889, 0.01}, Similar: {0.0406, 0.02}, NoMatch: {0.0307, 0.90}, ExtraToken: {0.0610, 0.90}},
 	FieldDateOfBirth: {
 		Exact: {0.2135, 0.00007}, DayMonthSwapped: {0.0141, 0.00004}, YearOut: {0.0656, 0.000135}, YearsApart: {0.0296, 0.00032},
-		WithinYear: {0.0045, 0.0564}, EstimateCompatible: {0.6194, 0.3231}, EstimateNear: {0.0045, 0.1727}, Disagree: {0.0486, 0.4473},
+		WithinYear: {0.0045, 0.0564}, EstimateSameYear: {0.3196, 0.1158}, EstimateCompatible: {0.2998, 0.2073}, EstimateNear: {0.0045, 0.1727}, Disagree: {0.0486, 0.4473},
 	},
 	FieldSex:         {Exact: {0.9933, 0.5803}, Disagree: {0.0067, 0.4197}},
 	FieldNationality: {Exact: {0.8006, 0.0910}, Neighbour: {0.1934, 0.0826}, Disagree: {0.0060, 0.8265}},
@@ -94,8 +95,8 @@ func Priors() *Model {
 		},
 		FieldDateOfBirth: {
 			Exact: {0.50, 0.0006}, DayMonthSwapped: {0.02, 0.0006}, YearOut: {0.04, 0.001}, YearsApart: {0.03, 0.0014},
-			WithinYear:         {0.06, 0.12},
-			EstimateCompatible: {0.28, 0.40}, EstimateNear: {0.04, 0.15}, Disagree: {0.02, 0.30},
+			WithinYear:       {0.06, 0.12},
+			EstimateSameYear: {0.14, 0.15}, EstimateCompatible: {0.14, 0.25}, EstimateNear: {0.04, 0.15}, Disagree: {0.02, 0.30},
 		},
 		FieldSex:         {Exact: {0.97, 0.55}, Disagree: {0.03, 0.45}},
 		FieldNationality: {Exact: {0.85, 0.15}, Neighbour: {0.08, 0.05}, Disagree: {0.07, 0.80}},

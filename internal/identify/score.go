@@ -133,7 +133,9 @@ func dobLevel(q, r *Record) string {
 		years = -years
 	}
 	if q.DOBEst || r.DOBEst {
-		switch {
+		switch { // an assessment is as often a year out as right, but far more often right than any one other year
+		case years == 0:
+			return EstimateSameYear
 		case years <= 1:
 			return EstimateCompatible
 		case years <= 2:

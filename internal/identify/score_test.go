@@ -20,7 +20,9 @@ func TestDOBLevel(t *testing.T) {
 		{"2006-08-25", false, YearsApart}, // claims to be an adult, keeps the birthday
 		{"2001-08-25", false, Disagree},
 		{"2006-08-24", false, Disagree},
+		{"2009-01-01", true, EstimateSameYear},
 		{"2010-01-01", true, EstimateCompatible},
+		{"2008-01-01", true, EstimateCompatible},
 		{"2007-01-01", true, EstimateNear},
 		{"", false, ""},
 	} {
