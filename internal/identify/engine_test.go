@@ -211,6 +211,16 @@ func TestIdentifyPastACrowd(t *testing.T) {
 				return &waymark.Child{GivenNames: "Ștefan", FamilyName: "Popescu", Sex: "M", DateOfBirth: "2014-01-01", DOBEstimated: true}
 			},
 			&waymark.Child{GivenNames: "Ștean", FamilyName: "Popescu", Sex: "M", DateOfBirth: "2011-03-17"}, 6000},
+		{"a false name and the exact date of birth, past a crowd whose name sounds like it",
+			&waymark.Child{GivenNames: "Florin", FamilyName: "Dobre", Sex: "M", DateOfBirth: "2011-03-17"},
+			func(i int) *waymark.Child {
+				if i < 150 { // born the same day, with a phone of their own (Ofcom's drama range)
+					return &waymark.Child{GivenNames: syllable() + syllable(), FamilyName: syllable() + syllable(), Sex: "M", DateOfBirth: "2011-03-17",
+						Phones: []string{fmt.Sprintf("+447700900%03d", i)}}
+				}
+				return &waymark.Child{GivenNames: "Stian", FamilyName: syllable() + syllable() + syllable(), Sex: "M"}
+			},
+			&waymark.Child{GivenNames: "Stean", Sex: "M", DateOfBirth: "2011-03-17", Phones: []string{"+447700900999"}}, 1150},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
