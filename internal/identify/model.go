@@ -72,7 +72,9 @@ func DefaultModel() *Model {
 }
 
 // estimated holds the levels the benchmark's estimation sets (rounded); the name levels it saw too
-// seldom to learn (skeleton, variant) keep their priors, and name u is each key's frequency.
+// seldom to learn (skeleton, variant) keep their priors, and name u is each key's frequency. The
+// two levels of an assessed age's year share the m of the single level they replaced, in the
+// proportion EM gave them (docs/identification.md, session 13).
 var estimated = map[string]map[string]MU{
 	FieldName: {Exact: {0.7558, 0.01}, SoundsAlike: {0.0889, 0.01}, Similar: {0.0406, 0.02}, NoMatch: {0.0307, 0.90}, ExtraToken: {0.0610, 0.90}},
 	FieldDateOfBirth: {
