@@ -20,6 +20,6 @@ var labels = map[string]string{
 	"identified": "Identified as previously recorded", "day_month_swapped": "Day and month swapped", "phonetic": "Sounds alike",
 	"skeleton": "Same consonants", "estimate_same_year": "Born the year estimated", "estimate_compatible": "A year from the estimate", "estimate_within_2_years": "Within 2 years of the estimate",
 	"neighbouring_country": "Neighbouring country", "last_digits": "Same last digits", "one_year_out": "One year out", "same_day_years_apart": "Same birthday, years apart",
-	"within_a_year": "Within a year", "none": "No counterpart", "biometric": "Fingerprints / DNA",
+	"within_a_year": "Within a year", "none": "No counterpart", "across_names": "Parts of two of its names", "biometric": "Fingerprints / DNA",
 	"marks": "Marks", "same_kind": "Same kind of mark, elsewhere",
 }

@@ -160,6 +160,41 @@ func TestIdentifyAssessedAgeYear(t *testing.T) {
 
 // TestIdentifyPastACrowd finds a child whose name is shared by more children than any name key
 // blocks on — so only a typo-tolerant key, the birthday or the date of birth can single them out.
+// A found child gives one of their names: a child holding the given name in one alias and the
+// family name in another ranks below a child holding both in one name, though born nearer the
+// estimate. A name written in its own script writes the child's name, and is no second name.
+func TestIdentifyOneNameOverHalvesOfTwo(t *testing.T) {
+	one := &waymark.Child{ID: "one", GivenNames: "Karwan", FamilyName: "Salih", Sex: "M", DateOfBirth: "2010-01-01", DOBEstimated: true, Nationality: "IQ"}
+	halves := &waymark.Child{ID: "halves", GivenNames: "Azad", FamilyName: "Salih", Sex: "M", DateOfBirth: "2009-01-01", DOBEstimated: true,
+		Nationality: "IQ", Aliases: []waymark.Name{{GivenNames: "Karwan", FamilyName: "Qadir"}}}
+	native := &waymark.Child{ID: "native", GivenNames: "Mohamed", FamilyName: "Hishir", Aliases: []waymark.Name{{GivenNames: "محمد", Language: "Arabic"}}}
+	e := registry(t, 500, one, halves, native)
+	across := func(c identify.Candidate) bool {
+		return slices.ContainsFunc(c.Evidence, func(v identify.Evidence) bool { return v.Level == identify.AcrossNames })
+	}
+	got := e.Identify(&waymark.Child{GivenNames: "Karwan", FamilyName: "Salih", Sex: "M", DateOfBirth: "2009-01-01", DOBEstimated: true}, 2)
+	if len(got) < 2 || got[0].ChildID != "one" || got[1].ChildID != "halves" || got[0].Score <= got[1].Score || !across(got[1]) || across(got[0]) {
+		t.Errorf("Karwan Salih: %v, want \"one\" strictly before \"halves\", only the latter across names", top(got, 2))
+	}
+	got = e.Identify(&waymark.Child{GivenNames: "محمد", FamilyName: "Hishir"}, 1)
+	if len(got) == 0 || got[0].ChildID != "native" || across(got[0]) {
+		t.Errorf("محمد Hishir: %v, want \"native\" first, in one name", top(got, 1))
+	}
+}
+
+// A misspelling one letter from a common name and from a rare one is no stronger a match to the
+// rare one than the common name's sound is: the truth, a Khaled, beats a Khalaf.
+func TestIdentifyMisspellingNearACommonName(t *testing.T) {
+	named := []*waymark.Child{{ID: "truth", GivenNames: "Khaled", FamilyName: "Haddad"}, {ID: "rare", GivenNames: "Khalaf", FamilyName: "Haddad"}}
+	for i := range 60 {
+		named = append(named, &waymark.Child{ID: fmt.Sprintf("khaled%d", i), GivenNames: "Khaled", FamilyName: fmt.Sprintf("Family%c%c", 'a'+i/26, 'a'+i%26)})
+	}
+	e := registry(t, 1000, named...)
+	if got := e.Identify(&waymark.Child{GivenNames: "Khalad", FamilyName: "Haddad"}, 2); len(got) < 2 || got[0].ChildID != "truth" || got[0].Score <= got[1].Score {
+		t.Errorf("Khalad Haddad: %v, want \"truth\" strictly first", top(got, 2))
+	}
+}
+
 func TestIdentifyPastACrowd(t *testing.T) {
 	r := rand.New(rand.NewPCG(4, 4))
 	syllable := func() string { return string("bdfgklmnrstvz"[r.IntN(13)]) + string("aeiou"[r.IntN(5)]) }

@@ -114,7 +114,7 @@ func (r *Record) keys() []key {
 			ks = append(ks, key{k: kTokenYear, s: t.phon, num: year})
 		}
 	}
-	ks = append(ks, pairKeys(r.toks)...)
+	ks = append(ks, r.pairKeys()...)
 	for _, p := range r.Phones {
 		ks = append(ks, key{k: kPhone, s: p}, key{k: kPhoneTail, s: phoneTail(p)})
 	}
@@ -137,12 +137,13 @@ func (r *Record) keys() []key {
 // maxPairTokens bounds the pair keys of one record (n tokens make n·(n-1)/2 pairs).
 const maxPairTokens = 5
 
-func pairKeys(toks []*tok) []key {
+// pairKeys are the keys of two different name sounds that one of the record's names holds.
+func (r *Record) pairKeys() []key {
 	var ks []key
-	n := min(len(toks), maxPairTokens)
+	n := min(len(r.toks), maxPairTokens)
 	for i := range n {
 		for j := i + 1; j < n; j++ {
-			if a, b := toks[i].phon, toks[j].phon; a != b {
+			if a, b := r.toks[i].phon, r.toks[j].phon; a != b && r.inNames(i)&r.inNames(j) != 0 {
 				ks = append(ks, pairKey(a, b))
 			}
 		}
@@ -337,7 +338,7 @@ func (ix *Index) byName(q *Record, b *blocker) {
 			}
 		}
 	}
-	for _, k := range pairKeys(q.toks) {
+	for _, k := range q.pairKeys() {
 		b.add(k, 4, rareCap)
 	}
 	if q.DOB == 0 || q.DOBEst {

@@ -14,7 +14,8 @@ type Record struct {
 	OrgID   string
 	Tokens  []string // every name token, over all names; an indexed record keeps them in toks only
 	toks    []*tok
-	DOB     int32 // days since 1900-01-01; 0 when unknown
+	names   uint64 // byte i: the names holding token i (bit j: name j); 0 when the child has one name
+	DOB     int32  // days since 1900-01-01; 0 when unknown
 	DOBEst  bool
 	Sex     byte // 'M', 'F' or 0
 	Nats    []string
@@ -48,12 +49,20 @@ func FromChild(c *waymark.Child) *Record {
 	if c.Sex != "" {
 		r.Sex = c.Sex[0]
 	}
-	seen := map[string]bool{}
-	for _, n := range c.AllNames() {
+	at := map[string]int{}
+	for i, n := range c.AllNames() {
+		bit := uint64(1) << min(i, 7)
+		if n.Script() != "Latin" { // a name in its own script writes the child's (first) name
+			bit = 1
+		}
 		for _, t := range NameTokens(n.GivenNames + " " + n.FamilyName) {
-			if !seen[t] {
-				seen[t] = true
+			j, ok := at[t]
+			if !ok {
+				j, at[t] = len(r.Tokens), len(r.Tokens)
 				r.Tokens = append(r.Tokens, t)
+			}
+			if j < 8 && len(c.Aliases) > 0 {
+				r.names |= bit << (8 * j)
 			}
 		}
 	}
@@ -74,6 +83,17 @@ func FromChild(c *waymark.Child) *Record {
 	}
 	r.Marks = MarkKeys(c.Marks)
 	return r
+}
+
+// allNames is the mask of a token that every name holds; the ninth token on counts as one.
+const allNames = 0xff
+
+// inNames returns the mask of the names holding token i.
+func (r *Record) inNames(i int) uint8 {
+	if r.names == 0 || i >= 8 {
+		return allNames
+	}
+	return uint8(r.names >> (8 * i))
 }
 
 // asQuery returns an indexed record as a query: the same facts, its tokens as text.

@@ -40,6 +40,18 @@ type tokMatch struct {
 	w     float64
 }
 
+// nearShare is the share of records holding a name one edit from query token qi: how often a
+// name merely like the one given turns up by chance. Worked out once per query token.
+func (s *scorer) nearShare(qi int, t *tok) float64 {
+	if s.near[qi] < 0 {
+		s.near[qi] = 0
+		for _, u := range s.ix.neighbours(t) {
+			s.near[qi] += s.ix.share(key{k: kToken, s: u.text})
+		}
+	}
+	return s.near[qi]
+}
+
 // tokenMatch compares query token qi with a record token, remembering the answer: the candidates of
 // one query share their tokens, so most comparisons repeat.
 func (s *scorer) tokenMatch(q *Record, qi int, rt *tok) tokMatch {
@@ -57,8 +69,8 @@ func (s *scorer) tokenMatch(q *Record, qi int, rt *tok) tokMatch {
 		switch level {
 		case Exact: // one spelling of a common name is no rarer than the name
 			share = max(share, s.ix.share(key{k: kPhonetic, s: qt.phon})/4)
-		case Similar: // and a name like a common one given is no rarer than that one
-			share = max(share, s.ix.share(key{k: kToken, s: qt.text}))
+		case Similar: // and a name one letter from common ones is no rarer than they are together
+			share = max(share, s.ix.share(key{k: kToken, s: qt.text}), s.nearShare(qi, qt))
 		}
 		m.w = round2(s.model.weight(FieldName, level, share))
 	}
@@ -66,60 +78,116 @@ func (s *scorer) tokenMatch(q *Record, qi int, rt *tok) tokMatch {
 	return m
 }
 
+// namePair is one query token assigned to one record token, and what that weighs.
+type namePair struct {
+	qi, ri int
+	m      tokMatch
+}
+
+// assignment is a one-to-one assignment of query tokens to record tokens (bit sets; tokens past
+// the 64th are never assigned), its total weight and the pairs it took.
+type assignment struct {
+	usedQ, usedR uint64
+	total        float64
+	pairs        []namePair
+}
+
+// assign assigns greedily, strongest pair first, the record tokens of the names in mask only,
+// keeping the pairs it takes in buf.
+func assign(buf []namePair, pairs []namePair, r *Record, mask uint8) assignment {
+	a := assignment{pairs: buf[:0]}
+	for _, p := range pairs {
+		if p.qi >= 64 || p.ri >= 64 || a.usedQ&(1<<p.qi) != 0 || a.usedR&(1<<p.ri) != 0 || r.inNames(p.ri)&mask == 0 {
+			continue
+		}
+		a.usedQ, a.usedR = a.usedQ|1<<p.qi, a.usedR|1<<p.ri
+		a.total += p.m.w
+		a.pairs = append(a.pairs, p)
+	}
+	return a
+}
+
+// across reports whether the assignment takes its tokens from two or more of the record's names
+// with no one name holding them all, and the names it drew on.
+func (a *assignment) across(r *Record) (bool, uint8) {
+	common, drawn := uint8(allNames), uint8(0)
+	for _, p := range a.pairs {
+		m := r.inNames(p.ri)
+		common &= m
+		if m != allNames {
+			drawn |= m
+		}
+	}
+	return len(a.pairs) > 1 && common == 0, drawn
+}
+
 // compareNames finds the best one-to-one assignment of the query's tokens to the record's (over
 // every name and alias, in any order) and weighs each; a query token with no counterpart counts
-// against the candidate. Evidence is written only when explain is set.
+// against the candidate, and so does taking the tokens from two of the record's names where no
+// one name holds them (a found child gives one name, not a given name of one alias and the
+// family name of another), unless that still beats the best assignment within one name.
+// Evidence is written only when explain is set.
 func (s *scorer) compareNames(q, r *Record, explain bool) (float64, []Evidence) {
-	type pair struct {
-		qi, ri int
-		m      tokMatch
-	}
-	var buf [32]pair
+	var buf [32]namePair
 	pairs := buf[:0]
 	for qi := range q.toks {
 		for ri, rt := range r.toks {
 			if m := s.tokenMatch(q, qi, rt); m.level != NoMatch {
-				pairs = append(pairs, pair{qi, ri, m})
+				pairs = append(pairs, namePair{qi, ri, m})
 			}
 		}
 	}
-	slices.SortFunc(pairs, func(a, b pair) int { return cmp.Compare(b.m.w, a.m.w) })
-	var usedQ, usedR uint64 // bit sets; tokens past the 64th are never assigned
-	total := 0.0
-	var ev []Evidence
-	for _, p := range pairs {
-		if p.qi >= 64 || p.ri >= 64 || usedQ&(1<<p.qi) != 0 || usedR&(1<<p.ri) != 0 {
-			continue
-		}
-		usedQ, usedR = usedQ|1<<p.qi, usedR|1<<p.ri
-		total += p.m.w
-		if explain {
-			ev = append(ev, Evidence{FieldName, p.m.level, p.m.w, q.toks[p.qi].text + " ~ " + r.toks[p.ri].text})
+	slices.SortFunc(pairs, func(a, b namePair) int { return cmp.Compare(b.m.w, a.m.w) })
+	var taken [8]namePair
+	best := assign(taken[:], pairs, r, allNames)
+	if mixed, drawn := best.across(r); mixed { // seldom: each name on its own, afresh
+		best.total += s.levelWeight[AcrossNames]
+		for ; drawn != 0; drawn &= drawn - 1 {
+			if one := assign(nil, pairs, r, drawn&-drawn); s.withExtra(q, one) > s.withExtra(q, best) {
+				best = one
+			}
 		}
 	}
-	// The tokens of one false name fail together: a name with no counterpart at all counts once;
-	// beside a matched token, each unmatched one (a dropped middle name, say) counts on its own.
-	if usedQ == 0 {
+	return s.withExtra(q, best), s.evidence(q, r, best, explain)
+}
+
+// withExtra is an assignment's total with its query tokens left unassigned counted against it.
+func (s *scorer) withExtra(q *Record, a assignment) float64 {
+	if a.usedQ == 0 {
 		if len(q.toks) > 0 {
-			w := s.levelWeight[NoMatch]
-			total += w
-			if explain {
-				ev = append(ev, Evidence{FieldName, NoMatch, w, strings.Join(q.Tokens, " ")})
-			}
+			return a.total + s.levelWeight[NoMatch]
 		}
-		return total, ev
+		return a.total
+	}
+	return a.total + float64(len(q.toks)-len(a.pairs))*s.levelWeight[ExtraToken]
+}
+
+// evidence explains an assignment: the tokens of one false name fail together, so a name with no
+// counterpart at all counts once; beside a matched token, each unmatched one (a dropped middle
+// name, say) counts on its own.
+func (s *scorer) evidence(q, r *Record, a assignment, explain bool) []Evidence {
+	if !explain {
+		return nil
+	}
+	var ev []Evidence
+	for _, p := range a.pairs {
+		ev = append(ev, Evidence{FieldName, p.m.level, p.m.w, q.toks[p.qi].text + " ~ " + r.toks[p.ri].text})
+	}
+	if mixed, _ := a.across(r); mixed {
+		ev = append(ev, Evidence{FieldName, AcrossNames, s.levelWeight[AcrossNames], ""})
+	}
+	if a.usedQ == 0 {
+		if len(q.toks) > 0 {
+			ev = append(ev, Evidence{FieldName, NoMatch, s.levelWeight[NoMatch], strings.Join(q.Tokens, " ")})
+		}
+		return ev
 	}
 	for qi := range q.toks {
-		if qi < 64 && usedQ&(1<<qi) != 0 {
-			continue
-		}
-		w := s.levelWeight[ExtraToken]
-		total += w
-		if explain {
-			ev = append(ev, Evidence{FieldName, ExtraToken, w, q.toks[qi].text})
+		if qi >= 64 || a.usedQ&(1<<qi) == 0 {
+			ev = append(ev, Evidence{FieldName, ExtraToken, s.levelWeight[ExtraToken], q.toks[qi].text})
 		}
 	}
-	return total, ev
+	return ev
 }
 
 func dobLevel(q, r *Record) string {
@@ -229,6 +297,7 @@ type scorer struct {
 	ix          *Index
 	model       *Model
 	memo        []map[*tok]tokMatch // per query token
+	near        []float64           // per query token: nearShare, or -1 until asked
 	levelWeight map[string]float64  // name levels without a key
 	held        map[string]float64  // share of records holding each of the query's phones, documents and biometric references
 }
@@ -238,11 +307,12 @@ type scorer struct {
 var memos = sync.Pool{New: func() any { return map[*tok]tokMatch{} }}
 
 func newScorer(ix *Index, model *Model, q *Record) *scorer {
-	s := &scorer{ix: ix, model: model, memo: make([]map[*tok]tokMatch, len(q.toks)), levelWeight: map[string]float64{}}
+	s := &scorer{ix: ix, model: model, memo: make([]map[*tok]tokMatch, len(q.toks)), near: make([]float64, len(q.toks)), levelWeight: map[string]float64{}}
 	for i := range s.memo {
 		s.memo[i] = memos.Get().(map[*tok]tokMatch)
+		s.near[i] = -1
 	}
-	for _, l := range []string{NoMatch, ExtraToken} {
+	for _, l := range []string{NoMatch, ExtraToken, AcrossNames} {
 		s.levelWeight[l] = round2(model.weight(FieldName, l, noTF))
 	}
 	if len(q.Phones)+len(q.Docs)+len(q.Bios)+len(q.Marks) > 0 {
