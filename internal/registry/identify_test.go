@@ -134,3 +134,35 @@ func TestDuplicatesReportMadeInTheBackground(t *testing.T) {
 		t.Fatalf("new report: %+v", rep)
 	}
 }
+
+// A search is audited while the engine ranks, and its answer is given only once the audit is
+// written: with the log out of reach, the caller gets an error and no candidates.
+func TestIdentifyAnswersOnlyOnceAudited(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			reg := instance(t, storetest.DSN(t, d), storetest.Keys(t))
+			ctx := context.Background()
+			o := &waymark.Organisation{Name: "Eastport City Council", Kind: "council"}
+			if err := reg.Store.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.CreateOrg(o) }); err != nil {
+				t.Fatal(err)
+			}
+			a := waymark.Actor{UserID: "u", OrgID: o.ID, Role: waymark.RolePolice, Name: "test"}
+			if err := reg.CreateChild(ctx, a, &waymark.Child{GivenNames: "Arbër", FamilyName: "Kelmendi", Sex: "M", DateOfBirth: "2010-05-06"}, nil); err != nil {
+				t.Fatal(err)
+			}
+			query := func() *waymark.Child { return &waymark.Child{GivenNames: "Arber", FamilyName: "Kelmendi"} }
+			found, err := reg.Identify(ctx, a, query(), 10)
+			if err != nil || len(found) != 1 {
+				t.Fatalf("found %d, %v", len(found), err)
+			}
+			searches, err := reg.Store.AuditEntries(ctx, sqlstore.AuditFilter{Action: string(waymark.SearchRegistry)})
+			if err != nil || len(searches) != 1 || searches[0].UserID != "u" {
+				t.Fatalf("searches audited: %d, %v", len(searches), err)
+			}
+			reg.Store.Close()
+			if found, err := reg.Identify(ctx, a, query(), 10); err == nil || found != nil {
+				t.Fatalf("with the log out of reach: %d candidates, %v", len(found), err)
+			}
+		})
+	}
+}

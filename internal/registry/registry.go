@@ -219,12 +219,17 @@ func (r *Registry) UpdateChild(ctx context.Context, a waymark.Actor, c *waymark.
 
 // Identify ranks the recorded children who may be the child described by q, across every
 // organisation. Candidates carry minimal facts only; the search is audited, its content is not.
+// The audit entry does not depend on the answer, so it is written while the engine ranks; nothing
+// is returned until it is durable.
 func (r *Registry) Identify(ctx context.Context, a waymark.Actor, q *waymark.Child, limit int) ([]identify.Candidate, error) {
-	found, err := r.search(ctx, a, q, limit)
+	limit, err := r.searchable(ctx, a, q, limit)
 	if err != nil {
 		return nil, err
 	}
-	if err := r.Store.Audit(ctx, searched(a)); err != nil {
+	audited := make(chan error, 1)
+	go func() { audited <- r.Store.Audit(ctx, searched(a)) }()
+	found := r.Engine.Identify(q, limit)
+	if err := <-audited; err != nil {
 		return nil, err
 	}
 	return found, nil
@@ -232,16 +237,25 @@ func (r *Registry) Identify(ctx context.Context, a waymark.Actor, q *waymark.Chi
 
 // search checks that the actor may search and asks the engine; the caller audits the search.
 func (r *Registry) search(ctx context.Context, a waymark.Actor, q *waymark.Child, limit int) ([]identify.Candidate, error) {
-	if err := r.check(ctx, a, waymark.SearchRegistry, waymark.Scope{OrgID: a.OrgID}, "registry", ""); err != nil {
+	limit, err := r.searchable(ctx, a, q, limit)
+	if err != nil {
 		return nil, err
 	}
+	return r.Engine.Identify(q, limit), nil
+}
+
+// searchable checks that the actor may search and that q is a query, and bounds the limit.
+func (r *Registry) searchable(ctx context.Context, a waymark.Actor, q *waymark.Child, limit int) (int, error) {
+	if err := r.check(ctx, a, waymark.SearchRegistry, waymark.Scope{OrgID: a.OrgID}, "registry", ""); err != nil {
+		return 0, err
+	}
 	if err := q.NormalizeQuery(r.Store.Now()); err != nil {
-		return nil, err
+		return 0, err
 	}
 	if limit <= 0 || limit > 100 {
 		limit = 10
 	}
-	return r.Engine.Identify(q, limit), nil
+	return limit, nil
 }
 
 func searched(a waymark.Actor) *audit.Entry {
