@@ -63,7 +63,7 @@ func (e *Engine) rank(q *Record, limit int, skip string) []Candidate {
 		pos   int32
 		score float64
 	}
-	cands := ix.candidates(q)
+	cands := ix.candidates(q, s.neighbours)
 	all, odds := make([]scored, 0, len(cands)), make([]float64, 0, len(cands))
 	for _, pos := range cands {
 		if ix.records[pos].ChildID == skip {

@@ -2,6 +2,7 @@ package identify
 
 import (
 	"hash/maphash"
+	"math"
 	"math/bits"
 	"slices"
 	"strings"
@@ -248,12 +249,13 @@ const (
 )
 
 // candidates gathers the positions that any strict blocking rule links to q, the most often
-// linked first. The caller holds the read lock.
-func (ix *Index) candidates(q *Record) []int32 { return ix.gather(q, true) }
+// linked first; near gives the recorded names one edit from each of q's tokens. The caller holds
+// the read lock.
+func (ix *Index) candidates(q *Record, near func(qi int) []*tok) []int32 { return ix.gather(q, near) }
 
-// gather is candidates, with the rules on names left out unless byName is set: pairs so found are
+// gather is candidates, with the rules on names left out when near is nil: pairs so found are
 // unbiased for learning how names agree.
-func (ix *Index) gather(q *Record, byName bool) []int32 {
+func (ix *Index) gather(q *Record, near func(qi int) []*tok) []int32 {
 	t := tallies.Get().(*tally)
 	defer tallies.Put(t)
 	t.reset(len(ix.records))
@@ -273,30 +275,47 @@ func (ix *Index) gather(q *Record, byName bool) []int32 {
 			b.add(key{k: kDOBSex, num: q.DOB, s: sex}, 4, rareCap)
 		}
 	}
-	if byName {
+	if near != nil {
 		found := len(t.touched)
-		ix.byName(q, b)
+		ix.byName(q, b, near)
 		if len(t.touched) > maxCandidates {
 			b.addCommon(t.touched[:found])
 		}
 	}
-	hits := t.hits
 	out := make([]int32, 0, len(t.touched))
 	for _, pos := range t.touched {
 		if ix.records[pos] != nil {
 			out = append(out, pos)
 		}
 	}
-	slices.SortFunc(out, func(a, b int32) int {
-		if hits[a] != hits[b] {
-			return int(hits[b] - hits[a])
+	return mostLinked(out, t.hits, maxCandidates)
+}
+
+// mostLinked sorts the n positions with the most hits first, ties to the earlier recorded, and
+// drops the rest. Only those that may be among the n are sorted, not the thousands a common name
+// links.
+func mostLinked(out, hits []int32, n int) []int32 {
+	if len(out) > n {
+		var count [256]int
+		for _, pos := range out {
+			count[min(max(hits[pos], 0), 255)]++
 		}
-		return int(a - b)
-	})
-	if len(out) > maxCandidates {
-		out = out[:maxCandidates]
+		least, kept := int32(0), 0
+		for h := 255; h > 0 && kept < n; h-- {
+			kept += count[h]
+			least = int32(h)
+		}
+		out = slices.DeleteFunc(out, func(pos int32) bool { return hits[pos] < least })
 	}
-	return out
+	order := make([]uint64, len(out)) // most hits first, then position: sorted as plain numbers
+	for i, pos := range out {
+		order[i] = uint64(math.MaxInt32-hits[pos])<<32 | uint64(pos)
+	}
+	slices.Sort(order)
+	for i, o := range order {
+		out[i] = int32(uint32(o))
+	}
+	return out[:min(len(out), n)]
 }
 
 // sexes are the sexes a query's date of birth is looked up with: its own, or any when not given.
@@ -308,9 +327,9 @@ func sexes(q *Record) []string {
 }
 
 // byName adds the candidates that the rules on names link to q.
-func (ix *Index) byName(q *Record, b *blocker) {
+func (ix *Index) byName(q *Record, b *blocker, neighbours func(qi int) []*tok) {
 	year := birthYear(q)
-	for _, t := range q.toks {
+	for i, t := range q.toks {
 		b.add(key{k: kToken, s: t.text}, 3, rareCap)
 		byPhon := b.add(key{k: kPhonetic, s: t.phon}, 2, rareCap)
 		bySkel := b.add(key{k: kSkeleton, s: t.skel}, 1, rareCap/2)
@@ -319,7 +338,7 @@ func (ix *Index) byName(q *Record, b *blocker) {
 		}
 		var near []*tok
 		if ix.df[key{k: kToken, s: t.text}.hash()] < rareTypo {
-			near = ix.neighbours(t)
+			near = neighbours(i)
 		}
 		for _, u := range near {
 			if byPhon && u.phon == t.phon || bySkel && u.skel == t.skel {

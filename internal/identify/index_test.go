@@ -1,6 +1,7 @@
 package identify
 
 import (
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -22,5 +23,41 @@ func TestPairKeysWithinOneName(t *testing.T) {
 		if slices.Contains(keys, k) {
 			t.Errorf("pair key %q joins two names", k.s)
 		}
+	}
+}
+
+// The positions kept are the n most often linked, in order, ties to the earlier recorded: the
+// same as sorting them all, whether few or many share the last place and however many hits.
+func TestMostLinkedKeepsWhatAFullSortKeeps(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, tc := range []struct {
+		name                 string
+		positions, n, spread int32
+	}{
+		{"fewer than n", 50, 100, 20},
+		{"exactly n", 100, 100, 20},
+		{"many tied at the cut", 5000, 800, 3},
+		{"spread thin", 5000, 800, 400},
+		{"hits past the histogram", 3000, 800, 2000},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			hits := make([]int32, tc.positions)
+			out := make([]int32, tc.positions)
+			for i := range out {
+				out[i], hits[i] = int32(i), 1+rng.Int32N(tc.spread)
+			}
+			rng.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+			want := slices.Clone(out)
+			slices.SortFunc(want, func(a, b int32) int {
+				if hits[a] != hits[b] {
+					return int(hits[b] - hits[a])
+				}
+				return int(a - b)
+			})
+			want = want[:min(len(want), int(tc.n))]
+			if got := mostLinked(out, hits, int(tc.n)); !slices.Equal(got, want) {
+				t.Fatalf("kept %d positions, want %d; first %v, want %v", len(got), len(want), got[:min(5, len(got))], want[:min(5, len(want))])
+			}
+		})
 	}
 }

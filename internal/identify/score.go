@@ -28,7 +28,7 @@ func tokenLevel(q, r *tok) (string, key) {
 		return SoundsAlike, key{k: kPhonetic, s: q.phon}
 	case len(q.text) > 2 && q.skel == r.skel && q.skel != "":
 		return SameConsonants, key{k: kSkeleton, s: q.skel}
-	case JaroWinkler(q.text, r.text) >= 0.88: // a misspelling of a rare name is rare
+	case alike(q.text, r.text): // a misspelling of a rare name is rare
 		return Similar, key{k: kToken, s: r.text}
 	}
 	return NoMatch, key{}
@@ -40,12 +40,21 @@ type tokMatch struct {
 	w     float64
 }
 
+// neighbours is the recorded names one edit from query token qi, found once per query: blocking
+// and scoring both ask.
+func (s *scorer) neighbours(qi int) []*tok {
+	if !s.found[qi] {
+		s.typos[qi], s.found[qi] = s.ix.neighbours(s.q.toks[qi]), true
+	}
+	return s.typos[qi]
+}
+
 // nearShare is the share of records holding a name one edit from query token qi: how often a
 // name merely like the one given turns up by chance. Worked out once per query token.
-func (s *scorer) nearShare(qi int, t *tok) float64 {
+func (s *scorer) nearShare(qi int) float64 {
 	if s.near[qi] < 0 {
 		s.near[qi] = 0
-		for _, u := range s.ix.neighbours(t) {
+		for _, u := range s.neighbours(qi) {
 			s.near[qi] += s.ix.share(key{k: kToken, s: u.text})
 		}
 	}
@@ -70,7 +79,7 @@ func (s *scorer) tokenMatch(q *Record, qi int, rt *tok) tokMatch {
 		case Exact: // one spelling of a common name is no rarer than the name
 			share = max(share, s.ix.share(key{k: kPhonetic, s: qt.phon})/4)
 		case Similar: // and a name one letter from common ones is no rarer than they are together
-			share = max(share, s.ix.share(key{k: kToken, s: qt.text}), s.nearShare(qi, qt))
+			share = max(share, s.ix.share(key{k: kToken, s: qt.text}), s.nearShare(qi))
 		}
 		m.w = round2(s.model.weight(FieldName, level, share))
 	}
@@ -297,9 +306,12 @@ type scorer struct {
 	ix          *Index
 	model       *Model
 	memo        []map[*tok]tokMatch // per query token
-	near        []float64           // per query token: nearShare, or -1 until asked
-	levelWeight map[string]float64  // name levels without a key
-	held        map[string]float64  // share of records holding each of the query's phones, documents and biometric references
+	q           *Record
+	near        []float64 // per query token: nearShare, or -1 until asked
+	typos       [][]*tok  // per query token: its neighbours, once found
+	found       []bool
+	levelWeight map[string]float64 // name levels without a key
+	held        map[string]float64 // share of records holding each of the query's phones, documents and biometric references
 }
 
 // memos keeps the token memo maps between queries: grown once, cleared and reused, they spare
@@ -307,7 +319,8 @@ type scorer struct {
 var memos = sync.Pool{New: func() any { return map[*tok]tokMatch{} }}
 
 func newScorer(ix *Index, model *Model, q *Record) *scorer {
-	s := &scorer{ix: ix, model: model, memo: make([]map[*tok]tokMatch, len(q.toks)), near: make([]float64, len(q.toks)), levelWeight: map[string]float64{}}
+	n := len(q.toks)
+	s := &scorer{ix: ix, model: model, q: q, memo: make([]map[*tok]tokMatch, n), near: make([]float64, n), typos: make([][]*tok, n), found: make([]bool, n), levelWeight: map[string]float64{}}
 	for i := range s.memo {
 		s.memo[i] = memos.Get().(map[*tok]tokMatch)
 		s.near[i] = -1

@@ -172,7 +172,11 @@ func (e *Engine) trainingPairs(queries []*Record, perQuery int, byName bool) [][
 	for _, q := range queries {
 		q.withToks(nil)
 		s := newScorer(ix, e.Model, q)
-		cands := ix.gather(q, byName)
+		var near func(int) []*tok
+		if byName {
+			near = s.neighbours
+		}
+		cands := ix.gather(q, near)
 		g := make([]trainingPair, 0, min(len(cands), perQuery))
 		for _, pos := range cands[:min(len(cands), perQuery)] {
 			var p trainingPair
