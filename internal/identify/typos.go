@@ -14,27 +14,41 @@ import (
 // minTypoLen is the shortest token whose neighbours are looked for: shorter ones have too many.
 const minTypoLen = 4
 
-var latin = []rune("abcdefghijklmnopqrstuvwxyz")
+const latinLetters = "abcdefghijklmnopqrstuvwxyz"
+
+var latin, latinBytes = []rune(latinLetters), []byte(latinLetters)
 
 // neighbours returns the indexed name tokens one edit from t. The caller holds the read lock.
 func (ix *Index) neighbours(t *tok) []*tok {
-	r := []rune(t.text)
-	if len(r) < minTypoLen {
+	if utf8.RuneCountInString(t.text) < minTypoLen {
 		return nil
 	}
 	var out []*tok
-	b := make([]byte, 0, len(t.text)+utf8.UTFMax)
-	try := func(edit []rune) {
-		b = b[:0]
-		for _, c := range edit {
-			b = utf8.AppendRune(b, c)
-		}
+	look := func(b []byte) {
 		u, ok := ix.toks[string(b)]
 		if ok && u.text != t.text && !slices.Contains(out, u) {
 			out = append(out, u)
 		}
 	}
-	edit := make([]rune, 0, len(r)+1)
+	if isASCII(t.text) { // most folded names: each letter a byte, nothing to encode per variant
+		edits([]byte(t.text), latinBytes, look)
+		return out
+	}
+	r, b := []rune(t.text), make([]byte, 0, len(t.text)+utf8.UTFMax)
+	edits(r, alphabet(r), func(edit []rune) {
+		b = b[:0]
+		for _, c := range edit {
+			b = utf8.AppendRune(b, c)
+		}
+		look(b)
+	})
+	return out
+}
+
+// edits calls try with every variant of r one edit away: a letter dropped, two neighbours swapped,
+// a letter of alphabet added or put in place of another. try must not keep its argument.
+func edits[T byte | rune](r, alphabet []T, try func([]T)) {
+	edit := make([]T, 0, len(r)+1)
 	for i := range r {
 		try(append(append(edit[:0], r[:i]...), r[i+1:]...))
 		if i+1 < len(r) && r[i] != r[i+1] {
@@ -43,7 +57,7 @@ func (ix *Index) neighbours(t *tok) []*tok {
 			try(edit)
 		}
 	}
-	for _, c := range alphabet(r) {
+	for _, c := range alphabet {
 		for i := range len(r) + 1 {
 			try(append(append(append(edit[:0], r[:i]...), c), r[i:]...))
 			if i < len(r) && r[i] != c {
@@ -53,7 +67,6 @@ func (ix *Index) neighbours(t *tok) []*tok {
 			}
 		}
 	}
-	return out
 }
 
 // alphabet is the letters a typo might bring in: the Latin ones folded names are written in, and

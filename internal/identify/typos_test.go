@@ -1,6 +1,7 @@
 package identify
 
 import (
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"unicode/utf8"
@@ -101,4 +102,29 @@ func editDistance(a, b string) int {
 		}
 	}
 	return d[len(x)][len(y)]
+}
+
+// BenchmarkNeighbours looks up the one-edit neighbours of names against 50,000 recorded names:
+// blocking and scoring ask it for every rare or misspelt query token.
+func BenchmarkNeighbours(b *testing.B) {
+	ix := NewIndex()
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 50_000 {
+		n := make([]byte, 5+rng.IntN(4))
+		for i := range n {
+			n[i] = latinLetters[rng.IntN(len(latinLetters))]
+		}
+		ix.intern(string(n))
+	}
+	for _, name := range []string{"tesfaye", "mohammed", "ყვარლი"} {
+		ix.intern(name)
+		q := newTok(name + "x")
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				if len(ix.neighbours(q)) == 0 {
+					b.Fatal("no neighbours")
+				}
+			}
+		})
+	}
 }
