@@ -74,15 +74,26 @@ func (r *Registry) dress(ctx context.Context, a waymark.Actor, cands []identify.
 	if err != nil {
 		return nil, err
 	}
+	var shown []string
+	for i := range out {
+		out[i].Visible = out[i].Owner != nil && waymark.Can(a, waymark.ViewChild, scs[i]) == nil
+		if out[i].Visible {
+			shown = append(shown, out[i].ChildID)
+		}
+	}
+	children, err := r.Store.ChildrenByID(ctx, shown)
+	if err != nil {
+		return nil, err
+	}
 	views := also
 	for i := range out {
-		if out[i].Owner == nil || waymark.Can(a, waymark.ViewChild, scs[i]) != nil {
+		if !out[i].Visible {
 			continue
 		}
-		if out[i].Child, err = r.Store.Child(ctx, out[i].ChildID); err != nil {
-			return nil, err
+		if out[i].Child = children[out[i].ChildID]; out[i].Child == nil { // deleted since: no longer recorded
+			out[i].Owner, out[i].Visible = nil, false
+			continue
 		}
-		out[i].Visible = true
 		e := entry(a, string(waymark.ViewChild), "child", out[i].ChildID, scs[i].OrgID)
 		e.Reason = reason
 		views = append(views, e)

@@ -156,6 +156,45 @@ func (s *Store) Child(ctx context.Context, id string) (*waymark.Child, error) {
 	return s.child(ctx, s.db, id)
 }
 
+// ChildrenByID returns the children with the given ids, with their photos' descriptions, in two
+// statements whatever their number: a page of candidates costs what one child does. Unknown ids
+// are left out.
+func (s *Store) ChildrenByID(ctx context.Context, ids []string) (map[string]*waymark.Child, error) {
+	out := make(map[string]*waymark.Child, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	in, args := inList(ids, 1)
+	rows, err := s.db.QueryContext(ctx, childSelect+` WHERE id IN (`+in+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read children: %w", err)
+	}
+	children, err := collect(rows, func(r interface{ Scan(...any) error }) (*waymark.Child, error) { return s.scanChild(ctx, nil, r) })
+	if err != nil {
+		return nil, fmt.Errorf("read children: %w", err)
+	}
+	for _, c := range children {
+		out[c.ID] = c
+	}
+	rows, err = s.db.QueryContext(ctx, `SELECT child_id, id, content_type, width, height, created_at FROM photos
+		WHERE child_id IN (`+in+`) ORDER BY created_at DESC, id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list photos: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p waymark.Photo
+		var childID string
+		if err := rows.Scan(&childID, &p.ID, &p.ContentType, &p.Width, &p.Height, &p.CreatedAt); err != nil {
+			return nil, fmt.Errorf("list photos: %w", err)
+		}
+		if c := out[childID]; c != nil {
+			c.Photos = append(c.Photos, p)
+		}
+	}
+	return out, wrap(rows.Err(), "list photos")
+}
+
 // Child reads a child within the transaction.
 func (tx *Tx) Child(id string) (*waymark.Child, error) { return tx.s.child(tx.ctx, tx.tx, id) }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -273,6 +274,41 @@ func TestChildScopes(t *testing.T) {
 		}
 		if _, err := s.ChildScope(ctx, "no-such-child"); waymark.ErrorCode(err) != waymark.ENOTFOUND {
 			t.Errorf("unknown child: %v, want not found", err)
+		}
+	})
+}
+
+// Many children read at once are the children read one by one, photos and sealed facts included.
+func TestChildrenByID(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		o := mustOrg(t, s, "Council", "council")
+		a := mustChild(t, s, &waymark.Child{OrgID: o.ID, GivenNames: "Amina", Phones: []string{"+447700900123"}, Documents: []waymark.Document{{Type: "passport", Number: "P1234567"}}})
+		b := mustChild(t, s, &waymark.Child{OrgID: o.ID, GivenNames: "Binh"})
+		c := mustChild(t, s, &waymark.Child{OrgID: o.ID, GivenNames: "Chen"})
+		for i, child := range []*waymark.Child{a, a, c} {
+			p := &waymark.Photo{ContentType: "image/png", Width: i + 1, Height: 1}
+			if err := s.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.AddPhoto(child.ID, p, []byte("IMAGE"), []byte("THUMB")) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := s.ChildrenByID(ctx, []string{a.ID, b.ID, c.ID, "no-such-child"})
+		if err != nil || len(got) != 3 {
+			t.Fatalf("read %d children, want 3: %v", len(got), err)
+		}
+		for _, id := range []string{a.ID, b.ID, c.ID} {
+			one, err := s.Child(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got[id], one) {
+				t.Errorf("ChildrenByID gave %+v,\nChild gave %+v", got[id], one)
+			}
+		}
+		if len(got[a.ID].Photos) != 2 || got[a.ID].Documents[0].Number != "P1234567" {
+			t.Errorf("photos %d, documents %+v", len(got[a.ID].Photos), got[a.ID].Documents)
+		}
+		if none, err := s.ChildrenByID(ctx, nil); err != nil || len(none) != 0 {
+			t.Errorf("no ids: %v, %v", none, err)
 		}
 	})
 }
