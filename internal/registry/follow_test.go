@@ -14,7 +14,7 @@ import (
 
 // instance is one service of several sharing a database: its own connections, its own index,
 // following the others' writes.
-func instance(t *testing.T, dsn string, keys *crypto.Keyring) *registry.Registry {
+func instance(t testing.TB, dsn string, keys *crypto.Keyring) *registry.Registry {
 	ctx, cancel := context.WithCancel(context.Background())
 	store, err := sqlstore.Open(ctx, dsn, keys)
 	if err != nil {

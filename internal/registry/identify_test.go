@@ -166,3 +166,35 @@ func TestIdentifyAnswersOnlyOnceAudited(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkIdentifyMatches is a search on the identify page: ten candidates of the searcher's own
+// organisation, each shown with its facts and photos and each view audited.
+func BenchmarkIdentifyMatches(b *testing.B) {
+	for _, d := range storetest.Dialects(b) {
+		reg := instance(b, storetest.DSN(b, d), storetest.Keys(b))
+		ctx := context.Background()
+		o := &waymark.Organisation{Name: "Eastport City Council", Kind: "council"}
+		if err := reg.Store.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.CreateOrg(o) }); err != nil {
+			b.Fatal(err)
+		}
+		a := waymark.Actor{UserID: "u", OrgID: o.ID, Role: waymark.RoleSocialWorker, Name: "worker"}
+		for i := range 12 {
+			c := &waymark.Child{GivenNames: "Amina", FamilyName: "Hassan", DateOfBirth: fmt.Sprintf("2009-%02d-01", i+1)}
+			if err := reg.CreateChild(ctx, a, c, nil); err != nil {
+				b.Fatal(err)
+			}
+			p := &waymark.Photo{ContentType: "image/png", Width: 1, Height: 1}
+			if err := reg.Store.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.AddPhoto(c.ID, p, []byte("IMAGE"), []byte("THUMB")) }); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.Run(string(d), func(b *testing.B) {
+			for b.Loop() {
+				ms, err := reg.IdentifyMatches(ctx, a, &waymark.Child{GivenNames: "Amina", FamilyName: "Hassan"}, 10)
+				if err != nil || len(ms) != 10 || !ms[9].Visible || len(ms[9].Child.Photos) != 1 {
+					b.Fatalf("%d matches, %v", len(ms), err)
+				}
+			}
+		})
+	}
+}
