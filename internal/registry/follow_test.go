@@ -29,6 +29,15 @@ func instance(t testing.TB, dsn string, keys *crypto.Keyring) *registry.Registry
 	return reg
 }
 
+// staff records a council and returns one of its staff in role.
+func staff(t testing.TB, reg *registry.Registry, role waymark.Role) waymark.Actor {
+	o := &waymark.Organisation{Name: "Eastport City Council", Kind: "council"}
+	if err := reg.Store.InTx(context.Background(), func(tx *sqlstore.Tx) error { return tx.CreateOrg(o) }); err != nil {
+		t.Fatal(err)
+	}
+	return waymark.Actor{UserID: "u", OrgID: o.ID, Role: role, Name: "test"}
+}
+
 // Concurrent writers on one instance: the other's index ends with every child, none skipped.
 func TestFollowMissesNothingUnderConcurrentWrites(t *testing.T) {
 	for _, d := range storetest.Dialects(t) {
@@ -36,11 +45,7 @@ func TestFollowMissesNothingUnderConcurrentWrites(t *testing.T) {
 			dsn, keys := storetest.DSN(t, d), storetest.Keys(t)
 			regA, regB := instance(t, dsn, keys), instance(t, dsn, keys)
 			ctx := context.Background()
-			o := &waymark.Organisation{Name: "Eastport City Council", Kind: "council"}
-			if err := regA.Store.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.CreateOrg(o) }); err != nil {
-				t.Fatal(err)
-			}
-			a := waymark.Actor{UserID: "u", OrgID: o.ID, Role: waymark.RoleSocialWorker, Name: "test"}
+			a := staff(t, regA, waymark.RoleSocialWorker)
 			const n = 60
 			errs := make(chan error, n)
 			for i := range n {

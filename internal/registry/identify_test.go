@@ -25,11 +25,7 @@ func TestJudgementsTeachTheNextStartUp(t *testing.T) {
 			dsn, keys := storetest.DSN(t, d), storetest.Keys(t)
 			reg := instance(t, dsn, keys)
 			ctx := context.Background()
-			o := &waymark.Organisation{Name: "Eastport City Council", Kind: "council"}
-			if err := reg.Store.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.CreateOrg(o) }); err != nil {
-				t.Fatal(err)
-			}
-			a := waymark.Actor{UserID: "u", OrgID: o.ID, Role: waymark.RoleSocialWorker, Name: "test"}
+			a := staff(t, reg, waymark.RoleSocialWorker)
 			child := &waymark.Child{GivenNames: "Arbër", FamilyName: "Kelmendi", Sex: "M", DateOfBirth: "2010-05-06", Nationality: "AL"}
 			if err := reg.CreateChild(ctx, a, child, nil); err != nil {
 				t.Fatal(err)
@@ -142,11 +138,7 @@ func TestIdentifyAnswersOnlyOnceAudited(t *testing.T) {
 		t.Run(string(d), func(t *testing.T) {
 			reg := instance(t, storetest.DSN(t, d), storetest.Keys(t))
 			ctx := context.Background()
-			o := &waymark.Organisation{Name: "Eastport City Council", Kind: "council"}
-			if err := reg.Store.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.CreateOrg(o) }); err != nil {
-				t.Fatal(err)
-			}
-			a := waymark.Actor{UserID: "u", OrgID: o.ID, Role: waymark.RolePolice, Name: "test"}
+			a := staff(t, reg, waymark.RolePolice)
 			if err := reg.CreateChild(ctx, a, &waymark.Child{GivenNames: "Arbër", FamilyName: "Kelmendi", Sex: "M", DateOfBirth: "2010-05-06"}, nil); err != nil {
 				t.Fatal(err)
 			}
@@ -173,11 +165,7 @@ func BenchmarkIdentifyMatches(b *testing.B) {
 	for _, d := range storetest.Dialects(b) {
 		reg := instance(b, storetest.DSN(b, d), storetest.Keys(b))
 		ctx := context.Background()
-		o := &waymark.Organisation{Name: "Eastport City Council", Kind: "council"}
-		if err := reg.Store.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.CreateOrg(o) }); err != nil {
-			b.Fatal(err)
-		}
-		a := waymark.Actor{UserID: "u", OrgID: o.ID, Role: waymark.RoleSocialWorker, Name: "worker"}
+		a := staff(b, reg, waymark.RoleSocialWorker)
 		for i := range 12 {
 			c := &waymark.Child{GivenNames: "Amina", FamilyName: "Hassan", DateOfBirth: fmt.Sprintf("2009-%02d-01", i+1)}
 			if err := reg.CreateChild(ctx, a, c, nil); err != nil {
