@@ -91,10 +91,11 @@ func (tx *Tx) CreateChild(c *waymark.Child) error {
 // what the record lacks is computed from the photos it really has).
 func (tx *Tx) UpdateChild(c *waymark.Child) error {
 	c.UpdatedAt = tx.s.now()
-	var err error
-	if c.Photos, err = photos(tx.ctx, tx.tx, c.ID); err != nil {
+	ps, err := photos(tx.ctx, tx.tx, c.ID)
+	if err != nil {
 		return err
 	}
+	c.Photos = ps[c.ID]
 	f, sealed, err := tx.childColumns(c)
 	if err != nil {
 		return err
@@ -146,7 +147,9 @@ func (s *Store) scanChild(ctx context.Context, q querier, row interface{ Scan(..
 	}
 	c.Documents, c.Biometrics, c.HealthNeeds, c.Concerns = sf.Documents, sf.Biometrics, sf.HealthNeeds, sf.Concerns
 	if q != nil {
-		c.Photos, err = photos(ctx, q, c.ID)
+		var ps map[string][]waymark.Photo
+		ps, err = photos(ctx, q, c.ID)
+		c.Photos = ps[c.ID]
 	}
 	return &c, err
 }
@@ -176,23 +179,14 @@ func (s *Store) ChildrenByID(ctx context.Context, ids []string) (map[string]*way
 	for _, c := range children {
 		out[c.ID] = c
 	}
-	rows, err = s.db.QueryContext(ctx, `SELECT child_id, id, content_type, width, height, created_at FROM photos
-		WHERE child_id IN (`+in+`) ORDER BY created_at DESC, id`, args...)
+	ps, err := photos(ctx, s.db, ids...)
 	if err != nil {
-		return nil, fmt.Errorf("list photos: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var p waymark.Photo
-		var childID string
-		if err := rows.Scan(&childID, &p.ID, &p.ContentType, &p.Width, &p.Height, &p.CreatedAt); err != nil {
-			return nil, fmt.Errorf("list photos: %w", err)
-		}
-		if c := out[childID]; c != nil {
-			c.Photos = append(c.Photos, p)
-		}
+	for id, c := range out {
+		c.Photos = ps[id]
 	}
-	return out, wrap(rows.Err(), "list photos")
+	return out, nil
 }
 
 // Child reads a child within the transaction.

@@ -33,16 +33,25 @@ func (tx *Tx) AddPhoto(childID string, p *waymark.Photo, image, thumbnail []byte
 	return wrap(err, "update child after photo")
 }
 
-func photos(ctx context.Context, q querier, childID string) ([]waymark.Photo, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, content_type, width, height, created_at FROM photos WHERE child_id = $1
-		ORDER BY created_at DESC, id`, childID)
+// photos lists the photos' descriptions of each of the children, newest first, in one statement.
+func photos(ctx context.Context, q querier, childIDs ...string) (map[string][]waymark.Photo, error) {
+	in, args := inList(childIDs, 1)
+	rows, err := q.QueryContext(ctx, `SELECT child_id, id, content_type, width, height, created_at FROM photos
+		WHERE child_id IN (`+in+`) ORDER BY created_at DESC, id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list photos: %w", err)
 	}
-	return collect(rows, func(r interface{ Scan(...any) error }) (waymark.Photo, error) {
+	defer rows.Close()
+	out := map[string][]waymark.Photo{}
+	for rows.Next() {
 		var p waymark.Photo
-		return p, r.Scan(&p.ID, &p.ContentType, &p.Width, &p.Height, &p.CreatedAt)
-	})
+		var childID string
+		if err := rows.Scan(&childID, &p.ID, &p.ContentType, &p.Width, &p.Height, &p.CreatedAt); err != nil {
+			return nil, fmt.Errorf("list photos: %w", err)
+		}
+		out[childID] = append(out[childID], p)
+	}
+	return out, wrap(rows.Err(), "list photos")
 }
 
 // PhotoChild returns the child a photo belongs to, so access can be checked before anything is decrypted.
