@@ -307,9 +307,9 @@ type scorer struct {
 	model       *Model
 	memo        []map[*tok]tokMatch // per query token
 	q           *Record
-	near        []float64 // per query token: nearShare, or -1 until asked
-	typos       [][]*tok  // per query token: its neighbours, once found
-	found       []bool    // per query token: typos holds its neighbours
+	near        []float64          // per query token: nearShare, or -1 until asked
+	typos       [][]*tok           // per query token: its neighbours, once found
+	found       []bool             // per query token: typos holds its neighbours
 	levelWeight map[string]float64 // name levels without a key
 	held        map[string]float64 // share of records holding each of the query's phones, documents and biometric references
 }
