@@ -36,6 +36,9 @@ type Child struct {
 	Photos             []Photo     `json:"photos,omitempty"`
 	CreatedAt          time.Time   `json:"created_at,omitzero"`
 	UpdatedAt          time.Time   `json:"updated_at,omitzero"`
+	// MissingNow is read from the care record, never written with the child: a missing or absent
+	// episode is open. Identification leans on it, as a child found is most often one reported missing.
+	MissingNow bool `json:"-"`
 }
 
 // Name is one name a child is known by, as written.

@@ -66,6 +66,15 @@ func (r *Registry) changed() {
 	}
 }
 
+// reindex puts a child whose missing episode opened or moved on back into the identification
+// index at once, as being missing now weighs in a search. Should the read fail, following the
+// change feed puts it there a moment later: the write itself has succeeded.
+func (r *Registry) reindex(ctx context.Context, childID string) {
+	if c, err := r.Store.Child(ctx, childID); err == nil {
+		r.Engine.Put(c)
+	}
+}
+
 // recordCare checks RecordCare on the child, then runs write (given the child's scope) and audits it
 // as action on record.
 func (r *Registry) recordCare(ctx context.Context, a waymark.Actor, childID, action, recType string,
@@ -181,6 +190,7 @@ func (r *Registry) ReportMissing(ctx context.Context, a waymark.Actor, e *waymar
 	if err := e.Normalize(now); err != nil {
 		return err
 	}
+	defer r.reindex(ctx, e.ChildID)
 	return r.recordCare(ctx, a, e.ChildID, "missing.report", "missing_episode", func(tx *sqlstore.Tx, sc waymark.Scope) (string, error) {
 		care, err := r.care(ctx, e.ChildID)
 		if err != nil {
@@ -257,6 +267,7 @@ func (r *Registry) UpdateEpisode(ctx context.Context, a waymark.Actor, id string
 		return nil, err
 	}
 	r.changed()
+	r.reindex(ctx, e.ChildID)
 	return e, nil
 }
 

@@ -204,7 +204,7 @@ func (r *Registry) UpdateChild(ctx context.Context, a waymark.Actor, c *waymark.
 	if err := c.Normalize(r.Store.Now()); err != nil {
 		return err
 	}
-	c.OrgID = sc.OrgID
+	c.OrgID, c.MissingNow = sc.OrgID, sc.Missing
 	err = r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
 		if err := tx.UpdateChild(c); err != nil {
 			return err

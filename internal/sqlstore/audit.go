@@ -218,29 +218,36 @@ func (s *Store) AuditHead(ctx context.Context) (int64, error) {
 	return seq, wrap(err, "read audit head")
 }
 
-// ChildChanges returns the ids of children created or changed after audit entry seq, and the
-// sequence number reached. Entries are numbered under the audit head's lock, so every entry up to
+// ChildChanges returns the ids of children created or changed (or gone missing, or back) after
+// audit entry seq, and the sequence number reached. Entries are numbered under the audit head's lock, so every entry up to
 // the head read first is committed, in order, and a reader following seq never skips a write.
 func (s *Store) ChildChanges(ctx context.Context, after int64, limit int) (ids []string, reached int64, err error) {
 	head, err := s.AuditHead(ctx)
 	if err != nil {
 		return nil, after, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT seq, record_id FROM audit WHERE seq > $1 AND seq <= $2 AND record_type = 'child'
-		AND action IN ('child.create', 'child.edit') AND outcome = 'allowed' ORDER BY seq LIMIT $3`, after, head, limit)
+	rows, err := s.db.QueryContext(ctx, `SELECT a.seq, CASE WHEN a.record_type = 'child' THEN a.record_id ELSE COALESCE(m.child_id, '') END FROM audit a
+		LEFT JOIN missing_episodes m ON a.record_type = 'missing_episode' AND m.id = a.record_id
+		WHERE a.seq > $1 AND a.seq <= $2 AND a.outcome = 'allowed'
+		AND (a.record_type = 'child' AND a.action IN ('child.create', 'child.edit')
+			OR a.record_type = 'missing_episode' AND a.action <> 'missing.view')
+		ORDER BY a.seq LIMIT $3`, after, head, limit)
 	if err != nil {
 		return nil, after, fmt.Errorf("read changes: %w", err)
 	}
 	defer rows.Close()
 	reached = after
-	for rows.Next() {
+	n := 0
+	for ; rows.Next(); n++ {
 		var id string
 		if err := rows.Scan(&reached, &id); err != nil {
 			return nil, after, err
 		}
-		ids = append(ids, id)
+		if id != "" { // an episode since removed
+			ids = append(ids, id)
+		}
 	}
-	if len(ids) < limit { // all read up to the head: skip past entries of other kinds
+	if n < limit { // all read up to the head: skip past entries of other kinds
 		reached = max(reached, head)
 	}
 	return ids, reached, rows.Err()

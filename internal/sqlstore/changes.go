@@ -12,9 +12,15 @@ import (
 	"github.com/waymark-org/waymark/internal/periodic"
 )
 
-// childChange reports whether an audit entry records a child created or changed: what ChildChanges reads.
+// childChange reports whether an audit entry records a child created or changed, or a missing
+// episode opened or moved on (whether a child is missing now is part of what identifies them):
+// what ChildChanges reads.
 func childChange(e *audit.Entry) bool {
-	return e.RecordType == "child" && (e.Action == "child.create" || e.Action == "child.edit") && e.Outcome == audit.Allowed
+	if e.Outcome != audit.Allowed {
+		return false
+	}
+	return e.RecordType == "child" && (e.Action == "child.create" || e.Action == "child.edit") ||
+		e.RecordType == "missing_episode" && e.Action != "missing.view"
 }
 
 // idleCatchUp is how long a PostgreSQL listener waits without a notification before reading the

@@ -119,7 +119,8 @@ func (tx *Tx) UpdateChild(c *waymark.Child) error {
 }
 
 const childSelect = `SELECT id, org_id, ref, given_names, family_name, sex, date_of_birth, dob_estimated, nationality,
-	facts, sealed, created_at, updated_at FROM children`
+	facts, sealed, created_at, updated_at, EXISTS (SELECT 1 FROM missing_episodes m WHERE m.child_id = children.id
+		AND m.found_at IS NULL AND m.returned_at IS NULL) FROM children`
 
 // scanChild reads a child row; q, when not nil, is used to read the photos' descriptions too.
 func (s *Store) scanChild(ctx context.Context, q querier, row interface{ Scan(...any) error }) (*waymark.Child, error) {
@@ -127,7 +128,7 @@ func (s *Store) scanChild(ctx context.Context, q querier, row interface{ Scan(..
 	var f string
 	var sealed []byte
 	if err := row.Scan(&c.ID, &c.OrgID, &c.Ref, &c.GivenNames, &c.FamilyName, &c.Sex, &c.DateOfBirth, &c.DOBEstimated,
-		&c.Nationality, &f, &sealed, &c.CreatedAt, &c.UpdatedAt); err != nil {
+		&c.Nationality, &f, &sealed, &c.CreatedAt, &c.UpdatedAt, &c.MissingNow); err != nil {
 		return nil, err
 	}
 	var plain facts
