@@ -125,6 +125,51 @@ func TestIdentifyMarksSetApartChildrenAlikeOtherwise(t *testing.T) {
 	}
 }
 
+// Of two children alike in everything they gave, the one missing now comes first: a found child
+// most often is one. Being missing says nothing where no one is, nor between two records.
+func TestIdentifyLeansOnMissingNow(t *testing.T) {
+	twin := func(id string, missing bool) *waymark.Child {
+		return &waymark.Child{ID: id, Ref: id, GivenNames: "Omid", FamilyName: "Rostamizadeh", Sex: "M", DateOfBirth: "2009-01-01",
+			DOBEstimated: true, Nationality: "IR", MissingNow: missing}
+	}
+	status := func(c identify.Candidate) identify.Evidence {
+		if i := slices.IndexFunc(c.Evidence, func(ev identify.Evidence) bool { return ev.Field == identify.FieldStatus }); i >= 0 {
+			return c.Evidence[i]
+		}
+		return identify.Evidence{}
+	}
+	probe := &waymark.Child{GivenNames: "Omid", FamilyName: "Rostamizadeh", DateOfBirth: "2009-01-01", DOBEstimated: true}
+	for _, order := range [][2]string{{"placed", "gone"}, {"gone", "placed"}} { // not by the order recorded
+		e := registry(t, 3000, twin(order[0], order[0] == "gone"), twin(order[1], order[1] == "gone"))
+		got := e.Identify(probe, 2)
+		if len(got) != 2 || got[0].ChildID != "gone" || got[0].Score <= got[1].Score {
+			t.Fatalf("recorded %v: top candidates %v", order, top(got, 2))
+		}
+		if ev := status(got[0]); ev.Level != identify.MissingNow || ev.Weight <= 0 {
+			t.Errorf("missing child's status evidence: %+v", ev)
+		}
+		if ev := status(got[1]); ev.Level != identify.NotMissing || ev.Weight >= 0 {
+			t.Errorf("placed child's status evidence: %+v", ev)
+		}
+	}
+	e := registry(t, 3000, twin("placed", false), twin("also placed", false))
+	for _, c := range e.Identify(probe, 2) {
+		if ev := status(c); ev.Field != "" {
+			t.Errorf("with no one missing, status says %+v", ev)
+		}
+	}
+	placed, gone := twin("placed", false), twin("gone", true)
+	placed.OrgID, gone.OrgID = "sample", "sample"
+	pairs := registry(t, 3000, placed, gone).Duplicates("sample")
+	i := slices.IndexFunc(pairs, func(d identify.Duplicate) bool { return d.ChildID == "gone" || d.Candidate.ChildID == "gone" })
+	if i < 0 {
+		t.Fatalf("the twins are not in the duplicates report: %+v", pairs)
+	}
+	if ev := status(pairs[i].Candidate); ev.Field != "" {
+		t.Errorf("two records compared on status: %+v", pairs[i])
+	}
+}
+
 func TestIdentifyCommonNameIsWeakEvidence(t *testing.T) {
 	e := registry(t, 3000, nam)
 	got := e.Identify(&waymark.Child{FamilyName: "Nguyen"}, 5)

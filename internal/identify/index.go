@@ -23,6 +23,7 @@ type Index struct {
 	natSets  map[string][]string // interned nationality lists: a few hundred, shared and so in cache
 	markSets map[string][]string // interned mark lists, likewise
 	live     int
+	missing  int    // live records of children missing now
 	gen      uint64 // bumped by every Put and Remove
 }
 
@@ -192,8 +193,10 @@ func (ix *Index) Put(r *Record) {
 	if len(r.Marks) > 0 {
 		r.Marks = interned(ix.markSets, strings.Join(r.Marks, ","), r.Marks)
 	}
+	ix.missing += count(r.Missing)
 	if pos, ok := ix.byChild[r.ChildID]; ok {
 		ix.unlink(pos)
+		ix.missing -= count(ix.records[pos].Missing)
 		ix.records[pos] = r
 		ix.link(pos)
 		return
@@ -212,10 +215,18 @@ func (ix *Index) Remove(childID string) {
 	if pos, ok := ix.byChild[childID]; ok {
 		ix.gen++
 		ix.unlink(pos)
+		ix.missing -= count(ix.records[pos].Missing)
 		ix.records[pos] = nil
 		delete(ix.byChild, childID)
 		ix.live--
 	}
+}
+
+func count(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func (ix *Index) link(pos int32) {
@@ -283,9 +294,13 @@ func (ix *Index) gather(q *Record, near func(qi int) []*tok) []int32 {
 		}
 	}
 	out := make([]int32, 0, len(t.touched))
+	lean := q.ChildID == "" && ix.missing > 0 && len(t.touched) > maxCandidates
 	for _, pos := range t.touched {
-		if ix.records[pos] != nil {
+		if r := ix.records[pos]; r != nil {
 			out = append(out, pos)
+			if lean && r.Missing { // where the cap must choose among the alike, the missing go first
+				t.hits[pos]++
+			}
 		}
 	}
 	return mostLinked(out, t.hits, maxCandidates)

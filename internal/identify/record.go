@@ -23,6 +23,7 @@ type Record struct {
 	Docs    []string
 	Bios    []string // "fingerprint:REF" or "dna:REF"
 	Marks   []string // MarkKeys of the child's distinguishing marks
+	Missing bool     // a missing or absent episode is open
 }
 
 var epoch = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -45,7 +46,8 @@ func dateOf(d int32) (int, time.Month, int) {
 
 // FromChild makes a record (or, with no ChildID, a query) from a child's facts.
 func FromChild(c *waymark.Child) *Record {
-	r := &Record{ChildID: c.ID, Ref: c.Ref, OrgID: c.OrgID, DOB: dayNumber(c.DateOfBirth), DOBEst: c.DOBEstimated, Nats: c.Nationalities()}
+	r := &Record{ChildID: c.ID, Ref: c.Ref, OrgID: c.OrgID, DOB: dayNumber(c.DateOfBirth), DOBEst: c.DOBEstimated, Nats: c.Nationalities(),
+		Missing: c.MissingNow}
 	if c.Sex != "" {
 		r.Sex = c.Sex[0]
 	}

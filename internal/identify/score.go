@@ -312,6 +312,7 @@ type scorer struct {
 	found       []bool             // per query token: typos holds its neighbours
 	levelWeight map[string]float64 // name levels without a key
 	held        map[string]float64 // share of records holding each of the query's phones, documents and biometric references
+	status      *[2]Evidence       // what being missing now (1) or not (0) weighs; nil when it says nothing
 }
 
 // memos keeps the token memo maps between queries: grown once, cleared and reused, they spare
@@ -328,6 +329,7 @@ func newScorer(ix *Index, model *Model, q *Record) *scorer {
 	for _, l := range []string{NoMatch, ExtraToken, AcrossNames} {
 		s.levelWeight[l] = round2(model.weight(FieldName, l, noTF))
 	}
+	s.status = statusEvidence(ix, model, q)
 	if len(q.Phones)+len(q.Docs)+len(q.Bios)+len(q.Marks) > 0 {
 		s.held = map[string]float64{}
 		for _, p := range q.Phones {
@@ -346,6 +348,25 @@ func newScorer(ix *Index, model *Model, q *Record) *scorer {
 	}
 	return s
 }
+
+// statusEvidence weighs a candidate's being missing now against the share of the registry that
+// is: a found child is most often a child reported missing, and the fewer are missing, the more
+// being one of them tells. It says nothing when no one is missing, or when the query is itself a
+// recorded child (two records of one child are no likelier among the missing).
+func statusEvidence(ix *Index, model *Model, q *Record) *[2]Evidence {
+	if q.ChildID != "" || ix.missing == 0 {
+		return nil
+	}
+	share := max(float64(ix.missing)/float64(ix.live), minMissingShare)
+	return &[2]Evidence{
+		{Field: FieldStatus, Level: NotMissing, Weight: round2(model.weight(FieldStatus, NotMissing, 1-share))},
+		{Field: FieldStatus, Level: MissingNow, Weight: round2(model.weight(FieldStatus, MissingNow, share))},
+	}
+}
+
+// minMissingShare is the least share of the registry taken to be missing: in a registry just
+// begun, with few episodes recorded, being one of the few missing would otherwise outweigh a name.
+const minMissingShare = 0.01
 
 // sharedU is the term-frequency u of a phone, document, biometric reference or mark agreeing at
 // level: the share of other records holding the rarest value (or, for last digits, the rarest
@@ -399,6 +420,13 @@ func (s *scorer) release() {
 // strongest first.
 func (s *scorer) score(q, r *Record, explain bool) (float64, []Evidence) {
 	total, ev := s.compareNames(q, r, explain)
+	if s.status != nil {
+		e := s.status[count(r.Missing)]
+		total += e.Weight
+		if explain {
+			ev = append(ev, e)
+		}
+	}
 	for _, f := range fieldLevels {
 		if level := f.level(q, r); level != "" {
 			w := round2(s.model.weight(f.field, level, s.sharedU(f.field, level, q, r)))
