@@ -27,8 +27,16 @@ func runBenchIdentify(ctx context.Context, e *env, args []string) error {
 	served := fs.Bool("http", false, "also write the children into a database, start waymark serve on it and post every probe to its identify API")
 	servedDB := fs.String("http-db", "", "PostgreSQL URL for --http (a schema is created and dropped); none: SQLite in a temporary directory")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
+	missingShare := fs.Float64("missing-share", bench.DefaultWorld.MissingShare, "share of recorded children missing now")
+	blind := fs.Bool("status-blind", false, "keep from the engine which children are missing now (to measure what knowing it earns)")
+	foundMissing := fs.Float64("found-missing", bench.DefaultWorld.FoundMissing, "share of recorded children found who were missing (equal to --missing-share: being missing tells nothing)")
 	if err := parse(fs, e, args); err != nil {
 		return err
+	}
+	for name, v := range map[string]float64{"missing-share": *missingShare, "found-missing": *foundMissing} {
+		if !(v >= 0 && v <= 1) {
+			return fmt.Errorf("--%s: %v is not a share from 0 to 1", name, v)
+		}
 	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -42,9 +50,9 @@ func runBenchIdentify(ctx context.Context, e *env, args []string) error {
 		defer pprof.StopCPUProfile()
 	}
 	start := time.Now()
-	d := bench.Generate(*n, *probes, *seed)
+	d := bench.Generate(bench.World{MissingShare: *missingShare, FoundMissing: *foundMissing}, *n, *probes, *seed)
 	fmt.Fprintf(e.stdout, "generated %d children and %d probes in %s\n", len(d.Children), len(d.Probes), time.Since(start).Round(time.Millisecond))
-	engine, e2 := bench.Engine(d, bench.Options{Train: *train, Calibrate: *calibrate})
+	engine, e2 := bench.Engine(d, bench.Options{Train: *train, Calibrate: *calibrate, StatusBlind: *blind})
 	if *calibrate {
 		fmt.Fprintf(e.stdout, "calibration fitted on held-out probes: A=%.4f B=%.4f\n", e2.Model.Calibration.A, e2.Model.Calibration.B)
 	}

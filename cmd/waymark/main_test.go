@@ -115,6 +115,9 @@ func TestUsage(t *testing.T) {
 	if _, err := cli(t, "", "user", "create", "--db", t.TempDir(), "--keys", filepath.Join(t.TempDir(), "k")); err == nil || !strings.Contains(err.Error(), "--org is required") {
 		t.Fatalf("missing flag: %v", err)
 	}
+	if _, err := cli(t, "", "bench", "identify", "--n", "10", "--found-missing", "1.5"); err == nil || !strings.Contains(err.Error(), "--found-missing: 1.5 is not a share") {
+		t.Fatalf("bad share: %v", err)
+	}
 }
 
 func TestImportExport(t *testing.T) {

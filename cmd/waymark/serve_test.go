@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -113,6 +114,12 @@ func TestBenchThroughTheService(t *testing.T) {
 			m := regexp.MustCompile(`recall@1 / recall@10 +([0-9.]+) / ([0-9.]+)`).FindStringSubmatch(out)
 			if !strings.Contains(out, "waymark serve on "+string(d)) || m == nil || atof(m[1]) < 0.3 || atof(m[2]) < atof(m[1]) {
 				t.Fatalf("service figures missing or implausible:\n%s", out)
+			}
+			// The service ranks as the engine does (up to the order of exact ties): it has read
+			// every fact the engine was given, whether each child is missing now included.
+			engine := regexp.MustCompile(`(?m)^recall@1 +([0-9.]+)$`).FindStringSubmatch(out)
+			if engine == nil || math.Abs(atof(engine[1])-atof(m[1])) > 0.05 {
+				t.Fatalf("the service's recall@1 %s is not the engine's %v:\n%s", m[1], engine, out)
 			}
 			for _, row := range []string{"HTTP identify latency p99", "peak resident memory (MiB)"} {
 				if !regexp.MustCompile(regexp.QuoteMeta(row) + ` +[1-9]`).MatchString(out) {

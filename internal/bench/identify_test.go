@@ -13,7 +13,7 @@ import (
 // TestBenchSmall runs the benchmark once at a small size, so that it cannot rot, and checks that
 // its figures are figures.
 func TestBenchSmall(t *testing.T) {
-	d := bench.Generate(3000, 300, 5)
+	d := bench.Generate(bench.DefaultWorld, 3000, 300, 5)
 	if len(d.Children) != 3000 || len(d.Probes) != 375 {
 		t.Fatalf("generated %d children, %d probes", len(d.Children), len(d.Probes))
 	}
@@ -31,6 +31,10 @@ func TestBenchSmall(t *testing.T) {
 	}
 	if len(q.Kinds) < 8 || found != int(q.Recall10*float64(q.Recorded)+0.5) {
 		t.Errorf("%d kinds, %d found within 10 of %v", len(q.Kinds), found, q.Recall10*float64(q.Recorded))
+	}
+	missing, placed := q.Status["missing when found"], q.Status["not missing when found"]
+	if missing == nil || placed == nil || missing.Probes+placed.Probes != q.Recorded || missing.Probes < 2*placed.Probes {
+		t.Errorf("by status: %+v, %+v; want about three probes of missing children in four", missing, placed)
 	}
 	results := []bench.Quality{q}
 	if dsn := os.Getenv("WAYMARK_TEST_POSTGRES"); dsn != "" {

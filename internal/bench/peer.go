@@ -16,7 +16,7 @@ import (
 // Peer loads the data into PostgreSQL as a council might — one row per child, every name and
 // alias in one text column folded with unaccent, a trigram index on it — and answers probes with a
 // trigram query on the folded name OR an exact phone or document, ranked by name similarity, date
-// of birth and the identifiers.
+// of birth, the identifiers and whether the child is missing now (as the engine is told too).
 type Peer struct {
 	db    *sql.DB
 	table string
@@ -36,7 +36,7 @@ func NewPeer(ctx context.Context, dsn string, d *Data) (*Peer, error) {
 		}
 	}
 	start := time.Now()
-	if _, err := db.ExecContext(ctx, `CREATE UNLOGGED TABLE `+p.table+`_raw (id text, name text, dob date, phones text[], docs text[])`); err != nil {
+	if _, err := db.ExecContext(ctx, `CREATE UNLOGGED TABLE `+p.table+`_raw (id text, name text, dob date, phones text[], docs text[], missing boolean)`); err != nil {
 		return nil, err
 	}
 	conn, err := db.Conn(ctx)
@@ -45,7 +45,7 @@ func NewPeer(ctx context.Context, dsn string, d *Data) (*Peer, error) {
 	}
 	err = conn.Raw(func(dc any) error {
 		pc := dc.(*stdlib.Conn).Conn()
-		_, err := pc.CopyFrom(ctx, pgx.Identifier{p.table + "_raw"}, []string{"id", "name", "dob", "phones", "docs"},
+		_, err := pc.CopyFrom(ctx, pgx.Identifier{p.table + "_raw"}, []string{"id", "name", "dob", "phones", "docs", "missing"},
 			pgx.CopyFromSlice(len(d.Children), func(i int) ([]any, error) { return peerRow(d.Children[i]), nil }))
 		return err
 	})
@@ -54,7 +54,7 @@ func NewPeer(ctx context.Context, dsn string, d *Data) (*Peer, error) {
 		return nil, fmt.Errorf("load peer: %w", err)
 	}
 	for _, q := range []string{
-		`CREATE UNLOGGED TABLE ` + p.table + ` AS SELECT id, unaccent(lower(name)) AS name, dob, phones, docs FROM ` + p.table + `_raw`,
+		`CREATE UNLOGGED TABLE ` + p.table + ` AS SELECT id, unaccent(lower(name)) AS name, dob, phones, docs, missing FROM ` + p.table + `_raw`,
 		`DROP TABLE ` + p.table + `_raw`,
 		`CREATE INDEX ON ` + p.table + ` USING gin (name gin_trgm_ops)`,
 		`CREATE INDEX ON ` + p.table + ` USING gin (phones)`,
@@ -82,7 +82,7 @@ func peerRow(c *waymark.Child) []any {
 	for _, d := range c.Documents {
 		docs = append(docs, d.Number)
 	}
-	return []any{c.ID, strings.Join(names, " "), dob, append([]string{}, c.Phones...), docs}
+	return []any{c.ID, strings.Join(names, " "), dob, append([]string{}, c.Phones...), docs, c.MissingNow}
 }
 
 const peerQuery = `SELECT id FROM %s
@@ -90,7 +90,8 @@ WHERE name %% unaccent(lower($1)) OR phones && $2 OR docs && $3
 ORDER BY similarity(name, unaccent(lower($1)))
   + CASE WHEN dob = $4::date THEN 0.5 WHEN extract(year FROM dob) = extract(year FROM $4::date) THEN 0.2 ELSE 0 END
   + CASE WHEN dmetaphone(split_part(name, ' ', 1)) = dmetaphone(split_part(unaccent(lower($1)), ' ', 1)) THEN 0.1 ELSE 0 END
-  + CASE WHEN phones && $2 OR docs && $3 THEN 1 ELSE 0 END DESC
+  + CASE WHEN phones && $2 OR docs && $3 THEN 1 ELSE 0 END
+  + CASE WHEN missing THEN 0.3 ELSE 0 END DESC
 LIMIT 10`
 
 // Answer runs the peer's query for each of the first n probes.

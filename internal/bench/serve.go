@@ -155,7 +155,7 @@ func load(ctx context.Context, dsn string, keys *crypto.Keyring, d *Data) (strin
 	for from := 0; from < len(d.Children); from += batch {
 		recs := make([]*interchange.Record, 0, batch)
 		for _, c := range d.Children[from:min(from+batch, len(d.Children))] {
-			recs = append(recs, interchange.Export(c, nil, interchange.History{}))
+			recs = append(recs, interchange.Export(c, nil, history(c)))
 		}
 		err := store.InTx(ctx, func(tx *sqlstore.Tx) error {
 			_, _, err := interchange.Load(tx, council, recs, "bench", nil)
@@ -166,6 +166,15 @@ func load(ctx context.Context, dsn string, keys *crypto.Keyring, d *Data) (strin
 		}
 	}
 	return token, store.Dialect(), nil
+}
+
+// history gives a child missing now the open episode that makes them so, as the import of a
+// council's records would.
+func history(c *waymark.Child) interchange.History {
+	if !c.MissingNow {
+		return interchange.History{}
+	}
+	return interchange.History{Episodes: []*waymark.MissingEpisode{{Kind: "missing", LastSeenAt: benchNow.AddDate(0, 0, -30)}}}
 }
 
 // settle does what an operator does after a bulk import into PostgreSQL: vacuum and analyse the
