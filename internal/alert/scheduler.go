@@ -141,7 +141,8 @@ func (s *Scheduler) due(ctx context.Context, now time.Time) ([]*waymark.Alert, e
 			out = append(out, &waymark.Alert{Kind: kind, Subject: subject, ChildID: childID, OrgID: orgID, PoliceOrgID: police, DueAt: at})
 		}
 	}
-	open, err := s.Store.OpenEpisodes(ctx, "")
+	// Only a child last seen within StaleAfter of the last (longest) escalation can have one still due.
+	open, err := s.Store.OpenEpisodesSeenSince(ctx, now.Add(-waymark.StaleAfter-waymark.Escalations[len(waymark.Escalations)-1].After))
 	if err != nil {
 		return nil, err
 	}

@@ -256,3 +256,20 @@ func TestBirthdaysAtMonthEndsRaisedOnTheDay(t *testing.T) {
 		}
 	}
 }
+
+// The sweep reads only the episodes whose escalations may still be due; one whose 28-day alert
+// fell due a day ago is among them, and one missing too long for any is not raised.
+func TestLongMissingStillEscalates(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			w := newWorld(t, d)
+			for _, days := range []int{57, 59} {
+				e := &waymark.MissingEpisode{ChildID: w.child("2010-01-01").ID, Kind: "missing", Risk: "high", LastSeenAt: w.now.AddDate(0, 0, -days)}
+				if err := w.reg.ReportMissing(ctx, w.worker, e); err != nil {
+					t.Fatal(err)
+				}
+			}
+			same(t, "missing 57 and 59 days", kinds(t, w.scheduler()), waymark.AlertMissing28d)
+		})
+	}
+}

@@ -198,8 +198,18 @@ func (s *Store) Episodes(ctx context.Context, childID string) ([]*waymark.Missin
 // OpenEpisodes lists the children missing or absent now, longest missing first; orgID narrows to
 // one organisation's children.
 func (s *Store) OpenEpisodes(ctx context.Context, orgID string) ([]*waymark.MissingEpisode, error) {
+	return s.openEpisodes(ctx, `($1 = '' OR org_id = $1)`, orgID)
+}
+
+// OpenEpisodesSeenSince lists the open episodes whose child was last seen at or after since: the
+// alert sweep's, as only those can have an escalation still due.
+func (s *Store) OpenEpisodesSeenSince(ctx context.Context, since time.Time) ([]*waymark.MissingEpisode, error) {
+	return s.openEpisodes(ctx, `last_seen_at >= $1`, since.UTC())
+}
+
+func (s *Store) openEpisodes(ctx context.Context, cond string, arg any) ([]*waymark.MissingEpisode, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+episodeColumns+` FROM missing_episodes WHERE found_at IS NULL AND returned_at IS NULL
-		AND ($1 = '' OR org_id = $1) ORDER BY last_seen_at`, orgID)
+		AND `+cond+` ORDER BY last_seen_at`, arg)
 	if err != nil {
 		return nil, fmt.Errorf("list open missing episodes: %w", err)
 	}
