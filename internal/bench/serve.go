@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"net/http"
 	"net/url"
@@ -169,12 +170,15 @@ func load(ctx context.Context, dsn string, keys *crypto.Keyring, d *Data) (strin
 }
 
 // history gives a child missing now the open episode that makes them so, as the import of a
-// council's records would.
+// council's records would: last seen on a day of the year before, the same for the same child.
 func history(c *waymark.Child) interchange.History {
 	if !c.MissingNow {
 		return interchange.History{}
 	}
-	return interchange.History{Episodes: []*waymark.MissingEpisode{{Kind: "missing", LastSeenAt: benchNow.AddDate(0, 0, -30)}}}
+	h := fnv.New32a()
+	h.Write([]byte(c.ID))
+	seen := benchNow.AddDate(0, 0, -1-int(h.Sum32()%365))
+	return interchange.History{Episodes: []*waymark.MissingEpisode{{Kind: "missing", LastSeenAt: seen}}}
 }
 
 // settle does what an operator does after a bulk import into PostgreSQL: vacuum and analyse the
