@@ -219,8 +219,9 @@ func (s *Store) AuditHead(ctx context.Context) (int64, error) {
 }
 
 // ChildChanges returns the ids of children created or changed (or gone missing, or back) after
-// audit entry seq, and the sequence number reached. Entries are numbered under the audit head's lock, so every entry up to
-// the head read first is committed, in order, and a reader following seq never skips a write.
+// audit entry seq, and the sequence number reached. Entries are numbered under the audit head's
+// lock, so every entry up to the head read first is committed, in order, and a reader following
+// seq never skips a write.
 func (s *Store) ChildChanges(ctx context.Context, after int64, limit int) (ids []string, reached int64, err error) {
 	head, err := s.AuditHead(ctx)
 	if err != nil {
