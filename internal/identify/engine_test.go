@@ -301,6 +301,19 @@ func TestIdentifyPastACrowd(t *testing.T) {
 				return &waymark.Child{GivenNames: "Stian", FamilyName: syllable() + syllable() + syllable(), Sex: "M"}
 			},
 			&waymark.Child{GivenNames: "Stean", Sex: "M", DateOfBirth: "2011-03-17", Phones: []string{"+447700900999"}}, 1150},
+		{"a common full name and an assessed age, past thousands who hold each name and the pair",
+			&waymark.Child{GivenNames: "Abdulrahman", FamilyName: "Al-Hassan", Sex: "M", DateOfBirth: "2012-01-01", DOBEstimated: true},
+			func(i int) *waymark.Child {
+				if i < 2100 { // the full name, born years before
+					return &waymark.Child{GivenNames: "Abdulrahman", FamilyName: "Al-Hassan", Sex: "M", DateOfBirth: fmt.Sprintf("%d-01-01", 2000+i%8), DOBEstimated: true}
+				}
+				born := fmt.Sprintf("%d-01-01", 2010+i%5) // one of the names, born near the age given
+				if i%2 == 0 {
+					return &waymark.Child{GivenNames: "Abdulrahman", FamilyName: syllable() + syllable() + syllable(), Sex: "M", DateOfBirth: born, DOBEstimated: true}
+				}
+				return &waymark.Child{GivenNames: syllable() + syllable() + syllable(), FamilyName: "Al-Hassan", Sex: "M", DateOfBirth: born, DOBEstimated: true}
+			},
+			&waymark.Child{GivenNames: "Al-Hassan", FamilyName: "Abdulrahman", Sex: "M", DateOfBirth: "2012-01-01", DOBEstimated: true}, 23100},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

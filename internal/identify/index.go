@@ -256,7 +256,8 @@ func (ix *Index) unlink(pos int32) {
 const (
 	rareCap       = 2000
 	maxCandidates = 800
-	rareTypo      = 30 // a name held by fewer is more likely a misspelling of another than a name
+	rareTypo      = 30          // a name held by fewer is more likely a misspelling of another than a name
+	commonPairCap = 4 * rareCap // the most holders of a full name read one by one for their birth year
 )
 
 // candidates gathers the positions that any strict blocking rule links to q, the most often
@@ -373,7 +374,7 @@ func (ix *Index) byName(q *Record, b *blocker, neighbours func(qi int) []*tok) {
 		}
 	}
 	for _, k := range q.pairKeys() {
-		b.add(k, 4, rareCap)
+		b.addPair(k, 4, year)
 	}
 	if q.DOB == 0 || q.DOBEst {
 		return
@@ -480,6 +481,17 @@ func (b *blocker) addIf(k key, weight int32, limit int, keep func(*Record) bool)
 		hits[pos] += weight
 	}
 	return true
+}
+
+// addPair adds the records holding two names; when too many do, those born within two years of
+// year (when known), as a common full name is still selective beside an age.
+func (b *blocker) addPair(k key, weight int32, year int32) {
+	if b.add(k, weight, rareCap) || year == 0 {
+		return
+	}
+	from := dayOf(time.Date(int(year)-2, 1, 1, 0, 0, 0, 0, time.UTC))
+	to := dayOf(time.Date(int(year)+3, 1, 1, 0, 0, 0, 0, time.UTC))
+	b.addIf(k, weight, commonPairCap, func(r *Record) bool { return r.DOB >= from && r.DOB < to })
 }
 
 // rarity is what a key shared by n records adds to each one's count: a rare key (a name few
