@@ -139,21 +139,22 @@ func (r *Record) keys() []key {
 // maxPairTokens bounds the pair keys of one record (n tokens make n·(n-1)/2 pairs).
 const maxPairTokens = 5
 
-// pairKeys are the keys of two different name sounds that one of the record's names holds.
+// pairKeys are the keys of two of the tokens one of the record's names holds, by their sounds —
+// alike or not: Jing Zhang's two sound the same, and are no commoner together.
 func (r *Record) pairKeys() []key {
 	var ks []key
 	n := min(len(r.toks), maxPairTokens)
 	for i := range n {
 		for j := i + 1; j < n; j++ {
-			if a, b := r.toks[i].phon, r.toks[j].phon; a != b && r.inNames(i)&r.inNames(j) != 0 {
-				ks = append(ks, pairKey(a, b))
+			if r.inNames(i)&r.inNames(j) != 0 {
+				ks = append(ks, pairKey(r.toks[i].phon, r.toks[j].phon))
 			}
 		}
 	}
 	return ks
 }
 
-// pairKey is the key of two different name sounds, in either order.
+// pairKey is the key of two name sounds, in either order.
 func pairKey(a, b string) key {
 	if a > b {
 		a, b = b, a

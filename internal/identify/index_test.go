@@ -9,12 +9,17 @@ import (
 )
 
 // A record's pair keys join the tokens of one name: the given name of one alias and the family
-// name of another are not a name the child was known by, and would crowd the blocking cap.
+// name of another are not a name the child was known by, and would crowd the blocking cap. Two
+// tokens sounding alike (Jing Zhang) are a pair too.
 func TestPairKeysWithinOneName(t *testing.T) {
 	r := FromChild(&waymark.Child{GivenNames: "Azad", FamilyName: "Salih", Aliases: []waymark.Name{{GivenNames: "Karwan", FamilyName: "Qadir"}, {GivenNames: "ئازاد", Language: "Kurdish"}}})
 	keys := r.withToks(nil).pairKeys()
 	pair := func(a, b string) key { return pairKey(Phonetic(a), Phonetic(b)) }
-	for _, k := range []key{pair("azad", "salih"), pair("karwan", "qadir"), pair(NameTokens("ئازاد")[0], "salih")} {
+	if a, b := Phonetic("jing"), Phonetic("zhang"); a != b {
+		t.Fatalf("Jing and Zhang were meant to sound alike: %q, %q", a, b)
+	}
+	keys = append(keys, FromChild(&waymark.Child{GivenNames: "Jing", FamilyName: "Zhang"}).withToks(nil).pairKeys()...)
+	for _, k := range []key{pair("azad", "salih"), pair("karwan", "qadir"), pair(NameTokens("ئازاد")[0], "salih"), pair("jing", "zhang")} {
 		if !slices.Contains(keys, k) {
 			t.Errorf("no pair key %q in %q", k.s, keys)
 		}
