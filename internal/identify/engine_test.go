@@ -314,6 +314,14 @@ func TestIdentifyPastACrowd(t *testing.T) {
 				return &waymark.Child{GivenNames: syllable() + syllable() + syllable(), FamilyName: "Al-Hassan", Sex: "M", DateOfBirth: born, DOBEstimated: true}
 			},
 			&waymark.Child{GivenNames: "Al-Hassan", FamilyName: "Abdulrahman", Sex: "M", DateOfBirth: "2012-01-01", DOBEstimated: true}, 23100},
+		{"the date of birth written the other way round, past thousands of namesakes born near it",
+			&waymark.Child{GivenNames: "Văn Nam", FamilyName: "Nguyễn", Sex: "M", DateOfBirth: "2012-02-10"},
+			namesakes("Văn Nam", "Nguyễn"),
+			&waymark.Child{GivenNames: "Văn Nam Nguyễn", DateOfBirth: "2012-10-02"}, 8100},
+		{"the birthday a year out, past thousands of namesakes born near it",
+			&waymark.Child{GivenNames: "Karwan", FamilyName: "Hama", Sex: "M", DateOfBirth: "2012-02-22"},
+			namesakes("Karwan", "Hama"),
+			&waymark.Child{GivenNames: "Karwan", FamilyName: "Hama", Sex: "M", DateOfBirth: "2013-02-22"}, 8100},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -329,6 +337,15 @@ func TestIdentifyPastACrowd(t *testing.T) {
 				t.Fatalf("top candidates: %v", top(got, 3))
 			}
 		})
+	}
+}
+
+// namesakes makes a crowd holding the name given, born from 2011 to 2013 on days no probe gives:
+// too many for a name, or a name with a year, to block on.
+func namesakes(given, family string) func(int) *waymark.Child {
+	return func(i int) *waymark.Child {
+		born := fmt.Sprintf("%d-%02d-%02d", 2011+i%3, 3+i%9, 13+i%16)
+		return &waymark.Child{GivenNames: given, FamilyName: family, Sex: "M", DateOfBirth: born}
 	}
 }
 

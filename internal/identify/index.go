@@ -380,16 +380,20 @@ func (ix *Index) byName(q *Record, b *blocker, neighbours func(qi int) []*tok) {
 	if q.DOB == 0 || q.DOBEst {
 		return
 	}
-	// A child claiming to be an adult, or younger than they are, keeps the birthday: children born
-	// on the same day two to five years apart who share a name are linked however common it is.
+	// A child a year out, claiming to be an adult, or younger than they are, keeps the birthday;
+	// one whose date was written the other way round keeps its numbers. Children born on such a
+	// day who share a name are linked however common it is.
 	y, m, d := dateOf(q.DOB)
-	ss, shares := sexes(q), q.sharesName
-	for apart := 2; apart <= 5; apart++ {
-		for _, other := range []int{y - apart, y + apart} {
-			day := dayOf(time.Date(other, m, d, 0, 0, 0, 0, time.UTC))
-			for _, sex := range ss {
-				b.addIf(key{k: kDOBSex, num: day, s: sex}, 2, rareCap, shares)
-			}
+	var days []int32
+	for apart := 1; apart <= 5; apart++ {
+		days = append(days, dayOf(time.Date(y-apart, m, d, 0, 0, 0, 0, time.UTC)), dayOf(time.Date(y+apart, m, d, 0, 0, 0, 0, time.UTC)))
+	}
+	if d <= 12 && d != int(m) {
+		days = append(days, dayOf(time.Date(y, time.Month(d), int(m), 0, 0, 0, 0, time.UTC)))
+	}
+	for _, day := range days {
+		for _, sex := range sexes(q) {
+			b.addIf(key{k: kDOBSex, num: day, s: sex}, 2, rareCap, q.sharesName)
 		}
 	}
 }
