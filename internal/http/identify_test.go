@@ -141,6 +141,33 @@ func TestIdentifyByFingerprintReference(t *testing.T) {
 		"Marks", `name="marks" value="scar, left eyebrow"`)
 }
 
+// A name thousands of children hold finds no one by itself: the page says so, and what to add,
+// rather than that the child is not recorded.
+func TestIdentifyNameTooCommonToSearchAlone(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	for i := range 2100 { // the index alone: no candidate is gathered, so none is read from the store
+		a.reg.Engine.Put(&waymark.Child{ID: fmt.Sprintf("crowd%d", i), GivenNames: "Wei", FamilyName: "Wang", DateOfBirth: fmt.Sprintf("%d-01-01", 2000+i%5), DOBEstimated: true})
+	}
+	tests := []struct {
+		probe url.Values
+		want  []string
+	}{
+		{url.Values{"given_names": {"Wang"}, "family_name": {"Wei"}},
+			[]string{"2100 recorded children share the name given — too many to search by name alone", "add an age or a date of birth, a phone"}},
+		{url.Values{"given_names": {"Wei Wang"}, "age": {"15"}},
+			[]string{"2100 recorded children share the name given, and none close enough to the date of birth or age given was found", "add a phone"}},
+		{url.Values{"given_names": {"Wei"}, "family_name": {"Zhou"}},
+			[]string{"No recorded child matches what was given"}},
+	}
+	for _, tc := range tests {
+		code, _, page := postForm(t, a.client(police), a.srv.URL+"/identify", tc.probe)
+		if code != 200 {
+			t.Fatalf("identify %v: %d", tc.probe, code)
+		}
+		contains(t, page, tc.want...)
+	}
+}
+
 // A child recorded by the police after a raid, under another name, is the council's missing
 // child: the council's manager sees the pair; the police record shows its reference and owner only.
 func TestDuplicatesReport(t *testing.T) {

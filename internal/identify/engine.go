@@ -89,6 +89,18 @@ func (e *Engine) rank(q *Record, limit int, skip string) []Candidate {
 	return out
 }
 
+// Crowded reports how many recorded children hold the names the found child gives — any two of
+// them together, or the one given alone — when so many do that blocking will not gather them by
+// name alone (0 otherwise): a search that finds no one then says so, rather than that the child
+// is not recorded.
+func (e *Engine) Crowded(q *waymark.Child) int {
+	r := FromChild(q).withToks(nil)
+	ix := e.Index
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.crowded(r)
+}
+
 // Judged returns how a recorded child compares with what the found child gave — its comparison
 // levels, "field:level", one per name token and field — and the probability the engine gives it
 // among the found child's candidates (0 when it is not among the first hundred). ok is false when

@@ -455,3 +455,36 @@ func TestDuplicatesPairsAChildRecordedTwice(t *testing.T) {
 		}
 	}
 }
+
+// Crowded counts the children holding the names given when too many do to gather by them alone.
+func TestCrowded(t *testing.T) {
+	e := identify.New()
+	for i := range 2500 {
+		c := &waymark.Child{ID: fmt.Sprintf("c%d", i), GivenNames: "Mohammed", FamilyName: "Ahmadi"}
+		if i%2 == 0 {
+			c.FamilyName = "Rahimi"
+		}
+		e.Put(c)
+	}
+	tests := []struct {
+		probe *waymark.Child
+		want  int
+	}{
+		{&waymark.Child{GivenNames: "Mohamed"}, 2500}, // one name: its sound
+		{&waymark.Child{GivenNames: "Mohammed Rahimi"}, 0},
+		{&waymark.Child{FamilyName: "Ahmadi"}, 0},
+		{&waymark.Child{GivenNames: "Mohammed", FamilyName: "Ahmadi Karimi"}, 0}, // the fewest pair decides
+		{&waymark.Child{}, 0},
+	}
+	for _, tc := range tests {
+		if got := e.Crowded(tc.probe); got != tc.want {
+			t.Errorf("Crowded(%q %q) = %d, want %d", tc.probe.GivenNames, tc.probe.FamilyName, got, tc.want)
+		}
+	}
+	for i := range 1000 {
+		e.Put(&waymark.Child{ID: fmt.Sprintf("d%d", i), GivenNames: "Mohammed", FamilyName: "Rahimi"})
+	}
+	if got := e.Crowded(&waymark.Child{GivenNames: "Mohammed Rahimi"}); got != 2250 {
+		t.Errorf("Crowded(Mohammed Rahimi) = %d, want 2250", got)
+	}
+}

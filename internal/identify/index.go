@@ -398,6 +398,24 @@ func (ix *Index) byName(q *Record, b *blocker, neighbours func(qi int) []*tok) {
 	}
 }
 
+// crowded is Crowded for a query record; the caller holds the read lock.
+func (ix *Index) crowded(q *Record) int {
+	var ks []key
+	if len(q.toks) == 1 {
+		ks = []key{{k: kPhonetic, s: q.toks[0].phon}}
+	}
+	fewest, buf := 0, [1]int32{}
+	for _, k := range append(ks, q.pairKeys()...) {
+		if n := len(ix.post.get(k.hash(), &buf)); fewest == 0 || n < fewest {
+			fewest = n
+		}
+	}
+	if fewest <= rareCap {
+		return 0
+	}
+	return fewest
+}
+
 // sharesName reports whether r holds a name sounding like one of q's.
 func (q *Record) sharesName(r *Record) bool {
 	for _, a := range q.toks {
