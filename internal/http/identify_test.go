@@ -153,9 +153,9 @@ func TestIdentifyNameTooCommonToSearchAlone(t *testing.T) {
 		want  []string
 	}{
 		{url.Values{"given_names": {"Wang"}, "family_name": {"Wei"}},
-			[]string{"2100 recorded children share the name given — too many to search by name alone", "add an age or a date of birth, a phone"}},
+			[]string{"2100 recorded children hold names like those given — too many to search by name alone", "add an age or a date of birth, a phone"}},
 		{url.Values{"given_names": {"Wei Wang"}, "age": {"15"}},
-			[]string{"2100 recorded children share the name given, and none close enough to the date of birth or age given was found", "add a phone"}},
+			[]string{"2100 recorded children hold names like those given, and none born near the date of birth or age given was found", "add a phone"}},
 		{url.Values{"given_names": {"Wei"}, "family_name": {"Zhou"}},
 			[]string{"No recorded child matches what was given"}},
 	}

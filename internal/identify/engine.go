@@ -89,10 +89,10 @@ func (e *Engine) rank(q *Record, limit int, skip string) []Candidate {
 	return out
 }
 
-// Crowded reports how many recorded children hold the names the found child gives — any two of
-// them together, or the one given alone — when so many do that blocking will not gather them by
-// name alone (0 otherwise): a search that finds no one then says so, rather than that the child
-// is not recorded.
+// Crowded reports how many recorded children hold names like those the found child gives, where
+// so many do that blocking will not gather them by name alone: the fewest holding any two of the
+// names together (or the one name given) among those too common; 0 when none is. A search that
+// finds no one then says so, rather than that the child is not recorded.
 func (e *Engine) Crowded(q *waymark.Child) int {
 	r := FromChild(q).withToks(nil)
 	ix := e.Index

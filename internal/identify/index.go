@@ -400,18 +400,15 @@ func (ix *Index) byName(q *Record, b *blocker, neighbours func(qi int) []*tok) {
 
 // crowded is Crowded for a query record; the caller holds the read lock.
 func (ix *Index) crowded(q *Record) int {
-	var ks []key
+	ks := q.pairKeys()
 	if len(q.toks) == 1 {
 		ks = []key{{k: kPhonetic, s: q.toks[0].phon}}
 	}
 	fewest, buf := 0, [1]int32{}
-	for _, k := range append(ks, q.pairKeys()...) {
-		if n := len(ix.post.get(k.hash(), &buf)); fewest == 0 || n < fewest {
+	for _, k := range ks {
+		if n := len(ix.post.get(k.hash(), &buf)); n > rareCap && (fewest == 0 || n < fewest) {
 			fewest = n
 		}
-	}
-	if fewest <= rareCap {
-		return 0
 	}
 	return fewest
 }
