@@ -231,7 +231,7 @@ func (s *Store) ChildChanges(ctx context.Context, after int64, limit int) (ids [
 		LEFT JOIN missing_episodes m ON a.record_type = 'missing_episode' AND m.id = a.record_id
 		WHERE a.seq > $1 AND a.seq <= $2 AND a.outcome = 'allowed'
 		AND (a.record_type = 'child' AND a.action IN ('child.create', 'child.edit')
-			OR a.record_type = 'missing_episode' AND a.action <> 'missing.view')
+			OR a.record_type = 'missing_episode' AND a.action NOT IN ('missing.view', 'missing.pack'))
 		ORDER BY a.seq LIMIT $3`, after, head, limit)
 	if err != nil {
 		return nil, after, fmt.Errorf("read changes: %w", err)

@@ -14,13 +14,13 @@ import (
 
 // childChange reports whether an audit entry records a child created or changed, or a missing
 // episode opened or moved on (whether a child is missing now is part of what identifies them):
-// what ChildChanges reads.
+// what ChildChanges reads. Reading an episode or its pack changes nothing.
 func childChange(e *audit.Entry) bool {
 	if e.Outcome != audit.Allowed {
 		return false
 	}
 	return e.RecordType == "child" && (e.Action == "child.create" || e.Action == "child.edit") ||
-		e.RecordType == "missing_episode" && e.Action != "missing.view"
+		e.RecordType == "missing_episode" && e.Action != "missing.view" && e.Action != "missing.pack"
 }
 
 // idleCatchUp is how long a PostgreSQL listener waits without a notification before reading the

@@ -595,11 +595,14 @@ func TestChildChangesNotifiedToListeners(t *testing.T) {
 		if !wake(5 * time.Second) {
 			t.Fatal("the listener did not catch up when it began")
 		}
-		if err := writer.Audit(ctx, &audit.Entry{Action: string(waymark.SearchRegistry), RecordType: "registry"}); err != nil {
-			t.Fatal(err)
-		}
-		if wake(300 * time.Millisecond) {
-			t.Fatal("a search woke the listener")
+		for _, read := range []*audit.Entry{{Action: string(waymark.SearchRegistry), RecordType: "registry"},
+			{Action: string(waymark.ViewPack), RecordType: "missing_episode", RecordID: "e1"}} {
+			if err := writer.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.Audit(read) }); err != nil {
+				t.Fatal(err)
+			}
+			if wake(300 * time.Millisecond) {
+				t.Fatalf("%s woke the listener", read.Action)
+			}
 		}
 		o := mustOrg(t, writer, "Council", "council")
 		c := &waymark.Child{OrgID: o.ID, GivenNames: "Amina"}
@@ -613,6 +616,57 @@ func TestChildChangesNotifiedToListeners(t *testing.T) {
 		}
 		if ids, _, err := watcher.ChildChanges(ctx, 0, 10); err != nil || !slices.Contains(ids, c.ID) {
 			t.Fatalf("change feed: %v, %v", ids, err)
+		}
+	}
+}
+
+// The change feed holds children created or edited and missing episodes opened or moved on, each
+// as its child; not reads, searches or refusals.
+func TestChildChangesAreWrites(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		s := storetest.Open(t, d)
+		o := mustOrg(t, s, "Council", "council")
+		c := &waymark.Child{OrgID: o.ID, GivenNames: "Amina"}
+		e := &waymark.MissingEpisode{OrgID: o.ID, Kind: "missing", LastSeenAt: s.Now()}
+		if err := s.InTx(ctx, func(tx *sqlstore.Tx) error {
+			if err := tx.CreateChild(c); err != nil {
+				return err
+			}
+			e.ChildID = c.ID
+			return tx.CreateEpisode(e)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		_, from, err := s.ChildChanges(ctx, 0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tests := []struct {
+			entry audit.Entry
+			want  bool
+		}{
+			{audit.Entry{Action: "child.create", RecordType: "child", RecordID: c.ID}, true},
+			{audit.Entry{Action: "child.edit", RecordType: "child", RecordID: c.ID}, true},
+			{audit.Entry{Action: "child.edit", RecordType: "child", RecordID: c.ID, Outcome: audit.Denied}, false},
+			{audit.Entry{Action: "child.view", RecordType: "child", RecordID: c.ID}, false},
+			{audit.Entry{Action: "missing.report", RecordType: "missing_episode", RecordID: e.ID}, true},
+			{audit.Entry{Action: "missing.returned", RecordType: "missing_episode", RecordID: e.ID}, true},
+			{audit.Entry{Action: "missing.view", RecordType: "missing_episode", RecordID: e.ID}, false},
+			{audit.Entry{Action: string(waymark.ViewPack), RecordType: "missing_episode", RecordID: e.ID}, false},
+			{audit.Entry{Action: string(waymark.SearchRegistry), RecordType: "registry"}, false},
+		}
+		for _, tc := range tests {
+			if err := s.Audit(ctx, &tc.entry); err != nil {
+				t.Fatal(err)
+			}
+			ids, reached, err := s.ChildChanges(ctx, from, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := slices.Equal(ids, []string{c.ID}); got != tc.want || !got && len(ids) > 0 {
+				t.Errorf("%s: %s %s: changes %v, want a change: %v", d, tc.entry.Action, tc.entry.Outcome, ids, tc.want)
+			}
+			from = reached
 		}
 	}
 }
