@@ -57,9 +57,7 @@ func (s *Server) identifySearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data["Matches"], data["Searched"] = matches, true
-	if len(matches) == 0 {
-		data["Crowded"], data["Aged"] = s.Registry.Engine.Crowded(q), q.DateOfBirth != ""
-	}
+	data["Crowded"], data["Aged"] = s.Registry.Engine.Crowded(q), q.DateOfBirth != ""
 	s.render(w, r, "identify", &web.View{Title: "Identify a child", Form: r.PostForm, Data: data})
 }
 

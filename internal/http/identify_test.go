@@ -142,11 +142,16 @@ func TestIdentifyByFingerprintReference(t *testing.T) {
 }
 
 // A name thousands of children hold finds no one by itself: the page says so, and what to add,
-// rather than that the child is not recorded.
+// rather than that the child is not recorded; beside candidates found otherwise, it says that
+// only those are shown.
 func TestIdentifyNameTooCommonToSearchAlone(t *testing.T) {
 	a := newApp(t, sqlstore.SQLite)
 	for i := range 2100 { // the index alone: no candidate is gathered, so none is read from the store
 		a.reg.Engine.Put(&waymark.Child{ID: fmt.Sprintf("crowd%d", i), GivenNames: "Wei", FamilyName: "Wang", DateOfBirth: fmt.Sprintf("%d-01-01", 2000+i%5), DOBEstimated: true})
+	}
+	phoned := &waymark.Child{GivenNames: "Jun", FamilyName: "Zhou", Sex: "M", DateOfBirth: "2011-05-02", Phones: []string{"+447700900123"}}
+	if err := a.reg.CreateChild(ctx, a.actor(socialWorker), phoned, nil); err != nil {
+		t.Fatal(err)
 	}
 	tests := []struct {
 		probe url.Values
@@ -156,8 +161,10 @@ func TestIdentifyNameTooCommonToSearchAlone(t *testing.T) {
 			[]string{"2100 recorded children hold names like those given — too many to search by name alone", "add an age or a date of birth, a phone"}},
 		{url.Values{"given_names": {"Wei Wang"}, "age": {"15"}},
 			[]string{"2100 recorded children hold names like those given, and none born near the date of birth or age given was found", "add a phone"}},
-		{url.Values{"given_names": {"Wei"}, "family_name": {"Zhou"}},
+		{url.Values{"given_names": {"Wei"}, "family_name": {"Okafor"}},
 			[]string{"No recorded child matches what was given"}},
+		{url.Values{"given_names": {"Wei"}, "family_name": {"Wang"}, "phones": {"07700 900123"}},
+			[]string{"1 possible match", "Reference " + phoned.Ref, "2100 recorded children hold names like those given — too many to list by name alone, so only those the other details given point to are shown"}},
 	}
 	for _, tc := range tests {
 		code, _, page := postForm(t, a.client(police), a.srv.URL+"/identify", tc.probe)
