@@ -267,5 +267,9 @@ func (s *Server) apiIdentify(w http.ResponseWriter, r *http.Request) {
 	if found == nil {
 		found = []identify.Candidate{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"candidates": found})
+	out := map[string]any{"candidates": found}
+	if n := s.Registry.Engine.Crowded(&q); n > 0 {
+		out["crowded"] = n
+	}
+	writeJSON(w, http.StatusOK, out)
 }

@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"regexp"
@@ -253,8 +254,17 @@ func apiIdentify(t *testing.T, a *app) {
 	if code, out := a.call(police, "POST", "/api/v1/identify", `{"date_of_birth": "15/03/2010"}`); code != 422 || errorField(out) != "date_of_birth" {
 		t.Fatalf("bad probe: %d %v", code, out)
 	}
+	if _, crowded := out["crowded"]; crowded {
+		t.Fatalf("a rare name reported as crowded: %v", out)
+	}
+	for i := range 2100 { // the index alone: no candidate is gathered, so none is read from the store
+		a.reg.Engine.Put(&waymark.Child{ID: fmt.Sprintf("crowd%d", i), GivenNames: "Wei", FamilyName: "Wang"})
+	}
+	if code, out := a.call(police, "POST", "/api/v1/identify", `{"given_names": "Wang Wei"}`); code != 200 || out["crowded"] != 2100.0 || len(out["candidates"].([]any)) != 0 {
+		t.Fatalf("a crowded name: %d %v", code, out)
+	}
 	searches, _ := a.store.AuditEntries(ctx, sqlstore.AuditFilter{Action: string(waymark.SearchRegistry), Outcome: audit.Allowed})
-	if len(searches) != 1 || searches[0].TokenID == "" {
+	if len(searches) != 2 || searches[0].TokenID == "" {
 		t.Fatalf("identify searches audited: %+v", searches)
 	}
 }
