@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"flag"
 	"fmt"
@@ -29,6 +30,7 @@ func runBenchIdentify(ctx context.Context, e *env, args []string) error {
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 	missingShare := fs.Float64("missing-share", bench.DefaultWorld.MissingShare, "share of recorded children missing now")
 	blind := fs.Bool("status-blind", false, "keep from the engine which children are missing now (to measure what knowing it earns)")
+	lostTo := fs.String("lost", "", "write each linkable probe the engine did not rank within ten to this file, with its evidence")
 	foundMissing := fs.Float64("found-missing", bench.DefaultWorld.FoundMissing, "share of recorded children found who were missing (equal to --missing-share: being missing tells nothing)")
 	if err := parse(fs, e, args); err != nil {
 		return err
@@ -49,10 +51,21 @@ func runBenchIdentify(ctx context.Context, e *env, args []string) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	o := bench.Options{Train: *train, Calibrate: *calibrate, StatusBlind: *blind}
+	if *lostTo != "" {
+		f, err := os.Create(*lostTo)
+		if err != nil {
+			return fmt.Errorf("--lost: %w", err)
+		}
+		defer f.Close()
+		w := bufio.NewWriter(f)
+		defer w.Flush()
+		o.Lost = w
+	}
 	start := time.Now()
 	d := bench.Generate(bench.World{MissingShare: *missingShare, FoundMissing: *foundMissing}, *n, *probes, *seed)
 	fmt.Fprintf(e.stdout, "generated %d children and %d probes in %s\n", len(d.Children), len(d.Probes), time.Since(start).Round(time.Millisecond))
-	engine, e2 := bench.Engine(d, bench.Options{Train: *train, Calibrate: *calibrate, StatusBlind: *blind})
+	engine, e2 := bench.Engine(d, o)
 	if *calibrate {
 		fmt.Fprintf(e.stdout, "calibration fitted on held-out probes: A=%.4f B=%.4f\n", e2.Model.Calibration.A, e2.Model.Calibration.B)
 	}

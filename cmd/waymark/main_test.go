@@ -118,6 +118,9 @@ func TestUsage(t *testing.T) {
 	if _, err := cli(t, "", "bench", "identify", "--n", "10", "--found-missing", "1.5"); err == nil || !strings.Contains(err.Error(), "--found-missing: 1.5 is not a share") {
 		t.Fatalf("bad share: %v", err)
 	}
+	if _, err := cli(t, "", "bench", "identify", "--n", "10", "--lost", filepath.Join(t.TempDir(), "no", "such")); err == nil || !strings.Contains(err.Error(), "--lost: ") {
+		t.Fatalf("unwritable --lost: %v", err)
+	}
 }
 
 func TestImportExport(t *testing.T) {

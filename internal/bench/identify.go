@@ -291,7 +291,10 @@ func linkable(found, recorded *waymark.Child) bool {
 // Options choose how the engine's model is made: the priors, or estimated (Train), whether to
 // fit its calibration on held-out probes first (Calibrate), and whether to keep from it which
 // children are missing now (StatusBlind), to measure what knowing that earns.
-type Options struct{ Train, Calibrate, StatusBlind bool }
+type Options struct {
+	Train, Calibrate, StatusBlind bool
+	Lost                          io.Writer // where to write each linkable probe not found within ten, with its evidence
+}
 
 // Engine builds the engine on the data and answers every probe.
 func Engine(d *Data, o Options) (Quality, *identify.Engine) {
@@ -330,13 +333,17 @@ func Engine(d *Data, o Options) (Quality, *identify.Engine) {
 		}
 		answers[i] = a
 	}
+	lost := newLost(o.Lost, d)
 	for i, p := range d.Probes {
 		all, a := e.Identify(p.Query, 0), &answers[i]
-		if i := slices.IndexFunc(all, func(c identify.Candidate) bool { return c.ChildID == p.Truth }); i >= 0 {
+		at := slices.IndexFunc(all, func(c identify.Candidate) bool { return c.ChildID == p.Truth })
+		if at >= 0 {
 			a.blocked, a.scored = true, true
-			a.outranked = slices.IndexFunc(all, func(c identify.Candidate) bool { return c.Score <= all[i].Score })
+			a.outranked = slices.IndexFunc(all, func(c identify.Candidate) bool { return c.Score <= all[at].Score })
 		}
+		lost.add(p, all, at, a.outranked)
 	}
+	lost.close()
 	q := evaluate("waymark engine", d, answers)
 	q.Build, q.MemoryMiB = build, mem
 	return q, e

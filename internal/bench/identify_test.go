@@ -3,6 +3,7 @@ package bench_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -59,4 +60,25 @@ func TestBenchSmall(t *testing.T) {
 		t.Fatal(out.String())
 	}
 	t.Log(out.String())
+}
+
+// The probes lost are written with their facts, as many as the figures allow: at least those that
+// kept a linkable fact less those found within ten, at most those not found within ten.
+func TestBenchLost(t *testing.T) {
+	d := bench.Generate(bench.DefaultWorld, 20000, 300, 5)
+	var out bytes.Buffer
+	q, _ := bench.Engine(d, bench.Options{Lost: &out})
+	var all, unblocked, below, tied int
+	last := out.String()[strings.LastIndex(strings.TrimSuffix(out.String(), "\n"), "\n")+1:]
+	if _, err := fmt.Sscanf(last, "%d linkable probes lost: %d not gathered, %d scoring below ten others, %d tied", &all, &unblocked, &below, &tied); err != nil {
+		t.Fatalf("summary %q: %v", last, err)
+	}
+	blocks, recorded := strings.Count("\n"+out.String(), "\n== "), float64(q.Recorded)
+	if blocks != all || all != unblocked+below+tied || all == 0 ||
+		float64(all) < (q.Ceiling-q.Recall10)*recorded-0.5 || float64(all) > (1-q.Recall10)*recorded+0.5 {
+		t.Errorf("%d lost (%d, %d, %d), %d written; ceiling %.3f, recall@10 %.3f of %d", all, unblocked, below, tied, blocks, q.Ceiling, q.Recall10, q.Recorded)
+	}
+	if strings.Count(out.String(), "   found:    ") != all || strings.Count(out.String(), "   recorded: R") != all {
+		t.Errorf("lost probes without their facts:\n%s", out.String())
+	}
 }
