@@ -386,10 +386,10 @@ func (ix *Index) byName(q *Record, b *blocker, neighbours func(qi int) []*tok) {
 	y, m, d := dateOf(q.DOB)
 	var days []int32
 	for apart := 1; apart <= 5; apart++ {
-		days = append(days, dayOf(time.Date(y-apart, m, d, 0, 0, 0, 0, time.UTC)), dayOf(time.Date(y+apart, m, d, 0, 0, 0, 0, time.UTC)))
+		days = append(days, dayOfDate(y-apart, m, d), dayOfDate(y+apart, m, d))
 	}
 	if d <= 12 && d != int(m) {
-		days = append(days, dayOf(time.Date(y, time.Month(d), int(m), 0, 0, 0, 0, time.UTC)))
+		days = append(days, dayOfDate(y, time.Month(d), int(m)))
 	}
 	for _, day := range days {
 		for _, sex := range sexes(q) {
@@ -509,8 +509,7 @@ func (b *blocker) addPair(k key, weight int32, year int32) {
 	if b.add(k, weight, rareCap) || year == 0 {
 		return
 	}
-	from := dayOf(time.Date(int(year)-2, 1, 1, 0, 0, 0, 0, time.UTC))
-	to := dayOf(time.Date(int(year)+3, 1, 1, 0, 0, 0, 0, time.UTC))
+	from, to := dayOfDate(int(year)-2, 1, 1), dayOfDate(int(year)+3, 1, 1)
 	b.addIf(k, weight, commonPairCap, func(r *Record) bool { return r.DOB >= from && r.DOB < to })
 }
 

@@ -39,6 +39,11 @@ func dayNumber(date string) int32 {
 // dayOf is a date's day number.
 func dayOf(t time.Time) int32 { return int32(t.Sub(epoch).Hours() / 24) }
 
+// dayOfDate is the day number of a calendar date (out-of-range days roll over, as time.Date's do).
+func dayOfDate(y int, m time.Month, d int) int32 {
+	return dayOf(time.Date(y, m, d, 0, 0, 0, 0, time.UTC))
+}
+
 // dateOf turns a day number back into year, month and day.
 func dateOf(d int32) (int, time.Month, int) {
 	return epoch.AddDate(0, 0, int(d)).Date()
