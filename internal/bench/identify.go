@@ -121,11 +121,14 @@ type Quality struct {
 	Ceiling                 float64 // share of recorded probes keeping a name token, phone, document or exact date of birth
 	BlockingRecall          float64 // truth among the candidates considered
 	Recall1, Recall10, MRR  float64
-	TieRecall1, TieRecall10 float64 // recall had every tie at the truth's score broken in its favour
-	StrongCorrect           float64 // recorded probes whose truth is strong
-	StrongNeverRecorded     float64 // never-recorded probes given any strong candidate
-	StrongWrong             float64 // recorded probes where another child is strong
-	ECE                     float64 // expected calibration error of the top candidate's probability (10 bins)
+	TieRecall1, TieRecall10 float64     // recall had every tie at the truth's score broken in its favour
+	StrongCorrect           float64     // recorded probes whose truth is strong
+	StrongNeverRecorded     float64     // never-recorded probes given any strong candidate
+	StrongWrong             float64     // recorded probes where another child is strong
+	ECE                     float64     // expected calibration error of the top candidate's probability, every search
+	ECERecorded             float64     // the same over the searches for recorded children alone
+	Reliability             Reliability // every search's top candidate, by the tenth its probability falls in
+	Banded                  bool        // the system gives bands and probabilities
 	P50, P99                time.Duration
 	Build                   time.Duration
 	MemoryMiB               float64
@@ -153,14 +156,19 @@ type ranked struct {
 func evaluate(system string, d *Data, answers []ranked) Quality {
 	q := Quality{System: system, Probes: len(answers), Kinds: map[string]*KindQuality{}, Status: map[string]*KindQuality{}}
 	var lat []time.Duration
-	var bins [10]struct {
-		n, hit int
-		p      float64
-	}
+	var recorded Reliability
 	ceiling := 0
 	for i, a := range answers {
 		p := d.Probes[i]
 		lat = append(lat, a.latency)
+		q.Banded = q.Banded || a.hasBandsProb
+		if a.hasBandsProb && len(a.probs) > 0 { // a never-recorded child's top candidate is wrong
+			top := p.Truth != "" && a.ids[0] == p.Truth
+			q.Reliability.add(a.probs[0], top)
+			if p.Truth != "" {
+				recorded.add(a.probs[0], top)
+			}
+		}
 		if p.Truth == "" {
 			if a.hasBandsProb && slices.Contains(a.bands, identify.Strong) {
 				q.StrongNeverRecorded++
@@ -207,14 +215,6 @@ func evaluate(system string, d *Data, answers []ranked) Quality {
 					}
 				}
 			}
-			if len(a.probs) > 0 {
-				b := min(int(a.probs[0]*10), 9)
-				bins[b].n++
-				bins[b].p += a.probs[0]
-				if rank == 0 {
-					bins[b].hit++
-				}
-			}
 		}
 	}
 	rec, never := float64(max(q.Recorded, 1)), float64(max(len(answers)-q.Recorded, 1))
@@ -228,15 +228,7 @@ func evaluate(system string, d *Data, answers []ranked) Quality {
 	q.StrongCorrect /= rec
 	q.StrongWrong /= rec
 	q.StrongNeverRecorded /= never
-	total := 0
-	for _, b := range bins {
-		total += b.n
-	}
-	for _, b := range bins {
-		if b.n > 0 {
-			q.ECE += float64(b.n) / float64(total) * abs(b.p/float64(b.n)-float64(b.hit)/float64(b.n))
-		}
-	}
+	q.ECE, q.ECERecorded = q.Reliability.ece(), recorded.ece()
 	slices.Sort(lat)
 	if len(lat) > 0 {
 		q.P50, q.P99 = lat[len(lat)/2], lat[min(len(lat)-1, len(lat)*99/100)]
@@ -245,6 +237,37 @@ func evaluate(system string, d *Data, answers []ranked) Quality {
 }
 
 func abs(f float64) float64 { return max(f, -f) }
+
+// Reliability holds top candidates' probabilities in tenths, with how often each was the child.
+type Reliability [10]struct {
+	N, Hits int
+	SumP    float64
+}
+
+func (r *Reliability) add(p float64, hit bool) {
+	b := &r[min(int(p*10), 9)]
+	b.N++
+	b.SumP += p
+	if hit {
+		b.Hits++
+	}
+}
+
+// ece is the expected calibration error: each tenth's gap between its mean probability and its
+// share of hits, weighed by its share of the answers.
+func (r *Reliability) ece() float64 {
+	total := 0
+	for _, b := range r {
+		total += b.N
+	}
+	e := 0.0
+	for _, b := range r {
+		if b.N > 0 {
+			e += float64(b.N) / float64(total) * abs(b.SumP/float64(b.N)-float64(b.Hits)/float64(b.N))
+		}
+	}
+	return e
+}
 
 func (k *KindQuality) add(linkable bool, a ranked, rank int) *KindQuality {
 	if k == nil {
@@ -398,10 +421,19 @@ func Report(w io.Writer, n int, qs ...Quality) {
 		}
 		return fmt.Sprintf("%.3f / %.3f", q.TieRecall1, q.TieRecall10)
 	})
-	row("strong, correct child", pct(func(q Quality) float64 { return q.StrongCorrect }))
-	row("strong given to a never-recorded child", pct(func(q Quality) float64 { return q.StrongNeverRecorded }))
-	row("strong given to the wrong child", pct(func(q Quality) float64 { return q.StrongWrong }))
-	row("calibration error (ECE, top candidate)", pct(func(q Quality) float64 { return q.ECE }))
+	banded := func(f func(Quality) float64) func(Quality) string { // a peer gives no bands or probabilities
+		return func(q Quality) string {
+			if !q.Banded {
+				return "—"
+			}
+			return pct(f)(q)
+		}
+	}
+	row("strong, correct child", banded(func(q Quality) float64 { return q.StrongCorrect }))
+	row("strong given to a never-recorded child", banded(func(q Quality) float64 { return q.StrongNeverRecorded }))
+	row("strong given to the wrong child", banded(func(q Quality) float64 { return q.StrongWrong }))
+	row("calibration error (ECE), every search", banded(func(q Quality) float64 { return q.ECE }))
+	row("calibration error, recorded children only", banded(func(q Quality) float64 { return q.ECERecorded }))
 	row("latency p50", func(q Quality) string { return q.P50.Round(time.Microsecond).String() })
 	row("latency p99", func(q Quality) string { return q.P99.Round(time.Microsecond).String() })
 	row("index build", func(q Quality) string { return q.Build.Round(time.Millisecond).String() })
@@ -423,6 +455,15 @@ func Report(w io.Writer, n int, qs ...Quality) {
 func ReportKinds(w io.Writer, q Quality) {
 	reportBy(w, q.System+" by how the name was changed", "kind", q.Kinds)
 	reportBy(w, q.System+" by whether the child was missing", "status", q.Status)
+	if q.Banded {
+		fmt.Fprintf(w, "\n%s: the top candidate's probability against how often it was the child, every search:\n", q.System)
+		fmt.Fprintf(w, "%-12s %8s %12s %10s\n", "probability", "searches", "mean given", "the child")
+		for i, b := range q.Reliability {
+			if b.N > 0 {
+				fmt.Fprintf(w, "%.1f–%.1f %11d %12.3f %10.3f\n", float64(i)/10, float64(i+1)/10, b.N, b.SumP/float64(b.N), float64(b.Hits)/float64(b.N))
+			}
+		}
+	}
 }
 
 func reportBy(w io.Writer, title, what string, groups map[string]*KindQuality) {

@@ -20,7 +20,8 @@ func TestBenchSmall(t *testing.T) {
 	}
 	q, _ := bench.Engine(d, bench.Options{Calibrate: true})
 	if q.Recorded != 300 || q.Recall10 < q.Recall1 || q.Recall1 <= 0.3 || q.BlockingRecall < q.Recall10 || q.P99 <= 0 ||
-		q.TieRecall1 < q.Recall1 || q.TieRecall10 < q.Recall10 || q.TieRecall10 > q.BlockingRecall {
+		q.TieRecall1 < q.Recall1 || q.TieRecall10 < q.Recall10 || q.TieRecall10 > q.BlockingRecall ||
+		!q.Banded || q.ECE <= 0 || q.ECE > 0.5 || q.ECERecorded <= 0 || q.ECERecorded > 0.5 {
 		t.Fatalf("engine figures: %+v", q)
 	}
 	found := 0
@@ -48,7 +49,7 @@ func TestBenchSmall(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if pq.Probes != 100 || pq.Recall1 <= 0 {
+		if pq.Probes != 100 || pq.Recall1 <= 0 || pq.Banded {
 			t.Fatalf("peer figures: %+v", pq)
 		}
 		results = append(results, pq)
@@ -56,7 +57,15 @@ func TestBenchSmall(t *testing.T) {
 	var out bytes.Buffer
 	bench.Report(&out, len(d.Children), results...)
 	bench.ReportKinds(&out, q)
-	if !strings.Contains(out.String(), "recall@10") || !strings.Contains(out.String(), "wholly false name") {
+	searches := 0
+	for _, b := range q.Reliability {
+		searches += b.N
+	}
+	if searches == 0 || searches > q.Probes {
+		t.Errorf("%d searches in the reliability table of %d", searches, q.Probes)
+	}
+	if !strings.Contains(out.String(), "recall@10") || !strings.Contains(out.String(), "wholly false name") ||
+		!strings.Contains(out.String(), "the top candidate's probability against how often") {
 		t.Fatal(out.String())
 	}
 	t.Log(out.String())
