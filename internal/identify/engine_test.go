@@ -491,3 +491,28 @@ func TestCrowded(t *testing.T) {
 		t.Errorf("Crowded(Mohammed Rahimi) = %d, want 3100", got)
 	}
 }
+
+// Whatever a found child gives, a search answers without panicking, best first, each candidate
+// with its evidence and a probability.
+func FuzzIdentify(f *testing.F) {
+	e := registry(f, 300, nam, &waymark.Child{ID: "wei", GivenNames: "伟", FamilyName: "王", Sex: "M", DateOfBirth: "2011-01-01", DOBEstimated: true})
+	f.Add("Van Nam", "Nguyen", "2009-04-11", false, "M", "VN", "+84901234567")
+	f.Add("Abdul Rahman", "al-Hassan", "2009-01-01", true, "", "", "")
+	f.Add("ዮናስ", "ሓጎስ", "2010-02-10", false, "F", "ER", "07700900123")
+	f.Add("王伟", "", "9999-12-31", false, "X", "ZZ", "+")
+	f.Add("", "", "1900-01-01", true, "", "", "")
+	f.Fuzz(func(t *testing.T, given, family, dob string, estimated bool, sex, nat, phone string) {
+		q := &waymark.Child{GivenNames: given, FamilyName: family, DateOfBirth: dob, DOBEstimated: estimated, Sex: sex,
+			Nationality: nat, Phones: []string{phone}, Aliases: []waymark.Name{{GivenNames: family, FamilyName: given}}}
+		got := e.Identify(q, 0)
+		for i, c := range got {
+			if i > 0 && c.Score > got[i-1].Score {
+				t.Fatalf("candidate %d scores %v above %v", i, c.Score, got[i-1].Score)
+			}
+			if !(c.Probability >= 0 && c.Probability <= 1) || len(c.Evidence) == 0 || c.ChildID == "" {
+				t.Fatalf("candidate %d: %+v", i, c)
+			}
+		}
+		e.Crowded(q)
+	})
+}
