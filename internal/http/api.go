@@ -264,12 +264,15 @@ func (s *Server) apiIdentify(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if found == nil {
-		found = []identify.Candidate{}
+	if found.Candidates == nil {
+		found.Candidates = []identify.Candidate{}
 	}
-	out := map[string]any{"candidates": found}
-	if n := s.Registry.Engine.Crowded(&q); n > 0 {
-		out["crowded"] = n
+	out := map[string]any{"candidates": found.Candidates}
+	if found.Tied > 0 {
+		out["tied_beyond_limit"] = found.Tied
+	}
+	if found.Crowded > 0 {
+		out["crowded"] = found.Crowded
 	}
 	writeJSON(w, http.StatusOK, out)
 }

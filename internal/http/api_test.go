@@ -257,6 +257,15 @@ func apiIdentify(t *testing.T, a *app) {
 	if _, crowded := out["crowded"]; crowded {
 		t.Fatalf("a rare name reported as crowded: %v", out)
 	}
+	if _, tied := out["tied_beyond_limit"]; tied {
+		t.Fatalf("ties reported beyond a single candidate: %v", out)
+	}
+	for i := range 5 {
+		a.reg.Engine.Put(&waymark.Child{ID: fmt.Sprintf("alike%d", i), GivenNames: "Dawit", FamilyName: "Gebremariam", Sex: "M"})
+	}
+	if code, out := a.call(police, "POST", "/api/v1/identify?limit=2", `{"given_names": "Dawit", "family_name": "Gebremariam"}`); code != 200 || out["tied_beyond_limit"] != 3.0 || len(out["candidates"].([]any)) != 2 {
+		t.Fatalf("five alike, two asked for: %d %v", code, out)
+	}
 	for i := range 2100 { // the index alone: no candidate is gathered, so none is read from the store
 		a.reg.Engine.Put(&waymark.Child{ID: fmt.Sprintf("crowd%d", i), GivenNames: "Wei", FamilyName: "Wang"})
 	}
@@ -264,7 +273,7 @@ func apiIdentify(t *testing.T, a *app) {
 		t.Fatalf("a crowded name: %d %v", code, out)
 	}
 	searches, _ := a.store.AuditEntries(ctx, sqlstore.AuditFilter{Action: string(waymark.SearchRegistry), Outcome: audit.Allowed})
-	if len(searches) != 2 || searches[0].TokenID == "" {
+	if len(searches) != 3 || searches[0].TokenID == "" {
 		t.Fatalf("identify searches audited: %+v", searches)
 	}
 }

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/registry"
 	"github.com/waymark-org/waymark/internal/web"
 )
 
@@ -20,7 +22,7 @@ func (s *Server) identifyRoutes(mux *http.ServeMux) {
 
 func (s *Server) identifyData() map[string]any {
 	d := s.childFormData(false, "")
-	d["Matches"], d["Searched"] = nil, false
+	d["Matches"], d["Searched"] = registry.Matches{}, false
 	return d
 }
 
@@ -48,7 +50,8 @@ func (s *Server) identifySearch(w http.ResponseWriter, r *http.Request) {
 		s.formError(w, r, "identify", "Identify a child", r.PostForm, bad, data)
 		return
 	}
-	matches, err := s.Registry.IdentifyMatches(r.Context(), actor(r), q, 10)
+	limit, _ := strconv.Atoi(r.PostForm.Get("limit")) // more than ten, to see every tied candidate
+	matches, err := s.Registry.IdentifyMatches(r.Context(), actor(r), q, limit)
 	if waymark.ErrorCode(err) == waymark.EINVALID {
 		s.formError(w, r, "identify", "Identify a child", r.PostForm, waymark.ErrorFields(err), data)
 		return
@@ -56,8 +59,10 @@ func (s *Server) identifySearch(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	data["Matches"], data["Searched"] = matches, true
-	data["Crowded"], data["Aged"] = s.Registry.Engine.Crowded(q), q.DateOfBirth != ""
+	data["Matches"], data["Searched"], data["Aged"] = matches, true, q.DateOfBirth != ""
+	if shown := len(matches.List); matches.Tied > 0 && shown < registry.MaxLimit {
+		data["ShowTied"] = min(shown+matches.Tied, registry.MaxLimit)
+	}
 	s.render(w, r, "identify", &web.View{Title: "Identify a child", Form: r.PostForm, Data: data})
 }
 

@@ -175,6 +175,27 @@ func TestIdentifyNameTooCommonToSearchAlone(t *testing.T) {
 	}
 }
 
+// Where more children score exactly as the tenth than can be shown, the page says how many, and
+// shows them all on request: the child may be the eleventh.
+func TestIdentifySaysWhenMoreTie(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	for range 14 {
+		c := &waymark.Child{GivenNames: "Semhar", FamilyName: "Tekle", Sex: "F", DateOfBirth: "2011-01-01", DOBEstimated: true, Nationality: "ER"}
+		if err := a.reg.CreateChild(ctx, a.actor(socialWorker), c, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	probe := url.Values{"given_names": {"Semhar"}, "family_name": {"Tekle"}, "age": {"15"}}
+	_, _, page := postForm(t, a.client(socialWorker), a.srv.URL+"/identify", probe)
+	contains(t, page, "10 possible matches", "4 more recorded children score exactly as the last one shown", `name="limit" value="14"`, "Show 14 candidates")
+	probe.Set("limit", "14")
+	_, _, page = postForm(t, a.client(socialWorker), a.srv.URL+"/identify", probe)
+	contains(t, page, "14 possible matches")
+	if strings.Contains(page, "score exactly as the last one shown") || strings.Count(page, `name="limit"`) != 0 {
+		t.Fatal("all shown, yet more said to tie, or the limit carried into another form")
+	}
+}
+
 // A child recorded by the police after a raid, under another name, is the council's missing
 // child: the council's manager sees the pair; the police record shows its reference and owner only.
 func TestDuplicatesReport(t *testing.T) {

@@ -89,7 +89,7 @@ func (e *Engine) duplicates(own []*Record, workers int, searched *atomic.Int64) 
 	for range workers {
 		wg.Go(func() {
 			for i := int(next.Add(1) - 1); i < len(own); i = int(next.Add(1) - 1) {
-				found[i] = e.rank(own[i], 5, own[i].ChildID)
+				found[i] = e.rank(own[i], 5, own[i].ChildID).Candidates
 				searched.Add(1)
 			}
 		})

@@ -31,6 +31,20 @@ type Candidate struct {
 	Evidence    []Evidence `json:"evidence"`
 }
 
+// Answer is a search's result: the candidates, best first, and what the searcher must know of the
+// recorded children not among them.
+type Answer struct {
+	Candidates []Candidate
+	// Tied counts the candidates beyond the limit that score exactly as the last one given: what the
+	// found child gave cannot order them, so the one sought may be among them.
+	Tied int
+	// Crowded counts the children holding names like those given where too many do to gather by
+	// them alone: the fewest holding any two of the names together (or the one name given) among
+	// those too common; 0 when none is. A search that finds no one then says so, rather than that
+	// the child is not recorded.
+	Crowded int
+}
+
 // Engine ranks candidates for a found child. A person confirms a match; the engine never merges.
 type Engine struct {
 	Index *Index
@@ -48,11 +62,23 @@ func (e *Engine) Identify(q *waymark.Child, limit int) []Candidate {
 	return e.IdentifyRecord(FromChild(q), limit)
 }
 
-// IdentifyRecord is Identify for a query already made into a record.
-func (e *Engine) IdentifyRecord(q *Record, limit int) []Candidate { return e.rank(q, limit, "") }
+// Search is Identify, with what is known of the children it leaves out.
+func (e *Engine) Search(q *waymark.Child, limit int) Answer {
+	r := FromChild(q)
+	a := e.rank(r, limit, "")
+	e.Index.mu.RLock()
+	defer e.Index.mu.RUnlock()
+	a.Crowded = e.Index.crowded(r)
+	return a
+}
 
-// rank returns at most limit candidates for q, best first, leaving out the child skip.
-func (e *Engine) rank(q *Record, limit int, skip string) []Candidate {
+// IdentifyRecord is Identify for a query already made into a record.
+func (e *Engine) IdentifyRecord(q *Record, limit int) []Candidate {
+	return e.rank(q, limit, "").Candidates
+}
+
+// rank answers q with at most limit candidates (all, when limit is 0), leaving out the child skip.
+func (e *Engine) rank(q *Record, limit int, skip string) Answer {
 	q.withToks(nil)
 	ix := e.Index
 	ix.mu.RLock()
@@ -77,7 +103,15 @@ func (e *Engine) rank(q *Record, limit int, skip string) []Candidate {
 		odds = append(odds, e.Model.odds(c.score, ix.live))
 	}
 	probs := e.Model.posteriors(odds)
+	tied := 0
 	if limit > 0 && len(all) > limit {
+		last := round2(all[limit-1].score)
+		for _, c := range all[limit:] {
+			if round2(c.score) != last {
+				break
+			}
+			tied++
+		}
 		all = all[:limit]
 	}
 	out := make([]Candidate, len(all))
@@ -86,19 +120,7 @@ func (e *Engine) rank(q *Record, limit int, skip string) []Candidate {
 		_, ev := s.score(q, r, true)
 		out[i] = Candidate{ChildID: r.ChildID, Ref: r.Ref, OrgID: r.OrgID, Score: round2(c.score), Probability: probs[i], Band: band(probs[i]), Evidence: ev}
 	}
-	return out
-}
-
-// Crowded reports how many recorded children hold names like those the found child gives, where
-// so many do that blocking will not gather them by name alone: the fewest holding any two of the
-// names together (or the one name given) among those too common; 0 when none is. A search that
-// finds no one then says so, rather than that the child is not recorded.
-func (e *Engine) Crowded(q *waymark.Child) int {
-	r := FromChild(q).withToks(nil)
-	ix := e.Index
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	return ix.crowded(r)
+	return Answer{Candidates: out, Tied: tied}
 }
 
 // Judged returns how a recorded child compares with what the found child gave — its comparison

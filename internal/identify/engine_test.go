@@ -480,15 +480,49 @@ func TestCrowded(t *testing.T) {
 		{&waymark.Child{}, 0},
 	}
 	for _, tc := range tests {
-		if got := e.Crowded(tc.probe); got != tc.want {
+		if got := e.Search(tc.probe, 10).Crowded; got != tc.want {
 			t.Errorf("Crowded(%q %q) = %d, want %d", tc.probe.GivenNames, tc.probe.FamilyName, got, tc.want)
 		}
 	}
 	for i := range 1000 {
 		e.Put(&waymark.Child{ID: fmt.Sprintf("d%d", i), GivenNames: "Mohammed", FamilyName: "Rahimi"})
 	}
-	if got := e.Crowded(&waymark.Child{GivenNames: "Mohammed Rahimi"}); got != 3100 {
+	if got := e.Search(&waymark.Child{GivenNames: "Mohammed Rahimi"}, 10).Crowded; got != 3100 {
 		t.Errorf("Crowded(Mohammed Rahimi) = %d, want 3100", got)
+	}
+}
+
+// A search says how many candidates beyond its limit score exactly as the last it gives.
+func TestSearchCountsTiesBeyondTheLimit(t *testing.T) {
+	e := registry(t, 2000)
+	for i := range 15 {
+		c := &waymark.Child{ID: fmt.Sprintf("t%d", i), GivenNames: "Semhar", FamilyName: "Tekle", Sex: "F", DateOfBirth: "2011-01-01", DOBEstimated: true}
+		if i == 0 {
+			c.Phones = []string{"+447700900321"}
+		}
+		e.Put(c)
+	}
+	probe := func() *waymark.Child {
+		return &waymark.Child{GivenNames: "Semhar", FamilyName: "Tekle", Sex: "F", DateOfBirth: "2011-01-01", DOBEstimated: true}
+	}
+	phoned := probe()
+	phoned.Phones = []string{"+447700900321"}
+	tests := []struct {
+		name         string
+		q            *waymark.Child
+		limit, tied  int
+		firstChildID string
+	}{
+		{"fourteen alike, ten shown", probe(), 10, 5, ""},
+		{"all shown", probe(), 15, 0, ""},
+		{"one set apart by a phone", phoned, 10, 5, "t0"}, // the ninth tied with the tenth and five more
+		{"only the one set apart", phoned, 1, 0, "t0"},
+	}
+	for _, tc := range tests {
+		a := e.Search(tc.q, tc.limit)
+		if len(a.Candidates) != tc.limit || a.Tied != tc.tied || tc.firstChildID != "" && a.Candidates[0].ChildID != tc.firstChildID {
+			t.Errorf("%s: %d candidates (first %v), %d tied; want %d, %d", tc.name, len(a.Candidates), top(a.Candidates, 1), a.Tied, tc.limit, tc.tied)
+		}
 	}
 }
 
@@ -505,6 +539,9 @@ func FuzzIdentify(f *testing.F) {
 		q := &waymark.Child{GivenNames: given, FamilyName: family, DateOfBirth: dob, DOBEstimated: estimated, Sex: sex,
 			Nationality: nat, Phones: []string{phone}, Aliases: []waymark.Name{{GivenNames: family, FamilyName: given}}}
 		got := e.Identify(q, 0)
+		if a := e.Search(q, 3); len(a.Candidates) != min(3, len(got)) || a.Tied < 0 || a.Crowded < 0 {
+			t.Fatalf("search of 3: %d candidates, %d tied, %d crowded; of all: %d", len(a.Candidates), a.Tied, a.Crowded, len(got))
+		}
 		for i, c := range got {
 			if i > 0 && c.Score > got[i-1].Score {
 				t.Fatalf("candidate %d scores %v above %v", i, c.Score, got[i-1].Score)
@@ -513,6 +550,5 @@ func FuzzIdentify(f *testing.F) {
 				t.Fatalf("candidate %d: %+v", i, c)
 			}
 		}
-		e.Crowded(q)
 	})
 }

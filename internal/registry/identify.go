@@ -26,15 +26,22 @@ type Match struct {
 	Child   *waymark.Child
 }
 
+// Matches is a search as a practitioner sees it: the candidates, and the counts of the recorded
+// children left out (identify.Answer).
+type Matches struct {
+	List          []Match
+	Tied, Crowded int
+}
+
 // IdentifyMatches runs Identify and dresses each candidate for display. Showing a candidate's
 // facts is a view of identifying data: the views and the search are audited in one transaction.
-func (r *Registry) IdentifyMatches(ctx context.Context, a waymark.Actor, q *waymark.Child, limit int) ([]Match, error) {
+func (r *Registry) IdentifyMatches(ctx context.Context, a waymark.Actor, q *waymark.Child, limit int) (Matches, error) {
 	found, err := r.search(ctx, a, q, limit)
 	if err != nil {
-		return nil, err
+		return Matches{}, err
 	}
-	ms, err := r.dress(ctx, a, found, "identification search result", searched(a))
-	return recorded(ms), err
+	ms, err := r.dress(ctx, a, found.Candidates, "identification search result", searched(a))
+	return Matches{List: recorded(ms), Tied: found.Tied, Crowded: found.Crowded}, err
 }
 
 // placed gives each candidate its owner, and returns the scopes access decisions need. A

@@ -144,16 +144,16 @@ func TestIdentifyAnswersOnlyOnceAudited(t *testing.T) {
 			}
 			query := func() *waymark.Child { return &waymark.Child{GivenNames: "Arber", FamilyName: "Kelmendi"} }
 			found, err := reg.Identify(ctx, a, query(), 10)
-			if err != nil || len(found) != 1 {
-				t.Fatalf("found %d, %v", len(found), err)
+			if err != nil || len(found.Candidates) != 1 {
+				t.Fatalf("found %d, %v", len(found.Candidates), err)
 			}
 			searches, err := reg.Store.AuditEntries(ctx, sqlstore.AuditFilter{Action: string(waymark.SearchRegistry)})
 			if err != nil || len(searches) != 1 || searches[0].UserID != "u" {
 				t.Fatalf("searches audited: %d, %v", len(searches), err)
 			}
 			reg.Store.Close()
-			if found, err := reg.Identify(ctx, a, query(), 10); err == nil || found != nil {
-				t.Fatalf("with the log out of reach: %d candidates, %v", len(found), err)
+			if found, err := reg.Identify(ctx, a, query(), 10); err == nil || found.Candidates != nil {
+				t.Fatalf("with the log out of reach: %d candidates, %v", len(found.Candidates), err)
 			}
 		})
 	}
@@ -179,8 +179,8 @@ func BenchmarkIdentifyMatches(b *testing.B) {
 		b.Run(string(d), func(b *testing.B) {
 			for b.Loop() {
 				ms, err := reg.IdentifyMatches(ctx, a, &waymark.Child{GivenNames: "Amina", FamilyName: "Hassan"}, 10)
-				if err != nil || len(ms) != 10 || !ms[9].Visible || len(ms[9].Child.Photos) != 1 {
-					b.Fatalf("%d matches, %v", len(ms), err)
+				if err != nil || len(ms.List) != 10 || !ms.List[9].Visible || len(ms.List[9].Child.Photos) != 1 {
+					b.Fatalf("%d matches, %v", len(ms.List), err)
 				}
 			}
 		})

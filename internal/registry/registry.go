@@ -221,28 +221,31 @@ func (r *Registry) UpdateChild(ctx context.Context, a waymark.Actor, c *waymark.
 // organisation. Candidates carry minimal facts only; the search is audited, its content is not.
 // The audit entry does not depend on the answer, so it is written while the engine ranks; nothing
 // is returned until it is durable.
-func (r *Registry) Identify(ctx context.Context, a waymark.Actor, q *waymark.Child, limit int) ([]identify.Candidate, error) {
+func (r *Registry) Identify(ctx context.Context, a waymark.Actor, q *waymark.Child, limit int) (identify.Answer, error) {
 	limit, err := r.searchable(ctx, a, q, limit)
 	if err != nil {
-		return nil, err
+		return identify.Answer{}, err
 	}
 	audited := make(chan error, 1)
 	go func() { audited <- r.Store.Audit(ctx, searched(a)) }()
-	found := r.Engine.Identify(q, limit)
+	found := r.Engine.Search(q, limit)
 	if err := <-audited; err != nil {
-		return nil, err
+		return identify.Answer{}, err
 	}
 	return found, nil
 }
 
 // search checks that the actor may search and asks the engine; the caller audits the search.
-func (r *Registry) search(ctx context.Context, a waymark.Actor, q *waymark.Child, limit int) ([]identify.Candidate, error) {
+func (r *Registry) search(ctx context.Context, a waymark.Actor, q *waymark.Child, limit int) (identify.Answer, error) {
 	limit, err := r.searchable(ctx, a, q, limit)
 	if err != nil {
-		return nil, err
+		return identify.Answer{}, err
 	}
-	return r.Engine.Identify(q, limit), nil
+	return r.Engine.Search(q, limit), nil
 }
+
+// MaxLimit is the most candidates one search returns.
+const MaxLimit = 100
 
 // searchable checks that the actor may search and that q is a query, and bounds the limit.
 func (r *Registry) searchable(ctx context.Context, a waymark.Actor, q *waymark.Child, limit int) (int, error) {
@@ -252,7 +255,7 @@ func (r *Registry) searchable(ctx context.Context, a waymark.Actor, q *waymark.C
 	if err := q.NormalizeQuery(r.Store.Now()); err != nil {
 		return 0, err
 	}
-	if limit <= 0 || limit > 100 {
+	if limit <= 0 || limit > MaxLimit {
 		limit = 10
 	}
 	return limit, nil
