@@ -437,7 +437,12 @@ func Report(w io.Writer, n int, qs ...Quality) {
 	row("latency p50", func(q Quality) string { return q.P50.Round(time.Microsecond).String() })
 	row("latency p99", func(q Quality) string { return q.P99.Round(time.Microsecond).String() })
 	row("index build", func(q Quality) string { return q.Build.Round(time.Millisecond).String() })
-	row("index memory, live heap (MiB)", func(q Quality) string { return fmt.Sprintf("%.0f", q.MemoryMiB) })
+	row("index memory, live heap (MiB)", func(q Quality) string {
+		if q.MemoryMiB == 0 { // the peer's lives in PostgreSQL
+			return "—"
+		}
+		return fmt.Sprintf("%.0f", q.MemoryMiB)
+	})
 	if len(qs) == 2 {
 		ratio := func(a, b float64) string {
 			if b == 0 {
