@@ -14,6 +14,7 @@ import (
 
 	"github.com/waymark-org/waymark"
 	"github.com/waymark-org/waymark/internal/identify"
+	"github.com/waymark-org/waymark/internal/registry"
 	"github.com/waymark-org/waymark/internal/synth"
 )
 
@@ -122,6 +123,7 @@ type Quality struct {
 	BlockingRecall          float64 // truth among the candidates considered
 	Recall1, Recall10, MRR  float64
 	TieRecall1, TieRecall10 float64     // recall had every tie at the truth's score broken in its favour
+	Offered10               float64     // within ten, or tied with the tenth among the first hundred: the page says so and lists them on request
 	StrongCorrect           float64     // recorded probes whose truth is strong
 	StrongNeverRecorded     float64     // never-recorded probes given any strong candidate
 	StrongWrong             float64     // recorded probes where another child is strong
@@ -149,6 +151,7 @@ type ranked struct {
 	blocked      bool
 	scored       bool // the system gives every candidate's score, so outranked is known
 	outranked    int  // candidates scoring strictly above the truth
+	offered      bool // the truth is within ten, or tied with the tenth and shown when the ties are asked for
 	latency      time.Duration
 	hasBandsProb bool
 }
@@ -197,6 +200,9 @@ func evaluate(system string, d *Data, answers []ranked) Quality {
 				q.TieRecall10++
 			}
 		}
+		if a.offered {
+			q.Offered10++
+		}
 		if rank == 0 {
 			q.Recall1++
 		}
@@ -225,6 +231,7 @@ func evaluate(system string, d *Data, answers []ranked) Quality {
 	q.MRR /= rec
 	q.TieRecall1 /= rec
 	q.TieRecall10 /= rec
+	q.Offered10 /= rec
 	q.StrongCorrect /= rec
 	q.StrongWrong /= rec
 	q.StrongNeverRecorded /= never
@@ -363,6 +370,7 @@ func Engine(d *Data, o Options) (Quality, *identify.Engine) {
 		if at >= 0 {
 			a.blocked, a.scored = true, true
 			a.outranked = slices.IndexFunc(all, func(c identify.Candidate) bool { return c.Score <= all[at].Score })
+			a.offered = at < 10 || a.outranked < 10 && at < registry.MaxLimit
 		}
 		lost.add(p, all, at, a.outranked)
 	}
@@ -420,6 +428,12 @@ func Report(w io.Writer, n int, qs ...Quality) {
 			return "—"
 		}
 		return fmt.Sprintf("%.3f / %.3f", q.TieRecall1, q.TieRecall10)
+	})
+	row("within 10, or tied with the 10th, on request", func(q Quality) string {
+		if !q.Banded || q.TieRecall10 == 0 {
+			return "—"
+		}
+		return fmt.Sprintf("%.3f", q.Offered10)
 	})
 	banded := func(f func(Quality) float64) func(Quality) string { // a peer gives no bands or probabilities
 		return func(q Quality) string {

@@ -21,6 +21,7 @@ func TestBenchSmall(t *testing.T) {
 	q, _ := bench.Engine(d, bench.Options{Calibrate: true})
 	if q.Recorded != 300 || q.Recall10 < q.Recall1 || q.Recall1 <= 0.3 || q.BlockingRecall < q.Recall10 || q.P99 <= 0 ||
 		q.TieRecall1 < q.Recall1 || q.TieRecall10 < q.Recall10 || q.TieRecall10 > q.BlockingRecall ||
+		q.Offered10 < q.Recall10 || q.Offered10 > q.TieRecall10 ||
 		!q.Banded || q.ECE <= 0 || q.ECE > 0.5 || q.ECERecorded <= 0 || q.ECERecorded > 0.5 {
 		t.Fatalf("engine figures: %+v", q)
 	}
