@@ -6,12 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/waymark-org/waymark"
 	"github.com/waymark-org/waymark/internal/identify"
+	"github.com/waymark-org/waymark/internal/registry"
 	"github.com/waymark-org/waymark/internal/sqlstore"
 )
 
@@ -169,8 +172,16 @@ func (s *Server) apiPatchChild(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiListChildren(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	limit, _ := strconv.Atoi(q.Get("limit"))
-	offset, _ := strconv.Atoi(q.Get("offset"))
+	limit, err := queryInt(q, "limit", 50, 1, 500)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	offset, err := queryInt(q, "offset", 0, 0, math.MaxInt32)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	list, total, err := s.Registry.Caseload(r.Context(), actor(r), sqlstore.ChildFilter{
 		Query: q.Get("q"), Lacking: q.Get("lacking"), Limit: limit, Offset: offset})
 	if err != nil {
@@ -258,7 +269,11 @@ func (s *Server) apiIdentify(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+	limit, err := queryInt(r.URL.Query(), "limit", 10, 1, registry.MaxLimit)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	found, err := s.Registry.Identify(r.Context(), actor(r), &q, limit)
 	if err != nil {
 		s.fail(w, r, err)
@@ -275,4 +290,18 @@ func (s *Server) apiIdentify(w http.ResponseWriter, r *http.Request) {
 		out["crowded"] = found.Crowded
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// queryInt reads the whole number a query parameter gives, def when it is absent; anything else
+// than a number from least to most is refused, naming the parameter.
+func queryInt(q url.Values, name string, def, least, most int) (int, error) {
+	v := q.Get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < least || n > most {
+		return 0, waymark.Invalid(name, fmt.Sprintf("Give a whole number from %d to %d.", least, most))
+	}
+	return n, nil
 }

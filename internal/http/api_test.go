@@ -91,6 +91,11 @@ func apiChildren(t *testing.T, a *app) {
 	if code != 200 || list["total"].(float64) != 1 {
 		t.Fatalf("search: %d %v", code, list)
 	}
+	for _, bad := range []string{"limit=501", "limit=many", "offset=-1"} {
+		if code, out := a.call(tok, "GET", "/api/v1/children?"+bad, ""); code != 422 || errorField(out) != strings.Split(bad, "=")[0] {
+			t.Fatalf("%s: %d %v", bad, code, out)
+		}
+	}
 	code, enc := a.call(tok, "POST", "/api/v1/children/"+id+"/encounters", `{"kind": "found", "at": "2026-11-01T22:00:00Z", "place": "Millbridge", "circumstances": "cannabis farm"}`)
 	if code != 201 || enc["id"] == "" {
 		t.Fatalf("encounter: %d %v", code, enc)
@@ -253,6 +258,11 @@ func apiIdentify(t *testing.T, a *app) {
 	}
 	if code, out := a.call(police, "POST", "/api/v1/identify", `{"date_of_birth": "15/03/2010"}`); code != 422 || errorField(out) != "date_of_birth" {
 		t.Fatalf("bad probe: %d %v", code, out)
+	}
+	for _, limit := range []string{"0", "101", "ten", "-1"} {
+		if code, out := a.call(police, "POST", "/api/v1/identify?limit="+limit, `{"given_names": "Yonas"}`); code != 422 || errorField(out) != "limit" {
+			t.Fatalf("limit %s: %d %v", limit, code, out)
+		}
 	}
 	if _, crowded := out["crowded"]; crowded {
 		t.Fatalf("a rare name reported as crowded: %v", out)
