@@ -59,7 +59,7 @@ func (e *Engine) Put(c *waymark.Child) { e.Index.Put(FromChild(c)) }
 
 // Identify returns at most limit candidates for what the found child gives, best first.
 func (e *Engine) Identify(q *waymark.Child, limit int) []Candidate {
-	return e.IdentifyRecord(FromChild(q), limit)
+	return e.rank(FromChild(q), limit, "").Candidates
 }
 
 // Search is Identify, with what is known of the children it leaves out.
@@ -70,11 +70,6 @@ func (e *Engine) Search(q *waymark.Child, limit int) Answer {
 	defer e.Index.mu.RUnlock()
 	a.Crowded = e.Index.crowded(r)
 	return a
-}
-
-// IdentifyRecord is Identify for a query already made into a record.
-func (e *Engine) IdentifyRecord(q *Record, limit int) []Candidate {
-	return e.rank(q, limit, "").Candidates
 }
 
 // rank answers q with at most limit candidates (all, when limit is 0), leaving out the child skip.
