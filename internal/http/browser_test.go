@@ -190,3 +190,38 @@ func TestBrowserIdentifyFromPhone(t *testing.T) {
 		t.Fatalf("results:\n%s", results)
 	}
 }
+
+// Fourteen alike children and a search that can tell none apart: the page lists ten, says four
+// more tie, and one press lists all fourteen.
+func TestBrowserIdentifyListsTiedCandidates(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	for range 14 {
+		c := &waymark.Child{GivenNames: "Semhar", FamilyName: "Tekle", Sex: "F", DateOfBirth: "2011-01-01", DOBEstimated: true, Nationality: "ER"}
+		if err := a.reg.CreateChild(ctx, a.actor(socialWorker), c, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var before, after []*chromedp.Node
+	var notice string
+	err := chromedp.Do(browser(t),
+		signInAs(a.srv.URL, socialWorker),
+		chromedp.Click(chromedp.CSS(`a[href="/identify"]`)),
+		chromedp.WaitVisible(chromedp.ID("given_names")),
+		chromedp.SendKeys(chromedp.ID("given_names"), "Semhar"),
+		chromedp.SendKeys(chromedp.ID("family_name"), "Tekle"),
+		chromedp.Submit(chromedp.ID("given_names")),
+		chromedp.WaitVisible(chromedp.CSS("section.match")),
+		into(&before, chromedp.Nodes(chromedp.CSSAll("section.match"))),
+		into(&notice, chromedp.Text(chromedp.CSS(`div.panel.incomplete`))),
+		screenshot("identify-tied"),
+		chromedp.Click(chromedp.CSS(`input[name="limit"] ~ button`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`input[name="limit"]`)), // all are listed: none left to ask for
+		into(&after, chromedp.Nodes(chromedp.CSSAll("section.match"))),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(before) != 10 || len(after) != 14 || !strings.Contains(notice, "4 more recorded children score exactly as the last one shown") {
+		t.Fatalf("%d candidates, then %d; notice %q", len(before), len(after), notice)
+	}
+}
