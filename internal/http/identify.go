@@ -22,7 +22,7 @@ func (s *Server) identifyRoutes(mux *http.ServeMux) {
 
 func (s *Server) identifyData() map[string]any {
 	d := s.childFormData(false, "")
-	d["Matches"], d["Searched"] = registry.Matches{}, false
+	d["Matches"], d["Searched"], d["Rejected"] = registry.Matches{}, false, map[string]bool{}
 	return d
 }
 
@@ -45,12 +45,18 @@ func (s *Server) identifySearch(w http.ResponseWriter, r *http.Request) {
 		r.PostForm.Set("doc_type_0", "other")
 	}
 	q, bad := childFromForm(r.PostForm, s.Registry.Now().In(s.Location))
-	data := s.identifyData()
 	if len(bad) > 0 {
-		s.formError(w, r, "identify", "Identify a child", r.PostForm, bad, data)
+		s.formError(w, r, "identify", "Identify a child", r.PostForm, bad, s.identifyData())
 		return
 	}
-	limit, _ := strconv.Atoi(r.PostForm.Get("limit")) // more than ten, to see every tied candidate
+	s.showMatches(w, r, q, "")
+}
+
+// showMatches searches for q and shows the candidates; those the form says were judged not to be
+// the child (rejected) are marked so. The form's limit asks for more than ten, to see every tie.
+func (s *Server) showMatches(w http.ResponseWriter, r *http.Request, q *waymark.Child, flash string) {
+	data := s.identifyData()
+	limit, _ := strconv.Atoi(r.PostForm.Get("limit"))
 	matches, err := s.Registry.IdentifyMatches(r.Context(), actor(r), q, limit)
 	if waymark.ErrorCode(err) == waymark.EINVALID {
 		s.formError(w, r, "identify", "Identify a child", r.PostForm, waymark.ErrorFields(err), data)
@@ -63,7 +69,12 @@ func (s *Server) identifySearch(w http.ResponseWriter, r *http.Request) {
 	if shown := len(matches.List); matches.Tied > 0 && shown < registry.MaxLimit {
 		data["ShowTied"] = min(shown+matches.Tied, registry.MaxLimit)
 	}
-	s.render(w, r, "identify", &web.View{Title: "Identify a child", Form: r.PostForm, Data: data})
+	rejected := map[string]bool{}
+	for _, id := range r.PostForm["rejected"] {
+		rejected[id] = true
+	}
+	data["Rejected"] = rejected
+	s.render(w, r, "identify", &web.View{Title: "Identify a child", Form: r.PostForm, Flash: flash, Data: data})
 }
 
 func (s *Server) identifyConfirm(w http.ResponseWriter, r *http.Request) {
@@ -95,11 +106,19 @@ func (s *Server) identifyReject(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, waymark.Errorf(waymark.EINVALID, "The form could not be read."))
 		return
 	}
-	if err := s.Registry.RejectMatch(r.Context(), actor(r), r.PostForm.Get("child_id"), s.probeOf(r)); err != nil {
+	id, q := r.PostForm.Get("child_id"), s.probeOf(r)
+	if err := s.Registry.RejectMatch(r.Context(), actor(r), id, q); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/identify?done="+url.QueryEscape("Recorded: not this child."), http.StatusSeeOther)
+	if q == nil { // what the child gave did not come back: nothing to show again
+		http.Redirect(w, r, "/identify?done="+url.QueryEscape("Recorded: not this child."), http.StatusSeeOther)
+		return
+	}
+	// The search is shown again, not left behind: at a raid the next candidate is the next question.
+	r.PostForm.Del("child_id")
+	r.PostForm.Add("rejected", id)
+	s.showMatches(w, r, q, "Recorded: not this child. The candidates are below; a new search starts afresh.")
 }
 
 // probeOf is what the found child gave, carried through a confirm or reject form; nil when it
