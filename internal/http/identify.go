@@ -138,7 +138,7 @@ func (s *Server) openWithReason(w http.ResponseWriter, r *http.Request) {
 	if waymark.ErrorCode(err) == waymark.EINVALID {
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		s.render(w, r, "error", &web.View{Title: "Give a reason", Data: map[string]string{
-			"Message": fmt.Sprintf("%s Go back and give the reason in a sentence.", waymark.ErrorFields(err)[0].Message)}})
+			"Message": fmt.Sprintf("%s Return to the search and give the reason in a sentence.", waymark.ErrorFields(err)[0].Message)}})
 		return
 	} else if err != nil {
 		s.fail(w, r, err)

@@ -44,7 +44,8 @@ func TestIdentifyAcrossOrganisations(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("identify: %d", code)
 	}
-	contains(t, page, "Reference "+child.Ref+", held by Northshire County Council", "Give a reason to open it", "Why this candidate")
+	contains(t, page, "Reference "+child.Ref+", held by Northshire County Council", "Give a reason to open it", "Why this candidate",
+		`action="/children/`+child.ID+`/open" target="_blank"`) // the record opens beside the search, which stays
 	if strings.Contains(page, "Xhuljan") {
 		t.Fatal("another organisation's child's name shown before a reason was given")
 	}
