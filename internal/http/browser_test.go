@@ -78,6 +78,20 @@ func signInAs(base, email string) step {
 	)
 }
 
+// identifyFor searches the registry from the identify page with the names given (and whatever
+// more sets), and waits for the candidates.
+func identifyFor(given, family string, more ...step) step {
+	return chromedp.Steps(append([]step{
+		chromedp.Click(chromedp.CSS(`a[href="/identify"]`)),
+		chromedp.WaitVisible(chromedp.ID("given_names")),
+		chromedp.SendKeys(chromedp.ID("given_names"), given),
+		chromedp.SendKeys(chromedp.ID("family_name"), family),
+	}, append(more,
+		chromedp.Submit(chromedp.ID("given_names")),
+		chromedp.WaitVisible(chromedp.CSS("section.match")),
+	)...)...)
+}
+
 func signOut() step {
 	return chromedp.Steps(chromedp.Click(chromedp.CSS(`form[action="/signout"] button`)), chromedp.WaitVisible(chromedp.ID("email")))
 }
@@ -173,13 +187,7 @@ func TestBrowserIdentifyFromPhone(t *testing.T) {
 	var results string
 	err := chromedp.Do(b,
 		signInAs(a.srv.URL, police),
-		chromedp.Click(chromedp.CSS(`a[href="/identify"]`)),
-		chromedp.WaitVisible(chromedp.ID("given_names")),
-		chromedp.SendKeys(chromedp.ID("given_names"), "Minh"),
-		chromedp.SendKeys(chromedp.ID("family_name"), "Pham"),
-		chromedp.SetValue(chromedp.ID("date_of_birth"), "2010-09-08"),
-		chromedp.Submit(chromedp.ID("given_names")),
-		chromedp.WaitVisible(chromedp.CSS("section.match")),
+		identifyFor("Minh", "Pham", chromedp.SetValue(chromedp.ID("date_of_birth"), "2010-09-08")),
 		into(&results, chromedp.Text(chromedp.CSS("main"))),
 		screenshot("identify-results"),
 	)
@@ -195,22 +203,12 @@ func TestBrowserIdentifyFromPhone(t *testing.T) {
 // more tie, and one press lists all fourteen.
 func TestBrowserIdentifyListsTiedCandidates(t *testing.T) {
 	a := newApp(t, sqlstore.SQLite)
-	for range 14 {
-		c := &waymark.Child{GivenNames: "Semhar", FamilyName: "Tekle", Sex: "F", DateOfBirth: "2011-01-01", DOBEstimated: true, Nationality: "ER"}
-		if err := a.reg.CreateChild(ctx, a.actor(socialWorker), c, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
+	a.recordAlike(t, 14)
 	var before, after []*chromedp.Node
 	var notice string
 	err := chromedp.Do(browser(t),
 		signInAs(a.srv.URL, socialWorker),
-		chromedp.Click(chromedp.CSS(`a[href="/identify"]`)),
-		chromedp.WaitVisible(chromedp.ID("given_names")),
-		chromedp.SendKeys(chromedp.ID("given_names"), "Semhar"),
-		chromedp.SendKeys(chromedp.ID("family_name"), "Tekle"),
-		chromedp.Submit(chromedp.ID("given_names")),
-		chromedp.WaitVisible(chromedp.CSS("section.match")),
+		identifyFor("Semhar", "Tekle"),
 		into(&before, chromedp.Nodes(chromedp.CSSAll("section.match"))),
 		into(&notice, chromedp.Text(chromedp.CSS(`div.panel.incomplete`))),
 		screenshot("identify-tied"),

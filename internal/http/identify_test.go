@@ -190,12 +190,7 @@ func TestIdentifyNameTooCommonToSearchAlone(t *testing.T) {
 // shows them all on request: the child may be the eleventh.
 func TestIdentifySaysWhenMoreTie(t *testing.T) {
 	a := newApp(t, sqlstore.SQLite)
-	for range 14 {
-		c := &waymark.Child{GivenNames: "Semhar", FamilyName: "Tekle", Sex: "F", DateOfBirth: "2011-01-01", DOBEstimated: true, Nationality: "ER"}
-		if err := a.reg.CreateChild(ctx, a.actor(socialWorker), c, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
+	a.recordAlike(t, 14)
 	probe := url.Values{"given_names": {"Semhar"}, "family_name": {"Tekle"}, "age": {"15"}}
 	_, _, page := postForm(t, a.client(socialWorker), a.srv.URL+"/identify", probe)
 	contains(t, page, "10 possible matches", "4 more recorded children score exactly as the last one shown", `name="limit" value="14"`, "Show 14 candidates")
@@ -204,6 +199,17 @@ func TestIdentifySaysWhenMoreTie(t *testing.T) {
 	contains(t, page, "14 possible matches")
 	if strings.Contains(page, "score exactly as the last one shown") || strings.Count(page, `name="limit"`) != 0 {
 		t.Fatal("all shown, yet more said to tie, or the limit carried into another form")
+	}
+}
+
+// recordAlike records n children of the social worker's council — Semhar Tekle, born about 2011 —
+// whom a search by name and age cannot tell apart.
+func (a *app) recordAlike(t *testing.T, n int) {
+	for range n {
+		c := &waymark.Child{GivenNames: "Semhar", FamilyName: "Tekle", Sex: "F", DateOfBirth: "2011-01-01", DOBEstimated: true, Nationality: "ER"}
+		if err := a.reg.CreateChild(ctx, a.actor(socialWorker), c, nil); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
