@@ -284,7 +284,7 @@ func (s *Server) apiIdentify(w http.ResponseWriter, r *http.Request) {
 	}
 	out := map[string]any{"candidates": found.Candidates}
 	if found.Tied > 0 {
-		out["tied_beyond_limit"] = found.Tied
+		out["tied_beyond_limit"], out["tied_differ_in"] = found.Tied, append([]string{}, found.Apart...)
 	}
 	if found.Crowded > 0 {
 		out["crowded"] = found.Crowded

@@ -273,7 +273,8 @@ func apiIdentify(t *testing.T, a *app) {
 	for i := range 5 {
 		a.reg.Engine.Put(&waymark.Child{ID: fmt.Sprintf("alike%d", i), GivenNames: "Dawit", FamilyName: "Gebremariam", Sex: "M"})
 	}
-	if code, out := a.call(police, "POST", "/api/v1/identify?limit=2", `{"given_names": "Dawit", "family_name": "Gebremariam"}`); code != 200 || out["tied_beyond_limit"] != 3.0 || len(out["candidates"].([]any)) != 2 {
+	if code, out := a.call(police, "POST", "/api/v1/identify?limit=2", `{"given_names": "Dawit", "family_name": "Gebremariam"}`); code != 200 || out["tied_beyond_limit"] != 3.0 || len(out["candidates"].([]any)) != 2 ||
+		fmt.Sprint(out["tied_differ_in"]) != "[]" {
 		t.Fatalf("five alike, two asked for: %d %v", code, out)
 	}
 	for i := range 2100 { // the index alone: no candidate is gathered, so none is read from the store

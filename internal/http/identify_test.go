@@ -193,13 +193,21 @@ func TestIdentifySaysWhenMoreTie(t *testing.T) {
 	a.recordAlike(t, 14)
 	probe := url.Values{"given_names": {"Semhar"}, "family_name": {"Tekle"}, "age": {"15"}}
 	_, _, page := postForm(t, a.client(socialWorker), a.srv.URL+"/identify", probe)
-	contains(t, page, "10 possible matches", "4 more recorded children score exactly as the last one shown", `name="limit" value="14"`, "Show 14 candidates")
+	contains(t, page, "10 possible matches", "4 more recorded children score exactly as the last one shown", `name="limit" value="14"`, "Show 14 candidates",
+		"Nothing else recorded about them differs: compare their photos.")
 	probe.Set("limit", "14")
 	_, _, page = postForm(t, a.client(socialWorker), a.srv.URL+"/identify", probe)
 	contains(t, page, "14 possible matches")
 	if strings.Contains(page, "score exactly as the last one shown") || strings.Count(page, `name="limit"`) != 0 {
 		t.Fatal("all shown, yet more said to tie, or the limit carried into another form")
 	}
+	other := &waymark.Child{GivenNames: "Semhar", FamilyName: "Tekle", Sex: "F", DateOfBirth: "2011-01-01", DOBEstimated: true, Nationality: "ET", Phones: []string{"+447700900123"}}
+	if err := a.reg.CreateChild(ctx, a.actor(socialWorker), other, nil); err != nil {
+		t.Fatal(err)
+	}
+	probe.Del("limit")
+	_, _, page = postForm(t, a.client(socialWorker), a.srv.URL+"/identify", probe)
+	contains(t, page, "5 more recorded children score exactly", "What the child did not give differs among them: Nationality, Phone. Ask, and search again.")
 }
 
 // recordAlike records n children of the social worker's council — Semhar Tekle, born about 2011 —

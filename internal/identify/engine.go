@@ -2,7 +2,9 @@ package identify
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/waymark-org/waymark"
 )
@@ -38,6 +40,9 @@ type Answer struct {
 	// Tied counts the candidates beyond the limit that score exactly as the last one given: what the
 	// found child gave cannot order them, so the one sought may be among them.
 	Tied int
+	// Apart lists the fields the found child left blank in which those tied children's records
+	// differ (FieldDateOfBirth, FieldPhone …): what to ask to tell them apart. Empty when none.
+	Apart []string
 	// Crowded counts the children holding names like those given where too many do to gather by
 	// them alone: the fewest holding any two of the names together (or the one name given) among
 	// those too common; 0 when none is. A search that finds no one then says so, rather than that
@@ -98,14 +103,22 @@ func (e *Engine) rank(q *Record, limit int, skip string) Answer {
 		odds = append(odds, e.Model.odds(c.score, ix.live))
 	}
 	probs := e.Model.posteriors(odds)
-	tied := 0
+	var a Answer
 	if limit > 0 && len(all) > limit {
 		last := round2(all[limit-1].score)
-		for _, c := range all[limit:] {
-			if round2(c.score) != last {
-				break
+		first, end := limit-1, limit
+		for first > 0 && round2(all[first-1].score) == last {
+			first--
+		}
+		for end < len(all) && round2(all[end].score) == last {
+			end++
+		}
+		if a.Tied = end - limit; a.Tied > 0 {
+			group := make([]*Record, 0, end-first)
+			for _, c := range all[first:end] {
+				group = append(group, ix.records[c.pos])
 			}
-			tied++
+			a.Apart = apart(q, group)
 		}
 		all = all[:limit]
 	}
@@ -115,7 +128,39 @@ func (e *Engine) rank(q *Record, limit int, skip string) Answer {
 		_, ev := s.score(q, r, true)
 		out[i] = Candidate{ChildID: r.ChildID, Ref: r.Ref, OrgID: r.OrgID, Score: round2(c.score), Probability: probs[i], Band: band(probs[i]), Evidence: ev}
 	}
-	return Answer{Candidates: out, Tied: tied}
+	a.Candidates = out
+	return a
+}
+
+// apart lists the fields q leaves blank in which the records differ: a date of birth, sex or
+// nationality that is not the same for all, or a phone, document, mark or fingerprint or DNA
+// reference that any of them holds.
+func apart(q *Record, rs []*Record) []string {
+	var out []string
+	differ := func(field string, blank bool, value func(*Record) string) {
+		if !blank {
+			return
+		}
+		for _, r := range rs[1:] {
+			if value(r) != value(rs[0]) {
+				out = append(out, field)
+				return
+			}
+		}
+	}
+	held := func(field string, blank bool, values func(*Record) []string) {
+		if blank && slices.ContainsFunc(rs, func(r *Record) bool { return len(values(r)) > 0 }) {
+			out = append(out, field)
+		}
+	}
+	differ(FieldDateOfBirth, q.DOB == 0, func(r *Record) string { return fmt.Sprint(r.DOB, r.DOBEst) })
+	differ(FieldSex, q.Sex == 0, func(r *Record) string { return string(rune(r.Sex)) })
+	differ(FieldNationality, len(q.Nats) == 0, func(r *Record) string { return strings.Join(r.Nats, " ") })
+	held(FieldPhone, len(q.Phones) == 0, func(r *Record) []string { return r.Phones })
+	held(FieldDocument, len(q.Docs) == 0, func(r *Record) []string { return r.Docs })
+	held(FieldMarks, len(q.Marks) == 0, func(r *Record) []string { return r.Marks })
+	held(FieldBiometric, len(q.Bios) == 0, func(r *Record) []string { return r.Bios })
+	return out
 }
 
 // Judged returns how a recorded child compares with what the found child gave — its comparison

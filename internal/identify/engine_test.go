@@ -507,21 +507,28 @@ func TestSearchCountsTiesBeyondTheLimit(t *testing.T) {
 	}
 	phoned := probe()
 	phoned.Phones = []string{"+447700900321"}
+	for i, nat := range []string{"ER", "ET", "ER"} {
+		e.Put(&waymark.Child{ID: fmt.Sprintf("d%d", i), GivenNames: "Dawit", FamilyName: "Gebreyesus", Nationality: nat})
+	}
 	tests := []struct {
 		name         string
 		q            *waymark.Child
 		limit, tied  int
 		firstChildID string
+		apart        []string // what the tied differ in that the probe leaves blank
 	}{
-		{"fourteen alike, ten shown", probe(), 10, 5, ""},
-		{"all shown", probe(), 15, 0, ""},
-		{"one set apart by a phone", phoned, 10, 5, "t0"}, // the ninth tied with the tenth and five more
-		{"only the one set apart", phoned, 1, 0, "t0"},
+		{"fourteen alike, ten shown", probe(), 10, 5, "", []string{identify.FieldPhone}}, // one of them has a phone
+		{"all shown", probe(), 15, 0, "", nil},
+		{"one set apart by a phone", phoned, 10, 5, "t0", nil}, // the ninth tied with the tenth and five more
+		{"only the one set apart", phoned, 1, 0, "t0", nil},
+		{"alike but for nationality", &waymark.Child{GivenNames: "Dawit", FamilyName: "Gebreyesus"}, 1, 2, "", []string{identify.FieldNationality}},
+		{"nationality given", &waymark.Child{GivenNames: "Dawit", FamilyName: "Gebreyesus", Nationality: "ER"}, 1, 1, "", nil},
 	}
 	for _, tc := range tests {
 		a := e.Search(tc.q, tc.limit)
-		if len(a.Candidates) != tc.limit || a.Tied != tc.tied || tc.firstChildID != "" && a.Candidates[0].ChildID != tc.firstChildID {
-			t.Errorf("%s: %d candidates (first %v), %d tied; want %d, %d", tc.name, len(a.Candidates), top(a.Candidates, 1), a.Tied, tc.limit, tc.tied)
+		if len(a.Candidates) != tc.limit || a.Tied != tc.tied || tc.firstChildID != "" && a.Candidates[0].ChildID != tc.firstChildID ||
+			!slices.Equal(a.Apart, tc.apart) {
+			t.Errorf("%s: %d candidates (first %v), %d tied, apart in %q; want %d, %d, %q", tc.name, len(a.Candidates), top(a.Candidates, 1), a.Tied, a.Apart, tc.limit, tc.tied, tc.apart)
 		}
 	}
 }

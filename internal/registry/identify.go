@@ -31,6 +31,7 @@ type Match struct {
 type Matches struct {
 	List          []Match
 	Tied, Crowded int
+	Apart         []string
 }
 
 // IdentifyMatches runs Identify and dresses each candidate for display. Showing a candidate's
@@ -41,7 +42,7 @@ func (r *Registry) IdentifyMatches(ctx context.Context, a waymark.Actor, q *waym
 		return Matches{}, err
 	}
 	ms, err := r.dress(ctx, a, found.Candidates, "identification search result", searched(a))
-	return Matches{List: recorded(ms), Tied: found.Tied, Crowded: found.Crowded}, err
+	return Matches{List: recorded(ms), Tied: found.Tied, Crowded: found.Crowded, Apart: found.Apart}, err
 }
 
 // placed gives each candidate its owner, and returns the scopes access decisions need. A
