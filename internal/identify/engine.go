@@ -2,9 +2,7 @@ package identify
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/waymark-org/waymark"
 )
@@ -137,15 +135,9 @@ func (e *Engine) rank(q *Record, limit int, skip string) Answer {
 // reference that any of them holds.
 func apart(q *Record, rs []*Record) []string {
 	var out []string
-	differ := func(field string, blank bool, value func(*Record) string) {
-		if !blank {
-			return
-		}
-		for _, r := range rs[1:] {
-			if value(r) != value(rs[0]) {
-				out = append(out, field)
-				return
-			}
+	differ := func(field string, blank bool, same func(a, b *Record) bool) {
+		if blank && slices.ContainsFunc(rs[1:], func(r *Record) bool { return !same(r, rs[0]) }) {
+			out = append(out, field)
 		}
 	}
 	held := func(field string, blank bool, values func(*Record) []string) {
@@ -153,9 +145,9 @@ func apart(q *Record, rs []*Record) []string {
 			out = append(out, field)
 		}
 	}
-	differ(FieldDateOfBirth, q.DOB == 0, func(r *Record) string { return fmt.Sprint(r.DOB, r.DOBEst) })
-	differ(FieldSex, q.Sex == 0, func(r *Record) string { return string(rune(r.Sex)) })
-	differ(FieldNationality, len(q.Nats) == 0, func(r *Record) string { return strings.Join(r.Nats, " ") })
+	differ(FieldDateOfBirth, q.DOB == 0, func(a, b *Record) bool { return a.DOB == b.DOB && a.DOBEst == b.DOBEst })
+	differ(FieldSex, q.Sex == 0, func(a, b *Record) bool { return a.Sex == b.Sex })
+	differ(FieldNationality, len(q.Nats) == 0, func(a, b *Record) bool { return slices.Equal(a.Nats, b.Nats) })
 	held(FieldPhone, len(q.Phones) == 0, func(r *Record) []string { return r.Phones })
 	held(FieldDocument, len(q.Docs) == 0, func(r *Record) []string { return r.Docs })
 	held(FieldMarks, len(q.Marks) == 0, func(r *Record) []string { return r.Marks })
