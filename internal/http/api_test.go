@@ -253,6 +253,20 @@ func apiIdentify(t *testing.T, a *app) {
 	if _, leaked := best["given_names"]; leaked {
 		t.Fatal("identify returned identifying facts of another organisation's child")
 	}
+	details := func(c map[string]any) (all string) { // what the evidence tells, "given ~ recorded" where it may
+		for _, e := range c["evidence"].([]any) {
+			d, _ := e.(map[string]any)["detail"].(string)
+			all += d + "; "
+		}
+		return all
+	}
+	if d := details(best); !strings.Contains(d, "yonas") || strings.Contains(d, "~") || strings.Contains(d, "kidane") {
+		t.Fatalf("another organisation's child's recorded names in the evidence: %s", d)
+	}
+	if code, own := a.call(border, "POST", "/api/v1/identify?limit=3", `{"given_names": "ዮናስ", "family_name": "ሓጎስ"}`); code != 200 ||
+		!strings.Contains(details(own["candidates"].([]any)[0].(map[string]any)), "yonas ~ yonas") {
+		t.Fatalf("the owner's own search: %d %v", code, own)
+	}
 	if code, _ := a.call(a.token(analyst, waymark.RoleAnalyst), "POST", "/api/v1/identify", `{"given_names": "Yonas"}`); code != http.StatusForbidden {
 		t.Fatalf("analyst searched the registry: %d", code)
 	}
@@ -284,7 +298,7 @@ func apiIdentify(t *testing.T, a *app) {
 		t.Fatalf("a crowded name: %d %v", code, out)
 	}
 	searches, _ := a.store.AuditEntries(ctx, sqlstore.AuditFilter{Action: string(waymark.SearchRegistry), Outcome: audit.Allowed})
-	if len(searches) != 3 || searches[0].TokenID == "" {
+	if len(searches) != 4 || searches[0].TokenID == "" {
 		t.Fatalf("identify searches audited: %+v", searches)
 	}
 }

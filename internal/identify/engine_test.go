@@ -559,3 +559,24 @@ func FuzzIdentify(f *testing.F) {
 		}
 	})
 }
+
+// Concealed, a candidate's evidence tells what the searcher gave and nothing recorded.
+func TestConcealKeepsOnlyWhatWasGiven(t *testing.T) {
+	e := identify.New()
+	e.Put(&waymark.Child{ID: "x", GivenNames: "Xhuljan", FamilyName: "Dushku", Marks: "Tattoo of a star on left wrist"})
+	got := e.Identify(&waymark.Child{GivenNames: "Xhulian Dushku Arben", Marks: "star tattoo, L wrist"}, 1)
+	if len(got) != 1 || !strings.Contains(fmt.Sprint(got[0].Evidence), "xhulian ~ xhuljan") {
+		t.Fatalf("candidates: %+v", got)
+	}
+	got[0].Conceal()
+	var told []string
+	for _, ev := range got[0].Evidence {
+		if ev.Detail != "" {
+			told = append(told, ev.Detail)
+		}
+	}
+	slices.Sort(told)
+	if want := []string{"arben", "dushku", "tattoo, left wrist", "xhulian"}; !slices.Equal(told, want) {
+		t.Errorf("concealed evidence tells %q, want the words given alone, %q", told, want)
+	}
+}

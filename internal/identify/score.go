@@ -13,7 +13,16 @@ type Evidence struct {
 	Field  string  `json:"field"`
 	Level  string  `json:"level"`
 	Weight float64 `json:"weight"`
-	Detail string  `json:"detail,omitempty"`
+	Detail string  `json:"detail,omitempty"` // what agreed: the name given ~ the name recorded, or what was given alone
+	given  string  // the part of Detail the searcher gave, all Conceal leaves
+}
+
+// Conceal leaves in the evidence only what the searcher gave: a candidate whose record they may
+// not see tells nothing of it (a recorded name in Detail) until a reason is given.
+func (c *Candidate) Conceal() {
+	for i := range c.Evidence {
+		c.Evidence[i].Detail = c.Evidence[i].given
+	}
 }
 
 // tokenLevel compares two name tokens, most alike first, returning the level and the key whose
@@ -180,20 +189,22 @@ func (s *scorer) evidence(q, r *Record, a assignment, explain bool) []Evidence {
 	}
 	var ev []Evidence
 	for _, p := range a.pairs {
-		ev = append(ev, Evidence{FieldName, p.m.level, p.m.w, q.toks[p.qi].text + " ~ " + r.toks[p.ri].text})
+		given := q.toks[p.qi].text
+		ev = append(ev, Evidence{FieldName, p.m.level, p.m.w, given + " ~ " + r.toks[p.ri].text, given})
 	}
 	if mixed, _ := a.across(r); mixed {
-		ev = append(ev, Evidence{FieldName, AcrossNames, s.levelWeight[AcrossNames], ""})
+		ev = append(ev, Evidence{Field: FieldName, Level: AcrossNames, Weight: s.levelWeight[AcrossNames]})
 	}
 	if a.usedQ == 0 {
 		if len(q.toks) > 0 {
-			ev = append(ev, Evidence{FieldName, NoMatch, s.levelWeight[NoMatch], strings.Join(q.Tokens, " ")})
+			given := strings.Join(q.Tokens, " ")
+			ev = append(ev, Evidence{FieldName, NoMatch, s.levelWeight[NoMatch], given, given})
 		}
 		return ev
 	}
 	for qi := range q.toks {
 		if qi >= 64 || a.usedQ&(1<<qi) == 0 {
-			ev = append(ev, Evidence{FieldName, ExtraToken, s.levelWeight[ExtraToken], q.toks[qi].text})
+			ev = append(ev, Evidence{FieldName, ExtraToken, s.levelWeight[ExtraToken], q.toks[qi].text, q.toks[qi].text})
 		}
 	}
 	return ev
@@ -433,8 +444,9 @@ func (s *scorer) score(q, r *Record, explain bool) (float64, []Evidence) {
 			total += w
 			if explain {
 				ev = append(ev, Evidence{Field: f.field, Level: level, Weight: w})
-				if f.field == FieldMarks {
-					ev[len(ev)-1].Detail = markDetail(q, r, level)
+				if f.field == FieldMarks { // the query's mark: the record's own are not told
+					d := markDetail(q, r, level)
+					ev[len(ev)-1].Detail, ev[len(ev)-1].given = d, d
 				}
 			}
 		}

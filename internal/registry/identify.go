@@ -87,6 +87,8 @@ func (r *Registry) dress(ctx context.Context, a waymark.Actor, cands []identify.
 		out[i].Visible = out[i].Owner != nil && waymark.Can(a, waymark.ViewChild, scs[i]) == nil
 		if out[i].Visible {
 			shown = append(shown, out[i].ChildID)
+		} else {
+			out[i].Conceal()
 		}
 	}
 	children, err := r.Store.ChildrenByID(ctx, shown)

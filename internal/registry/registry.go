@@ -218,7 +218,8 @@ func (r *Registry) UpdateChild(ctx context.Context, a waymark.Actor, c *waymark.
 }
 
 // Identify ranks the recorded children who may be the child described by q, across every
-// organisation. Candidates carry minimal facts only; the search is audited, its content is not.
+// organisation. Candidates carry minimal facts only, and the evidence tells a recorded name only
+// to staff the child's own organisation lets see it; the search is audited, its content is not.
 // The audit entry does not depend on the answer, so it is written while the engine ranks; nothing
 // is returned until it is durable.
 func (r *Registry) Identify(ctx context.Context, a waymark.Actor, q *waymark.Child, limit int) (identify.Answer, error) {
@@ -229,6 +230,11 @@ func (r *Registry) Identify(ctx context.Context, a waymark.Actor, q *waymark.Chi
 	audited := make(chan error, 1)
 	go func() { audited <- r.Store.Audit(ctx, searched(a)) }()
 	found := r.Engine.Search(q, limit)
+	for i, c := range found.Candidates { // the owner's own staff alone see recorded names in the evidence
+		if waymark.Can(a, waymark.ViewChild, waymark.Scope{OrgID: c.OrgID}) != nil {
+			found.Candidates[i].Conceal()
+		}
+	}
 	if err := <-audited; err != nil {
 		return identify.Answer{}, err
 	}
