@@ -180,11 +180,12 @@ func compareKeys(a, b key) int {
 
 func isNameKey(k kind) bool { return k <= kVariant }
 
-// Put adds a record, or replaces the record of the same child.
+// Put adds a record, or replaces the record of the same child. A record as the index holds it
+// already — a write of this process, read back from the change feed — changes nothing, not even
+// the generation, so a duplicates report made since stays current.
 func (ix *Index) Put(r *Record) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	ix.gen++
 	r.withToks(ix.intern)
 	r.Tokens = nil // the interned toks hold the text
 	r.OrgID = interned(ix.orgIDs, r.OrgID, r.OrgID)
@@ -194,19 +195,32 @@ func (ix *Index) Put(r *Record) {
 	if len(r.Marks) > 0 {
 		r.Marks = interned(ix.markSets, strings.Join(r.Marks, ","), r.Marks)
 	}
+	pos, ok := ix.byChild[r.ChildID]
+	if ok && r.same(ix.records[pos]) {
+		return
+	}
+	ix.gen++
 	ix.missing += count(r.Missing)
-	if pos, ok := ix.byChild[r.ChildID]; ok {
+	if ok {
 		ix.unlink(pos)
 		ix.missing -= count(ix.records[pos].Missing)
 		ix.records[pos] = r
 		ix.link(pos)
 		return
 	}
-	pos := int32(len(ix.records))
+	pos = int32(len(ix.records))
 	ix.records = append(ix.records, r)
 	ix.byChild[r.ChildID] = pos
 	ix.link(pos)
 	ix.live++
+}
+
+// same reports whether two records of the index hold the same facts (their tokens interned).
+func (r *Record) same(o *Record) bool {
+	return r.ChildID == o.ChildID && r.Ref == o.Ref && r.OrgID == o.OrgID && r.names == o.names && r.DOB == o.DOB &&
+		r.DOBEst == o.DOBEst && r.Sex == o.Sex && r.Missing == o.Missing && slices.Equal(r.toks, o.toks) &&
+		slices.Equal(r.Nats, o.Nats) && slices.Equal(r.Phones, o.Phones) && slices.Equal(r.Docs, o.Docs) &&
+		slices.Equal(r.Bios, o.Bios) && slices.Equal(r.Marks, o.Marks)
 }
 
 // Remove drops a child's record.
