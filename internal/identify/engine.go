@@ -83,10 +83,6 @@ func (e *Engine) rank(q *Record, limit int, skip string) Answer {
 	defer ix.mu.RUnlock()
 	s := newScorer(ix, e.Model, q)
 	defer s.release()
-	type scored struct {
-		pos   int32
-		score float64
-	}
 	cands := ix.candidates(q, s.neighbours)
 	all, odds := make([]scored, 0, len(cands)), make([]float64, 0, len(cands))
 	for _, pos := range cands {
@@ -103,21 +99,7 @@ func (e *Engine) rank(q *Record, limit int, skip string) Answer {
 	probs := e.Model.posteriors(odds)
 	var a Answer
 	if limit > 0 && len(all) > limit {
-		last := round2(all[limit-1].score)
-		first, end := limit-1, limit
-		for first > 0 && round2(all[first-1].score) == last {
-			first--
-		}
-		for end < len(all) && round2(all[end].score) == last {
-			end++
-		}
-		if a.Tied = end - limit; a.Tied > 0 {
-			group := make([]*Record, 0, end-first)
-			for _, c := range all[first:end] {
-				group = append(group, ix.records[c.pos])
-			}
-			a.Apart = apart(q, group)
-		}
+		a.Tied, a.Apart = ix.tiedBeyond(q, all, limit)
 		all = all[:limit]
 	}
 	out := make([]Candidate, len(all))
@@ -128,6 +110,33 @@ func (e *Engine) rank(q *Record, limit int, skip string) Answer {
 	}
 	a.Candidates = out
 	return a
+}
+
+// scored is a candidate's position in the index and its score.
+type scored struct {
+	pos   int32
+	score float64
+}
+
+// tiedBeyond counts the candidates after the first limit (best first) that score as the last of
+// them, and lists what q leaves blank in which that tied group differs.
+func (ix *Index) tiedBeyond(q *Record, all []scored, limit int) (int, []string) {
+	last := round2(all[limit-1].score)
+	first, end := limit-1, limit
+	for first > 0 && round2(all[first-1].score) == last {
+		first--
+	}
+	for end < len(all) && round2(all[end].score) == last {
+		end++
+	}
+	if end == limit {
+		return 0, nil
+	}
+	group := make([]*Record, 0, end-first)
+	for _, c := range all[first:end] {
+		group = append(group, ix.records[c.pos])
+	}
+	return end - limit, apart(q, group)
 }
 
 // apart lists the fields q leaves blank in which the records differ: a date of birth, sex or
