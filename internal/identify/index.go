@@ -215,14 +215,6 @@ func (ix *Index) Put(r *Record) {
 	ix.live++
 }
 
-// same reports whether two records of the index hold the same facts (their tokens interned).
-func (r *Record) same(o *Record) bool {
-	return r.ChildID == o.ChildID && r.Ref == o.Ref && r.OrgID == o.OrgID && r.names == o.names && r.DOB == o.DOB &&
-		r.DOBEst == o.DOBEst && r.Sex == o.Sex && r.Missing == o.Missing && slices.Equal(r.toks, o.toks) &&
-		slices.Equal(r.Nats, o.Nats) && slices.Equal(r.Phones, o.Phones) && slices.Equal(r.Docs, o.Docs) &&
-		slices.Equal(r.Bios, o.Bios) && slices.Equal(r.Marks, o.Marks)
-}
-
 // Remove drops a child's record.
 func (ix *Index) Remove(childID string) {
 	ix.mu.Lock()
