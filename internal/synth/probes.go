@@ -42,8 +42,9 @@ func (g *Generator) ProbeOf(c *waymark.Child) Probe {
 	switch {
 	case len(c.Phones) > 0 && g.chance(0.3):
 		q.Phones = []string{pick(g, c.Phones)}
-		if g.chance(0.3) { // written locally, without the country code
-			q.Phones[0] = "0" + q.Phones[0][len(q.Phones[0])-9:]
+		// written locally, without the country code; "00" would begin an international number
+		if tail := q.Phones[0][len(q.Phones[0])-9:]; g.chance(0.3) && tail[0] != '0' {
+			q.Phones[0] = "0" + tail
 		}
 	case g.chance(0.1): // a phone given since, often by whoever controls the child
 		q.Phones = []string{g.ukPhone()}
