@@ -2,6 +2,7 @@ package identify
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/waymark-org/waymark"
@@ -17,8 +18,8 @@ type Record struct {
 	toks    []*tok
 	names   uint64 // byte i: the names holding token i (bit j: name j); 0 when the child has one name
 	DOB     int32  // days since 1900-01-01; 0 when unknown
-	DOBEst  bool
-	Sex     byte // 'M', 'F' or 0
+	DOBEst  bool   // the date stands for an assessed or claimed year (see assessedYear)
+	Sex     byte   // 'M', 'F' or 0
 	Nats    []string
 	Phones  []string
 	Docs    []string
@@ -37,6 +38,13 @@ func dayNumber(date string) int32 {
 	return dayOf(t)
 }
 
+// assessedYear reports whether a child's date of birth stands for a year only: marked as assessed,
+// or 1 January, the date an assessed or guessed age is written as whether or not the form says
+// so. A child's date given a year out on 1 January is then not taken for a birthday kept.
+func assessedYear(c *waymark.Child) bool {
+	return c.DOBEstimated || strings.HasSuffix(c.DateOfBirth, "-01-01")
+}
+
 // dayOf is a date's day number.
 func dayOf(t time.Time) int32 { return int32(t.Sub(epoch).Hours() / 24) }
 
@@ -52,7 +60,7 @@ func dateOf(d int32) (int, time.Month, int) {
 
 // FromChild makes a record (or, with no ChildID, a query) from a child's facts.
 func FromChild(c *waymark.Child) *Record {
-	r := &Record{ChildID: c.ID, Ref: c.Ref, OrgID: c.OrgID, DOB: dayNumber(c.DateOfBirth), DOBEst: c.DOBEstimated, Nats: c.Nationalities(),
+	r := &Record{ChildID: c.ID, Ref: c.Ref, OrgID: c.OrgID, DOB: dayNumber(c.DateOfBirth), DOBEst: assessedYear(c), Nats: c.Nationalities(),
 		Missing: c.MissingNow}
 	if c.Sex != "" {
 		r.Sex = c.Sex[0]

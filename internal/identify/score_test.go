@@ -35,4 +35,13 @@ func TestDOBLevel(t *testing.T) {
 	if got := dobLevel(FromChild(&waymark.Child{DateOfBirth: "2009-11-04"}), swapped); got != DayMonthSwapped {
 		t.Errorf("swapped: %q", got)
 	}
+	// 1 January is how an assessed age is written, flagged or not: it keeps a year, not a birthday.
+	janFirst := FromChild(&waymark.Child{DateOfBirth: "2009-01-01"})
+	for dob, want := range map[string]string{
+		"2009-01-01": EstimateSameYear, "2010-01-01": EstimateCompatible, "2006-01-01": Disagree, "2009-06-30": EstimateSameYear,
+	} {
+		if got := dobLevel(FromChild(&waymark.Child{DateOfBirth: dob}), janFirst); got != want {
+			t.Errorf("%s against 1 January 2009, not marked assessed: %q, want %q", dob, got, want)
+		}
+	}
 }

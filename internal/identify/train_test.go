@@ -28,7 +28,7 @@ func TestEstimateMRecoversTheLabelledM(t *testing.T) {
 	}
 	var queries []*Record
 	labelled := map[string]map[string]float64{}
-	for range 1500 {
+	for range 2500 {
 		c := kids[g.Intn(len(kids))]
 		p := g.ProbeOf(c)
 		if err := p.Query.NormalizeQuery(g.Now); err != nil {
