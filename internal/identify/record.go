@@ -1,6 +1,7 @@
 package identify
 
 import (
+	"math/bits"
 	"slices"
 	"strings"
 	"time"
@@ -20,6 +21,7 @@ type Record struct {
 	DOB     int32  // days since 1900-01-01; 0 when unknown
 	DOBEst  bool   // the date stands for an assessed or claimed year (see assessedYear)
 	Sex     byte   // 'M', 'F' or 0
+	scripts uint8  // bit i: token i is held only by names in their own script (of a child with aliases)
 	Nats    []string
 	Phones  []string
 	Docs    []string
@@ -66,9 +68,11 @@ func FromChild(c *waymark.Child) *Record {
 		r.Sex = c.Sex[0]
 	}
 	at := map[string]int{}
+	var latin uint8
 	for i, n := range c.AllNames() {
 		bit := uint64(1) << min(i, 7)
-		if n.Script() != "Latin" { // a name in its own script writes the child's (first) name
+		inLatin := n.Script() == "Latin"
+		if !inLatin { // a name in its own script writes the child's (first) name
 			bit = 1
 		}
 		for _, t := range NameTokens(n.GivenNames + " " + n.FamilyName) {
@@ -79,8 +83,14 @@ func FromChild(c *waymark.Child) *Record {
 			}
 			if j < 8 && len(c.Aliases) > 0 {
 				r.names |= bit << (8 * j)
+				if inLatin {
+					latin |= 1 << j
+				}
 			}
 		}
+	}
+	if r.names != 0 {
+		r.scripts = ^latin & uint8(1<<min(len(r.Tokens), 8)-1)
 	}
 	for _, p := range c.Phones {
 		if e, err := waymark.NormalizePhone(p); err == nil {
@@ -110,6 +120,37 @@ func (r *Record) inNames(i int) uint8 {
 		return allNames
 	}
 	return uint8(r.names >> (8 * i))
+}
+
+// notGiven returns the tokens of the record's name that a query matching the tokens in used did
+// not give: a name given in part. Of a child with aliases, the name the query drew on that leaves
+// fewest out counts, and a name in its own script (which repeats the first name) counts for none.
+func (r *Record) notGiven(used uint64) uint64 {
+	if used == 0 {
+		return 0
+	}
+	if r.names == 0 {
+		return ^used & (1<<min(len(r.toks), 64) - 1)
+	}
+	var drawn uint8
+	for i := range min(len(r.toks), 8) {
+		if used&(1<<i) != 0 {
+			drawn |= r.inNames(i)
+		}
+	}
+	best, found := uint64(0), false
+	for ; drawn != 0; drawn &= drawn - 1 {
+		name, left := drawn&-drawn, uint64(0)
+		for i := range min(len(r.toks), 8) {
+			if r.inNames(i)&name != 0 && used&(1<<i) == 0 && r.scripts&(1<<i) == 0 {
+				left |= 1 << i
+			}
+		}
+		if !found || bits.OnesCount64(left) < bits.OnesCount64(best) {
+			best, found = left, true
+		}
+	}
+	return best
 }
 
 // asQuery returns an indexed record as a query: the same facts, its tokens as text.
@@ -142,7 +183,7 @@ func (r *Record) withToks(intern func(string) *tok) *Record {
 
 // same reports whether two records of the index hold the same facts (their tokens interned).
 func (r *Record) same(o *Record) bool {
-	return r.ChildID == o.ChildID && r.Ref == o.Ref && r.OrgID == o.OrgID && r.names == o.names && r.DOB == o.DOB &&
+	return r.ChildID == o.ChildID && r.Ref == o.Ref && r.OrgID == o.OrgID && r.names == o.names && r.scripts == o.scripts && r.DOB == o.DOB &&
 		r.DOBEst == o.DOBEst && r.Sex == o.Sex && r.Missing == o.Missing && slices.Equal(r.toks, o.toks) &&
 		slices.Equal(r.Nats, o.Nats) && slices.Equal(r.Phones, o.Phones) && slices.Equal(r.Docs, o.Docs) &&
 		slices.Equal(r.Bios, o.Bios) && slices.Equal(r.Marks, o.Marks)

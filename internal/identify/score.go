@@ -3,6 +3,7 @@ package identify
 import (
 	"cmp"
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
 	"sync"
@@ -166,7 +167,9 @@ func (s *scorer) compareNames(q, r *Record, explain bool) (float64, []Evidence) 
 			}
 		}
 	}
-	return s.withExtra(q, best), s.evidence(q, r, best, explain)
+	left := r.notGiven(best.usedR)
+	total := s.withExtra(q, best) + float64(bits.OnesCount64(left))*s.levelWeight[NotGiven]
+	return total, s.evidence(q, r, best, left, explain)
 }
 
 // withExtra is an assignment's total with its query tokens left unassigned counted against it.
@@ -183,7 +186,7 @@ func (s *scorer) withExtra(q *Record, a assignment) float64 {
 // evidence explains an assignment: the tokens of one false name fail together, so a name with no
 // counterpart at all counts once; beside a matched token, each unmatched one (a dropped middle
 // name, say) counts on its own.
-func (s *scorer) evidence(q, r *Record, a assignment, explain bool) []Evidence {
+func (s *scorer) evidence(q, r *Record, a assignment, left uint64, explain bool) []Evidence {
 	if !explain {
 		return nil
 	}
@@ -206,6 +209,9 @@ func (s *scorer) evidence(q, r *Record, a assignment, explain bool) []Evidence {
 		if qi >= 64 || a.usedQ&(1<<qi) == 0 {
 			ev = append(ev, Evidence{FieldName, ExtraToken, s.levelWeight[ExtraToken], q.toks[qi].text, q.toks[qi].text})
 		}
+	}
+	for ; left != 0; left &= left - 1 { // the record's token: told only to those who may see the child
+		ev = append(ev, Evidence{FieldName, NotGiven, s.levelWeight[NotGiven], r.toks[bits.TrailingZeros64(left)].text, ""})
 	}
 	return ev
 }
@@ -337,7 +343,7 @@ func newScorer(ix *Index, model *Model, q *Record) *scorer {
 		s.memo[i] = memos.Get().(map[*tok]tokMatch)
 		s.near[i] = -1
 	}
-	for _, l := range []string{NoMatch, ExtraToken, AcrossNames} {
+	for _, l := range []string{NoMatch, ExtraToken, AcrossNames, NotGiven} {
 		s.levelWeight[l] = round2(model.weight(FieldName, l, noTF))
 	}
 	s.status = statusEvidence(ix, model, q)
