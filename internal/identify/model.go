@@ -72,7 +72,7 @@ func DefaultModel() *Model {
 	// The calibration was fitted by `waymark bench identify --n 1000000 --calibrate` (seed 1), on
 	// probes of which four in five are of recorded children: B carries that share, as the prior of a
 	// police find is not known.
-	m.Calibration = Calibration{A: 0.7540, B: 0.3721}
+	m.Calibration = Calibration{A: 0.7374, B: 0.6044}
 	return m
 }
 
