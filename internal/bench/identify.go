@@ -123,6 +123,7 @@ type Quality struct {
 	BlockingRecall          float64 // truth among the candidates considered
 	Recall1, Recall10, MRR  float64
 	TieRecall1, TieRecall10 float64     // recall had every tie at the truth's score broken in its favour
+	Bound1, Bound10         float64     // the most a ranking of the candidates gathered that respects each field's evidence can expect
 	Offered10               float64     // within ten, or tied with the tenth among the first hundred: the page says so and lists them on request
 	StrongCorrect           float64     // recorded probes whose truth is strong
 	StrongNeverRecorded     float64     // never-recorded probes given any strong candidate
@@ -152,6 +153,8 @@ type ranked struct {
 	scored       bool // the system gives every candidate's score, so outranked is known
 	outranked    int  // candidates scoring strictly above the truth
 	offered      bool // the truth is within ten, or tied with the tenth and shown when the ties are asked for
+	bound1       float64
+	bound10      float64 // the truth's chance within ten under a ranking field by field (see bound)
 	latency      time.Duration
 	hasBandsProb bool
 }
@@ -203,6 +206,7 @@ func evaluate(system string, d *Data, answers []ranked) Quality {
 		if a.offered {
 			q.Offered10++
 		}
+		q.Bound1, q.Bound10 = q.Bound1+a.bound1, q.Bound10+a.bound10
 		if rank == 0 {
 			q.Recall1++
 		}
@@ -232,6 +236,8 @@ func evaluate(system string, d *Data, answers []ranked) Quality {
 	q.TieRecall1 /= rec
 	q.TieRecall10 /= rec
 	q.Offered10 /= rec
+	q.Bound1 /= rec
+	q.Bound10 /= rec
 	q.StrongCorrect /= rec
 	q.StrongWrong /= rec
 	q.StrongNeverRecorded /= never
@@ -371,6 +377,7 @@ func Engine(d *Data, o Options) (Quality, *identify.Engine) {
 			a.blocked, a.scored = true, true
 			a.outranked = slices.IndexFunc(all, func(c identify.Candidate) bool { return c.Score <= all[at].Score })
 			a.offered = at < 10 || a.outranked < 10 && at < registry.MaxLimit
+			a.bound1, a.bound10 = bound(all, all[at])
 		}
 		lost.add(p, all, at, a.outranked)
 	}
@@ -428,6 +435,12 @@ func Report(w io.Writer, n int, qs ...Quality) {
 			return "—"
 		}
 		return fmt.Sprintf("%.3f / %.3f", q.TieRecall1, q.TieRecall10)
+	})
+	row("recall@1 / @10 bound for the ranking", func(q Quality) string {
+		if q.Bound10 == 0 {
+			return "—"
+		}
+		return fmt.Sprintf("%.3f / %.3f", q.Bound1, q.Bound10)
 	})
 	row("within 10, or tied with the 10th, on request", func(q Quality) string {
 		if !q.Banded || q.TieRecall10 == 0 {

@@ -21,7 +21,7 @@ func TestBenchSmall(t *testing.T) {
 	q, _ := bench.Engine(d, bench.Options{Calibrate: true})
 	if q.Recorded != 300 || q.Recall10 < q.Recall1 || q.Recall1 <= 0.3 || q.BlockingRecall < q.Recall10 || q.P99 <= 0 ||
 		q.TieRecall1 < q.Recall1 || q.TieRecall10 < q.Recall10 || q.TieRecall10 > q.BlockingRecall ||
-		q.Offered10 < q.Recall10 || q.Offered10 > q.TieRecall10 ||
+		q.Offered10 < q.Recall10 || q.Offered10 > q.TieRecall10 || q.Bound1 <= 0 || q.Bound1 > q.Bound10 || q.Bound10 > q.BlockingRecall ||
 		!q.Banded || q.ECE <= 0 || q.ECE > 0.5 || q.ECERecorded <= 0 || q.ECERecorded > 0.5 {
 		t.Fatalf("engine figures: %+v", q)
 	}
@@ -65,7 +65,7 @@ func TestBenchSmall(t *testing.T) {
 	if searches == 0 || searches > q.Probes {
 		t.Errorf("%d searches in the reliability table of %d", searches, q.Probes)
 	}
-	if !strings.Contains(out.String(), "recall@10") || !strings.Contains(out.String(), "wholly false name") ||
+	if !strings.Contains(out.String(), "recall@10") || !strings.Contains(out.String(), "wholly false name") || !strings.Contains(out.String(), "bound for the ranking") ||
 		!strings.Contains(out.String(), "the top candidate's probability against how often") {
 		t.Fatal(out.String())
 	}
