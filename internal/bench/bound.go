@@ -3,10 +3,10 @@ package bench
 import "github.com/waymark-org/waymark/internal/identify"
 
 // fieldsWeighed are the fields whose weights a candidate's evidence adds up.
-var fieldsWeighed = []string{identify.FieldName, identify.FieldDateOfBirth, identify.FieldSex, identify.FieldNationality,
+var fieldsWeighed = [...]string{identify.FieldName, identify.FieldDateOfBirth, identify.FieldSex, identify.FieldNationality,
 	identify.FieldPhone, identify.FieldDocument, identify.FieldBiometric, identify.FieldMarks, identify.FieldStatus}
 
-type fieldWeights [9]float64
+type fieldWeights [len(fieldsWeighed)]float64
 
 func byField(ev []identify.Evidence) fieldWeights {
 	var w fieldWeights
