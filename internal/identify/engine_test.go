@@ -3,6 +3,7 @@ package identify_test
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -603,6 +604,16 @@ func FuzzIdentify(f *testing.F) {
 			}
 			if !(c.Probability >= 0 && c.Probability <= 1) || len(c.Evidence) == 0 || c.ChildID == "" {
 				t.Fatalf("candidate %d: %+v", i, c)
+			}
+		}
+		// The same facts recorded, then searched for by the given names alone: a name given in part.
+		r := *q
+		r.ID = "fuzzed"
+		one := identify.New()
+		one.Put(&r)
+		for _, c := range one.Identify(&waymark.Child{GivenNames: given}, 0) {
+			if c.ChildID != "fuzzed" || len(c.Evidence) == 0 || math.IsNaN(c.Score) {
+				t.Fatalf("the child recorded from the same facts: %+v", c)
 			}
 		}
 	})
