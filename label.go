@@ -22,5 +22,5 @@ var labels = map[string]string{
 	"neighbouring_country": "Neighbouring country", "last_digits": "Same last digits", "one_year_out": "One year out", "same_day_years_apart": "Same birthday, years apart",
 	"within_a_year": "Within a year", "none": "No counterpart", "across_names": "Parts of two of its names", "biometric": "Fingerprints / DNA",
 	"marks": "Marks", "same_kind": "Same kind of mark, elsewhere", "status": "Missing now?", "missing_now": "Reported missing, not yet found",
-	"not_missing": "Not missing now", "not_given": "Recorded, not given",
+	"not_missing": "Not missing now", "not_given": "Part of the recorded name not given",
 }

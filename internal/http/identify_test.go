@@ -50,7 +50,7 @@ func TestIdentifyAcrossOrganisations(t *testing.T) {
 	if lower := strings.ToLower(page); strings.Contains(lower, "xhuljan") || strings.Contains(lower, "besnik") {
 		t.Fatal("another organisation's child's name shown before a reason was given")
 	}
-	contains(t, page, "Recorded, not given")
+	contains(t, page, "Part of the recorded name not given")
 	if code, _, _ := postForm(t, officer, a.srv.URL+"/children/"+child.ID+"/open", url.Values{"reason": {"need"}}); code != 422 {
 		t.Fatalf("a too-short reason: %d", code)
 	}
