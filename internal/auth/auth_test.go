@@ -1,7 +1,11 @@
 package auth_test
 
 import (
+	"context"
+	"errors"
+	"runtime"
 	"strings"
+	"time"
 	"testing"
 
 	"github.com/waymark-org/waymark/internal/auth"
@@ -58,4 +62,40 @@ func FuzzVerifyPassword(f *testing.F) {
 		}
 		auth.VerifyPassword(hash, pw)
 	})
+}
+
+func TestGateBoundsHashing(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	if g := auth.NewGate(8*uint64(auth.Default.Memory)<<10, time.Second); g.Slots() != 4 {
+		t.Fatalf("a budget of eight hashes on four processors gave %d slots, want 4", g.Slots())
+	}
+	g := auth.NewGate(3*uint64(auth.Default.Memory)<<10, 20*time.Millisecond)
+	if g.Slots() != 3 {
+		t.Fatalf("a budget of three hashes gave %d slots", g.Slots())
+	}
+	var held []func()
+	for range 3 {
+		release, err := g.Acquire(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, release)
+	}
+	if _, err := g.Acquire(context.Background()); !errors.Is(err, auth.ErrBusy) {
+		t.Fatalf("a fourth hash while three run: %v, want busy", err)
+	}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := g.Acquire(cancelled); !errors.Is(err, context.Canceled) {
+		t.Fatalf("a caller gone away: %v", err)
+	}
+	held[0]()
+	if release, err := g.Acquire(context.Background()); err != nil {
+		t.Fatalf("a slot given back was not taken again: %v", err)
+	} else {
+		release()
+	}
+	if auth.NewGate(0, time.Second).Slots() != 1 {
+		t.Fatal("a budget under one hash must still let one run")
+	}
 }
