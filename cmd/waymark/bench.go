@@ -14,6 +14,28 @@ import (
 
 func init() {
 	register(command{"bench identify", "measure identification quality and speed beside the PostgreSQL trigram peer", runBenchIdentify})
+	register(command{"bench signin", "send a crowd of bad sign-ins at once to waymark serve and measure its memory and other pages meanwhile", runBenchSignIn})
+}
+
+func runBenchSignIn(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("bench signin", flag.ContinueOnError)
+	clients := fs.Int("clients", 500, "bad sign-ins sent at once, each from an address of its own")
+	if err := parse(fs, e, args); err != nil {
+		return err
+	}
+	if *clients < 1 {
+		return fmt.Errorf("--clients: %d is not a positive number", *clients)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	f, err := bench.FloodSignIn(ctx, bench.ServeOptions{Command: self}, *clients)
+	if err != nil {
+		return err
+	}
+	bench.ReportSignInFlood(e.stdout, f)
+	return nil
 }
 
 func runBenchIdentify(ctx context.Context, e *env, args []string) error {

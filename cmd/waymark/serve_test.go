@@ -130,6 +130,23 @@ func TestBenchThroughTheService(t *testing.T) {
 	}
 }
 
+// The sign-in flood runs once at a small size: every bad sign-in answered (refused, or told to
+// come back), and the pages asked meanwhile all answered.
+func TestBenchSignInFlood(t *testing.T) {
+	t.Setenv(asCommand, "1")
+	out, err := cli(t, "", "bench", "signin", "--clients", "24")
+	if err != nil {
+		t.Fatal(err)
+	}
+	answers := regexp.MustCompile(`answers +(.*)`).FindStringSubmatch(out)
+	if answers == nil || !regexp.MustCompile(`^(\d+ × (401|503)(, )?)+$`).MatchString(answers[1]) ||
+		!strings.Contains(out, "no answer (timeout, reset)                                        0") ||
+		!regexp.MustCompile(`pages asked meanwhile / failed +\d+ / 0`).MatchString(out) ||
+		!regexp.MustCompile(`peak resident memory \(MiB\) +[1-9]`).MatchString(out) {
+		t.Fatalf("flood figures missing or wrong:\n%s", out)
+	}
+}
+
 func atof(s string) float64 { f, _ := strconv.ParseFloat(s, 64); return f }
 
 // The first alert sweep runs before the service listens: after an import it may raise thousands

@@ -242,11 +242,17 @@ func evaluate(system string, d *Data, answers []ranked) Quality {
 	q.StrongWrong /= rec
 	q.StrongNeverRecorded /= never
 	q.ECE, q.ECERecorded = q.Reliability.ece(), recorded.ece()
-	slices.Sort(lat)
-	if len(lat) > 0 {
-		q.P50, q.P99 = lat[len(lat)/2], lat[min(len(lat)-1, len(lat)*99/100)]
-	}
+	q.P50, q.P99 = percentiles(lat)
 	return q
+}
+
+// percentiles sorts lat and returns its median and 99th percentile (0 when empty).
+func percentiles(lat []time.Duration) (p50, p99 time.Duration) {
+	slices.Sort(lat)
+	if len(lat) == 0 {
+		return 0, 0
+	}
+	return lat[len(lat)/2], lat[min(len(lat)-1, len(lat)*99/100)]
 }
 
 func abs(f float64) float64 { return max(f, -f) }
