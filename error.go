@@ -16,6 +16,7 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	ECONFLICT     = "conflict"
 	ETOOMANY      = "too_many_requests"
+	EUNAVAILABLE  = "unavailable" // busy for now: the client should try again shortly
 	EINTERNAL     = "internal"
 )
 

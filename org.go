@@ -42,8 +42,6 @@ type User struct {
 	Role         Role      `json:"role"`
 	PasswordHash string    `json:"-"`
 	Disabled     bool      `json:"disabled"`
-	FailedLogins int       `json:"-"`
-	LockedUntil  time.Time `json:"-"`
 	CreatedAt    time.Time `json:"created_at"`
 }
 

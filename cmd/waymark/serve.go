@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/waymark-org/waymark/internal/alert"
+	"github.com/waymark-org/waymark/internal/auth"
 	wmhttp "github.com/waymark-org/waymark/internal/http"
 	"github.com/waymark-org/waymark/internal/registry"
 	"github.com/waymark-org/waymark/internal/sqlstore"
@@ -32,6 +33,7 @@ type serveFlags struct {
 	sweep             time.Duration
 	publicURL         string
 	mail              alert.Mail
+	signInMemory      uint64
 }
 
 func (f *serveFlags) add(fs *flag.FlagSet) {
@@ -39,6 +41,7 @@ func (f *serveFlags) add(fs *flag.FlagSet) {
 	tzFlag(fs, &f.tz)
 	fs.BoolVar(&f.secure, "secure-cookies", envOr("WAYMARK_SECURE_COOKIES", "") == "true", "mark cookies Secure and send HSTS: set when served over HTTPS")
 	fs.BoolVar(&f.proxy, "trust-proxy", false, "take client addresses from X-Forwarded-For (only behind your own proxy)")
+	fs.Uint64Var(&f.signInMemory, "signin-memory", registry.HashingBudget>>20, "MiB that password hashing may use at once: sign-ins past it wait their turn, then are told to retry")
 	fs.DurationVar(&f.idle, "session-idle", 2*time.Hour, "sign out after this long without use")
 	fs.DurationVar(&f.maxLifetime, "session-max", 12*time.Hour, "sign out this long after signing in, in use or not")
 	fs.DurationVar(&f.follow, "follow", 500*time.Millisecond, "on SQLite, how often to read other processes' changes into the identification index (PostgreSQL notifies them; this is its fallback while listening fails)")
@@ -68,6 +71,7 @@ func serve(ctx context.Context, e *env, store *sqlstore.Store, sf serveFlags, re
 		return err
 	}
 	reg := registry.New(store)
+	reg.Hashing = auth.NewGate(sf.signInMemory<<20, registry.HashingWait)
 	start := time.Now()
 	// Building the index makes garbage as fast as index: collecting at half the live heap's growth
 	// instead of all of it keeps the peak lower, and what is left is given back at once.

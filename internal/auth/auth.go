@@ -41,9 +41,11 @@ func CheckPassword(pw string) string {
 	return ""
 }
 
-// HashPassword returns the password's argon2id hash in PHC string form.
-func HashPassword(pw string) string {
-	p := Default
+// HashPassword returns the password's argon2id hash in PHC string form, at the Default cost.
+func HashPassword(pw string) string { return Default.Hash(pw) }
+
+// Hash returns the password's argon2id hash at p's cost, in PHC string form.
+func (p Params) Hash(pw string) string {
 	salt := make([]byte, 16)
 	rand.Read(salt)
 	key := argon2.IDKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, 32)

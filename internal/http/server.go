@@ -137,6 +137,14 @@ var statusOf = map[string]int{
 	waymark.EINVALID: http.StatusUnprocessableEntity, waymark.ENOTFOUND: http.StatusNotFound,
 	waymark.EFORBIDDEN: http.StatusForbidden, waymark.EUNAUTHORIZED: http.StatusUnauthorized,
 	waymark.ECONFLICT: http.StatusConflict, waymark.ETOOMANY: http.StatusTooManyRequests,
+	waymark.EUNAVAILABLE: http.StatusServiceUnavailable,
+}
+
+// retryAfter tells a client refused for being busy when to come back.
+func retryAfter(w http.ResponseWriter, err error) {
+	if waymark.ErrorCode(err) == waymark.EUNAVAILABLE {
+		w.Header().Set("Retry-After", "5")
+	}
 }
 
 func status(err error) int {
@@ -153,6 +161,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if code == waymark.EINTERNAL {
 		s.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
+	retryAfter(w, err)
 	if isAPI(r) {
 		writeJSON(w, status(err), map[string]any{"error": &waymark.Error{Code: code, Message: waymark.ErrorMessage(err), Fields: waymark.ErrorFields(err)}})
 		return
@@ -161,7 +170,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
-	titles := map[int]string{403: "You cannot open this", 404: "Not found", 409: "Conflict", 422: "Check what you entered", 429: "Too many attempts"}
+	titles := map[int]string{403: "You cannot open this", 404: "Not found", 409: "Conflict", 422: "Check what you entered", 429: "Too many attempts", 503: "Busy"}
 	title := titles[status(err)]
 	if title == "" {
 		title = "Something went wrong"

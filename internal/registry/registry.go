@@ -11,23 +11,38 @@ import (
 
 	"github.com/waymark-org/waymark"
 	"github.com/waymark-org/waymark/internal/audit"
+	"github.com/waymark-org/waymark/internal/auth"
 	"github.com/waymark-org/waymark/internal/identify"
 	"github.com/waymark-org/waymark/internal/photo"
+	"github.com/waymark-org/waymark/internal/ratelimit"
 	"github.com/waymark-org/waymark/internal/sqlstore"
 )
 
 // Registry wraps the store with access checks and auditing, and keeps the identification index
 // in step with every write.
 type Registry struct {
-	Store    *sqlstore.Store
-	Engine   *identify.Engine
-	OnCare   func()       // told after a care write that may move a deadline (the alert scheduler's nudge)
-	followed atomic.Int64 // the audit entry the index has caught up to
-	dups     duplicateRuns
+	Store   *sqlstore.Store
+	Engine  *identify.Engine
+	OnCare  func()     // told after a care write that may move a deadline (the alert scheduler's nudge)
+	Hashing *auth.Gate // bounds the password hashing that sign-ins do at once
+	// SignInRate bounds sign-in attempts per client address, before any hashing.
+	SignInRate *ratelimit.Limiter
+	followed   atomic.Int64 // the audit entry the index has caught up to
+	dups       duplicateRuns
 }
 
+// Defaults for the sign-in bounds: hashing within 256 MiB, waiting at most 5 s for a turn; 30
+// attempts at once from one address, and 30 more a minute.
+const (
+	HashingBudget = 256 << 20
+	HashingWait   = 5 * time.Second
+)
+
 // New returns a registry over store with an empty identification index; LoadIndex fills it.
-func New(store *sqlstore.Store) *Registry { return &Registry{Store: store, Engine: identify.New()} }
+func New(store *sqlstore.Store) *Registry {
+	return &Registry{Store: store, Engine: identify.New(), Hashing: auth.NewGate(HashingBudget, HashingWait),
+		SignInRate: ratelimit.New(30, 30, time.Minute, store.Now)}
+}
 
 // LoadIndex puts every recorded child into the identification index and notes where in the
 // change feed the index stands, for Follow.

@@ -73,14 +73,13 @@ func (tx *Tx) CreateUser(u *waymark.User) error {
 	return nil
 }
 
-const userColumns = `id, org_id, email, name, role, password_hash, disabled, failed_logins, locked_until, created_at`
+const userColumns = `id, org_id, email, name, role, password_hash, disabled, created_at`
 
 func scanUser(row interface{ Scan(...any) error }) (*waymark.User, error) {
 	var u waymark.User
 	var role string
-	var locked sql.Null[time.Time]
-	err := row.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &role, &u.PasswordHash, &u.Disabled, &u.FailedLogins, &locked, &u.CreatedAt)
-	u.Role, u.LockedUntil = waymark.Role(role), locked.V
+	err := row.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &role, &u.PasswordHash, &u.Disabled, &u.CreatedAt)
+	u.Role = waymark.Role(role)
 	return &u, err
 }
 
@@ -105,19 +104,57 @@ func (s *Store) Users(ctx context.Context, orgID string) ([]*waymark.User, error
 	return collect(rows, scanUser)
 }
 
-// RecordLogin stores the outcome of a sign-in attempt: the failure count and any lock.
-func (tx *Tx) RecordLogin(userID string, failed int, lockedUntil time.Time) error {
-	var locked sql.Null[time.Time]
-	if !lockedUntil.IsZero() {
-		locked = sql.Null[time.Time]{V: lockedUntil.UTC(), Valid: true}
+// SignInLock returns until when sign-ins to account (an e-mail address's digest) from addr are
+// refused: the later of the lock for that address and the lock for the account from everywhere.
+func (s *Store) SignInLock(ctx context.Context, account, addr string) (time.Time, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT locked_until FROM signin_failures
+		WHERE account = $1 AND addr IN ($2, '') AND locked_until IS NOT NULL`, account, addr)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("read sign-in lock: %w", err)
 	}
-	_, err := tx.tx.ExecContext(tx.ctx, `UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3`, failed, locked, userID)
-	return wrap(err, "record sign-in")
+	defer rows.Close()
+	var until time.Time
+	for rows.Next() {
+		var t time.Time
+		if err := rows.Scan(&t); err != nil {
+			return time.Time{}, fmt.Errorf("read sign-in lock: %w", err)
+		}
+		if t.After(until) {
+			until = t
+		}
+	}
+	return until, rows.Err()
+}
+
+// CountSignInFailure adds one failure to account's count from addr and returns the new count, in
+// one statement so that parallel failures each count. A count last moved before fresh starts again.
+func (tx *Tx) CountSignInFailure(account, addr string, fresh time.Time) (int, error) {
+	var n int
+	err := tx.tx.QueryRowContext(tx.ctx, `INSERT INTO signin_failures (account, addr, failed, last_at) VALUES ($1, $2, 1, $3)
+		ON CONFLICT (account, addr) DO UPDATE SET last_at = excluded.last_at,
+			failed = CASE WHEN signin_failures.last_at < $4 THEN 1 ELSE signin_failures.failed + 1 END
+		RETURNING failed`, account, addr, tx.s.now(), fresh.UTC()).Scan(&n)
+	return n, wrap(err, "count sign-in failure")
+}
+
+// LockSignIn refuses sign-ins to account from addr (” for everywhere) until the time given.
+func (tx *Tx) LockSignIn(account, addr string, until time.Time) error {
+	_, err := tx.tx.ExecContext(tx.ctx, `UPDATE signin_failures SET locked_until = $1 WHERE account = $2 AND addr = $3`,
+		until.UTC(), account, addr)
+	return wrap(err, "lock sign-in")
+}
+
+// ClearSignInFailures forgets account's failures from addr and from everywhere, and any failure
+// older than stale, after a successful sign-in.
+func (tx *Tx) ClearSignInFailures(account, addr string, stale time.Time) error {
+	_, err := tx.tx.ExecContext(tx.ctx, `DELETE FROM signin_failures WHERE (account = $1 AND addr IN ($2, ''))
+		OR (last_at < $3 AND (locked_until IS NULL OR locked_until < $4))`, account, addr, stale.UTC(), tx.s.now())
+	return wrap(err, "clear sign-in failures")
 }
 
 // SetPassword replaces a user's password hash and ends their sessions.
 func (tx *Tx) SetPassword(userID, hash string) error {
-	if _, err := tx.tx.ExecContext(tx.ctx, `UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2`, hash, userID); err != nil {
+	if _, err := tx.tx.ExecContext(tx.ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, userID); err != nil {
 		return fmt.Errorf("set password: %w", err)
 	}
 	_, err := tx.tx.ExecContext(tx.ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)

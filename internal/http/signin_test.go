@@ -1,0 +1,182 @@
+package http_test
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/waymark-org/waymark/internal/audit"
+	"github.com/waymark-org/waymark/internal/auth"
+	"github.com/waymark-org/waymark/internal/ratelimit"
+	"github.com/waymark-org/waymark/internal/sqlstore"
+	"github.com/waymark-org/waymark/internal/sqlstore/storetest"
+)
+
+// signIn posts the sign-in form from c and returns the response, its body read.
+func (a *app) signIn(c *http.Client, form url.Values) (*http.Response, string) {
+	a.t.Helper()
+	if c == nil {
+		c = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	}
+	res, err := c.PostForm(a.srv.URL+"/signin", form)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res, string(body)
+}
+
+func creds(email, pw string) url.Values { return url.Values{"email": {email}, "password": {pw}} }
+
+func (a *app) deniedSignIns() int {
+	a.t.Helper()
+	denied, err := a.store.AuditEntries(ctx, sqlstore.AuditFilter{Action: "signin", Outcome: audit.Denied})
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return len(denied)
+}
+
+// A client that half-closes its connection while the password is hashed cancels the request, but
+// not the count: guesses sent that way are counted, audited and locked out like any others.
+func TestSignInCountedWhenTheClientHangsUp(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			a := newApp(t, d)
+			slow := auth.Params{Memory: 64 * 1024, Time: 3, Threads: 1}.Hash(password) // long enough to hang up during
+			if err := a.store.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.SetPassword(a.logins[socialWorker].UserID, slow) }); err != nil {
+				t.Fatal(err)
+			}
+			addr := strings.TrimPrefix(a.srv.URL, "http://")
+			hangUp := func(pw string) {
+				conn, err := net.Dial("tcp", addr)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer conn.Close()
+				body := creds(socialWorker, pw).Encode()
+				io.WriteString(conn, "POST /signin HTTP/1.1\r\nHost: "+addr+"\r\nContent-Type: application/x-www-form-urlencoded\r\n"+
+					"Content-Length: "+strconv.Itoa(len(body))+"\r\n\r\n"+body)
+				time.Sleep(30 * time.Millisecond)
+				conn.(*net.TCPConn).CloseWrite()
+				conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+				http.ReadResponse(bufio.NewReader(conn), nil)
+			}
+			for range 5 {
+				hangUp("a wrong guess here")
+			}
+			if n := a.deniedSignIns(); n != 5 {
+				t.Fatalf("%d of 5 hung-up guesses audited", n)
+			}
+			if res, _ := a.signIn(nil, creds(socialWorker, password)); res.StatusCode != http.StatusTooManyRequests {
+				t.Fatalf("after five hung-up guesses the right password got %d, want 429", res.StatusCode)
+			}
+		})
+	}
+}
+
+// Ten wrong passwords at once count ten times: the lock is not raced past.
+func TestParallelWrongPasswordsAllCount(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			a := newApp(t, d)
+			var wg sync.WaitGroup
+			for range 10 {
+				wg.Go(func() { a.signIn(nil, creds(socialWorker, "not the password")) })
+			}
+			wg.Wait()
+			if n := a.deniedSignIns(); n != 10 {
+				t.Fatalf("%d of 10 parallel failures audited", n)
+			}
+			if res, _ := a.signIn(nil, creds(socialWorker, password)); res.StatusCode != http.StatusTooManyRequests {
+				t.Fatalf("after ten parallel failures the right password got %d, want 429", res.StatusCode)
+			}
+		})
+	}
+}
+
+// An address that belongs to nobody is answered, counted and locked exactly like a user's, so the
+// answers do not tell which accounts exist.
+func TestUnknownAccountAnsweredAlike(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	for _, email := range []string{socialWorker, "nobody@northshire.example.org"} {
+		var got []int
+		for range 6 {
+			res, body := a.signIn(nil, creds(email, "not the password"))
+			got = append(got, res.StatusCode)
+			if strings.Contains(body, "not found") || strings.Contains(body, "disabled") {
+				t.Fatalf("%s: the answer says too much:\n%s", email, body)
+			}
+		}
+		if want := []int{401, 401, 401, 401, 401, 429}; !slices.Equal(got, want) {
+			t.Errorf("%s answered %v, want %v", email, got, want)
+		}
+	}
+	if n := a.deniedSignIns(); n != 10 {
+		t.Fatalf("%d failures audited, want 10 (five each)", n)
+	}
+	if _, _, err := a.reg.SignIn(ctx, socialWorker, password, "192.0.2.7", time.Hour); err != nil {
+		t.Fatalf("locked out from one address, the user is locked out from another too: %v", err)
+	}
+}
+
+// A crowd of sign-ins waits for a bounded number of hashing slots and, past the wait, is told to
+// come back (503 with Retry-After); one address is refused past its rate before any hashing.
+func TestSignInBusyAndThrottled(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	a.reg.Hashing = auth.NewGate(0, 20*time.Millisecond)
+	release, err := a.reg.Hashing.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, body := a.signIn(nil, creds(socialWorker, password))
+	if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" {
+		t.Fatalf("with every slot taken: %d, Retry-After %q", res.StatusCode, res.Header.Get("Retry-After"))
+	}
+	contains(t, body, "busy", socialWorker) // the form keeps the address typed
+	release()
+	if res, _ := a.signIn(nil, creds(socialWorker, password)); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("with a slot free: %d", res.StatusCode)
+	}
+
+	a.reg.SignInRate = ratelimit.New(2, 1, time.Hour, nil)
+	for i, want := range []int{401, 401, 429} {
+		if res, _ := a.signIn(nil, creds("someone@example.org", "x")); res.StatusCode != want {
+			t.Fatalf("attempt %d from one address: %d, want %d", i+1, res.StatusCode, want)
+		}
+	}
+}
+
+// After sign-in the browser goes back where it was going, but only ever to a page of this site.
+func TestSignInNextStaysOnSite(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	for next, want := range map[string]string{
+		"/children?q=nguyen":    "/children?q=nguyen",
+		"/children/abc":         "/children/abc",
+		"":                      "/",
+		"//evil.example":        "/",
+		"/\\evil.example":       "/",
+		"/\t/evil.example":      "/",
+		"/\n/evil.example":      "/",
+		"https://evil.example/": "/",
+		"http:/evil.example":    "/",
+		"evil.example":          "/",
+		"/%0d%0aSet-Cookie:x":   "/%0d%0aSet-Cookie:x",
+	} {
+		form := creds(socialWorker, password)
+		form.Set("next", next)
+		res, _ := a.signIn(nil, form)
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != want {
+			t.Errorf("next %q: %d to %q, want %q", next, res.StatusCode, res.Header.Get("Location"), want)
+		}
+	}
+}

@@ -1,0 +1,136 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/audit"
+	"github.com/waymark-org/waymark/internal/auth"
+	"github.com/waymark-org/waymark/internal/sqlstore"
+)
+
+// Sign-in throttling. Failures are counted per account and client address, so one address cannot
+// lock a user out everywhere, and per account from every address, with a slower back-off, so many
+// addresses cannot guess freely either. Each lock doubles from a minute up to its cap.
+var (
+	addrLock    = lockPolicy{free: 5, max: time.Hour}
+	accountLock = lockPolicy{free: 20, max: 15 * time.Minute}
+)
+
+// failuresFade is how long a failure is remembered when no other follows it.
+const failuresFade = 24 * time.Hour
+
+// bookkeeping bounds the sign-in's own writes, which go on whether or not the client is still there.
+const bookkeeping = 15 * time.Second
+
+type lockPolicy struct {
+	free int
+	max  time.Duration
+}
+
+func (p lockPolicy) after(failed int) time.Duration {
+	if failed < p.free {
+		return 0
+	}
+	return min(time.Minute<<min(failed-p.free, 10), p.max)
+}
+
+var errSignIn = waymark.Errorf(waymark.EUNAUTHORIZED, "The e-mail address or password is not right.")
+
+// SignIn checks an e-mail address and password from a client address and, when they are right,
+// opens a session lasting idle, returning its secret. Unknown addresses, disabled users and wrong
+// passwords get the same answer, take as long and are counted alike. Once the password has been
+// hashed, the counting, the audit and the session no longer depend on ctx: a client that goes
+// away mid-request cannot undo the count, nor tell a right password by a different failure.
+func (r *Registry) SignIn(ctx context.Context, email, password, addr string, idle time.Duration) (*waymark.User, string, error) {
+	if ok, retry := r.SignInRate.Allow(addr); !ok {
+		return nil, "", tooMany(retry)
+	}
+	account := auth.Digest(email)
+	until, err := r.Store.SignInLock(ctx, account, addr)
+	if err != nil {
+		return nil, "", err
+	}
+	if now := r.Store.Now(); now.Before(until) {
+		return nil, "", tooMany(until.Sub(now))
+	}
+	release, err := r.Hashing.Acquire(ctx)
+	if errors.Is(err, auth.ErrBusy) {
+		return nil, "", waymark.Errorf(waymark.EUNAVAILABLE, "Waymark is busy signing others in. Try again in a few seconds.")
+	} else if err != nil {
+		return nil, "", err
+	}
+	u, err := r.Store.UserByEmail(ctx, email)
+	ok := false
+	switch {
+	case err == nil:
+		ok, _ = auth.VerifyPassword(u.PasswordHash, password)
+	case waymark.ErrorCode(err) == waymark.ENOTFOUND:
+		u = nil
+		auth.DummyVerify(password)
+	default:
+		release()
+		return nil, "", err
+	}
+	release()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), bookkeeping)
+	defer cancel()
+	if ok && !u.Disabled {
+		secret, err := r.openSession(ctx, u, account, addr, idle)
+		return u, secret, err
+	}
+	return nil, "", r.countFailure(ctx, u, account, addr)
+}
+
+func (r *Registry) openSession(ctx context.Context, u *waymark.User, account, addr string, idle time.Duration) (string, error) {
+	secret := auth.NewSecret("wms_") // new at every sign-in: a session id planted before is worthless
+	now := r.Store.Now()
+	se := &sqlstore.Session{Digest: auth.Digest(secret), UserID: u.ID, CreatedAt: now, LastSeen: now, ExpiresAt: now.Add(idle), Addr: addr}
+	return secret, r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+		if err := tx.CreateSession(se); err != nil {
+			return err
+		}
+		if err := tx.ClearSignInFailures(account, addr, now.Add(-failuresFade)); err != nil {
+			return err
+		}
+		return tx.Audit(&audit.Entry{UserID: u.ID, ActorName: u.Name, OrgID: u.OrgID, Action: "signin", RecordType: "user", RecordID: u.ID, Addr: addr})
+	})
+}
+
+// countFailure counts a failed sign-in against the account from addr and from everywhere, locks
+// whichever has had too many, and audits the attempt (u is nil for an unknown address).
+func (r *Registry) countFailure(ctx context.Context, u *waymark.User, account, addr string) error {
+	e := &audit.Entry{ActorName: "unknown account", Action: "signin", RecordType: "user", Addr: addr, Outcome: audit.Denied}
+	if u != nil {
+		e.UserID, e.ActorName, e.OrgID, e.RecordID = u.ID, u.Email, u.OrgID, u.ID
+	}
+	now := r.Store.Now()
+	err := r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+		for _, c := range []struct {
+			addr   string
+			policy lockPolicy
+		}{{addr, addrLock}, {"", accountLock}} {
+			failed, err := tx.CountSignInFailure(account, c.addr, now.Add(-failuresFade))
+			if err != nil {
+				return err
+			}
+			if d := c.policy.after(failed); d > 0 {
+				if err := tx.LockSignIn(account, c.addr, now.Add(d)); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.Audit(e)
+	})
+	if err != nil {
+		return err
+	}
+	return errSignIn
+}
+
+func tooMany(wait time.Duration) error {
+	mins := int(wait.Minutes()) + 1
+	return waymark.Errorf(waymark.ETOOMANY, "Too many attempts. Try again in %d minute(s), or ask your administrator.", mins)
+}
