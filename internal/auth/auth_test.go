@@ -5,8 +5,8 @@ import (
 	"errors"
 	"runtime"
 	"strings"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/waymark-org/waymark/internal/auth"
 )
