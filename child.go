@@ -151,6 +151,7 @@ func (c *Child) NormalizeQuery(now time.Time) error { return c.normalize(now, fa
 func (c *Child) normalize(now time.Time, needName bool) error {
 	var p problems
 	c.Ref = strings.TrimSpace(c.Ref)
+	checkRef(&p, "ref", c.Ref)
 	c.GivenNames, c.FamilyName = clean(c.GivenNames), clean(c.FamilyName)
 	if needName && c.GivenNames == "" && c.FamilyName == "" {
 		p.add("given_names", "Enter the name the child gives (or write Unknown)")
@@ -395,11 +396,24 @@ func cleanList(in []string) []string {
 	return out
 }
 
+// checkLen checks a text field's length and that it is text: valid UTF-8 with no control
+// characters but tabs and line breaks (an escape or a NUL is never part of what a person typed).
 func checkLen(p *problems, field, s string, max int) {
-	if utf8.RuneCountInString(s) > max {
+	switch {
+	case utf8.RuneCountInString(s) > max:
 		p.add(field, "Too long: at most %d characters", max)
-	}
-	if !utf8.ValidString(s) {
+	case !utf8.ValidString(s):
 		p.add(field, "Contains bytes that are not text (UTF-8)")
+	case strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' }):
+		p.add(field, "Contains a control character; type or paste it again as plain text")
 	}
+}
+
+// checkRef checks a reference from another system: one line of at most 100 characters.
+func checkRef(p *problems, field, s string) {
+	if strings.ContainsFunc(s, unicode.IsControl) {
+		p.add(field, "Contains a tab, line break or other control character; a reference is one line")
+		return
+	}
+	checkLen(p, field, s, 100)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -58,6 +59,12 @@ func TestChildNormalize(t *testing.T) {
 		{"bad sex", waymark.Child{GivenNames: "A", Sex: "male"}, []string{"sex"}},
 		{"bad date", waymark.Child{GivenNames: "A", DateOfBirth: "11/04/2008"}, []string{"date_of_birth"}},
 		{"future date", waymark.Child{GivenNames: "A", DateOfBirth: "2030-01-01"}, []string{"date_of_birth"}},
+		{"escape in a name", waymark.Child{GivenNames: "A\x1b[2J", FamilyName: "B\x00"}, []string{"given_names", "family_name"}},
+		{"line break in a ref", waymark.Child{Ref: "C1\r\n=1+1", GivenNames: "A"}, []string{"ref"}},
+		{"tab in a ref", waymark.Child{Ref: "C1\t2", GivenNames: "A"}, []string{"ref"}},
+		{"ref too long", waymark.Child{Ref: strings.Repeat("R", 101), GivenNames: "A"}, []string{"ref"}},
+		{"line breaks in marks", waymark.Child{GivenNames: "A", Marks: "scar, left hand\r\ntattoo, right arm"}, nil},
+		{"escape in marks", waymark.Child{GivenNames: "A", Marks: "scar\x1b"}, []string{"marks"}},
 		{"UASC ended", waymark.Child{GivenNames: "A", DateOfBirth: "2008-04-11", UASC: true, UASCCeased: "2026-04-11"}, nil},
 		{"UASC ended after 18", waymark.Child{GivenNames: "A", DateOfBirth: "2008-04-11", UASC: true, UASCCeased: "2026-04-12"}, []string{"uasc_ceased"}},
 		{"UASC ended before birth", waymark.Child{GivenNames: "A", DateOfBirth: "2008-04-11", UASC: true, UASCCeased: "2008-04-10"}, []string{"uasc_ceased"}},

@@ -1,7 +1,6 @@
 package http
 
 import (
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -123,8 +122,9 @@ func (s *Server) statsCSV(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="waymark-%s-%s-%s.csv"`, name, st.From, st.To))
-	cw := csv.NewWriter(w)
-	cw.WriteAll(rows)
+	if err := report.WriteCSV(w, rows...); err != nil {
+		s.Log.Warn("write statistics CSV", "err", err)
+	}
 }
 
 func (s *Server) apiStats(w http.ResponseWriter, r *http.Request) {

@@ -2,7 +2,6 @@ package report
 
 import (
 	"archive/zip"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"regexp"
@@ -266,10 +265,7 @@ func (r *Return) Tables() []ReturnTable {
 
 // WriteCSV writes one table with its header line.
 func (t ReturnTable) WriteCSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
-	cw.Write(t.Columns)
-	cw.WriteAll(t.Rows)
-	return cw.Error()
+	return WriteCSV(w, append([][]string{t.Columns}, t.Rows...)...)
 }
 
 // WriteZip writes the four CSV files into one zip archive.
