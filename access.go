@@ -157,9 +157,24 @@ func (a Actor) CaseloadReach() (assignedOnly bool, err error) {
 	case ownOrg:
 		return false, nil
 	case assigned:
+		if a.UserID == "" { // a token is no one: nothing is assigned to it
+			return false, Errorf(EFORBIDDEN, "Your role (%s) sees only the children assigned to you, and an API token is not a person.", a.Role.Label())
+		}
 		return true, nil
 	}
 	return false, Errorf(EFORBIDDEN, "Your role (%s) does not see children's records.", a.Role.Label())
+}
+
+// TokenAllowed says whether an API token may act with role r. A token acts for an organisation,
+// not for a person, so a role that sees only the children assigned to a person cannot have one.
+func (r Role) TokenAllowed() error {
+	if !r.Valid() {
+		return Errorf(EINVALID, "%q is not a role.", r)
+	}
+	if grants[r][ViewChild] == assigned {
+		return Errorf(EINVALID, "A %s sees only the children assigned to them; an API token is not a person, so it cannot act as one.", r.Label())
+	}
+	return nil
 }
 
 // Valid reports whether r is one of the roles.

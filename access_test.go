@@ -77,21 +77,6 @@ func TestNobodyMayDoAnything(t *testing.T) {
 	}
 }
 
-func TestCaseloadReach(t *testing.T) {
-	for _, tt := range []struct {
-		role     waymark.Role
-		assigned bool
-		ok       bool
-	}{
-		{waymark.RoleSocialWorker, false, true}, {waymark.RoleGuardian, true, true}, {waymark.RoleAnalyst, false, false}, {waymark.RoleAdmin, false, false},
-	} {
-		assigned, err := waymark.Actor{Role: tt.role}.CaseloadReach()
-		if assigned != tt.assigned || (err == nil) != tt.ok {
-			t.Errorf("%s: assigned=%v err=%v", tt.role, assigned, err)
-		}
-	}
-}
-
 func TestInCaseload(t *testing.T) {
 	sw := waymark.Actor{UserID: "u1", OrgID: "council", Role: waymark.RoleSocialWorker}
 	tests := []struct {
@@ -116,5 +101,39 @@ func TestInCaseload(t *testing.T) {
 		if got := waymark.InCaseload(tt.a, tt.sc); got != tt.want {
 			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
 		}
+	}
+}
+
+func TestCaseloadReach(t *testing.T) {
+	tests := []struct {
+		name         string
+		a            waymark.Actor
+		assignedOnly bool
+		code         string
+	}{
+		{"social worker", waymark.Actor{UserID: "u", Role: waymark.RoleSocialWorker}, false, ""},
+		{"social worker's token", waymark.Actor{TokenID: "t", Role: waymark.RoleSocialWorker}, false, ""},
+		{"guardian", waymark.Actor{UserID: "g", Role: waymark.RoleGuardian}, true, ""},
+		{"guardian's token", waymark.Actor{TokenID: "t", Role: waymark.RoleGuardian}, false, waymark.EFORBIDDEN},
+		{"analyst", waymark.Actor{UserID: "a", Role: waymark.RoleAnalyst}, false, waymark.EFORBIDDEN},
+		{"admin", waymark.Actor{UserID: "a", Role: waymark.RoleAdmin}, false, waymark.EFORBIDDEN},
+	}
+	for _, tt := range tests {
+		got, err := tt.a.CaseloadReach()
+		if got != tt.assignedOnly || waymark.ErrorCode(err) != tt.code {
+			t.Errorf("%s: %v, %v; want %v, %q", tt.name, got, err, tt.assignedOnly, tt.code)
+		}
+	}
+}
+
+func TestTokenAllowed(t *testing.T) {
+	for _, r := range waymark.Roles {
+		err := r.TokenAllowed()
+		if (r == waymark.RoleGuardian) != (err != nil) {
+			t.Errorf("%s: %v", r, err)
+		}
+	}
+	if waymark.Role("boss").TokenAllowed() == nil {
+		t.Error("a role that does not exist may have a token")
 	}
 }

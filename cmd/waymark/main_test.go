@@ -71,6 +71,10 @@ func TestSetUpCommands(t *testing.T) {
 			if err != nil || !strings.HasPrefix(out, "wmt_") {
 				t.Fatalf("token create: %q %v", out, err)
 			}
+			if _, err := cli(t, "", with("token", "create", "--org", "Westmarsh Council", "--role", "guardian")...); err == nil ||
+				!strings.Contains(message(err), "not a person") {
+				t.Fatalf("a guardian's token: %v", err)
+			}
 			out, err = cli(t, "", with("user", "disable", "--email", "sw@example.org")...)
 			if err != nil || !strings.Contains(out, "disabled sw@example.org") {
 				t.Fatalf("user disable: %q %v", out, err)

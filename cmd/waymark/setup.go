@@ -106,8 +106,8 @@ func runTokenCreate(ctx context.Context, e *env, args []string) error {
 	role := fs.String("role", "", "the role the token acts with")
 	name := fs.String("name", "api", "what the token is for (shown in the audit log)")
 	return withStore(ctx, e, fs, args, []string{"org", "role"}, func(store *sqlstore.Store) error {
-		if !waymark.Role(*role).Valid() {
-			return fmt.Errorf("--role: %q is not a role", *role)
+		if err := waymark.Role(*role).TokenAllowed(); err != nil {
+			return fmt.Errorf("--role: %s", waymark.ErrorMessage(err))
 		}
 		o, err := store.OrgByName(ctx, *org)
 		if err != nil {

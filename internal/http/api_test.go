@@ -303,3 +303,16 @@ func apiIdentify(t *testing.T, a *app) {
 		t.Fatalf("identify searches audited: %+v", searches)
 	}
 }
+
+// A token acts for an organisation, not a person: one made for a role that sees only the children
+// assigned to a person (here written straight to the database, as before tokens were checked)
+// opens nothing, rather than the whole organisation's children.
+func TestGuardianTokenSeesNothing(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	tok := a.token(guardian, waymark.RoleGuardian)
+	for _, path := range []string{"/api/v1/children", "/api/v1/children/" + a.childOf(socialWorker)} {
+		if code, out := a.call(tok, "GET", path, ""); code != http.StatusUnauthorized {
+			t.Fatalf("GET %s with a guardian's token: %d %v", path, code, out)
+		}
+	}
+}

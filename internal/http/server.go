@@ -102,7 +102,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		if h := r.Header.Get("Authorization"); h != "" {
 			secret, ok := strings.CutPrefix(h, "Bearer ")
 			t, err := s.store().TokenByDigest(r.Context(), auth.Digest(strings.TrimSpace(secret)))
-			if !ok || err != nil {
+			if !ok || err != nil || t.Role.TokenAllowed() != nil {
 				s.fail(w, r, waymark.Errorf(waymark.EUNAUTHORIZED, "The API token is missing, wrong or revoked."))
 				return
 			}
