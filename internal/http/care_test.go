@@ -3,6 +3,7 @@ package http_test
 import (
 	"html"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/alert"
 	"github.com/waymark-org/waymark/internal/sqlstore/storetest"
 )
 
@@ -152,5 +154,46 @@ func TestEndPlacement(t *testing.T) {
 	}
 	if code, _ := get(t, a.client(analyst), a.srv.URL+link); code != http.StatusForbidden {
 		t.Fatalf("analyst opened the form: %d", code)
+	}
+}
+
+// A police officer marking a missing-child alert done clears it for the force only: the council
+// looking after the child still sees it, until the child is found.
+func TestAlertClearedForOneOrganisationOnly(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			a := newApp(t, d)
+			child := &waymark.Child{GivenNames: "Dawit", FamilyName: "Tesfay"}
+			if err := a.reg.CreateChild(ctx, a.actor(socialWorker), child, nil); err != nil {
+				t.Fatal(err)
+			}
+			e := &waymark.MissingEpisode{ChildID: child.ID, Kind: "missing", LastSeenAt: a.reg.Now().Add(-time.Hour), Risk: "high", PoliceOrgID: a.actor(police).OrgID}
+			if err := a.reg.ReportMissing(ctx, a.actor(socialWorker), e); err != nil {
+				t.Fatal(err)
+			}
+			if err := alert.New(a.store, slog.New(slog.DiscardHandler)).Sweep(ctx); err != nil {
+				t.Fatal(err)
+			}
+			officer, manager := a.client(police), a.client(manager)
+			_, page := get(t, officer, a.srv.URL+"/alerts")
+			m := regexp.MustCompile(`action="/alerts/([^/"]+)/done"`).FindStringSubmatch(page)
+			if m == nil {
+				t.Fatalf("the police see no alert to mark done:\n%s", page)
+			}
+			if _, page := get(t, manager, a.srv.URL+"/alerts"); !strings.Contains(page, m[1]) {
+				t.Fatalf("the council does not see alert %s to begin with", m[1])
+			}
+			res, err := officer.PostForm(a.srv.URL+"/alerts/"+m[1]+"/done", nil)
+			if err != nil || res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("mark done: %v %v", res, err)
+			}
+			res.Body.Close()
+			if _, page := get(t, officer, a.srv.URL+"/alerts"); strings.Contains(page, m[1]) {
+				t.Fatal("the alert is still shown to the police after they marked it done")
+			}
+			if _, page := get(t, manager, a.srv.URL+"/alerts"); !strings.Contains(page, m[1]) {
+				t.Fatal("the police cleared the council's alert")
+			}
+		})
 	}
 }

@@ -319,7 +319,7 @@ func (r *Registry) Alerts(ctx context.Context, a waymark.Actor) ([]*waymark.Aler
 	return r.Store.AlertsFor(ctx, a)
 }
 
-// ClearAlert marks one of the actor's alerts done.
+// ClearAlert marks one of the actor's alerts done for the actor's organisation.
 func (r *Registry) ClearAlert(ctx context.Context, a waymark.Actor, id string) error {
 	mine, err := r.Alerts(ctx, a)
 	if err != nil {
@@ -330,7 +330,7 @@ func (r *Registry) ClearAlert(ctx context.Context, a waymark.Actor, id string) e
 		return waymark.Errorf(waymark.ENOTFOUND, "No open alert of yours was found.")
 	}
 	return r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
-		if err := tx.ClearAlert(id, a.Name); err != nil {
+		if err := tx.DismissAlert(id, a.OrgID, a.Name); err != nil {
 			return err
 		}
 		return tx.Audit(entry(a, "alert.clear", "alert", id, mine[i].OrgID))

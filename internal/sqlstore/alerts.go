@@ -72,11 +72,12 @@ func placeholders(from, n int) string {
 	return strings.Join(marks, ", ")
 }
 
-// ClearAlert marks an alert done by a person.
-func (tx *Tx) ClearAlert(id, by string) error {
-	_, err := tx.tx.ExecContext(tx.ctx, `UPDATE alerts SET cleared_at = $1, cleared_by = $2 WHERE id = $3 AND cleared_at IS NULL`,
-		tx.s.now(), by, id)
-	return wrap(err, "clear alert")
+// DismissAlert marks an alert done for one organisation, by a person of it; the others it is
+// addressed to still see it.
+func (tx *Tx) DismissAlert(id, orgID, by string) error {
+	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO alert_dismissals (alert_id, org_id, by_name, at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (alert_id, org_id) DO NOTHING`, id, orgID, by, tx.s.now())
+	return wrap(err, "dismiss alert")
 }
 
 // resolved says, per kind of alert, which subjects no longer need it: the rows of table that meet cond.
@@ -120,13 +121,14 @@ func scanAlert(r scanner) (*waymark.Alert, error) {
 	return &a, err
 }
 
-// AlertsFor lists the open alerts an actor is told of, newest first: a manager every alert of
+// AlertsFor lists the open alerts an actor is told of and their organisation has not marked done,
+// newest first: a manager every alert of
 // the organisation; a social worker or guardian those of children assigned to them (a social
 // worker also those of children no one is assigned to); a police officer the missing-child alerts
 // of placements their force covers.
 func (s *Store) AlertsFor(ctx context.Context, a waymark.Actor) ([]*waymark.Alert, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+alertColumns+` FROM alerts a JOIN children c ON c.id = a.child_id
-		WHERE a.cleared_at IS NULL AND (
+		WHERE a.cleared_at IS NULL AND NOT EXISTS (SELECT 1 FROM alert_dismissals d WHERE d.alert_id = a.id AND d.org_id = $1) AND (
 		  (a.org_id = $1 AND $2 = 'manager')
 		  OR (a.org_id = $1 AND $2 = 'social_worker' AND (
 		      EXISTS (SELECT 1 FROM child_assignments x WHERE x.child_id = a.child_id AND x.user_id = $3)
