@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"flag"
 	"fmt"
@@ -10,8 +9,8 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
-	"github.com/waymark-org/waymark"
 	"github.com/waymark-org/waymark/internal/interchange"
+	"github.com/waymark-org/waymark/internal/registry"
 	"github.com/waymark-org/waymark/internal/sqlstore"
 )
 
@@ -92,50 +91,23 @@ func runImport(ctx context.Context, e *env, args []string) error {
 func runExport(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("export children", flag.ContinueOnError)
 	org := fs.String("org", "", "only this organisation's children (default: all)")
-	outPath := fs.String("out", "", "file to write (default: standard output)")
+	outPath := fs.String("out", "", "file to write, readable by its owner alone (default: standard output)")
 	return withStore(ctx, e, fs, args, nil, func(store *sqlstore.Store) error {
 		orgID, err := orgIDNamed(ctx, store, *org)
 		if err != nil {
 			return err
 		}
-		var w io.Writer = e.stdout
-		if *outPath != "" {
-			f, err := os.Create(*outPath)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			w = f
+		if *outPath == "" {
+			_, err := registry.New(store).ExportChildren(ctx, operator(), orgID, e.stdout)
+			return err
 		}
-		bw := bufio.NewWriter(w)
-		n := 0
-		err = store.AllChildren(ctx, orgID, func(c *waymark.Child) error {
-			encs, err := store.Encounters(ctx, c.ID)
-			if err != nil {
-				return err
-			}
-			var h interchange.History
-			if h.Placements, err = store.Placements(ctx, c.ID); err != nil {
-				return err
-			}
-			if h.Episodes, err = store.Episodes(ctx, c.ID); err != nil {
-				return err
-			}
-			if h.Screenings, err = store.Screenings(ctx, c.ID); err != nil {
-				return err
-			}
-			n++
-			return interchange.Write(bw, interchange.Export(c, encs, h))
+		n, err := writePrivate(*outPath, func(w io.Writer) (int, error) {
+			return registry.New(store).ExportChildren(ctx, operator(), orgID, w)
 		})
 		if err != nil {
 			return err
 		}
-		if err := bw.Flush(); err != nil {
-			return err
-		}
-		if *outPath != "" {
-			fmt.Fprintf(e.stdout, "exported %d children to %s\n", n, *outPath)
-		}
+		fmt.Fprintf(e.stdout, "exported %d children to %s (readable by its owner alone; the export is in the audit log)\n", n, *outPath)
 		return nil
 	})
 }

@@ -5,9 +5,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
+	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/registry"
 	"github.com/waymark-org/waymark/internal/report"
 	"github.com/waymark-org/waymark/internal/sqlstore"
 )
@@ -39,7 +42,7 @@ func runReturn(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		cases, err := store.Cases(ctx, orgID)
+		cases, err := registry.New(store).Cases(ctx, operator(), waymark.ExportReturn, orgID)
 		if err != nil {
 			return err
 		}
@@ -55,23 +58,16 @@ func runReturn(ctx context.Context, e *env, args []string) error {
 }
 
 func writeReturn(e *env, r *report.Return, dir string) error {
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
 	for _, t := range r.Tables() {
 		path := filepath.Join(dir, t.File)
-		f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o640)
-		if err != nil {
+		if _, err := writePrivate(path, func(w io.Writer) (int, error) { return len(t.Rows), t.WriteCSV(w) }); err != nil {
 			return err
-		}
-		err = t.WriteCSV(f)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
 		}
 		fmt.Fprintf(e.stdout, "%s: %d rows\n", path, len(t.Rows))
 	}
+	fmt.Fprintln(e.stdout, "(each file readable by its owner alone; the export is in the audit log)")
 	return nil
 }

@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"os/user"
+	"path/filepath"
 	"sort"
 	"strings"
 	"syscall"
@@ -142,6 +144,36 @@ func withStore(ctx context.Context, e *env, fs *flag.FlagSet, args []string, req
 	}
 	defer store.Close()
 	return fn(store)
+}
+
+// operator is the actor of this command: the account running it on the server.
+func operator() waymark.Actor {
+	name := os.Getenv("USER")
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	return waymark.Operator(name)
+}
+
+// writePrivate writes a file that only its owner can read (0600), through a temporary file beside
+// it, so that a failed write leaves nothing half-written; write returns how many records it wrote.
+func writePrivate(path string, write func(io.Writer) (int, error)) (int, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return 0, err
+	}
+	defer os.Remove(f.Name()) // after the rename, there is nothing left to remove
+	n, err := write(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		return n, fmt.Errorf("%s: %w", path, err)
+	}
+	return n, nil
 }
 
 // orgIDNamed returns the id of the organisation called name, or "" (every organisation) for "".

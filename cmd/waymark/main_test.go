@@ -11,13 +11,43 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/waymark-org/waymark/internal/audit"
 	"github.com/waymark-org/waymark/internal/auth"
+	"github.com/waymark-org/waymark/internal/crypto"
+	"github.com/waymark-org/waymark/internal/sqlstore"
 	"github.com/waymark-org/waymark/internal/sqlstore/storetest"
 )
 
 func init() { auth.Default = auth.Params{Memory: 8 * 1024, Time: 1, Threads: 1} }
 
 // cli runs the command line with args and returns what it printed.
+// audited returns the audit entries with the action, read from the database of db (--db, --keys).
+func audited(t *testing.T, db []string, action string) []audit.Entry {
+	t.Helper()
+	keys, _, err := crypto.LoadOrCreate(db[3], "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := sqlstore.Open(context.Background(), db[1], keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	es, err := s.AuditEntries(context.Background(), sqlstore.AuditFilter{Action: action})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return es
+}
+
+// private fails unless the file at path is readable by its owner alone.
+func private(t *testing.T, path string) {
+	t.Helper()
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("%s: %v, %v; want mode 0600", path, fi.Mode(), err)
+	}
+}
+
 func cli(t *testing.T, stdin string, args ...string) (string, error) {
 	t.Helper()
 	out, _, err := cliErr(t, stdin, args...)
@@ -155,6 +185,10 @@ func TestImportExport(t *testing.T) {
 			if err != nil || !strings.Contains(out, "exported 3 children") {
 				t.Fatalf("export: %q %v", out, err)
 			}
+			private(t, exported)
+			if es := audited(t, db, "children.export"); len(es) != 1 || es[0].Reason != "3 children" || !strings.HasPrefix(es[0].ActorName, "command line (") {
+				t.Fatalf("export audited as %+v", es)
+			}
 			body, _ := os.ReadFile(exported)
 			for _, want := range []string{`"family_name":"Nguyễn"`, `"type":"referral"`, `"placement_type":"bnb_hostel"`,
 				`"type":"missing","start":"2013-05-01T22:00:00Z","kind":"missing"`, `"exploitation":["sexual","criminal"]`} {
@@ -201,6 +235,10 @@ func TestExportReturn(t *testing.T) {
 			out, err := cli(t, "", ret...)
 			if err != nil || !strings.Contains(out, "episodes.csv: 3 rows") || !strings.Contains(out, "uasc.csv: 1 rows") {
 				t.Fatalf("export return: %q %v", out, err)
+			}
+			private(t, filepath.Join(dir, "episodes.csv"))
+			if es := audited(t, db, "return.export"); len(es) != 2 || es[1].Outcome != audit.Allowed || !strings.HasPrefix(es[1].ActorName, "command line (") {
+				t.Fatalf("return export audited as %+v", es)
 			}
 			body, _ := os.ReadFile(filepath.Join(dir, "episodes.csv"))
 			want := "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n" +

@@ -321,6 +321,13 @@ type ChildFilter struct {
 	Offset     int
 }
 
+// CountChildren counts an organisation's children, or (orgID "") every child.
+func (s *Store) CountChildren(ctx context.Context, orgID string) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM children WHERE $1 = '' OR org_id = $1`, orgID).Scan(&n)
+	return n, wrap(err, "count children")
+}
+
 // Children lists the children matching f, most recently updated first, and the total that match.
 func (s *Store) Children(ctx context.Context, f ChildFilter) ([]ChildSummary, int, error) {
 	var where []string
