@@ -13,13 +13,13 @@ import (
 // "y" allows.
 var matrix = map[waymark.Role]map[waymark.Action]string{
 	//                         own other assigned other-missing
-	waymark.RoleBorder:       {waymark.ViewChild: "y...", waymark.CreateChild: "y...", waymark.EditChild: "y...", waymark.AddEncounter: "y...", waymark.SearchRegistry: "yyyy", waymark.OpenWithReason: "yyyy", waymark.ConfirmMatch: "yyyy", waymark.ViewAudit: "....", waymark.ManageUsers: "....", waymark.ViewStats: "....", waymark.RecordCare: "....", waymark.UpdateMissing: "....", waymark.ViewPack: "....", waymark.ExportReturn: "....", waymark.ReviewDuplicates: "...."},
-	waymark.RoleSocialWorker: {waymark.ViewChild: "y...", waymark.CreateChild: "y...", waymark.EditChild: "y...", waymark.AddEncounter: "y...", waymark.SearchRegistry: "yyyy", waymark.OpenWithReason: "yyyy", waymark.ConfirmMatch: "yyyy", waymark.ViewAudit: "....", waymark.ManageUsers: "....", waymark.ViewStats: "....", waymark.RecordCare: "y...", waymark.UpdateMissing: "y...", waymark.ViewPack: "y...", waymark.ExportReturn: "....", waymark.ReviewDuplicates: "...."},
-	waymark.RoleManager:      {waymark.ViewChild: "y...", waymark.CreateChild: "y...", waymark.EditChild: "y...", waymark.AddEncounter: "y...", waymark.SearchRegistry: "yyyy", waymark.OpenWithReason: "yyyy", waymark.ConfirmMatch: "yyyy", waymark.ViewAudit: "....", waymark.ManageUsers: "....", waymark.ViewStats: "y...", waymark.RecordCare: "y...", waymark.UpdateMissing: "y...", waymark.ViewPack: "y...", waymark.ExportReturn: "y...", waymark.ReviewDuplicates: "y..."},
-	waymark.RolePolice:       {waymark.ViewChild: "y...", waymark.CreateChild: "y...", waymark.EditChild: "y...", waymark.AddEncounter: "y...", waymark.SearchRegistry: "yyyy", waymark.OpenWithReason: "yyyy", waymark.ConfirmMatch: "yyyy", waymark.ViewAudit: "....", waymark.ManageUsers: "....", waymark.ViewStats: "....", waymark.RecordCare: "....", waymark.UpdateMissing: "y..y", waymark.ViewPack: "y..y", waymark.ExportReturn: "....", waymark.ReviewDuplicates: "...."},
-	waymark.RoleGuardian:     {waymark.ViewChild: "..y.", waymark.CreateChild: "....", waymark.EditChild: "....", waymark.AddEncounter: "....", waymark.SearchRegistry: "yyyy", waymark.OpenWithReason: "....", waymark.ConfirmMatch: "....", waymark.ViewAudit: "....", waymark.ManageUsers: "....", waymark.ViewStats: "....", waymark.RecordCare: "....", waymark.UpdateMissing: "....", waymark.ViewPack: "..y.", waymark.ExportReturn: "....", waymark.ReviewDuplicates: "...."},
-	waymark.RoleAnalyst:      {waymark.ViewChild: "....", waymark.CreateChild: "....", waymark.EditChild: "....", waymark.AddEncounter: "....", waymark.SearchRegistry: "....", waymark.OpenWithReason: "....", waymark.ConfirmMatch: "....", waymark.ViewAudit: "....", waymark.ManageUsers: "....", waymark.ViewStats: "yyyy", waymark.RecordCare: "....", waymark.UpdateMissing: "....", waymark.ViewPack: "....", waymark.ExportReturn: "....", waymark.ReviewDuplicates: "...."},
-	waymark.RoleAdmin:        {waymark.ViewChild: "....", waymark.CreateChild: "....", waymark.EditChild: "....", waymark.AddEncounter: "....", waymark.SearchRegistry: "....", waymark.OpenWithReason: "....", waymark.ConfirmMatch: "....", waymark.ViewAudit: "y...", waymark.ManageUsers: "y...", waymark.ViewStats: "....", waymark.RecordCare: "....", waymark.UpdateMissing: "....", waymark.ViewPack: "....", waymark.ExportReturn: "....", waymark.ReviewDuplicates: "...."},
+	waymark.RoleBorder:       {waymark.ViewChild: "y...", waymark.CreateChild: "y...", waymark.EditChild: "y...", waymark.AddEncounter: "y...", waymark.SearchRegistry: "yyyy", waymark.OpenWithReason: "yyyy", waymark.ConfirmMatch: "yyyy", waymark.ViewAudit: "....", waymark.ManageUsers: "....", waymark.ViewStats: "....", waymark.RecordCare: "....", waymark.UpdateMissing: "....", waymark.ViewPack: "....", waymark.ExportReturn: "....", waymark.ReviewDuplicates: "....", waymark.ExportChildren: "...."},
+	waymark.RoleSocialWorker: {waymark.ViewChild: "y...", waymark.CreateChild: "y...", waymark.EditChild: "y...", waymark.AddEncounter: "y...", waymark.SearchRegistry: "yyyy", waymark.OpenWithReason: "yyyy", waymark.ConfirmMatch: "yyyy", waymark.ViewAudit: "....", waymark.ManageUsers: "....", waymark.ViewStats: "....", waymark.RecordCare: "y...", waymark.UpdateMissing: "y...", waymark.ViewPack: "y...", waymark.ExportReturn: "....", waymark.ReviewDuplicates: "....", waymark.ExportChildren: "...."},
+	waymark.RoleManager:      {waymark.ViewChild: "y...", waymark.CreateChild: "y...", waymark.EditChild: "y...", waymark.AddEncounter: "y...", waymark.SearchRegistry: "yyyy", waymark.OpenWithReason: "yyyy", waymark.ConfirmMatch: "yyyy", waymark.ViewAudit: "....", waymark.ManageUsers: "....", waymark.ViewStats: "y...", waymark.RecordCare: "y...", waymark.UpdateMissing: "y...", waymark.ViewPack: "y...", waymark.ExportReturn: "y...", waymark.ReviewDuplicates: "y...", waymark.ExportChildren: "...."},
+	waymark.RolePolice:       {waymark.ViewChild: "y...", waymark.CreateChild: "y...", waymark.EditChild: "y...", waymark.AddEncounter: "y...", waymark.SearchRegistry: "yyyy", waymark.OpenWithReason: "yyyy", waymark.ConfirmMatch: "yyyy", waymark.ViewAudit: "....", waymark.ManageUsers: "....", waymark.ViewStats: "....", waymark.RecordCare: "....", waymark.UpdateMissing: "y..y", waymark.ViewPack: "y..y", waymark.ExportReturn: "....", waymark.ReviewDuplicates: "....", waymark.ExportChildren: "...."},
+	waymark.RoleGuardian:     {waymark.ViewChild: "..y.", waymark.CreateChild: "....", waymark.EditChild: "....", waymark.AddEncounter: "....", waymark.SearchRegistry: "yyyy", waymark.OpenWithReason: "....", waymark.ConfirmMatch: "....", waymark.ViewAudit: "....", waymark.ManageUsers: "....", waymark.ViewStats: "....", waymark.RecordCare: "....", waymark.UpdateMissing: "....", waymark.ViewPack: "..y.", waymark.ExportReturn: "....", waymark.ReviewDuplicates: "....", waymark.ExportChildren: "...."},
+	waymark.RoleAnalyst:      {waymark.ViewChild: "....", waymark.CreateChild: "....", waymark.EditChild: "....", waymark.AddEncounter: "....", waymark.SearchRegistry: "....", waymark.OpenWithReason: "....", waymark.ConfirmMatch: "....", waymark.ViewAudit: "....", waymark.ManageUsers: "....", waymark.ViewStats: "yyyy", waymark.RecordCare: "....", waymark.UpdateMissing: "....", waymark.ViewPack: "....", waymark.ExportReturn: "....", waymark.ReviewDuplicates: "....", waymark.ExportChildren: "...."},
+	waymark.RoleAdmin:        {waymark.ViewChild: "....", waymark.CreateChild: "....", waymark.EditChild: "....", waymark.AddEncounter: "....", waymark.SearchRegistry: "....", waymark.OpenWithReason: "....", waymark.ConfirmMatch: "....", waymark.ViewAudit: "y...", waymark.ManageUsers: "y...", waymark.ViewStats: "....", waymark.RecordCare: "....", waymark.UpdateMissing: "....", waymark.ViewPack: "....", waymark.ExportReturn: "....", waymark.ReviewDuplicates: "....", waymark.ExportChildren: "...."},
 }
 
 func TestPolicyMatrix(t *testing.T) {
@@ -46,6 +46,23 @@ func TestPolicyMatrix(t *testing.T) {
 				})
 			}
 		}
+	}
+}
+
+// The command line's operator may export, audited, and do nothing else through the registry;
+// no user or token can hold the role.
+func TestOperatorMayOnlyExport(t *testing.T) {
+	op := waymark.Operator("root")
+	for _, act := range waymark.Actions {
+		for _, sc := range []waymark.Scope{{}, {OrgID: "any"}} {
+			err := waymark.Can(op, act, sc)
+			if want := act == waymark.ExportChildren || act == waymark.ExportReturn; (err == nil) != want {
+				t.Errorf("operator %s in %+v: %v", act, sc, err)
+			}
+		}
+	}
+	if waymark.RoleOperator.Valid() || waymark.RoleOperator.TokenAllowed() == nil {
+		t.Error("a user or token may be made the operator")
 	}
 }
 
