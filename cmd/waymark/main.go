@@ -107,10 +107,21 @@ func (d *dbFlags) open(ctx context.Context, e *env) (*sqlstore.Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	store, err := sqlstore.Open(ctx, d.dsn, keys)
+	switch {
+	case errors.Is(err, sqlstore.ErrWrongKeys) && created:
+		os.Remove(d.keys) // a new key is no key for data sealed already
+		return nil, fmt.Errorf("the key file %s is missing, and the database already holds data sealed with its keys: "+
+			"restore the key file backed up with this database (docs/backup.md); Waymark makes no new key for it", d.keys)
+	case errors.Is(err, sqlstore.ErrWrongKeys):
+		return nil, fmt.Errorf("the keys in %s (or $WAYMARK_KEYS) are not this database's: %w; restore the key file backed up with it (docs/backup.md)", d.keys, err)
+	case err != nil:
+		return nil, err
+	}
 	if created {
 		e.log.Warn("created a new data-encryption key file: back it up separately from the database; without it encrypted photos and documents cannot be read", "file", d.keys)
 	}
-	return sqlstore.Open(ctx, d.dsn, keys)
+	return store, nil
 }
 
 // parse parses flags, rejecting stray arguments.

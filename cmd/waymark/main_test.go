@@ -254,3 +254,30 @@ func TestExportReturn(t *testing.T) {
 		})
 	}
 }
+
+// A database restored without its key file is refused, and no new, unrelated key file is left.
+func TestMissingKeyFileNotRemade(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			keys := filepath.Join(t.TempDir(), "keys")
+			db := []string{"--db", storetest.DSN(t, d), "--keys", keys}
+			with := func(args ...string) []string { return append(args, db...) }
+			if _, err := cli(t, "", with("org", "create", "--name", "Westmarsh Council", "--kind", "council")...); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := cli(t, "", with("import", "children", "../../internal/interchange/testdata/good.jsonl", "--org", "Westmarsh Council")...); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Remove(keys); err != nil {
+				t.Fatal(err)
+			}
+			_, err := cli(t, "", with("export", "children")...)
+			if err == nil || !strings.Contains(message(err), "restore the key file backed up with this database") {
+				t.Fatalf("opened without its key file: %v", err)
+			}
+			if _, err := os.Stat(keys); !os.IsNotExist(err) {
+				t.Fatalf("a new key file was left for a database sealed with another: %v", err)
+			}
+		})
+	}
+}

@@ -86,6 +86,10 @@ func Open(ctx context.Context, dsn string, keys *crypto.Keyring) (*Store, error)
 		s.db.Close()
 		return nil, err
 	}
+	if err := s.checkKeys(ctx); err != nil {
+		s.db.Close()
+		return nil, err
+	}
 	s.stop = func() {}
 	if s.dialect == SQLite {
 		s.stop = s.checkpoint(time.Second)

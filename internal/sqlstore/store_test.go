@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/waymark-org/waymark"
 	"github.com/waymark-org/waymark/internal/audit"
+	"github.com/waymark-org/waymark/internal/crypto"
 	"github.com/waymark-org/waymark/internal/sqlstore"
 	"github.com/waymark-org/waymark/internal/sqlstore/storetest"
 )
@@ -766,6 +768,51 @@ func BenchmarkAuditRead(b *testing.B) {
 				write()
 				b.StartTimer()
 				read()
+			}
+		})
+	}
+}
+
+// A database opened with keys that are not its own is refused at once: a lost key file restored
+// as a new one, or another installation's. Keys rotated in, the old ones kept, open it.
+func TestWrongKeysRefused(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			dsn := storetest.DSN(t, d)
+			ownText := crypto.NewKeyLine(1)
+			own, _ := crypto.ParseKeys(ownText)
+			s, err := sqlstore.Open(ctx, dsn, own)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mustChild(t, s, &waymark.Child{OrgID: mustOrg(t, s, "Org", "council").ID, GivenNames: "Selam"})
+			s.Close()
+			other := storetest.Keys(t)
+			if _, err := sqlstore.Open(ctx, dsn, other); !errors.Is(err, sqlstore.ErrWrongKeys) {
+				t.Fatalf("opened with another key 1: %v", err)
+			}
+			rotated, _ := crypto.ParseKeys(ownText + crypto.NewKeyLine(2))
+			s, err = sqlstore.Open(ctx, dsn, rotated)
+			if err != nil {
+				t.Fatalf("the own key and a new one: %v", err)
+			}
+			s.Close()
+			newOnly, _ := crypto.ParseKeys(crypto.NewKeyLine(2))
+			if _, err := sqlstore.Open(ctx, dsn, newOnly); !errors.Is(err, sqlstore.ErrWrongKeys) {
+				t.Fatalf("opened with the new key alone, the old one dropped: %v", err)
+			}
+			// A database from before the checks were kept is checked on its sealed rows.
+			raw, err := sql.Open(map[sqlstore.Dialect]string{sqlstore.SQLite: "sqlite", sqlstore.Postgres: "pgx"}[d],
+				map[sqlstore.Dialect]string{sqlstore.SQLite: filepath.Join(dsn, "waymark.db"), sqlstore.Postgres: dsn}[d])
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer raw.Close()
+			if _, err := raw.Exec(`DELETE FROM key_checks`); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := sqlstore.Open(ctx, dsn, other); !errors.Is(err, sqlstore.ErrWrongKeys) {
+				t.Fatalf("a database without key checks opened with another key: %v", err)
 			}
 		})
 	}
