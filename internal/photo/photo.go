@@ -9,16 +9,22 @@ import (
 	"image/jpeg"
 	"image/png"
 	"net/http"
+	"runtime"
 
 	"github.com/waymark-org/waymark"
 )
 
-// Limits on what is accepted.
+// Limits on what is accepted. A small file can claim a huge picture (a PNG of a few hundred
+// kilobytes decodes to gigabytes), so the header's size is checked before anything is decoded.
 const (
 	MaxBytes     = 12 << 20
-	MaxPixels    = 50_000_000
+	MaxPixels    = 40_000_000
+	MaxDecoded   = 192 << 20 // bytes the decoded picture may take in memory
 	ThumbnailMax = 320
 )
+
+// decoding bounds how many photos are decoded at once: each may take MaxDecoded and a processor.
+var decoding = make(chan struct{}, max(runtime.GOMAXPROCS(0), 1))
 
 // Image is a processed photograph.
 type Image struct {
@@ -44,9 +50,15 @@ func Process(data []byte) (*Image, error) {
 	if err != nil {
 		return nil, invalid("The photo could not be read; it may be damaged")
 	}
-	if cfg.Width*cfg.Height > MaxPixels || cfg.Width <= 0 || cfg.Height <= 0 {
+	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > MaxPixels/cfg.Height {
 		return nil, invalid("The photo is %d×%d pixels; at most %d megapixels are accepted", cfg.Width, cfg.Height, MaxPixels/1_000_000)
 	}
+	if n := int64(cfg.Width) * int64(cfg.Height) * bytesPerPixel(cfg.ColorModel); n > MaxDecoded {
+		return nil, invalid("The photo would take %d MB to open (%d×%d pixels of %d bytes); save it as an ordinary JPEG and try again",
+			n>>20, cfg.Width, cfg.Height, bytesPerPixel(cfg.ColorModel))
+	}
+	decoding <- struct{}{}
+	defer func() { <-decoding }()
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		return nil, invalid("The photo could not be read; it may be damaged")
@@ -69,6 +81,21 @@ func Process(data []byte) (*Image, error) {
 	}
 	b := img.Bounds()
 	return &Image{ContentType: ct, Width: b.Dx(), Height: b.Dy(), Data: out.Bytes(), Thumbnail: thumb.Bytes()}, nil
+}
+
+// bytesPerPixel is what one pixel of a picture of the colour model takes once decoded.
+func bytesPerPixel(m color.Model) int64 {
+	switch m {
+	case color.GrayModel, color.AlphaModel:
+		return 1
+	case color.Gray16Model, color.Alpha16Model:
+		return 2
+	case color.YCbCrModel, color.NYCbCrAModel, color.CMYKModel, color.RGBAModel, color.NRGBAModel:
+		return 4
+	case color.RGBA64Model, color.NRGBA64Model:
+		return 8
+	}
+	return 4 // a palette's pictures take one byte a pixel; erring high costs nothing here
 }
 
 func invalid(format string, args ...any) error {

@@ -3,11 +3,13 @@ package photo_test
 import (
 	"bytes"
 	"encoding/binary"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/gif"
 	"image/jpeg"
 	"image/png"
+	"strings"
 	"testing"
 
 	"github.com/waymark-org/waymark"
@@ -113,6 +115,34 @@ func TestProcessRejects(t *testing.T) {
 		_, err := photo.Process(data)
 		if waymark.ErrorCode(err) != waymark.EINVALID || len(waymark.ErrorFields(err)) == 0 || waymark.ErrorFields(err)[0].Field != "photo" {
 			t.Errorf("%s: %v, want invalid photo", name, err)
+		}
+	}
+}
+
+// pngHeader is the start of a PNG claiming a picture of w×h, bit depth and colour type: all that
+// is read of it before it is refused.
+func pngHeader(w, h uint32, depth, colorType byte) []byte {
+	ihdr := binary.BigEndian.AppendUint32([]byte("IHDR"), w)
+	ihdr = binary.BigEndian.AppendUint32(ihdr, h)
+	ihdr = append(ihdr, depth, colorType, 0, 0, 0)
+	out := append([]byte("\x89PNG\r\n\x1a\n"), binary.BigEndian.AppendUint32(nil, uint32(len(ihdr)-4))...)
+	out = append(out, ihdr...)
+	return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(ihdr))
+}
+
+// A picture too big to open is refused from its header, saying why, before any of it is decoded.
+func TestProcessRefusesFromTheHeader(t *testing.T) {
+	for name, tt := range map[string]struct {
+		data []byte
+		says string
+	}{
+		"16-bit PNG of 7070×7070 (388 KB on disk)": {pngHeader(7070, 7070, 16, 6), "at most 40 megapixels"},
+		"16-bit PNG of 6000×6000":                  {pngHeader(6000, 6000, 16, 6), "would take 274 MB to open"},
+		"8-bit grey PNG of 100000×1000":            {pngHeader(100_000, 1_000, 8, 0), "at most 40 megapixels"},
+	} {
+		_, err := photo.Process(tt.data)
+		if waymark.ErrorCode(err) != waymark.EINVALID || !strings.Contains(waymark.ErrorMessage(err), tt.says) {
+			t.Errorf("%s: %v, want it refused as %q", name, err, tt.says)
 		}
 	}
 }
