@@ -161,6 +161,18 @@ func Can(a Actor, act Action, s Scope) error {
 // Allowed reports whether the role has the action anywhere: used to show or hide menu entries.
 func (r Role) Allowed(act Action) bool { return grants[r][act] != 0 }
 
+// SeesMissingBoard reports whether the role has the board of children missing now: its own
+// organisation's, or (the police) every organisation's.
+func (r Role) SeesMissingBoard() bool {
+	g := grants[r][ViewPack]
+	return g == ownOrg || g == whileMissing
+}
+
+// SeesAlerts reports whether alerts are addressed to the role (the SQL of AlertsFor says whose).
+func (r Role) SeesAlerts() bool {
+	return slices.Contains([]Role{RoleManager, RoleSocialWorker, RoleGuardian, RolePolice}, r)
+}
+
 // CaseloadReach says which children an actor's caseload holds: all of their own organisation's,
 // or only those assigned to the actor. Roles that see no children get EFORBIDDEN.
 func (a Actor) CaseloadReach() (assignedOnly bool, err error) {

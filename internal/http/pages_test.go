@@ -9,6 +9,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -305,5 +306,35 @@ func TestCaseloadSearchAndPhotoAccess(t *testing.T) {
 	_, page = get(t, c, a.srv.URL+"/children?lacking=photo")
 	if strings.Contains(page, id) {
 		t.Fatal("after an edit, a child with a photo is listed as lacking one")
+	}
+}
+
+// Every role's menu offers only pages the role may open, and the role's reads of addresses and of
+// the audit trail are themselves audited; the static files' folder is not listed.
+func TestMenuOpensForEveryRole(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	nav := regexp.MustCompile(`(?s)<nav aria-label="Main">(.*?)</nav>`)
+	for email, l := range a.logins {
+		c := a.client(email)
+		_, home := get(t, c, a.srv.URL+"/")
+		m := nav.FindStringSubmatch(home)
+		if m == nil {
+			t.Fatalf("%s: no menu", l.Role)
+		}
+		for _, link := range regexp.MustCompile(`href="([^"]+)"`).FindAllStringSubmatch(m[1], -1) {
+			if code, _ := get(t, c, a.srv.URL+link[1]); code != http.StatusOK {
+				t.Errorf("%s: the menu offers %s, which answers %d", l.Role, link[1], code)
+			}
+		}
+	}
+	for _, action := range []string{"audit.view", "placements.board"} {
+		if es, _ := a.store.AuditEntries(ctx, sqlstore.AuditFilter{Action: action}); len(es) == 0 {
+			t.Errorf("reading %s is not audited", action)
+		}
+	}
+	for _, path := range []string{"/static/", "/static"} {
+		if code, body := get(t, http.DefaultClient, a.srv.URL+path); code == http.StatusOK || strings.Contains(body, "style.css") {
+			t.Errorf("%s lists the static files: %d", path, code)
+		}
 	}
 }

@@ -39,7 +39,7 @@ func (s *Server) store() *sqlstore.Store { return s.Registry.Store }
 // Handler returns the whole application: pages, API and static files, behind the security middleware.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(web.Static())))
+	mux.Handle("GET /static/", noListing(http.StripPrefix("/static/", http.FileServerFS(web.Static()))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
 	s.pageRoutes(mux)
 	for _, rt := range s.apiRoutes() {
@@ -50,6 +50,17 @@ func (s *Server) Handler() http.Handler {
 		s.fail(w, r, waymark.Errorf(waymark.EFORBIDDEN, "This request came from another site and was refused."))
 	}))
 	return s.recoverer(s.headers(cop.Handler(s.authenticate(mux))))
+}
+
+// noListing serves files but not the lists of a folder's files.
+func noListing(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 const csp = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"

@@ -342,7 +342,11 @@ func (r *Registry) UnsuitablePlacements(ctx context.Context, a waymark.Actor) ([
 	if err := r.check(ctx, a, waymark.RecordCare, waymark.Scope{OrgID: a.OrgID}, "board", "placements"); err != nil {
 		return nil, err
 	}
-	return r.Store.UnsuitablePlacements(ctx, a.OrgID)
+	ps, err := r.Store.UnsuitablePlacements(ctx, a.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	return ps, r.Store.Audit(ctx, entry(a, "placements.board", "board", "unsuitable_placements", a.OrgID)) // addresses
 }
 
 // Pack is what the police need the moment a child is reported missing (the Philomena Protocol's
