@@ -42,6 +42,10 @@ func (tx *Tx) CreatePlacement(p *waymark.Placement) error {
 		start_at, end_at, end_reason, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 		p.ID, p.ChildID, p.OrgID, p.Type, p.Provider, p.Address, p.PoliceOrgID, p.Start.UTC(), nullable{&p.End}, p.EndReason,
 		p.RecordedBy, tx.s.now())
+	if isUniqueViolation(err) {
+		return &waymark.Error{Code: waymark.ECONFLICT, Message: "This child already has an open placement; end it first.",
+			Fields: []waymark.FieldError{{Field: "start", Message: "another placement of this child is still open"}}}
+	}
 	return wrap(err, "insert placement")
 }
 
@@ -163,6 +167,9 @@ func (tx *Tx) CreateEpisode(e *waymark.MissingEpisode) error {
 	_, err = tx.tx.ExecContext(tx.ctx, `INSERT INTO missing_episodes (`+episodeColumns+`, created_at) VALUES ($1, $2, $3, $4, $5,
 		$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)`,
 		append(args, tx.s.now())...)
+	if isUniqueViolation(err) {
+		return waymark.Errorf(waymark.ECONFLICT, "This child is already reported missing; update that episode instead.")
+	}
 	return wrap(err, "insert missing episode")
 }
 
