@@ -95,7 +95,7 @@ var grants = map[Role]map[Action]reach{
 	RoleGuardian:     {ViewChild: assigned, SearchRegistry: anyOrg, ViewPack: assigned},
 	RoleAnalyst:      {ViewStats: anyOrg}, // aggregates only, small counts suppressed (internal/report)
 	RoleAdmin:        {ViewAudit: ownOrg, ManageUsers: ownOrg},
-	RoleOperator:     {ExportChildren: anyOrg, ExportReturn: anyOrg},
+	RoleOperator:     {ExportChildren: anyOrg, ExportReturn: anyOrg, ManageUsers: anyOrg},
 }
 
 func with(grantSets ...map[Action]reach) map[Action]reach {

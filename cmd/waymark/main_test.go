@@ -5,11 +5,13 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/waymark-org/waymark/internal/audit"
 	"github.com/waymark-org/waymark/internal/auth"
@@ -277,6 +279,61 @@ func TestMissingKeyFileNotRemade(t *testing.T) {
 			}
 			if _, err := os.Stat(keys); !os.IsNotExist(err) {
 				t.Fatalf("a new key file was left for a database sealed with another: %v", err)
+			}
+		})
+	}
+}
+
+// Tokens expire, show when they were last used, and can be listed and revoked.
+func TestTokenLifecycle(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			db := []string{"--db", storetest.DSN(t, d), "--keys", filepath.Join(t.TempDir(), "keys")}
+			with := func(args ...string) []string { return append(args, db...) }
+			if _, err := cli(t, "", with("org", "create", "--name", "Northshire Police", "--kind", "police")...); err != nil {
+				t.Fatal(err)
+			}
+			for expires, want := range map[string]string{"0d": "--expires", "2y": "--expires", "400d": "--expires: A token works for an hour at least and a year at most"} {
+				if _, err := cli(t, "", with("token", "create", "--org", "Northshire Police", "--role", "police", "--expires", expires)...); err == nil || !strings.Contains(message(err), want) {
+					t.Errorf("--expires %s: %v", expires, err)
+				}
+			}
+			token, err := cli(t, "", with("token", "create", "--org", "Northshire Police", "--role", "police", "--name", "control room", "--expires", "30d")...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			base := startServe(t, db...)
+			ask := func() int {
+				req, _ := http.NewRequest("GET", base+"/api/v1/children", nil)
+				req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(token))
+				res, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				res.Body.Close()
+				return res.StatusCode
+			}
+			if code := ask(); code != http.StatusOK {
+				t.Fatalf("a live token: %d", code)
+			}
+			list, err := cli(t, "", with("token", "list")...)
+			today := time.Now().UTC().Format(time.DateOnly)
+			expiry := time.Now().UTC().AddDate(0, 0, 30).Format(time.DateOnly)
+			m := regexp.MustCompile(`(?m)^(\S+) +Northshire Police +police +control room +` + today + ` +` + expiry + ` +` + today + ` +live$`).FindStringSubmatch(list)
+			if err != nil || m == nil {
+				t.Fatalf("token list (expiry %s, used today):\n%s%v", expiry, list, err)
+			}
+			if _, err := cli(t, "", with("token", "revoke", "--id", m[1])...); err != nil {
+				t.Fatal(err)
+			}
+			if code := ask(); code != http.StatusUnauthorized {
+				t.Fatalf("a revoked token: %d", code)
+			}
+			if list, _ := cli(t, "", with("token", "list", "--org", "Northshire Police")...); !strings.Contains(list, "revoked "+today) {
+				t.Fatalf("token list after revoking:\n%s", list)
+			}
+			if es := audited(t, db, "token.revoke"); len(es) != 1 || !strings.HasPrefix(es[0].ActorName, "command line (") {
+				t.Fatalf("revocation audited as %+v", es)
 			}
 		})
 	}

@@ -5,11 +5,15 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"strconv"
 	"strings"
+	"text/tabwriter"
+	"time"
 
 	"github.com/waymark-org/waymark"
 	"github.com/waymark-org/waymark/internal/audit"
 	"github.com/waymark-org/waymark/internal/auth"
+	"github.com/waymark-org/waymark/internal/registry"
 	"github.com/waymark-org/waymark/internal/sqlstore"
 )
 
@@ -17,7 +21,9 @@ func init() {
 	register(command{"org create", "add an organisation (--name, --kind council|police|border|charity)", runOrgCreate})
 	register(command{"user create", "add a user (--org, --role, --email); prints a generated password", runUserCreate})
 	register(command{"user disable", "stop a user signing in and end their sessions now (--email)", runUserDisable})
-	register(command{"token create", "print a new API token for an organisation and role", runTokenCreate})
+	register(command{"token create", "print a new API token for an organisation and role (--expires, 90 days unless said)", runTokenCreate})
+	register(command{"token list", "list API tokens: organisation, role, expiry, last use (--org)", runTokenList})
+	register(command{"token revoke", "stop an API token working at once (--id)", runTokenRevoke})
 }
 
 func runOrgCreate(ctx context.Context, e *env, args []string) error {
@@ -105,20 +111,103 @@ func runTokenCreate(ctx context.Context, e *env, args []string) error {
 	org := fs.String("org", "", "the organisation's name")
 	role := fs.String("role", "", "the role the token acts with")
 	name := fs.String("name", "api", "what the token is for (shown in the audit log)")
+	expires := fs.String("expires", "90d", "how long the token works: days (30d) or hours (12h), at most a year")
 	return withStore(ctx, e, fs, args, []string{"org", "role"}, func(store *sqlstore.Store) error {
-		if err := waymark.Role(*role).TokenAllowed(); err != nil {
-			return fmt.Errorf("--role: %s", waymark.ErrorMessage(err))
+		lifetime, err := parseLifetime(*expires)
+		if err != nil {
+			return err
 		}
 		o, err := store.OrgByName(ctx, *org)
 		if err != nil {
 			return err
 		}
-		secret := auth.NewSecret("wmt_")
-		t := &sqlstore.APIToken{Digest: auth.Digest(secret), OrgID: o.ID, Role: waymark.Role(*role), Name: *name}
-		if err := store.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.CreateToken(t) }); err != nil {
-			return err
+		t, secret, err := registry.New(store).CreateToken(ctx, operator(), o.ID, waymark.Role(*role), *name, lifetime)
+		if err != nil {
+			return flagError(err)
 		}
 		fmt.Fprintln(e.stdout, secret)
+		fmt.Fprintf(e.stderr, "token %s works until %s; revoke it sooner with: waymark token revoke --id %s\n",
+			t.ID, t.ExpiresAt.Format(time.DateOnly), t.ID)
+		return nil
+	})
+}
+
+// parseLifetime reads a token's lifetime: whole days ("90d") or a Go duration ("12h").
+func parseLifetime(s string) (time.Duration, error) {
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err == nil && n > 0 {
+			return time.Duration(n) * 24 * time.Hour, nil
+		}
+	} else if d, err := time.ParseDuration(s); err == nil && d > 0 {
+		return d, nil
+	}
+	return 0, fmt.Errorf("--expires: %q is not a number of days (30d) or hours (12h)", s)
+}
+
+// flagError words a user's error about a field as an error about the flag of that name.
+func flagError(err error) error {
+	if fs := waymark.ErrorFields(err); len(fs) > 0 {
+		return fmt.Errorf("--%s: %s", fs[0].Field, fs[0].Message)
+	}
+	return err
+}
+
+func runTokenList(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("token list", flag.ContinueOnError)
+	org := fs.String("org", "", "only this organisation's tokens (default: all)")
+	return withStore(ctx, e, fs, args, nil, func(store *sqlstore.Store) error {
+		orgID, err := orgIDNamed(ctx, store, *org)
+		if err != nil {
+			return err
+		}
+		ts, err := registry.New(store).Tokens(ctx, operator(), orgID)
+		if err != nil {
+			return err
+		}
+		w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(w, "ID\tORGANISATION\tROLE\tNAME\tCREATED\tEXPIRES\tLAST USED\tSTATE")
+		now, names := store.Now(), map[string]string{}
+		for _, t := range ts {
+			if _, ok := names[t.OrgID]; !ok {
+				o, err := store.Org(ctx, t.OrgID)
+				if err != nil {
+					return err
+				}
+				names[t.OrgID] = o.Name
+			}
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, names[t.OrgID], t.Role, t.Name, day(t.CreatedAt),
+				day(t.ExpiresAt), day(t.LastUsed), tokenState(t, now))
+		}
+		return w.Flush()
+	})
+}
+
+func tokenState(t *sqlstore.APIToken, now time.Time) string {
+	switch {
+	case !t.RevokedAt.IsZero():
+		return "revoked " + day(t.RevokedAt)
+	case !t.Live(now):
+		return "expired"
+	}
+	return "live"
+}
+
+func day(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.Format(time.DateOnly)
+}
+
+func runTokenRevoke(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("token revoke", flag.ContinueOnError)
+	id := fs.String("id", "", "the token's id (waymark token list)")
+	return withStore(ctx, e, fs, args, []string{"id"}, func(store *sqlstore.Store) error {
+		if err := registry.New(store).RevokeToken(ctx, operator(), *id); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "revoked token %s: it no longer works\n", *id)
 		return nil
 	})
 }

@@ -36,6 +36,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	s.careRoutes(mux)
 	s.statsRoutes(mux)
 	s.returnRoutes(mux)
+	s.tokenRoutes(mux)
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {

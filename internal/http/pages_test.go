@@ -338,3 +338,44 @@ func TestMenuOpensForEveryRole(t *testing.T) {
 		}
 	}
 }
+
+// The admin makes a token on the page, sees it once, and revokes it; a guardian's role is refused
+// naming the field, with what was typed kept.
+func TestTokensPage(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	c := a.client(admin)
+	res, err := c.PostForm(a.srv.URL+"/tokens", url.Values{"name": {"Control room"}, "role": {"guardian"}, "expires": {"30"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := readAll(t, res)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "an API token is not a person") || !strings.Contains(page, `value="Control room"`) {
+		t.Fatalf("a guardian's token: %d\n%s", res.StatusCode, page)
+	}
+	res, _ = c.PostForm(a.srv.URL+"/tokens", url.Values{"name": {"Control room"}, "role": {"police"}, "expires": {"30"}})
+	page = readAll(t, res)
+	secret := regexp.MustCompile(`wmt_[A-Za-z0-9_-]+`).FindString(page)
+	if res.StatusCode != http.StatusOK || secret == "" || !strings.Contains(page, "shown this once") {
+		t.Fatalf("make token: %d\n%s", res.StatusCode, page)
+	}
+	if code, _ := a.call(secret, "GET", "/api/v1/children", ""); code != http.StatusOK {
+		t.Fatalf("the new token: %d", code)
+	}
+	_, page = get(t, c, a.srv.URL+"/tokens")
+	if strings.Contains(page, secret) {
+		t.Fatal("the token's secret is shown again")
+	}
+	id := regexp.MustCompile(`action="/tokens/([^/"]+)/revoke"`).FindStringSubmatch(page)
+	if id == nil {
+		t.Fatalf("no revoke button:\n%s", page)
+	}
+	if res, _ := c.PostForm(a.srv.URL+"/tokens/"+id[1]+"/revoke", nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("revoke: %d", res.StatusCode)
+	}
+	if code, _ := a.call(secret, "GET", "/api/v1/children", ""); code != http.StatusUnauthorized {
+		t.Fatalf("a revoked token: %d", code)
+	}
+	if code, _ := get(t, a.client(socialWorker), a.srv.URL+"/tokens"); code != http.StatusForbidden {
+		t.Fatalf("a social worker opened the tokens page: %d", code)
+	}
+}

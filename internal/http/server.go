@@ -118,6 +118,11 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				return
 			}
 			a.TokenID, a.OrgID, a.Role, a.Name = t.ID, t.OrgID, t.Role, "token "+t.Name
+			if now := s.store().Now(); now.Sub(t.LastUsed) > time.Minute { // written at most once a minute per token
+				if err := s.store().TouchToken(r.Context(), t.ID, now); err != nil {
+					s.Log.Warn("touch token", "err", err)
+				}
+			}
 		} else if u := s.sessionUser(w, r); u != nil {
 			a.UserID, a.OrgID, a.Role, a.Name = u.ID, u.OrgID, u.Role, u.Name
 			if a.Name == "" {

@@ -211,7 +211,7 @@ func (s *Store) DeleteSession(ctx context.Context, digest string) error {
 	return wrap(err, "delete session")
 }
 
-// APIToken grants an organisation's role to a program.
+// APIToken grants an organisation's role to a program, until it expires or is revoked.
 type APIToken struct {
 	ID        string
 	Digest    string
@@ -219,6 +219,14 @@ type APIToken struct {
 	Role      waymark.Role
 	Name      string
 	CreatedAt time.Time
+	ExpiresAt time.Time // zero: never (only tokens made before expiry was kept)
+	LastUsed  time.Time
+	RevokedAt time.Time
+}
+
+// Live reports whether the token still works at now.
+func (t *APIToken) Live(now time.Time) bool {
+	return t.RevokedAt.IsZero() && (t.ExpiresAt.IsZero() || now.Before(t.ExpiresAt))
 }
 
 // CreateToken stores a token by the digest of its secret.
@@ -227,24 +235,53 @@ func (tx *Tx) CreateToken(t *APIToken) error {
 		t.Name = "api"
 	}
 	t.ID, t.CreatedAt = NewID(), tx.s.now()
-	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO api_tokens (id, digest, org_id, role, name, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-		t.ID, t.Digest, t.OrgID, string(t.Role), t.Name, t.CreatedAt)
+	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO api_tokens (id, digest, org_id, role, name, created_at, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, t.ID, t.Digest, t.OrgID, string(t.Role), t.Name, t.CreatedAt, nullable{&t.ExpiresAt})
 	return wrap(err, "create token")
 }
 
-// TokenByDigest returns the unrevoked token with the given digest.
-func (s *Store) TokenByDigest(ctx context.Context, digest string) (*APIToken, error) {
+const tokenColumns = `id, digest, org_id, role, name, created_at, expires_at, last_used_at, revoked_at`
+
+func scanToken(row scanner) (*APIToken, error) {
 	var t APIToken
 	var role string
-	err := s.db.QueryRowContext(ctx, `SELECT id, digest, org_id, role, name, created_at FROM api_tokens WHERE digest = $1 AND revoked_at IS NULL`,
-		digest).Scan(&t.ID, &t.Digest, &t.OrgID, &role, &t.Name, &t.CreatedAt)
+	err := row.Scan(&t.ID, &t.Digest, &t.OrgID, &role, &t.Name, &t.CreatedAt, nullable{&t.ExpiresAt}, nullable{&t.LastUsed}, nullable{&t.RevokedAt})
 	t.Role = waymark.Role(role)
-	return &t, notFound(err, "token")
+	return &t, err
+}
+
+// TokenByDigest returns the live token with the given digest: neither revoked nor expired.
+func (s *Store) TokenByDigest(ctx context.Context, digest string) (*APIToken, error) {
+	t, err := scanToken(s.db.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE digest = $1
+		AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)`, digest, s.now()))
+	return t, notFound(err, "token")
+}
+
+// Token returns one token, live or not.
+func (s *Store) Token(ctx context.Context, id string) (*APIToken, error) {
+	t, err := scanToken(s.db.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE id = $1`, id))
+	return t, notFound(err, "token")
+}
+
+// Tokens lists an organisation's tokens (orgID "": every organisation's), newest first.
+func (s *Store) Tokens(ctx context.Context, orgID string) ([]*APIToken, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE $1 = '' OR org_id = $1
+		ORDER BY created_at DESC`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("list tokens: %w", err)
+	}
+	return collect(rows, scanToken)
+}
+
+// TouchToken notes that a token was used at.
+func (s *Store) TouchToken(ctx context.Context, id string, at time.Time) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, at.UTC(), id)
+	return wrap(err, "touch token")
 }
 
 // RevokeToken stops a token from working.
 func (tx *Tx) RevokeToken(id string) error {
-	_, err := tx.tx.ExecContext(tx.ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE id = $2`, tx.s.now(), id)
+	_, err := tx.tx.ExecContext(tx.ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, tx.s.now(), id)
 	return wrap(err, "revoke token")
 }
 

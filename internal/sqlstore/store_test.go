@@ -191,6 +191,16 @@ func TestUsersSessionsTokens(t *testing.T) {
 		if _, err := s.TokenByDigest(ctx, "tokdigest"); waymark.ErrorCode(err) != waymark.ENOTFOUND {
 			t.Fatalf("revoked token works: %v", err)
 		}
+		old := &sqlstore.APIToken{Digest: "old", OrgID: o.ID, Role: waymark.RolePolice, ExpiresAt: s.Now().Add(-time.Second)}
+		if err := s.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.CreateToken(old) }); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.TokenByDigest(ctx, "old"); waymark.ErrorCode(err) != waymark.ENOTFOUND {
+			t.Fatalf("old token works: %v", err)
+		}
+		if ts, err := s.Tokens(ctx, o.ID); err != nil || len(ts) != 2 || ts[0].Live(s.Now()) || ts[1].Live(s.Now()) || ts[1].RevokedAt.IsZero() {
+			t.Fatalf("tokens listed: %v %v", ts, err)
+		}
 	})
 }
 
