@@ -3,9 +3,9 @@ package registry
 import (
 	"context"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
-	"time"
 
 	"github.com/waymark-org/waymark"
 	"github.com/waymark-org/waymark/internal/auth"
