@@ -137,6 +137,20 @@ func TestSetUpCommands(t *testing.T) {
 			if err != nil || !strings.Contains(out, "audit log intact") {
 				t.Fatalf("audit verify: %q %v", out, err)
 			}
+			anchor := filepath.Join(t.TempDir(), "anchor.json")
+			if out, err = cli(t, "", with("audit", "anchor", "--out", anchor)...); err != nil || !strings.Contains(out, "anchored entry") {
+				t.Fatalf("audit anchor: %q %v", out, err)
+			}
+			private(t, anchor)
+			out, err = cli(t, "", with("audit", "verify", "--anchor", anchor)...)
+			if err != nil || !strings.Contains(out, "anchor of") {
+				t.Fatalf("audit verify --anchor: %q %v", out, err)
+			}
+			forged, _ := os.ReadFile(anchor)
+			os.WriteFile(anchor, bytes.Replace(forged, []byte(`"seq": `), []byte(`"seq": 1`), 1), 0o600)
+			if _, err = cli(t, "", with("audit", "verify", "--anchor", anchor)...); err == nil || !strings.Contains(message(err), "does not verify") {
+				t.Fatalf("a forged anchor: %v", err)
+			}
 		})
 	}
 }

@@ -1,18 +1,23 @@
 package audit_test
 
 import (
+	"crypto/ed25519"
+	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/waymark-org/waymark/internal/audit"
 )
 
+var key = []byte("a key of the chain, 32 bytes long")
+
 func chain(n int) []audit.Entry {
 	prev := audit.Genesis
 	var out []audit.Entry
 	for i := 1; i <= n; i++ {
 		e := audit.Entry{Seq: int64(i), At: time.Unix(int64(i), 0), Action: "child.view", RecordID: "c", PrevHash: prev}
-		e.Hash = e.Sum()
+		e.Hash = e.Sum(key)
 		prev = e.Hash
 		out = append(out, e)
 	}
@@ -20,7 +25,7 @@ func chain(n int) []audit.Entry {
 }
 
 func verify(es []audit.Entry, headSeq int64, headHash string) []audit.Problem {
-	v := audit.NewVerifier()
+	v := audit.NewVerifier(key, nil)
 	for _, e := range es {
 		v.Add(e)
 	}
@@ -60,7 +65,7 @@ func TestSumCoversEveryField(t *testing.T) {
 	for i, m := range mutations {
 		e := base
 		m(&e)
-		if e.Sum() == base.Hash {
+		if e.Sum(key) == base.Hash {
 			t.Errorf("mutation %d does not change the hash", i)
 		}
 	}
@@ -68,7 +73,70 @@ func TestSumCoversEveryField(t *testing.T) {
 	a, b := base, base
 	a.UserID, a.TokenID = "ab", "c"
 	b.UserID, b.TokenID = "a", "bc"
-	if a.Sum() == b.Sum() {
+	if a.Sum(key) == b.Sum(key) {
 		t.Error("ambiguous encoding")
+	}
+}
+
+// Whoever can write the database but not read the key cannot write a chain that verifies: not
+// with the plain hash, not with a key of their own.
+func TestChainNeedsTheKey(t *testing.T) {
+	for name, forged := range map[string][]byte{"unkeyed": nil, "another key": []byte("the attacker's own key, 32 bytes")} {
+		prev := audit.Genesis
+		var es []audit.Entry
+		for i := 1; i <= 3; i++ {
+			e := audit.Entry{Seq: int64(i), At: time.Unix(int64(i), 0), Action: "child.view", PrevHash: prev}
+			e.Hash = e.Sum(forged)
+			prev, es = e.Hash, append(es, e)
+		}
+		if p := verify(es, 3, prev); len(p) != 3 {
+			t.Errorf("%s: a rechained log gave %d problems, want every entry", name, len(p))
+		}
+	}
+}
+
+func TestAnchor(t *testing.T) {
+	signer := ed25519.NewKeyFromSeed(make([]byte, 32))
+	other := ed25519.NewKeyFromSeed(append(make([]byte, 31), 1))
+	es := chain(5)
+	a := audit.NewAnchor(3, es[2].Hash, time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC), signer)
+	data, _ := json.Marshal(a)
+	got, err := audit.ParseAnchor(data, signer.Public().(ed25519.PublicKey))
+	if err != nil || got.Seq != 3 || got.Hash != es[2].Hash {
+		t.Fatalf("parse: %+v %v", got, err)
+	}
+	if _, err := audit.ParseAnchor(data, other.Public().(ed25519.PublicKey)); !errors.Is(err, audit.ErrAnchor) {
+		t.Fatalf("an anchor signed by another installation: %v", err)
+	}
+	moved := *a
+	moved.Seq = 2
+	data, _ = json.Marshal(moved)
+	if _, err := audit.ParseAnchor(data, signer.Public().(ed25519.PublicKey)); !errors.Is(err, audit.ErrAnchor) {
+		t.Fatalf("an anchor moved to another entry: %v", err)
+	}
+	anchored := func(es []audit.Entry, headSeq int64, headHash string) []audit.Problem {
+		v := audit.NewVerifier(key, a)
+		for _, e := range es {
+			v.Add(e)
+		}
+		v.Finish(headSeq, headHash)
+		return v.Problems
+	}
+	if p := anchored(es, 5, es[4].Hash); len(p) != 0 {
+		t.Fatalf("an intact log after its anchor: %v", p)
+	}
+	// The tail cut back to entry 2 and the head moved there: intact but for the anchor.
+	if p := verify(es[:2], 2, es[1].Hash); len(p) != 0 {
+		t.Fatalf("a cut log verifies without its anchor here: %v", p)
+	}
+	if p := anchored(es[:2], 2, es[1].Hash); len(p) != 1 {
+		t.Fatalf("a log cut before its anchor: %v", p)
+	}
+	// Entry 3 replaced by one written with the key (an insider holding it): the anchor tells.
+	rewritten := chain(5)
+	rewritten[2].Reason = "nothing to see"
+	rewritten[2].Hash = rewritten[2].Sum(key)
+	if p := anchored(rewritten[:3], 3, rewritten[2].Hash); len(p) == 0 {
+		t.Fatal("a rewritten anchored entry was not found")
 	}
 }

@@ -7,7 +7,10 @@ import (
 	"bufio"
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/ed25519"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
@@ -20,15 +23,35 @@ import (
 
 const version = 1
 
-// Keyring holds the data keys by id; the highest id seals new data.
+// Keyring holds the data keys by id; the highest id seals new data. From the first key (the
+// lowest id, which must be kept as long as the data it sealed) it also derives the audit chain's
+// MAC key and the key that signs the chain's anchors: they live where the data keys live, never
+// in the database.
 type Keyring struct {
 	aeads   map[uint32]cipher.AEAD
 	current uint32
+	first   uint32
+	derived map[uint32][]byte // per key id, its secret for deriving: HMAC-SHA256(key, "waymark derive")
+}
+
+// derive returns a 32-byte key for purpose, from the first data key.
+func (k *Keyring) derive(purpose string) []byte {
+	m := hmac.New(sha256.New, k.derived[k.first])
+	m.Write([]byte(purpose))
+	return m.Sum(nil)
+}
+
+// AuditKey is the audit chain's MAC key: without it no entry can be forged or re-chained.
+func (k *Keyring) AuditKey() []byte { return k.derive("waymark audit chain v1") }
+
+// AnchorKey signs the audit chain's anchors, which are kept outside the database.
+func (k *Keyring) AnchorKey() ed25519.PrivateKey {
+	return ed25519.NewKeyFromSeed(k.derive("waymark audit anchor v1"))
 }
 
 // ParseKeys reads keys written one a line as "id:base64(32 bytes)"; blank lines and # comments are skipped.
 func ParseKeys(text string) (*Keyring, error) {
-	k := &Keyring{aeads: map[uint32]cipher.AEAD{}}
+	k := &Keyring{aeads: map[uint32]cipher.AEAD{}, derived: map[uint32][]byte{}}
 	sc := bufio.NewScanner(strings.NewReader(text))
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
@@ -67,7 +90,13 @@ func (k *Keyring) add(id uint32, raw []byte) error {
 		return err
 	}
 	k.aeads[id] = aead
+	m := hmac.New(sha256.New, raw)
+	m.Write([]byte("waymark derive"))
+	k.derived[id] = m.Sum(nil)
 	k.current = max(k.current, id)
+	if k.first == 0 || id < k.first {
+		k.first = id
+	}
 	return nil
 }
 

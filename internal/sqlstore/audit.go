@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/ed25519"
 	"fmt"
 	"strings"
 	"time"
@@ -19,7 +20,7 @@ func (tx *Tx) Audit(e *audit.Entry) error {
 			return fmt.Errorf("take audit head: %w", err)
 		}
 	}
-	tx.head.chain(e, tx.s.now())
+	tx.head.chain(e, tx.s.now(), tx.s.auditKey)
 	if _, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO audit (`+auditColumns+`) VALUES (`+placeholders(1, 15)+`)`, auditValues(e)...); err != nil {
 		return fmt.Errorf("append audit entry: %w", err)
 	}
@@ -33,8 +34,8 @@ type auditHead struct {
 	hash string
 }
 
-// chain numbers e after the head, links it to the head's hash and makes it the head.
-func (h *auditHead) chain(e *audit.Entry, now time.Time) {
+// chain numbers e after the head, links it to the head's hash under key and makes it the head.
+func (h *auditHead) chain(e *audit.Entry, now time.Time, key []byte) {
 	h.seq++
 	e.Seq, e.PrevHash = h.seq, h.hash
 	if e.Outcome == "" {
@@ -42,7 +43,7 @@ func (h *auditHead) chain(e *audit.Entry, now time.Time) {
 	}
 	// PostgreSQL keeps microseconds: hash what will be read back.
 	e.At = now.Truncate(time.Microsecond)
-	e.Hash = e.Sum()
+	e.Hash = e.Sum(key)
 	h.hash = e.Hash
 }
 
@@ -104,7 +105,7 @@ func (s *Store) appendAudit(ctx context.Context, es []*audit.Entry) (ok bool, er
 	s.head = nil // until the statement is known to have moved it
 	rows, args := make([]string, len(es)), make([]any, 0, 3+15*len(es))
 	for i, e := range es {
-		h.chain(e, s.now())
+		h.chain(e, s.now(), s.auditKey)
 		n := len(args) + 4
 		rows[i] = fmt.Sprintf("($%d::bigint, $%d::timestamptz, %s)", n, n+1, placeholders(n+2, 13))
 		args = append(args, auditValues(e)...)
@@ -184,22 +185,12 @@ func (s *Store) AuditEntries(ctx context.Context, f AuditFilter) ([]audit.Entry,
 	return collect(rows, scanAudit)
 }
 
-// VerifyAudit walks the whole log in order and reports every break in the chain.
-func (s *Store) VerifyAudit(ctx context.Context) (*audit.Verifier, error) {
-	v := audit.NewVerifier()
-	rows, err := s.db.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit ORDER BY seq`)
+// VerifyAudit walks the whole log in order and reports every break in the chain; with an anchor,
+// also whether the log still holds the anchored entry and everything before it unchanged.
+func (s *Store) VerifyAudit(ctx context.Context, anchor *audit.Anchor) (*audit.Verifier, error) {
+	v := audit.NewVerifier(s.auditKey, anchor)
+	err := s.eachAudit(ctx, s.db, v.Add)
 	if err != nil {
-		return nil, fmt.Errorf("read audit: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		e, err := scanAudit(rows)
-		if err != nil {
-			return nil, fmt.Errorf("scan audit: %w", err)
-		}
-		v.Add(e)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	var seq int64
@@ -209,6 +200,90 @@ func (s *Store) VerifyAudit(ctx context.Context) (*audit.Verifier, error) {
 	}
 	v.Finish(seq, hash)
 	return v, nil
+}
+
+// eachAudit reads the whole log in order.
+func (s *Store) eachAudit(ctx context.Context, q querier, fn func(audit.Entry)) error {
+	rows, err := q.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit ORDER BY seq`)
+	if err != nil {
+		return fmt.Errorf("read audit: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return fmt.Errorf("scan audit: %w", err)
+		}
+		fn(e)
+	}
+	return rows.Err()
+}
+
+// AnchorAudit returns the chain's head now, signed with the installation's anchor key.
+func (s *Store) AnchorAudit(ctx context.Context) (*audit.Anchor, error) {
+	var seq int64
+	var hash string
+	if err := s.db.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&seq, &hash); err != nil {
+		return nil, fmt.Errorf("read audit head: %w", err)
+	}
+	return audit.NewAnchor(seq, hash, s.now(), s.keys.AnchorKey()), nil
+}
+
+// ParseAnchor reads an anchor this installation signed.
+func (s *Store) ParseAnchor(data []byte) (*audit.Anchor, error) {
+	return audit.ParseAnchor(data, s.keys.AnchorKey().Public().(ed25519.PublicKey))
+}
+
+// appendOnly lifts the audit log's append-only rule (the first half) and puts it back (the
+// second), inside the one transaction that rechains the log under its key.
+var appendOnly = map[Dialect][]string{
+	SQLite: {`DROP TRIGGER audit_no_update`, `DROP TRIGGER audit_no_delete`,
+		`CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END`,
+		`CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END`},
+	Postgres: {`ALTER TABLE audit DISABLE TRIGGER audit_append_only`, `ALTER TABLE audit ENABLE TRIGGER audit_append_only`},
+}
+
+// keyAudit rechains, once, a log written before the chain was keyed: under the head's lock, it
+// checks the unkeyed chain and, if it is intact, writes every entry's hash again under the key. A
+// damaged log is left as it is, for audit verify to report.
+func (s *Store) keyAudit(ctx context.Context) error {
+	return s.InTx(ctx, func(tx *Tx) error {
+		var keyed bool
+		if err := tx.tx.QueryRowContext(tx.ctx, `UPDATE audit_head SET keyed = keyed WHERE id = 1 RETURNING keyed`).Scan(&keyed); err != nil {
+			return fmt.Errorf("take audit head: %w", err)
+		}
+		if keyed {
+			return nil
+		}
+		var es []audit.Entry
+		v := audit.NewVerifier(nil, nil)
+		if err := s.eachAudit(tx.ctx, tx.tx, func(e audit.Entry) { v.Add(e); es = append(es, e) }); err != nil {
+			return err
+		}
+		if len(v.Problems) > 0 {
+			return nil
+		}
+		h := &auditHead{hash: audit.Genesis}
+		lift := appendOnly[s.dialect]
+		for _, stmt := range lift[:len(lift)/2] {
+			if _, err := tx.tx.ExecContext(tx.ctx, stmt); err != nil {
+				return fmt.Errorf("lift the append-only rule to rechain: %w", err)
+			}
+		}
+		for _, e := range es {
+			h.chain(&e, e.At, s.auditKey)
+			if _, err := tx.tx.ExecContext(tx.ctx, `UPDATE audit SET prev_hash = $1, hash = $2 WHERE seq = $3`, e.PrevHash, e.Hash, e.Seq); err != nil {
+				return fmt.Errorf("rechain audit: %w", err)
+			}
+		}
+		for _, stmt := range lift[len(lift)/2:] {
+			if _, err := tx.tx.ExecContext(tx.ctx, stmt); err != nil {
+				return fmt.Errorf("restore the append-only rule: %w", err)
+			}
+		}
+		_, err := tx.tx.ExecContext(tx.ctx, `UPDATE audit_head SET hash = $1, keyed = TRUE WHERE id = 1`, h.hash)
+		return wrap(err, "rechain audit head")
+	})
 }
 
 // AuditHead returns the sequence number of the newest audit entry.

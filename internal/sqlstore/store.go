@@ -38,15 +38,16 @@ const (
 
 // Store is the database. It is safe for concurrent use.
 type Store struct {
-	db      *sql.DB
-	dialect Dialect
-	keys    *crypto.Keyring
-	now     func() time.Time
-	stop    func()          // ends the SQLite checkpointer
-	pg      *pgx.ConnConfig // PostgreSQL: for the connection that listens for changes
-	channel string          // PostgreSQL: the notification channel for changes to children, one per schema
-	headMu  sync.Mutex      // PostgreSQL: held while appending read entries, which go one statement at a time
-	head    *auditHead      // PostgreSQL: the audit head as this process last moved it; nil when unknown
+	db       *sql.DB
+	dialect  Dialect
+	keys     *crypto.Keyring
+	now      func() time.Time
+	stop     func()          // ends the SQLite checkpointer
+	pg       *pgx.ConnConfig // PostgreSQL: for the connection that listens for changes
+	channel  string          // PostgreSQL: the notification channel for changes to children, one per schema
+	headMu   sync.Mutex      // PostgreSQL: held while appending read entries, which go one statement at a time
+	head     *auditHead      // PostgreSQL: the audit head as this process last moved it; nil when unknown
+	auditKey []byte          // the audit chain's MAC key, from keys
 }
 
 //go:embed migrations
@@ -60,7 +61,7 @@ func IsPostgres(dsn string) bool {
 // Open opens (creating and migrating as needed) the database named by dsn: a postgres:// URL, or a
 // directory for the embedded SQLite database. keys seal sensitive fields.
 func Open(ctx context.Context, dsn string, keys *crypto.Keyring) (*Store, error) {
-	s := &Store{keys: keys, now: func() time.Time { return time.Now().UTC() }}
+	s := &Store{keys: keys, now: func() time.Time { return time.Now().UTC() }, auditKey: keys.AuditKey()}
 	var err error
 	if IsPostgres(dsn) {
 		s.dialect = Postgres
@@ -87,6 +88,10 @@ func Open(ctx context.Context, dsn string, keys *crypto.Keyring) (*Store, error)
 		return nil, err
 	}
 	if err := s.checkKeys(ctx); err != nil {
+		s.db.Close()
+		return nil, err
+	}
+	if err := s.keyAudit(ctx); err != nil {
 		s.db.Close()
 		return nil, err
 	}

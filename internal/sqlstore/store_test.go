@@ -3,7 +3,9 @@ package sqlstore_test
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -464,7 +466,7 @@ func testAuditChain(t *testing.T, stores []*sqlstore.Store) {
 	}
 	wg.Wait()
 	s := stores[0]
-	v, err := s.VerifyAudit(ctx)
+	v, err := s.VerifyAudit(ctx, nil)
 	if err != nil || v.Checked != want || len(v.Problems) != 0 {
 		t.Fatalf("verify: %d of %d checked, %v, %v", v.Checked, want, v.Problems, err)
 	}
@@ -495,18 +497,22 @@ func TestAuditManyEntriesAtOnce(t *testing.T) {
 			}
 			want += int64(n)
 		}
-		if v, err := s.VerifyAudit(ctx); err != nil || v.Checked != want || len(v.Problems) != 0 {
+		if v, err := s.VerifyAudit(ctx, nil); err != nil || v.Checked != want || len(v.Problems) != 0 {
 			t.Fatalf("verify: %d of %d checked, %v, %v", v.Checked, want, v.Problems, err)
 		}
 	})
 }
 
-// An attacker with database access can lift the append-only rule; verification must still notice.
+// An attacker with database access can lift the append-only rule; verification must still notice,
+// even when the attacker deletes an entry and writes the chain again after it (without the key).
 func TestAuditVerifyDetectsTampering(t *testing.T) {
+	rechain := `DELETE FROM audit WHERE seq = 2; UPDATE audit SET seq = 2, prev_hash = (SELECT hash FROM audit WHERE seq = 1) WHERE seq = 3;
+		UPDATE audit_head SET seq = 2`
 	tamper := map[string]string{
-		"changed":   `UPDATE audit SET record_id = 'other' WHERE seq = 2`,
-		"deleted":   `DELETE FROM audit WHERE seq = 2`,
-		"truncated": `DELETE FROM audit WHERE seq = 3`,
+		"changed":               `UPDATE audit SET record_id = 'other' WHERE seq = 2`,
+		"deleted":               `DELETE FROM audit WHERE seq = 2`,
+		"truncated":             `DELETE FROM audit WHERE seq = 3`,
+		"deleted and rechained": rechain,
 	}
 	for name, stmt := range tamper {
 		t.Run(name, func(t *testing.T) {
@@ -530,7 +536,10 @@ func TestAuditVerifyDetectsTampering(t *testing.T) {
 						}
 					}
 				}
-				v, err := s.VerifyAudit(ctx)
+				if name == "deleted and rechained" { // the hashes written again as an attacker can: without the key
+					rehash(t, s, nil)
+				}
+				v, err := s.VerifyAudit(ctx, nil)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -538,6 +547,115 @@ func TestAuditVerifyDetectsTampering(t *testing.T) {
 					t.Fatalf("%s entry not detected", name)
 				}
 			})
+		})
+	}
+}
+
+// liftAppendOnly runs stmts with the audit log's append-only rule lifted, as an attacker can.
+func liftAppendOnly(t *testing.T, s *sqlstore.Store, stmts ...string) {
+	t.Helper()
+	lift := []string{`DROP TRIGGER IF EXISTS audit_no_update`, `DROP TRIGGER IF EXISTS audit_no_delete`}
+	restore := []string{`CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'append-only'); END`,
+		`CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'append-only'); END`}
+	if s.Dialect() == sqlstore.Postgres {
+		lift, restore = []string{`ALTER TABLE audit DISABLE TRIGGER audit_append_only`}, []string{`ALTER TABLE audit ENABLE TRIGGER audit_append_only`}
+	}
+	for _, q := range append(append(lift, stmts...), restore...) {
+		if _, err := s.DB().Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+}
+
+// rehash writes every entry's hash and the head again, chained under key (nil: plain SHA-256).
+func rehash(t *testing.T, s *sqlstore.Store, key []byte) {
+	t.Helper()
+	es, err := s.AuditEntries(ctx, sqlstore.AuditFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prev, stmts := audit.Genesis, []string{}
+	for i := len(es) - 1; i >= 0; i-- {
+		e := es[i]
+		e.PrevHash = prev
+		e.Hash = e.Sum(key)
+		prev = e.Hash
+		stmts = append(stmts, fmt.Sprintf(`UPDATE audit SET prev_hash = '%s', hash = '%s' WHERE seq = %d`, e.PrevHash, e.Hash, e.Seq))
+	}
+	liftAppendOnly(t, s, append(stmts, fmt.Sprintf(`UPDATE audit_head SET hash = '%s'`, prev))...)
+}
+
+// An anchor kept outside the database shows the log was cut back before it, which the chain alone
+// cannot; an anchor signed with other keys is refused.
+func TestAuditAnchor(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		for i := range 5 {
+			if err := s.Audit(ctx, &audit.Entry{Action: "child.view", RecordID: fmt.Sprint(i)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		a, err := s.AnchorAudit(ctx)
+		if err != nil || a.Seq != 5 {
+			t.Fatalf("anchor: %+v %v", a, err)
+		}
+		data, _ := json.Marshal(a)
+		anchor, err := s.ParseAnchor(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, err := s.VerifyAudit(ctx, anchor); err != nil || len(v.Problems) != 0 {
+			t.Fatalf("intact log with its anchor: %v %v", v.Problems, err)
+		}
+		es, _ := s.AuditEntries(ctx, sqlstore.AuditFilter{Limit: 10})
+		liftAppendOnly(t, s, `DELETE FROM audit WHERE seq > 3`, fmt.Sprintf(`UPDATE audit_head SET seq = 3, hash = '%s'`, es[2].Hash))
+		if v, _ := s.VerifyAudit(ctx, nil); len(v.Problems) != 0 {
+			t.Fatalf("the cut log should verify without the anchor (that is what the anchor is for): %v", v.Problems)
+		}
+		if v, _ := s.VerifyAudit(ctx, anchor); len(v.Problems) == 0 {
+			t.Fatal("the anchor did not show the log was cut")
+		}
+		other, err := audit.ParseAnchor(data, storetest.Keys(t).AnchorKey().Public().(ed25519.PublicKey))
+		if !errors.Is(err, audit.ErrAnchor) {
+			t.Fatalf("an anchor checked with other keys: %+v %v", other, err)
+		}
+	})
+}
+
+// A log written before the chain was keyed is rechained under the key when the store opens, if
+// its plain chain is intact.
+func TestAuditRekeyedOnce(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			dsn, keys := storetest.DSN(t, d), storetest.Keys(t)
+			s, err := sqlstore.Open(ctx, dsn, keys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range 4 {
+				if err := s.Audit(ctx, &audit.Entry{Action: "child.view", RecordID: fmt.Sprint(i)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rehash(t, s, nil)
+			liftAppendOnly(t, s, `UPDATE audit_head SET keyed = FALSE`)
+			if v, _ := s.VerifyAudit(ctx, nil); len(v.Problems) == 0 {
+				t.Fatal("an unkeyed log verified as keyed")
+			}
+			s.Close()
+			s, err = sqlstore.Open(ctx, dsn, keys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if v, err := s.VerifyAudit(ctx, nil); err != nil || v.Checked != 4 || len(v.Problems) != 0 {
+				t.Fatalf("after rekeying: %d checked, %v %v", v.Checked, v.Problems, err)
+			}
+			if err := s.Audit(ctx, &audit.Entry{Action: "child.view"}); err != nil {
+				t.Fatal(err) // the append-only rule is back, and appending works
+			}
+			if _, err := s.DB().Exec(`DELETE FROM audit WHERE seq = 1`); err == nil {
+				t.Fatal("the append-only rule was not put back after rekeying")
+			}
 		})
 	}
 }
