@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -38,16 +39,18 @@ const (
 
 // Store is the database. It is safe for concurrent use.
 type Store struct {
-	db       *sql.DB
-	dialect  Dialect
-	keys     *crypto.Keyring
-	now      func() time.Time
-	stop     func()          // ends the SQLite checkpointer
-	pg       *pgx.ConnConfig // PostgreSQL: for the connection that listens for changes
-	channel  string          // PostgreSQL: the notification channel for changes to children, one per schema
-	headMu   sync.Mutex      // PostgreSQL: held while appending read entries, which go one statement at a time
-	head     *auditHead      // PostgreSQL: the audit head as this process last moved it; nil when unknown
-	auditKey []byte          // the audit chain's MAC key, from keys
+	db         *sql.DB
+	dialect    Dialect
+	keys       *crypto.Keyring
+	now        func() time.Time
+	stop       func()          // ends the SQLite checkpointer
+	pg         *pgx.ConnConfig // PostgreSQL: for the connection that listens for changes
+	channel    string          // PostgreSQL: the notification channel for changes to children, one per schema
+	headMu     sync.Mutex      // PostgreSQL: held while appending read entries, which go one statement at a time
+	head       *auditHead      // PostgreSQL: the audit head as this process last moved it; nil when unknown
+	auditKey   []byte          // the audit chain's MAC key, from keys
+	file       string          // SQLite: the database file
+	truncating atomic.Bool     // SQLite: a commit is truncating the log
 }
 
 //go:embed migrations
@@ -71,8 +74,8 @@ func Open(ctx context.Context, dsn string, keys *crypto.Keyring) (*Store, error)
 		if err := os.MkdirAll(dsn, 0o700); err != nil {
 			return nil, fmt.Errorf("create data directory: %w", err)
 		}
-		file := filepath.Join(dsn, "waymark.db")
-		s.db, err = sql.Open("sqlite", "file:"+file+"?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)"+
+		s.file = filepath.Join(dsn, "waymark.db")
+		s.db, err = sql.Open("sqlite", "file:"+s.file+"?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)"+
 			"&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=wal_autocheckpoint(0)"+
 			"&_pragma=journal_size_limit(67108864)&_txlock=immediate&_time_format=sqlite")
 	}
@@ -123,6 +126,10 @@ func openPostgres(dsn string) (*sql.DB, *pgx.ConnConfig, error) {
 	return db, cfg, nil
 }
 
+// WALLimit is the size past which SQLite's write-ahead log is checkpointed back to its start by
+// the writer that finds it so; tests lower it.
+var WALLimit int64 = 64 << 20
+
 // checkpoint copies the SQLite write-ahead log into the database every interval, in the background,
 // until stop is called. Left to itself SQLite checkpoints inside whichever commit fills the log, and
 // that request waits for the copy and its fsync.
@@ -136,6 +143,19 @@ func (s *Store) checkpoint(interval time.Duration) (stop func()) {
 		})
 	}()
 	return func() { cancel(); <-done }
+}
+
+// boundLog is called after each commit on SQLite. A passive checkpoint never waits, so under
+// writes that never pause, with readers always in the log, the log is never begun again and grows
+// without end (900 MB in six seconds). Once it passes WALLimit, the committing writer checkpoints
+// it to the end and truncates it, waiting for the readers of the moment: writers slow to what the
+// disk can take, and the log stays near its limit. Writers that find one under way go on.
+func (s *Store) boundLog(ctx context.Context) {
+	if fi, err := os.Stat(s.file + "-wal"); err != nil || fi.Size() <= WALLimit || !s.truncating.CompareAndSwap(false, true) {
+		return
+	}
+	defer s.truncating.Store(false)
+	s.db.ExecContext(context.WithoutCancel(ctx), `PRAGMA wal_checkpoint(TRUNCATE)`) // busy: the next commit tries again
 }
 
 // Close closes the database.
@@ -223,6 +243,9 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 		s.headMu.Lock()
 		s.head = tx.head // the next read's append need not fail first to learn it
 		s.headMu.Unlock()
+	}
+	if s.dialect == SQLite {
+		s.boundLog(ctx)
 	}
 	return nil
 }

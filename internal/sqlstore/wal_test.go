@@ -1,0 +1,78 @@
+package sqlstore_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/sqlstore"
+	"github.com/waymark-org/waymark/internal/sqlstore/storetest"
+)
+
+// Under writes that never pause, with reads among them, SQLite's write-ahead log stays bounded:
+// the store checkpoints it back to the start once it passes its limit.
+func TestSQLiteLogStaysBounded(t *testing.T) {
+	limit := sqlstore.WALLimit
+	sqlstore.WALLimit = 8 << 20
+	defer func() { sqlstore.WALLimit = limit }()
+	dir := t.TempDir()
+	s, err := sqlstore.Open(ctx, dir, storetest.Keys(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	org := mustOrg(t, s, "Org", "council")
+	wal := filepath.Join(dir, "waymark.db-wal")
+	var peak atomic.Int64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var written atomic.Int64
+	for w := range 3 {
+		wg.Go(func() {
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				c := &waymark.Child{OrgID: org.ID, GivenNames: fmt.Sprintf("Writer%d", w), FamilyName: fmt.Sprintf("N%d", i)}
+				mustChild(t, s, c)
+				written.Add(1)
+			}
+		})
+	}
+	wg.Go(func() { // readers keep the log in use
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			s.Children(ctx, sqlstore.ChildFilter{OrgID: org.ID, Limit: 50})
+		}
+	})
+	wg.Go(func() {
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+			if fi, err := os.Stat(wal); err == nil && fi.Size() > peak.Load() {
+				peak.Store(fi.Size())
+			}
+		}
+	})
+	time.Sleep(2 * time.Second)
+	close(stop)
+	wg.Wait()
+	t.Logf("%d children written; log peaked at %.1f MB", written.Load(), float64(peak.Load())/(1<<20))
+	if peak.Load() > 2*sqlstore.WALLimit {
+		t.Fatalf("the log grew to %.1f MB, past twice its limit", float64(peak.Load())/(1<<20))
+	}
+}
