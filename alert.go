@@ -32,7 +32,12 @@ const (
 	AlertTurning18           = "turning_18"
 	AlertIdentification      = "identification_incomplete"
 	AlertUnsuitablePlacement = "unsuitable_placement"
+	AlertRecordsOpened       = "records_opened" // one person opened many of the organisation's records with a reason
 )
+
+// OpenedAlertAfter is how many of an organisation's records one person of another may open with a
+// reason in a day before the organisation's admins and managers are alerted.
+const OpenedAlertAfter = 5
 
 // Escalations are how long after last seen a still-missing child raises each alert.
 var Escalations = []struct {
@@ -79,4 +84,5 @@ var alertTitles = map[string]string{
 	AlertTurning18:           "Turns 18",
 	AlertIdentification:      "Identification record incomplete 24 hours after first contact",
 	AlertUnsuitablePlacement: "Placed in a B&B or hostel",
+	AlertRecordsOpened:       "One person opened many of your records today",
 }

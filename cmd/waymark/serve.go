@@ -34,6 +34,7 @@ type serveFlags struct {
 	publicURL         string
 	mail              alert.Mail
 	signInMemory      uint64
+	searches          int
 }
 
 func (f *serveFlags) add(fs *flag.FlagSet) {
@@ -42,6 +43,7 @@ func (f *serveFlags) add(fs *flag.FlagSet) {
 	fs.BoolVar(&f.secure, "secure-cookies", envOr("WAYMARK_SECURE_COOKIES", "") == "true", "mark cookies Secure and send HSTS: set when served over HTTPS")
 	fs.BoolVar(&f.proxy, "trust-proxy", false, "take client addresses from X-Forwarded-For (only behind your own proxy)")
 	fs.Uint64Var(&f.signInMemory, "signin-memory", registry.HashingBudget>>20, "MiB that password hashing may use at once: sign-ins past it wait their turn, then are told to retry")
+	fs.IntVar(&f.searches, "searches-per-hour", registry.DefaultSearches, "identification searches one user or token may make an hour (0: no limit)")
 	fs.DurationVar(&f.idle, "session-idle", 2*time.Hour, "sign out after this long without use")
 	fs.DurationVar(&f.maxLifetime, "session-max", 12*time.Hour, "sign out this long after signing in, in use or not")
 	fs.DurationVar(&f.follow, "follow", 500*time.Millisecond, "on SQLite, how often to read other processes' changes into the identification index (PostgreSQL notifies them; this is its fallback while listening fails)")
@@ -72,6 +74,7 @@ func serve(ctx context.Context, e *env, store *sqlstore.Store, sf serveFlags, re
 	}
 	reg := registry.New(store)
 	reg.Hashing = auth.NewGate(sf.signInMemory<<20, registry.HashingWait)
+	reg.SearchRate = registry.SearchesPerHour(sf.searches, store.Now)
 	start := time.Now()
 	// Building the index makes garbage as fast as index: collecting at half the live heap's growth
 	// instead of all of it keeps the peak lower, and what is left is given back at once.

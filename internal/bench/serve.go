@@ -85,7 +85,7 @@ func Serve(ctx context.Context, d *Data, o ServeOptions) (Served, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	start = time.Now()
-	proc, base, err := StartServe(ctx, o, "--db", dsn, "--keys", keyFile, "--addr", "127.0.0.1:0")
+	proc, base, err := StartServe(ctx, o, "--db", dsn, "--keys", keyFile, "--addr", "127.0.0.1:0", "--searches-per-hour", "0")
 	if err != nil {
 		return s, err
 	}

@@ -1,7 +1,6 @@
 package http
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -23,6 +22,7 @@ func (s *Server) identifyRoutes(mux *http.ServeMux) {
 func (s *Server) identifyData() map[string]any {
 	d := s.childFormData(false, "")
 	d["Matches"], d["Searched"], d["Rejected"] = registry.Matches{}, false, map[string]bool{}
+	d["Categories"] = reasonData("")["Categories"]
 	return d
 }
 
@@ -134,17 +134,30 @@ func (s *Server) probeOf(r *http.Request) *waymark.Child {
 func (s *Server) openWithReason(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	id := r.PathValue("id")
-	err := s.Registry.OpenWithReason(r.Context(), actor(r), id, r.PostFormValue("reason"))
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, waymark.Errorf(waymark.EINVALID, "The form could not be read."))
+		return
+	}
+	f := r.PostForm
+	why := waymark.OpenReason{Category: f.Get("category"), Reference: f.Get("reference"), Note: f.Get("note")}
+	err := s.Registry.OpenWithReason(r.Context(), actor(r), id, why)
 	if waymark.ErrorCode(err) == waymark.EINVALID {
-		w.WriteHeader(http.StatusUnprocessableEntity)
-		s.render(w, r, "error", &web.View{Title: "Give a reason", Data: map[string]string{
-			"Message": fmt.Sprintf("%s Return to the search and give the reason in a sentence.", waymark.ErrorFields(err)[0].Message)}})
+		s.formError(w, r, "open_reason", "Give a reason to open this record", f, waymark.ErrorFields(err), reasonData(id))
 		return
 	} else if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/children/"+id, http.StatusSeeOther)
+}
+
+// reasonData is what the reason form needs: the child and the categories.
+func reasonData(childID string) map[string]any {
+	cats := []web.Option{{Value: "", Label: "Choose…"}}
+	for _, c := range waymark.OpenCategories {
+		cats = append(cats, web.Option{Value: c.Value, Label: c.Label})
+	}
+	return map[string]any{"ChildID": childID, "Categories": cats}
 }
 
 func (s *Server) duplicatesReport(w http.ResponseWriter, r *http.Request) {

@@ -51,11 +51,19 @@ func TestIdentifyAcrossOrganisations(t *testing.T) {
 		t.Fatal("another organisation's child's name shown before a reason was given")
 	}
 	contains(t, page, "Part of the recorded name not given")
-	if code, _, _ := postForm(t, officer, a.srv.URL+"/children/"+child.ID+"/open", url.Values{"reason": {"need"}}); code != 422 {
-		t.Fatalf("a too-short reason: %d", code)
+	for _, bad := range []url.Values{
+		{"category": {"found"}, "reference": {"aaaaaaaaaa"}},
+		{"category": {""}, "reference": {"NP-2026-1121"}},
+		{"category": {"other"}, "reference": {"NP-2026-1121"}, "note": {"need"}},
+	} {
+		code, _, page := postForm(t, officer, a.srv.URL+"/children/"+child.ID+"/open", bad)
+		if code != 422 || !strings.Contains(page, `value="`+bad.Get("reference")+`"`) {
+			t.Fatalf("a reason of no substance %v: %d\n%s", bad, code, page)
+		}
 	}
-	reason := "Found in raid, ref NP-2026-1121; checking identity"
-	code, loc, _ := postForm(t, officer, a.srv.URL+"/children/"+child.ID+"/open", url.Values{"reason": {reason}})
+	reason := "found; ref NP-2026-1121; checking identity after a raid"
+	code, loc, _ := postForm(t, officer, a.srv.URL+"/children/"+child.ID+"/open",
+		url.Values{"category": {"found"}, "reference": {"NP-2026-1121"}, "note": {"checking identity after a raid"}})
 	if code != 303 || loc != "/children/"+child.ID {
 		t.Fatalf("open with reason: %d %s", code, loc)
 	}
@@ -274,4 +282,49 @@ func TestDuplicatesReportInProgress(t *testing.T) {
 	}
 	_, page := get(t, a.client(manager), a.srv.URL+"/duplicates")
 	contains(t, page, `<meta http-equiv="refresh" content="10">`, "The report is being made", "children searched")
+}
+
+// Identification searches are bounded per user: past the hour's allowance the answer is 429, the
+// refusal audited.
+func TestSearchesRateLimited(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	a.reg.SearchRate = registry.SearchesPerHour(3, nil)
+	officer := a.client(police)
+	probe := url.Values{"given_names": {"Selam"}, "family_name": {"Tesfay"}}
+	for i, want := range []int{200, 200, 200, 429} {
+		if code, _, page := postForm(t, officer, a.srv.URL+"/identify", probe); code != want {
+			t.Fatalf("search %d: %d, want %d\n%s", i+1, code, want, page)
+		}
+	}
+	tok := a.token(police, waymark.RolePolice) // a token has an allowance of its own
+	for i, want := range []int{200, 200, 200, 429} {
+		if code, out := a.call(tok, "POST", "/api/v1/identify", `{"given_names": "Selam"}`); code != want {
+			t.Fatalf("API search %d: %d %v", i+1, code, out)
+		}
+	}
+	refused, _ := a.store.AuditEntries(ctx, sqlstore.AuditFilter{Action: string(waymark.SearchRegistry), Outcome: audit.Denied})
+	if len(refused) != 2 {
+		t.Fatalf("%d refused searches audited, want 2", len(refused))
+	}
+}
+
+// One person opening more than five of an organisation's records in a day alerts its admin.
+func TestManyRecordsOpenedAlertsTheOwner(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	council, officer := a.actor(socialWorker), a.client(police)
+	for i := range waymark.OpenedAlertAfter + 1 {
+		c := &waymark.Child{GivenNames: "Selam", FamilyName: fmt.Sprintf("Tesfay %c", 'A'+i)}
+		if err := a.reg.CreateChild(ctx, council, c, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, page := get(t, a.client(admin), a.srv.URL+"/alerts"); strings.Contains(page, "opened many") {
+			t.Fatalf("alerted after %d records opened", i)
+		}
+		code, _, _ := postForm(t, officer, a.srv.URL+"/children/"+c.ID+"/open", url.Values{"category": {"found"}, "reference": {fmt.Sprintf("NP-2026-%d", i)}})
+		if code != http.StatusSeeOther {
+			t.Fatalf("open %d: %d", i, code)
+		}
+	}
+	_, page := get(t, a.client(admin), a.srv.URL+"/alerts")
+	contains(t, page, "One person opened many of your records today")
 }

@@ -3,7 +3,6 @@ package registry
 import (
 	"context"
 	"runtime"
-	"strings"
 	"sync"
 	"time"
 
@@ -232,24 +231,39 @@ func (r *Registry) latestDuplicates(orgID string) (made, underway *identify.Dupl
 
 // OpenWithReason lets a practitioner of another organisation see a child's record for an hour,
 // for the reason they give. The reason is audited, and the owner sees it in their audit log.
-func (r *Registry) OpenWithReason(ctx context.Context, a waymark.Actor, childID, reason string) error {
+func (r *Registry) OpenWithReason(ctx context.Context, a waymark.Actor, childID string, why waymark.OpenReason) error {
 	sc, err := r.childScope(ctx, a, waymark.OpenWithReason, childID)
 	if err != nil {
 		return err
 	}
-	reason = strings.Join(strings.Fields(reason), " ")
-	if len([]rune(reason)) < 10 || len(reason) > 500 {
-		return &waymark.Error{Code: waymark.EINVALID, Message: "Say why you need to open this record.",
-			Fields: []waymark.FieldError{{Field: "reason", Message: "Give the reason in a sentence (10 to 500 characters), e.g. the incident or police reference"}}}
+	if err := why.Normalize(); err != nil {
+		return err
 	}
+	now := r.Store.Now()
 	return r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
-		if err := tx.Grant(a.UserID, childID, reason, r.Store.Now().Add(GrantFor)); err != nil {
+		if err := tx.Grant(a.UserID, childID, why.String(), now.Add(GrantFor)); err != nil {
 			return err
 		}
 		e := entry(a, string(waymark.OpenWithReason), "child", childID, sc.OrgID)
-		e.Reason = reason
-		return tx.Audit(e)
+		e.Reason = why.String()
+		if err := tx.Audit(e); err != nil {
+			return err
+		}
+		return r.alertManyOpened(tx, a, childID, sc.OrgID, now)
 	})
+}
+
+// alertManyOpened tells the owner's admins and managers, once a day, when one person of another
+// organisation has opened more than a few of its records: a harvest looks like that.
+func (r *Registry) alertManyOpened(tx *sqlstore.Tx, a waymark.Actor, childID, orgID string, now time.Time) error {
+	day := now.Truncate(24 * time.Hour)
+	n, err := tx.GrantsSince(a.UserID, orgID, day)
+	if err != nil || n <= waymark.OpenedAlertAfter {
+		return err
+	}
+	_, err = tx.RaiseAlerts([]*waymark.Alert{{Kind: waymark.AlertRecordsOpened, Subject: a.UserID + "/" + orgID + "/" + day.Format(time.DateOnly),
+		ChildID: childID, OrgID: orgID, DueAt: now}})
+	return err
 }
 
 // ConfirmMatch records that a person has confirmed the found child, who gave probe, is this

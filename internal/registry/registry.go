@@ -27,6 +27,9 @@ type Registry struct {
 	Hashing *auth.Gate // bounds the password hashing that sign-ins do at once
 	// SignInRate bounds sign-in attempts per client address, before any hashing.
 	SignInRate *ratelimit.Limiter
+	// SearchRate bounds identification searches per user or token (nil: unbounded): a search
+	// names children of every organisation, so many of them are a harvest.
+	SearchRate *ratelimit.Limiter
 	followed   atomic.Int64 // the audit entry the index has caught up to
 	dups       duplicateRuns
 }
@@ -38,10 +41,22 @@ const (
 	HashingWait   = 5 * time.Second
 )
 
+// DefaultSearches is how many identification searches one user or token may make an hour.
+const DefaultSearches = 60
+
+// SearchesPerHour bounds searches to n an hour per user or token, all of them at once if need be
+// (n 0: unbounded).
+func SearchesPerHour(n int, now func() time.Time) *ratelimit.Limiter {
+	if n <= 0 {
+		return nil
+	}
+	return ratelimit.New(n, n, time.Hour, now)
+}
+
 // New returns a registry over store with an empty identification index; LoadIndex fills it.
 func New(store *sqlstore.Store) *Registry {
 	return &Registry{Store: store, Engine: identify.New(), Hashing: auth.NewGate(HashingBudget, HashingWait),
-		SignInRate: ratelimit.New(30, 30, time.Minute, store.Now)}
+		SignInRate: ratelimit.New(30, 30, time.Minute, store.Now), SearchRate: SearchesPerHour(DefaultSearches, store.Now)}
 }
 
 // LoadIndex puts every recorded child into the identification index and notes where in the
@@ -272,6 +287,16 @@ const MaxLimit = 100
 func (r *Registry) searchable(ctx context.Context, a waymark.Actor, q *waymark.Child, limit int) (int, error) {
 	if err := r.check(ctx, a, waymark.SearchRegistry, waymark.Scope{OrgID: a.OrgID}, "registry", ""); err != nil {
 		return 0, err
+	}
+	if r.SearchRate != nil {
+		if ok, retry := r.SearchRate.Allow(a.UserID + "/" + a.TokenID); !ok {
+			e := searched(a)
+			e.Outcome, e.Reason = audit.Denied, "search rate exceeded"
+			if err := r.Store.Audit(ctx, e); err != nil {
+				return 0, err
+			}
+			return 0, waymark.Errorf(waymark.ETOOMANY, "You have made as many identification searches as an hour allows. Try again in %d minute(s), or ask your administrator.", int(retry.Minutes())+1)
+		}
 	}
 	if err := q.NormalizeQuery(r.Store.Now()); err != nil {
 		return 0, err

@@ -133,6 +133,7 @@ func (s *Store) AlertsFor(ctx context.Context, a waymark.Actor) ([]*waymark.Aler
 		  OR (a.org_id = $1 AND $2 = 'social_worker' AND (
 		      EXISTS (SELECT 1 FROM child_assignments x WHERE x.child_id = a.child_id AND x.user_id = $3)
 		      OR NOT EXISTS (SELECT 1 FROM child_assignments x WHERE x.child_id = a.child_id)))
+		  OR (a.org_id = $1 AND $2 = 'admin' AND a.kind = 'records_opened')
 		  OR ($2 = 'guardian' AND EXISTS (SELECT 1 FROM child_assignments x WHERE x.child_id = a.child_id AND x.user_id = $3))
 		  OR (a.police_org_id = $1 AND $2 = 'police' AND a.kind IN ('missing','missing_24h','missing_72h','missing_7d','missing_28d'))
 		) ORDER BY a.due_at DESC LIMIT 500`, a.OrgID, string(a.Role), a.UserID)

@@ -289,6 +289,14 @@ func (tx *Tx) Grant(userID, childID, reason string, expires time.Time) error {
 	return wrap(err, "grant access")
 }
 
+// GrantsSince counts the records of orgID that userID has opened with a reason since.
+func (tx *Tx) GrantsSince(userID, orgID string, since time.Time) (int, error) {
+	var n int
+	err := tx.tx.QueryRowContext(tx.ctx, `SELECT count(*) FROM access_grants g JOIN children c ON c.id = g.child_id
+		WHERE g.user_id = $1 AND c.org_id = $2 AND g.granted_at >= $3`, userID, orgID, since.UTC()).Scan(&n)
+	return n, wrap(err, "count grants")
+}
+
 // Assign gives a user (a guardian) access to a child.
 func (tx *Tx) Assign(childID, userID string) error {
 	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO child_assignments (child_id, user_id) VALUES ($1, $2)`, childID, userID)
