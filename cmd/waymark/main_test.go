@@ -137,6 +137,9 @@ func TestSetUpCommands(t *testing.T) {
 			if err != nil || !strings.Contains(out, "audit log intact") {
 				t.Fatalf("audit verify: %q %v", out, err)
 			}
+			if out, err = cli(t, "", with("identify", "model")...); err != nil || !strings.Contains(out, "0 judgements kept") || !strings.Contains(out, "the model is as shipped") {
+				t.Fatalf("identify model: %q %v", out, err)
+			}
 			anchor := filepath.Join(t.TempDir(), "anchor.json")
 			if out, err = cli(t, "", with("audit", "anchor", "--out", anchor)...); err != nil || !strings.Contains(out, "anchored entry") {
 				t.Fatalf("audit anchor: %q %v", out, err)

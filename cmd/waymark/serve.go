@@ -86,11 +86,15 @@ func serve(ctx context.Context, e *env, store *sqlstore.Store, sf serveFlags, re
 	}
 	debug.FreeOSMemory()
 	e.log.Info("identification index built", "children", n, "took", time.Since(start).Round(time.Millisecond))
-	confirmed, moved, err := reg.LearnModel(ctx)
+	l, err := reg.LearnModel(ctx)
 	if err != nil {
 		return fmt.Errorf("learn from confirmed matches: %w", err)
 	}
-	e.log.Info("identification model", "confirmed_matches", confirmed, "m_relearnt_for", strings.Join(moved, ","))
+	e.log.Info("identification model", "confirmed_matches", l.Confirmed, "counted", l.Counted, "m_relearnt_for", strings.Join(l.Moved, ","))
+	if len(l.Refused) > 0 {
+		e.log.Warn("confirmed matches would move the identification model implausibly far; kept as it was (waymark identify model)",
+			"fields", strings.Join(l.Refused, ","))
+	}
 	go reg.Follow(ctx, sf.follow, func(err error) { e.log.Warn("follow changes", "err", err) })
 	alerts, sender := alert.New(store, e.log), alert.NewSender(store, sf.mail, sf.publicURL, e.log)
 	reg.OnCare, alerts.OnRaise = alerts.Nudge, sender.Nudge

@@ -89,7 +89,7 @@ func (s *Server) identifyConfirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PostForm.Get("child_id")
-	if err := s.Registry.ConfirmMatch(r.Context(), actor(r), id, s.probeOf(r), e); err != nil {
+	if err := s.Registry.ConfirmMatch(r.Context(), actor(r), r.PostForm.Get("search"), id, e); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -107,7 +107,7 @@ func (s *Server) identifyReject(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, q := r.PostForm.Get("child_id"), s.probeOf(r)
-	if err := s.Registry.RejectMatch(r.Context(), actor(r), id, q); err != nil {
+	if err := s.Registry.RejectMatch(r.Context(), actor(r), r.PostForm.Get("search"), id); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -117,6 +117,7 @@ func (s *Server) identifyReject(w http.ResponseWriter, r *http.Request) {
 	}
 	// The search is shown again, not left behind: at a raid the next candidate is the next question.
 	r.PostForm.Del("child_id")
+	r.PostForm.Del("search")
 	r.PostForm.Add("rejected", id)
 	s.showMatches(w, r, q, "Recorded: not this child. The candidates are below; a new search starts afresh.")
 }

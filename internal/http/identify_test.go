@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -79,9 +80,21 @@ func TestIdentifyAcrossOrganisations(t *testing.T) {
 		t.Fatalf("a grant to view allowed editing: %d", code)
 	}
 
-	confirm := url.Values{"child_id": {child.ID}}
+	// A verdict names the search it is on: the server's, the same person's.
+	search := regexp.MustCompile(`name="search" value="([^"]+)"`).FindStringSubmatch(page)
+	if search == nil {
+		t.Fatal("the verdict forms name no search")
+	}
+	confirm := url.Values{"child_id": {child.ID}, "search": {"made-up"}}
 	for k, v := range probe {
 		confirm[k] = v
+	}
+	if code, _, _ = postForm(t, officer, a.srv.URL+"/identify/confirm", confirm); code != 422 {
+		t.Fatalf("confirm on a made-up search: %d", code)
+	}
+	confirm.Set("search", search[1])
+	if code, _, _ = postForm(t, a.client(socialWorker), a.srv.URL+"/identify/confirm", confirm); code != 422 {
+		t.Fatalf("confirm on another person's search: %d", code)
 	}
 	code, _, _ = postForm(t, officer, a.srv.URL+"/identify/confirm", confirm)
 	if code != 303 {
@@ -93,7 +106,7 @@ func TestIdentifyAcrossOrganisations(t *testing.T) {
 		t.Fatalf("the confirmation was not kept as a judgement: %+v %v", js, err)
 	}
 
-	reject := url.Values{"child_id": {child.ID}} // as the page posts it: with what the child gave
+	reject := url.Values{"child_id": {child.ID}, "search": {search[1]}} // as the page posts it: with what the child gave
 	for k, v := range probe {
 		reject[k] = v
 	}

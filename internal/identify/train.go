@@ -1,6 +1,7 @@
 package identify
 
 import (
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -122,7 +123,7 @@ func (m *Model) mStep(prior *Model, seen map[fieldLevel]float64, total map[strin
 	}
 }
 
-// minJudged is how many observations of a field confirmed matches must hold before they move its m.
+// minJudged is how many confirmed matches must show a field before they move its m.
 const minJudged = 30
 
 // LearnM re-estimates m from the matches people confirmed, each given as its comparison levels
@@ -130,27 +131,69 @@ const minJudged = 30
 // returns the fields it moved. A deployment's confirmed matches are the candidates ranked high
 // enough to be looked at, so agreement is over-represented among them; the pull, the minimum and
 // name levels' minSeen keep a few months' confirmations from turning a disagreement into a veto.
-func (m *Model) LearnM(confirmed [][]string) []string {
-	seen, total := map[fieldLevel]float64{}, map[string]float64{}
+// A field is not moved, and is returned as refused, where re-learning would raise any level's m
+// more than MaxShift times, or lower a level that held a tenth of the matches or more to under a
+// MaxShift-th: confirmations that say so are more likely made up (or a world changed beyond what a
+// few of them should decide) than a better estimate. Rare levels that no confirmation showed fall
+// further by themselves, as the pull towards the prior allows; that is not held against a field.
+func (m *Model) LearnM(confirmed [][]string) (moved, refused []string, changes []Change) {
+	seen, total, judged := map[fieldLevel]float64{}, map[string]float64{}, map[string]int{}
 	for _, levels := range confirmed {
+		in := map[string]bool{}
 		for _, fl := range levels {
 			field, level, _ := strings.Cut(fl, ":")
 			if _, ok := m.Levels[field][level]; ok {
 				seen[fieldLevel{field, level}]++
 				total[field]++
+				in[field] = true
 			}
 		}
-	}
-	learn := func(field string) bool { return total[field] >= minJudged }
-	m.mStep(m, seen, total, learn)
-	var moved []string
-	for field := range m.Levels {
-		if learn(field) {
-			moved = append(moved, field)
+		for field := range in {
+			judged[field]++
 		}
 	}
-	slices.Sort(moved)
-	return moved
+	learn := func(field string) bool { return judged[field] >= minJudged }
+	learnt := m.clone()
+	learnt.mStep(m, seen, total, learn)
+	for _, field := range slices.Sorted(maps.Keys(m.Levels)) {
+		if !learn(field) {
+			continue
+		}
+		var these []Change
+		plausible := true
+		for _, level := range slices.Sorted(maps.Keys(m.Levels[field])) {
+			c := Change{Field: field, Level: level, Was: m.Levels[field][level].M, Now: learnt.Levels[field][level].M, Seen: int(seen[fieldLevel{field, level}])}
+			plausible = plausible && c.Now <= c.Was*MaxShift && (c.Was < 0.1 || c.Now >= c.Was/MaxShift)
+			these = append(these, c)
+		}
+		changes = append(changes, these...)
+		if !plausible {
+			refused = append(refused, field)
+			continue
+		}
+		m.Levels[field] = learnt.Levels[field]
+		moved = append(moved, field)
+	}
+	return moved, refused, changes
+}
+
+// MaxShift is how many times higher or lower than before re-learning may set a level's m.
+const MaxShift = 3.0
+
+// Change is what re-learning made of one level's m, and how often confirmed matches showed it.
+type Change struct {
+	Field, Level string
+	Was, Now     float64
+	Seen         int
+}
+
+func (m *Model) clone() *Model {
+	c := *m
+	c.Levels = map[string]map[string]MU{}
+	for field, levels := range m.Levels {
+		c.Levels[field] = maps.Clone(levels)
+	}
+	return &c
 }
 
 type fieldLevel struct{ field, level string }

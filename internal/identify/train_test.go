@@ -106,12 +106,17 @@ func TestLearnMFromConfirmedMatches(t *testing.T) {
 		name      string
 		confirmed [][]string
 		moved     []string
+		refused   []string
 		check     func(m *Model) error
 	}{
-		{"too few to say anything", confirmed(minJudged-1, "date_of_birth:exact", "name:exact"), nil, nil},
-		{"unknown fields and levels are passed over", confirmed(100, "eyes:exact", "name:misspelt", "nonsense"), nil, nil},
-		{"dates of birth agree more often than the model thought", append(confirmed(120, "date_of_birth:exact", "name:exact"),
-			confirmed(80, "date_of_birth:estimate_compatible", "name:exact")...), []string{FieldDateOfBirth, FieldName}, func(m *Model) error {
+		{"too few to say anything", confirmed(minJudged-1, "date_of_birth:exact", "name:exact"), nil, nil, nil},
+		{"unknown fields and levels are passed over", confirmed(100, "eyes:exact", "name:misspelt", "nonsense"), nil, nil, nil},
+		// 300 made-up confirmations of children whose dates of birth disagree: m(disagree) would rise
+		// from 0.05 to 0.9, and m(exact) fall from 0.21 to 0.01.
+		{"made-up confirmations are refused", confirmed(300, "date_of_birth:disagree", "name:exact"), []string{FieldName}, []string{FieldDateOfBirth}, nil},
+		{"dates of birth agree more often than the model thought", append(append(confirmed(120, "date_of_birth:exact", "name:exact"),
+			confirmed(50, "date_of_birth:estimate_same_year", "name:exact")...), confirmed(30, "date_of_birth:estimate_compatible", "name:exact")...),
+			[]string{FieldDateOfBirth, FieldName}, nil, func(m *Model) error {
 			exact, want := m.Levels[FieldDateOfBirth][Exact].M, (120+priorPairs*DefaultModel().Levels[FieldDateOfBirth][Exact].M)/(200+priorPairs)
 			sum := 0.0
 			for _, mu := range m.Levels[FieldDateOfBirth] {
@@ -133,12 +138,16 @@ func TestLearnMFromConfirmedMatches(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			m := DefaultModel()
-			if moved := m.LearnM(tc.confirmed); !slices.Equal(moved, tc.moved) {
-				t.Fatalf("moved %v, want %v", moved, tc.moved)
+			moved, refused, _ := m.LearnM(tc.confirmed)
+			if !slices.Equal(moved, tc.moved) || !slices.Equal(refused, tc.refused) {
+				t.Fatalf("moved %v, refused %v; want %v, %v", moved, refused, tc.moved, tc.refused)
 			}
 			if tc.check == nil {
-				if !reflect.DeepEqual(m, DefaultModel()) {
+				if tc.moved == nil && !reflect.DeepEqual(m, DefaultModel()) {
 					t.Fatal("the model moved")
+				}
+				if !reflect.DeepEqual(m.Levels[FieldDateOfBirth], DefaultModel().Levels[FieldDateOfBirth]) {
+					t.Fatal("the dates of birth moved")
 				}
 			} else if err := tc.check(m); err != nil {
 				t.Fatal(err)

@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -31,6 +32,7 @@ type Matches struct {
 	List          []Match
 	Tied, Crowded int
 	Apart         []string
+	SearchID      string // the search kept for verdicts on its candidates
 }
 
 // IdentifyMatches runs Identify and dresses each candidate for display. Showing a candidate's
@@ -40,8 +42,27 @@ func (r *Registry) IdentifyMatches(ctx context.Context, a waymark.Actor, q *waym
 	if err != nil {
 		return Matches{}, err
 	}
+	se := &sqlstore.Search{Actor: actorKey(a), OrgID: a.OrgID}
+	for _, c := range found.Candidates {
+		sc := sqlstore.SearchCandidate{ChildID: c.ChildID, Probability: c.Probability}
+		for _, ev := range c.Evidence {
+			sc.Levels = append(sc.Levels, ev.Field+":"+ev.Level)
+		}
+		se.Candidates = append(se.Candidates, sc)
+	}
 	ms, err := r.dress(ctx, a, found.Candidates, "identification search result", searched(a))
-	return Matches{List: recorded(ms), Tied: found.Tied, Crowded: found.Crowded, Apart: found.Apart}, err
+	if err == nil {
+		err = r.Store.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.RecordSearch(se) })
+	}
+	return Matches{List: recorded(ms), Tied: found.Tied, Crowded: found.Crowded, Apart: found.Apart, SearchID: se.ID}, err
+}
+
+// actorKey names who acts, a user or a token, for what is counted per person.
+func actorKey(a waymark.Actor) string {
+	if a.UserID != "" {
+		return "user:" + a.UserID
+	}
+	return "token:" + a.TokenID
 }
 
 // placed gives each candidate its owner, and returns the scopes access decisions need. A
@@ -266,63 +287,95 @@ func (r *Registry) alertManyOpened(tx *sqlstore.Tx, a waymark.Actor, childID, or
 	return err
 }
 
-// ConfirmMatch records that a person has confirmed the found child, who gave probe, is this
-// recorded child: the contact becomes an "identified" encounter on the child's record, whoever
-// owns it, and the comparison is kept as a judgement.
-func (r *Registry) ConfirmMatch(ctx context.Context, a waymark.Actor, childID string, probe *waymark.Child, e *waymark.Encounter) error {
+// ConfirmMatch records that a person has confirmed that the found child of their search is this
+// recorded child, one of its candidates: the contact becomes an "identified" encounter on the
+// child's record, whoever owns it, and how the candidate compared is kept as a judgement.
+func (r *Registry) ConfirmMatch(ctx context.Context, a waymark.Actor, searchID, childID string, e *waymark.Encounter) error {
+	j, err := r.judgement(ctx, a, searchID, childID, true)
+	if err != nil {
+		return err
+	}
 	e.Kind = "identified"
-	return r.addEncounter(ctx, a, waymark.ConfirmMatch, childID, e, "identified as previously recorded", r.judgement(probe, childID, true))
+	return r.addEncounter(ctx, a, waymark.ConfirmMatch, childID, e, "identified as previously recorded", j)
 }
 
-// RejectMatch records that a person has judged a candidate not to be the found child.
-func (r *Registry) RejectMatch(ctx context.Context, a waymark.Actor, childID string, probe *waymark.Child) error {
+// RejectMatch records that a person has judged a candidate of their search not to be the found child.
+func (r *Registry) RejectMatch(ctx context.Context, a waymark.Actor, searchID, childID string) error {
 	sc, err := r.childScope(ctx, a, waymark.ConfirmMatch, childID)
 	if err != nil {
 		return err
 	}
-	j := r.judgement(probe, childID, false)
+	j, err := r.judgement(ctx, a, searchID, childID, false)
+	if err != nil {
+		return err
+	}
 	return r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
-		if err := judge(tx, j); err != nil {
+		if err := tx.Judge(*j); err != nil {
 			return err
 		}
 		return tx.Audit(entry(a, "identify.reject", "child", childID, sc.OrgID))
 	})
 }
 
-// judgement is what is kept of a person's verdict on a candidate: how it compared with what the
-// found child gave, level by level, and the probability shown; nil when nothing was given.
-func (r *Registry) judgement(probe *waymark.Child, childID string, confirmed bool) *sqlstore.Judgement {
-	if probe == nil || probe.NormalizeQuery(r.Store.Now()) != nil {
-		return nil
+var errNoSearch = waymark.Errorf(waymark.EINVALID, "That search is no longer open, or was not yours: search again, then decide on its candidates.")
+
+// judgement is a verdict on a candidate of a search the actor made within the last day, with the
+// levels and probability the server gave it then: what a form says of them is never taken.
+func (r *Registry) judgement(ctx context.Context, a waymark.Actor, searchID, childID string, confirmed bool) (*sqlstore.Judgement, error) {
+	se, err := r.Store.Search(ctx, searchID)
+	if waymark.ErrorCode(err) == waymark.ENOTFOUND || (err == nil && se.Actor != actorKey(a)) {
+		return nil, errNoSearch
+	} else if err != nil {
+		return nil, err
 	}
-	levels, p, ok := r.Engine.Judged(probe, childID)
-	if !ok || len(levels) == 0 {
-		return nil
+	i := slices.IndexFunc(se.Candidates, func(c sqlstore.SearchCandidate) bool { return c.ChildID == childID })
+	if i < 0 {
+		return nil, errNoSearch
 	}
-	return &sqlstore.Judgement{Confirmed: confirmed, Probability: p, Levels: levels}
+	c := se.Candidates[i]
+	return &sqlstore.Judgement{Confirmed: confirmed, Probability: c.Probability, Levels: c.Levels, Actor: se.Actor,
+		OrgID: se.OrgID, SearchID: se.ID, ChildID: childID}, nil
 }
 
-func judge(tx *sqlstore.Tx, j *sqlstore.Judgement) error {
-	if j == nil {
-		return nil
-	}
-	return tx.Judge(*j)
+// Caps on what one person, and one organisation, contribute to re-learning: the most recent
+// confirmations of each count, and no more.
+const (
+	LearnPerActor = 25
+	LearnPerOrg   = 250
+)
+
+// Learnt says what re-learning from confirmed matches did.
+type Learnt struct {
+	Judgements, Confirmed, Counted int // kept, of which confirmed, of which counted within the caps
+	Moved, Refused                 []string
+	Changes                        []identify.Change
 }
 
-// LearnModel re-learns the engine's m from the matches people have confirmed, and returns how
-// many there were and the fields moved. It is run at start-up, before any search.
-func (r *Registry) LearnModel(ctx context.Context) (int, []string, error) {
-	js, err := r.Store.Judgements(ctx)
+// LearnModel re-learns the engine's m from the matches people have confirmed, within the caps
+// per person and per organisation, and says what it did. It is run at start-up, before any search.
+func (r *Registry) LearnModel(ctx context.Context) (Learnt, error) {
+	js, err := r.Store.Judgements(ctx) // newest first
 	if err != nil {
-		return 0, nil, err
+		return Learnt{}, err
 	}
+	l := Learnt{Judgements: len(js)}
+	perActor, perOrg := map[string]int{}, map[string]int{}
 	var confirmed [][]string
 	for _, j := range js {
-		if j.Confirmed {
-			confirmed = append(confirmed, j.Levels)
+		if !j.Confirmed {
+			continue
 		}
+		l.Confirmed++
+		if perActor[j.Actor] >= LearnPerActor || perOrg[j.OrgID] >= LearnPerOrg {
+			continue
+		}
+		perActor[j.Actor]++
+		perOrg[j.OrgID]++
+		confirmed = append(confirmed, j.Levels)
 	}
-	return len(confirmed), r.Engine.Model.LearnM(confirmed), nil
+	l.Counted = len(confirmed)
+	l.Moved, l.Refused, l.Changes = r.Engine.Model.LearnM(confirmed)
+	return l, nil
 }
 
 // PossibleDuplicates returns recorded children of any organisation the engine rates at least

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -17,8 +18,8 @@ import (
 	"github.com/waymark-org/waymark/internal/synth"
 )
 
-// Verdicts on candidates are kept as comparison levels alone, and the next start-up learns m from
-// the confirmed ones.
+// Verdicts on candidates are kept as comparison levels alone, taken from the search the person
+// made, never from what a form says; the next start-up learns m from the confirmed ones.
 func TestJudgementsTeachTheNextStartUp(t *testing.T) {
 	for _, d := range storetest.Dialects(t) {
 		t.Run(string(d), func(t *testing.T) {
@@ -26,47 +27,97 @@ func TestJudgementsTeachTheNextStartUp(t *testing.T) {
 			reg := instance(t, dsn, keys)
 			ctx := context.Background()
 			a := staff(t, reg, waymark.RoleSocialWorker)
+			b := a
+			b.UserID = "another"
 			child := &waymark.Child{GivenNames: "Arbër", FamilyName: "Kelmendi", Sex: "M", DateOfBirth: "2010-05-06", Nationality: "AL"}
 			if err := reg.CreateChild(ctx, a, child, nil); err != nil {
 				t.Fatal(err)
 			}
-			probe := func() *waymark.Child {
-				return &waymark.Child{GivenNames: "Arber", FamilyName: "Kelmendi", DateOfBirth: "2010-06-05", Nationality: "XK"}
+			search := func(who waymark.Actor) string {
+				m, err := reg.IdentifyMatches(ctx, who, &waymark.Child{GivenNames: "Arber", FamilyName: "Kelmendi", DateOfBirth: "2010-06-05", Nationality: "XK"}, 10)
+				if err != nil || m.SearchID == "" || len(m.List) == 0 {
+					t.Fatalf("search: %+v %v", m, err)
+				}
+				return m.SearchID
 			}
+			found := func() *waymark.Encounter { return &waymark.Encounter{At: time.Now(), Circumstances: "found"} }
 			const n = 40
-			for range n {
-				if err := reg.ConfirmMatch(ctx, a, child.ID, probe(), &waymark.Encounter{At: time.Now(), Circumstances: "found"}); err != nil {
-					t.Fatal(err)
+			for i := range n {
+				who := []waymark.Actor{a, b}[i%2]
+				id := search(who)
+				for range 2 { // a double click: one judgement
+					if err := reg.ConfirmMatch(ctx, who, id, child.ID, found()); err != nil {
+						t.Fatal(err)
+					}
 				}
 			}
-			if err := reg.RejectMatch(ctx, a, child.ID, probe()); err != nil {
+			theirs := search(b)
+			for name, err := range map[string]error{
+				"another's search": reg.ConfirmMatch(ctx, a, theirs, child.ID, found()),
+				"a made-up search": reg.ConfirmMatch(ctx, a, "made-up", child.ID, found()),
+				"not a candidate":  reg.RejectMatch(ctx, b, theirs, "some-other-child"),
+				"no search at all": reg.RejectMatch(ctx, b, "", child.ID),
+			} {
+				if waymark.ErrorCode(err) != waymark.EINVALID && waymark.ErrorCode(err) != waymark.ENOTFOUND {
+					t.Errorf("%s: %v, want it refused", name, err)
+				}
+			}
+			if err := reg.RejectMatch(ctx, b, theirs, child.ID); err != nil {
 				t.Fatal(err)
 			}
-			if err := reg.RejectMatch(ctx, a, child.ID, nil); err != nil { // nothing given: the verdict stands, nothing is kept
-				t.Fatal(err)
-			}
-			js, err := reg.Store.Judgements(ctx)
-			if err != nil || len(js) != n+1 || !js[0].Confirmed || js[n].Confirmed || js[0].Probability <= 0 {
-				t.Fatalf("judgements: %d, %v", len(js), err)
+			js, err := reg.Store.Judgements(ctx) // newest first
+			if err != nil || len(js) != n+1 || js[0].Confirmed || !js[1].Confirmed || js[1].Probability <= 0 || js[1].Actor == "" || js[1].SearchID == "" {
+				t.Fatalf("judgements: %d, %+v, %v", len(js), js[:2], err)
 			}
 			want := []string{"date_of_birth:day_month_swapped", "name:exact", "nationality:neighbouring_country"}
-			if got := slices.Sorted(slices.Values(js[0].Levels)); !slices.Equal(got, []string{want[0], want[1], want[1], want[2]}) {
+			if got := slices.Sorted(slices.Values(js[1].Levels)); !slices.Equal(got, []string{want[0], want[1], want[1], want[2]}) {
 				t.Fatalf("levels kept: %v", got)
 			}
-			for _, l := range js[0].Levels {
+			for _, l := range js[1].Levels {
 				if strings.Contains(strings.ToLower(l), "kelmendi") || strings.Contains(strings.ToLower(l), "arb") {
 					t.Fatalf("a judgement keeps a name: %q", l)
 				}
 			}
 
+			// Forty children all found with day and month swapped and a neighbouring nationality
+			// would move those fields implausibly far: they are refused; the names are learnt.
 			next := registry.New(reg.Store)
-			before := next.Engine.Model.Levels[identify.FieldDateOfBirth][identify.DayMonthSwapped].M
-			confirmed, moved, err := next.LearnModel(ctx)
-			after := next.Engine.Model.Levels[identify.FieldDateOfBirth][identify.DayMonthSwapped].M
-			if err != nil || confirmed != n || !slices.Equal(moved, []string{identify.FieldDateOfBirth, identify.FieldName, identify.FieldNationality}) || after <= before {
-				t.Fatalf("learnt from %d: moved %v, m(day and month swapped) %.3f → %.3f, %v", confirmed, moved, before, after, err)
+			before := next.Engine.Model.Levels[identify.FieldName][identify.Exact].M
+			l, err := next.LearnModel(ctx)
+			after := next.Engine.Model.Levels[identify.FieldName][identify.Exact].M
+			if err != nil || l.Confirmed != n || l.Counted != n || after <= before || !slices.Equal(l.Moved, []string{identify.FieldName}) ||
+				!slices.Equal(l.Refused, []string{identify.FieldDateOfBirth, identify.FieldNationality}) {
+				t.Fatalf("learnt %+v: m(name exact) %.3f → %.3f, %v", l, before, after, err)
 			}
 		})
+	}
+}
+
+// One person confirming as many matches as they like (here unlimited searches) cannot move the
+// model: what one person contributes is capped below what moves a field.
+func TestOnePersonCannotTeachTheModel(t *testing.T) {
+	reg := instance(t, storetest.DSN(t, sqlstore.SQLite), storetest.Keys(t))
+	reg.SearchRate = nil
+	ctx := context.Background()
+	a := staff(t, reg, waymark.RoleBorder)
+	child := &waymark.Child{GivenNames: "Arbër", FamilyName: "Kelmendi", Sex: "M", DateOfBirth: "2010-05-06", Nationality: "AL"}
+	if err := reg.CreateChild(ctx, a, child, nil); err != nil {
+		t.Fatal(err)
+	}
+	for range 100 { // a made-up child "found" with another date of birth and nationality, confirmed
+		m, err := reg.IdentifyMatches(ctx, a, &waymark.Child{GivenNames: "Arbër", FamilyName: "Kelmendi", DateOfBirth: "2001-01-01", Nationality: "VN"}, 10)
+		if err != nil || len(m.List) == 0 {
+			t.Fatalf("search: %v", err)
+		}
+		if err := reg.ConfirmMatch(ctx, a, m.SearchID, child.ID, &waymark.Encounter{At: time.Now(), Circumstances: "x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	next := registry.New(reg.Store)
+	l, err := next.LearnModel(ctx)
+	if err != nil || l.Confirmed != 100 || l.Counted != registry.LearnPerActor || len(l.Moved) != 0 ||
+		!reflect.DeepEqual(next.Engine.Model, identify.DefaultModel()) {
+		t.Fatalf("one person's 100 confirmations: %+v, %v", l, err)
 	}
 }
 

@@ -330,8 +330,10 @@ func (r *Registry) addEncounter(ctx context.Context, a waymark.Actor, act waymar
 		if err := tx.CreateEncounter(e); err != nil {
 			return err
 		}
-		if err := judge(tx, j); err != nil {
-			return err
+		if j != nil {
+			if err := tx.Judge(*j); err != nil {
+				return err
+			}
 		}
 		en := entry(a, string(act), "child", childID, sc.OrgID)
 		en.Reason = reason
