@@ -117,23 +117,23 @@ func TestLearnMFromConfirmedMatches(t *testing.T) {
 		{"dates of birth agree more often than the model thought", append(append(confirmed(120, "date_of_birth:exact", "name:exact"),
 			confirmed(50, "date_of_birth:estimate_same_year", "name:exact")...), confirmed(30, "date_of_birth:estimate_compatible", "name:exact")...),
 			[]string{FieldDateOfBirth, FieldName}, nil, func(m *Model) error {
-			exact, want := m.Levels[FieldDateOfBirth][Exact].M, (120+priorPairs*DefaultModel().Levels[FieldDateOfBirth][Exact].M)/(200+priorPairs)
-			sum := 0.0
-			for _, mu := range m.Levels[FieldDateOfBirth] {
-				sum += mu.M
-			}
-			switch {
-			case math.Abs(exact-want) > 1e-9:
-				return fmt.Errorf("m(date of birth exact) = %.4f, want %.4f", exact, want)
-			case math.Abs(sum-1) > 0.01:
-				return fmt.Errorf("m over the date of birth levels sums to %.4f", sum)
-			case m.Levels[FieldName][VariantSpelling] != DefaultModel().Levels[FieldName][VariantSpelling]:
-				return fmt.Errorf("a name level never confirmed moved: %+v", m.Levels[FieldName][VariantSpelling])
-			case m.Levels[FieldName][VariantSpelling].Weight() <= 0:
-				return fmt.Errorf("a variant spelling counts against a candidate")
-			}
-			return nil
-		}},
+				exact, want := m.Levels[FieldDateOfBirth][Exact].M, (120+priorPairs*DefaultModel().Levels[FieldDateOfBirth][Exact].M)/(200+priorPairs)
+				sum := 0.0
+				for _, mu := range m.Levels[FieldDateOfBirth] {
+					sum += mu.M
+				}
+				switch {
+				case math.Abs(exact-want) > 1e-9:
+					return fmt.Errorf("m(date of birth exact) = %.4f, want %.4f", exact, want)
+				case math.Abs(sum-1) > 0.01:
+					return fmt.Errorf("m over the date of birth levels sums to %.4f", sum)
+				case m.Levels[FieldName][VariantSpelling] != DefaultModel().Levels[FieldName][VariantSpelling]:
+					return fmt.Errorf("a name level never confirmed moved: %+v", m.Levels[FieldName][VariantSpelling])
+				case m.Levels[FieldName][VariantSpelling].Weight() <= 0:
+					return fmt.Errorf("a variant spelling counts against a candidate")
+				}
+				return nil
+			}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
