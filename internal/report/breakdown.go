@@ -176,7 +176,7 @@ func (s *Stats) headline() string {
 			continue
 		}
 		for _, r := range t.Rows {
-			if r.Key == "17" && r.Count.N > 0 {
+			if r.Key == "17" && (r.Count.N > 0 || r.Count.Hidden) {
 				out += fmt.Sprintf(", %s of them aged 17", n(r.Count))
 			}
 		}

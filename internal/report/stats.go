@@ -59,7 +59,8 @@ func (p Period) shift(years int) Period {
 // previous financial year.
 func (p Period) before12() Period { return Period{p.From.AddDate(-1, 0, 0), p.From.AddDate(0, 0, -1)} }
 
-// Count is a number of children or episodes; Hidden when suppressed (1 to 4, shown as "<5").
+// Count is a number of children or episodes; Hidden when suppressed (1 to 4, shown as "<5"), and
+// then N is 0, so that nothing drawn or worked out from it can tell it.
 type Count struct {
 	N      int
 	Hidden bool
@@ -80,10 +81,21 @@ func (c Count) MarshalJSON() ([]byte, error) {
 	return []byte(strconv.Itoa(c.N)), nil
 }
 
+// suppress hides a count of 1 to 4 and rounds any other to the nearest 5.
 func (c *Count) suppress() {
 	if c.N > 0 && c.N < 5 {
-		c.Hidden = true
+		c.N, c.Hidden = 0, true
+		return
 	}
+	c.N = (c.N + 2) / 5 * 5
+}
+
+// shareOf is n's share of base, both as published: none where either is hidden.
+func shareOf(n, base Count) *float64 {
+	if n.Hidden || base.Hidden {
+		return nil
+	}
+	return share(n.N, base.N)
 }
 
 // Row is one line of a breakdown: a count and its share of the table's base.
@@ -273,36 +285,55 @@ func kaplanMeier(cohort []*sqlstore.Case, first map[*sqlstore.Case]time.Time, ob
 	return curve, median
 }
 
-// Suppress hides every count from 1 to 4, and what would let it be worked out, for people who see
-// aggregates only.
+// Suppress makes the figures safe for people who see aggregates only. Every count from 1 to 4 is
+// hidden ("<5") and every other rounded to the nearest 5, so that no difference of two figures
+// published (two periods that share all but a few children; a total less its other rows) comes
+// to 1–4; shares are worked out from the rounded counts, which is all they can tell. The curve of
+// time to first missing is shown only at the days by which at least five more children have gone
+// missing since the last day shown, with those observed rounded: its steps, of one child or two,
+// cannot be worked out from the shares beside the numbers observed.
 func (s *Stats) Suppress() {
 	for _, c := range []*Count{&s.Referred, &s.Previous12, &s.SamePeriodLastYear, &s.WentMissing, &s.Episodes,
 		&s.ChildrenMissing, &s.StillMissing, &s.Repeat, &s.Returns, &s.InterviewsIn72h} {
 		c.suppress()
 	}
+	s.AnnualRate = Count{N: int(math.Round(float64(s.Referred.N) * 12 / s.Months)), Hidden: s.Referred.Hidden}
+	s.AnnualRate.suppress()
+	s.WentMissingShare, s.InterviewShare = shareOf(s.WentMissing, s.Referred), shareOf(s.InterviewsIn72h, s.Returns)
 	if s.Referred.Hidden {
-		s.AnnualRate.Hidden, s.Survival, s.MedianDays = true, nil, nil
+		s.Survival, s.MedianDays = nil, nil
 	}
-	if s.WentMissing.Hidden || s.Referred.Hidden {
-		s.WentMissingShare = nil
-	}
-	if s.InterviewsIn72h.Hidden || s.Returns.Hidden {
-		s.InterviewShare = nil
-	}
-	for i := range s.Survival {
-		s.Survival[i].AtRisk.suppress()
-		s.Survival[i].Events.suppress()
-	}
+	s.Survival = coarse(s.Survival)
 	for i := range s.Tables {
 		t := &s.Tables[i]
 		t.Total.suppress()
 		for j := range t.Rows {
-			if t.Rows[j].Count.suppress(); t.Rows[j].Count.Hidden || t.Total.Hidden {
-				t.Rows[j].Share = nil
-			}
+			t.Rows[j].Count.suppress()
+			t.Rows[j].Share = shareOf(t.Rows[j].Count, t.Total)
 		}
 	}
 	s.Headline = s.headline()
+}
+
+// coarse keeps the curve's first point and those by which five or more children have gone missing
+// since the last point kept; each kept point counts those, rounded, and those observed, rounded.
+func coarse(curve []SurvivalPoint) []SurvivalPoint {
+	if len(curve) == 0 {
+		return nil
+	}
+	out := []SurvivalPoint{curve[0]}
+	out[0].AtRisk.suppress()
+	since := 0
+	for _, p := range curve[1:] {
+		if since += p.Events.N; since < 5 {
+			continue
+		}
+		p.Events = Count{N: since}
+		p.Events.suppress()
+		p.AtRisk.suppress()
+		out, since = append(out, p), 0
+	}
+	return out
 }
 
 // For works out the figures as actor may see them: exact for a manager of the organisation,

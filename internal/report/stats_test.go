@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -176,7 +177,7 @@ func TestSuppression(t *testing.T) {
 		t.Fatal(err)
 	}
 	body := strings.ReplaceAll(string(raw), `\u003c`, "<")
-	for _, want := range []string{`"referred":"<5"`, `"annual_rate":"<5"`, `"previous_12_months":238`, `"referred_went_missing":"<5"`,
+	for _, want := range []string{`"referred":"<5"`, `"annual_rate":"<5"`, `"previous_12_months":240`, `"referred_went_missing":"<5"`,
 		`"referred_went_missing_share":null`, `"time_to_first_missing":null`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("suppressed JSON lacks %s:\n%s", want, body)
@@ -191,6 +192,61 @@ func TestSuppression(t *testing.T) {
 				t.Errorf("%s/%s shows %d", tb.Name, r.Key, r.Count.N)
 			}
 		}
+	}
+}
+
+// The curve of time to first missing, suppressed, cannot be worked back to steps of one to four
+// children: its points are five or more children apart, and those observed are rounded.
+func TestSuppressedCurveHidesSmallSteps(t *testing.T) {
+	var cases []*sqlstore.Case
+	referred := day("2026-04-01")
+	for i := range 60 {
+		c := &sqlstore.Case{ChildID: fmt.Sprint(i), Ref: fmt.Sprintf("C%04d", i), Referred: referred}
+		if i < 23 { // one child a day goes missing for 23 days: steps of one
+			c.Episodes = []*waymark.MissingEpisode{{ChildID: c.ChildID, Kind: "missing", LastSeenAt: referred.AddDate(0, 0, i+1)}}
+		}
+		cases = append(cases, c)
+	}
+	exact := report.Compute(cases, period(t, "2026-04-01", "2026-04-30"), day("2026-10-01"))
+	s := report.Compute(cases, period(t, "2026-04-01", "2026-04-30"), day("2026-10-01"))
+	s.Suppress()
+	if len(exact.Survival) != 24 || len(s.Survival) != 5 {
+		t.Fatalf("%d points exact, %d suppressed; want 24 and 5 (days 0, 5, 10, 15, 20)", len(exact.Survival), len(s.Survival))
+	}
+	for i, p := range s.Survival[1:] {
+		prev := s.Survival[i]
+		if p.Events.Hidden || p.Events.N < 5 || p.Events.N%5 != 0 || p.AtRisk.N%5 != 0 {
+			t.Errorf("day %d: %v went missing of %v observed", p.Day, p.Events, p.AtRisk)
+		}
+		// What an analyst would work out: those gone missing since the last point, from the shares.
+		if worked := float64(prev.AtRisk.N) * (1 - p.NotMissed/prev.NotMissed); worked > 0.5 && worked < 4.5 {
+			t.Errorf("day %d: the shares give away a step of %.1f", p.Day, worked)
+		}
+	}
+}
+
+// Two periods that share all but three children: no published count differs by 1 to 4.
+func TestSuppressionSurvivesDifferencing(t *testing.T) {
+	cases := council()
+	for i := range 3 {
+		cases = append(cases, &sqlstore.Case{ChildID: fmt.Sprint("sep", i), Referred: day("2026-09-10"), Sex: "F", Nationality: "AL",
+			Episodes: []*waymark.MissingEpisode{{Kind: "missing", LastSeenAt: day("2026-09-12")}}})
+	}
+	a := report.Compute(cases, period(t, "2026-04-01", "2026-08-31"), day("2026-10-01"))
+	b := report.Compute(cases, period(t, "2026-04-01", "2026-09-30"), day("2026-10-01"))
+	a.Suppress()
+	b.Suppress()
+	ra, _ := report.CSV(a, "figures")
+	rb, _ := report.CSV(b, "figures")
+	for i := range ra {
+		x, errx := strconv.Atoi(ra[i][1])
+		y, erry := strconv.Atoi(rb[i][1])
+		if d := y - x; errx == nil && erry == nil && d >= 1 && d <= 4 && ra[i][0] != "months covered" {
+			t.Errorf("%s: %d then %d: the three children's figure is %d", ra[i][0], x, y, d)
+		}
+	}
+	if a.Referred.N%5 != 0 || b.Referred.N%5 != 0 {
+		t.Errorf("referred %v and %v are not rounded", a.Referred, b.Referred)
 	}
 }
 
