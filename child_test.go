@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/waymark-org/waymark"
 )
@@ -170,6 +171,22 @@ func FuzzChildNormalize(f *testing.F) {
 		}
 		if after, _ := json.Marshal(c); string(after) != string(before) {
 			t.Fatalf("normalisation not idempotent:\n%s\n%s", before, after)
+		}
+	})
+}
+
+func FuzzOpenReason(f *testing.F) {
+	f.Add("found", "NP-2026-1121", "raid")
+	f.Add("other", "1", "")
+	f.Add("x", "aaaaaaaaaa", "\x1b[2J")
+	f.Fuzz(func(t *testing.T, category, reference, note string) {
+		o := waymark.OpenReason{Category: category, Reference: reference, Note: note}
+		if err := o.Normalize(); err == nil {
+			if !strings.ContainsFunc(o.Reference, unicode.IsDigit) || strings.ContainsFunc(o.Reference+o.Note, unicode.IsControl) {
+				t.Fatalf("accepted %+v", o)
+			}
+		} else if waymark.ErrorCode(err) != waymark.EINVALID || len(waymark.ErrorFields(err)) == 0 {
+			t.Fatalf("refused without naming a field: %v", err)
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/ed25519"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -139,4 +140,18 @@ func TestAnchor(t *testing.T) {
 	if p := anchored(rewritten[:3], 3, rewritten[2].Hash); len(p) == 0 {
 		t.Fatal("a rewritten anchored entry was not found")
 	}
+}
+
+func FuzzParseAnchor(f *testing.F) {
+	signer := ed25519.NewKeyFromSeed(make([]byte, 32))
+	good, _ := json.Marshal(audit.NewAnchor(3, "abc", time.Unix(0, 0), signer))
+	f.Add(good)
+	f.Add([]byte(`{"seq": 1, "signature": "AAAA"}`))
+	f.Add([]byte(`not json`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		a, err := audit.ParseAnchor(data, signer.Public().(ed25519.PublicKey))
+		if err == nil && !ed25519.Verify(signer.Public().(ed25519.PublicKey), []byte(fmt.Sprintf("waymark audit anchor v1|%d|%s|%s", a.Seq, a.Hash, a.At.UTC().Format(time.RFC3339Nano))), a.Signature) {
+			t.Fatal("an anchor whose signature does not verify was accepted")
+		}
+	})
 }

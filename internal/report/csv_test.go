@@ -3,6 +3,8 @@ package report_test
 import (
 	"bytes"
 	"encoding/csv"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/waymark-org/waymark/internal/report"
@@ -44,4 +46,29 @@ func TestReturnCSVNeutralisesFormulas(t *testing.T) {
 	if got := b.String(); got != "CHILD,SEX\n'=cmd|' /C calc'!A0,M\n" {
 		t.Fatalf("return CSV: %q", got)
 	}
+}
+
+func FuzzWriteCSV(f *testing.F) {
+	for _, s := range []string{"=1+1", "-3", "@x", "\t=x", "plain", "", "+44 7700", "\"quoted\",x"} {
+		f.Add(s, "second")
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		var buf bytes.Buffer
+		if err := report.WriteCSV(&buf, []string{a, b}); err != nil {
+			return // not UTF-8 text, say: refused, not written
+		}
+		rows, err := csv.NewReader(&buf).ReadAll()
+		if err != nil {
+			t.Fatalf("written CSV does not read back: %v", err)
+		}
+		for _, row := range rows {
+			for _, cell := range row {
+				if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+					if _, err := strconv.ParseFloat(cell, 64); err != nil {
+						t.Fatalf("cell %q reads as a formula", cell)
+					}
+				}
+			}
+		}
+	})
 }
