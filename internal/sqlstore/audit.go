@@ -62,12 +62,16 @@ func (tx *Tx) saveHead() error {
 	return wrap(err, "update audit head")
 }
 
-// Audit appends entries in a transaction of their own: for reads, which change nothing else.
+// Audit appends entries in a transaction of their own, for reads, which change nothing else, and
+// returns once they are durable: on SQLite through the one writer that groups them.
 func (s *Store) Audit(ctx context.Context, es ...*audit.Entry) error {
 	if len(es) == 0 {
 		return nil
 	}
-	if s.dialect == Postgres && len(es) <= maxAppend {
+	if s.dialect == SQLite {
+		return s.queueAudit(ctx, es)
+	}
+	if len(es) <= maxAppend {
 		for range 3 {
 			if ok, err := s.appendAudit(ctx, es); ok || err != nil {
 				return err

@@ -43,7 +43,7 @@ type Store struct {
 	dialect    Dialect
 	keys       *crypto.Keyring
 	now        func() time.Time
-	stop       func()          // ends the SQLite checkpointer
+	stop       func()          // ends the SQLite checkpointer and audit writer
 	pg         *pgx.ConnConfig // PostgreSQL: for the connection that listens for changes
 	channel    string          // PostgreSQL: the notification channel for changes to children, one per schema
 	headMu     sync.Mutex      // PostgreSQL: held while appending read entries, which go one statement at a time
@@ -51,6 +51,7 @@ type Store struct {
 	auditKey   []byte          // the audit chain's MAC key, from keys
 	file       string          // SQLite: the database file
 	truncating atomic.Bool     // SQLite: a commit is truncating the log
+	writer     *auditWriter    // SQLite: appends the audit entries of reads, in groups
 }
 
 //go:embed migrations
@@ -100,7 +101,9 @@ func Open(ctx context.Context, dsn string, keys *crypto.Keyring) (*Store, error)
 	}
 	s.stop = func() {}
 	if s.dialect == SQLite {
-		s.stop = s.checkpoint(time.Second)
+		stopCheckpoints := s.checkpoint(time.Second)
+		s.writer = s.startAuditWriter()
+		s.stop = func() { s.writer.stop(); stopCheckpoints() }
 	} else if err := s.db.QueryRowContext(ctx, `SELECT 'waymark:' || current_schema() || ':children'`).Scan(&s.channel); err != nil {
 		s.db.Close()
 		return nil, fmt.Errorf("read schema: %w", err)
@@ -225,7 +228,7 @@ type Tx struct {
 func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	sqlTx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin transaction: %w", err)
+		return busy(fmt.Errorf("begin transaction: %w", err))
 	}
 	tx := &Tx{tx: sqlTx, s: s, ctx: ctx}
 	err = fn(tx)
@@ -234,10 +237,10 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	if err != nil {
 		sqlTx.Rollback()
-		return err
+		return busy(err)
 	}
 	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return busy(fmt.Errorf("commit: %w", err))
 	}
 	if tx.head != nil && s.dialect == Postgres {
 		s.headMu.Lock()
