@@ -399,54 +399,56 @@ type Deadline struct {
 }
 
 // Upcoming lists the deadlines of the next 30 days for the children of the actor's caseload:
-// birthdays at 17½ and 18, and return interviews not yet due.
+// birthdays at 17½ and 18, and return interviews not yet due. It asks the database a fixed
+// handful of questions, however many children are due: only the organisation's children born
+// in the two windows, its pending interviews, and then the scopes and references of those due.
 func (r *Registry) Upcoming(ctx context.Context, a waymark.Actor) ([]Deadline, error) {
 	if waymark.Can(a, waymark.RecordCare, waymark.Scope{OrgID: a.OrgID}) != nil {
 		return nil, nil
 	}
 	now := r.Store.Now()
 	horizon := now.AddDate(0, 0, 30)
-	var out []Deadline
-	add := func(childID, what string, due time.Time) error {
-		if due.Before(now) || due.After(horizon) {
-			return nil
-		}
-		sc, err := r.Store.ChildScope(ctx, childID)
-		if err != nil || !waymark.InCaseload(a, sc) {
-			return err
-		}
-		c, err := r.Store.Child(ctx, childID)
+	var due []Deadline
+	for _, b := range []struct {
+		what          string
+		years, months int
+	}{{"Turns 17½", 17, 6}, {"Turns 18", 18, 0}} {
+		born, err := r.Store.BornBetween(ctx, a.OrgID, now.AddDate(-b.years, -b.months, 0).Format(waymark.DateLayout),
+			horizon.AddDate(-b.years, -b.months, 0).Format(waymark.DateLayout))
 		if err != nil {
-			return err
-		}
-		out = append(out, Deadline{ChildID: childID, Ref: c.Ref, What: what, Due: due})
-		return nil
-	}
-	born, err := r.Store.BornBetween(ctx, now.AddDate(-18, 0, 0).Format(waymark.DateLayout), horizon.AddDate(-17, -6, 0).Format(waymark.DateLayout))
-	if err != nil {
-		return nil, err
-	}
-	for _, b := range born {
-		dob, err := time.Parse(waymark.DateLayout, b.DOB)
-		if err != nil || b.OrgID != a.OrgID {
-			continue
-		}
-		if err := add(b.ChildID, "Turns 17½", dob.AddDate(17, 6, 0)); err != nil {
 			return nil, err
 		}
-		if err := add(b.ChildID, "Turns 18", dob.AddDate(18, 0, 0)); err != nil {
-			return nil, err
+		for _, c := range born {
+			if dob, err := time.Parse(waymark.DateLayout, c.DOB); err == nil {
+				due = append(due, Deadline{ChildID: c.ChildID, What: b.what, Due: dob.AddDate(b.years, b.months, 0)})
+			}
 		}
 	}
-	pending, err := r.Store.PendingInterviews(ctx)
+	pending, err := r.Store.PendingInterviews(ctx, a.OrgID)
 	if err != nil {
 		return nil, err
 	}
 	for _, e := range pending {
-		if e.OrgID == a.OrgID {
-			if err := add(e.ChildID, "Return interview due", e.InterviewDue()); err != nil {
-				return nil, err
-			}
+		due = append(due, Deadline{ChildID: e.ChildID, What: "Return interview due", Due: e.InterviewDue()})
+	}
+	due = slices.DeleteFunc(due, func(d Deadline) bool { return d.Due.Before(now) || d.Due.After(horizon) })
+	ids := make([]string, len(due))
+	for i, d := range due {
+		ids[i] = d.ChildID
+	}
+	scopes, err := r.Store.ChildScopes(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	refs, err := r.Store.ChildRefs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := due[:0]
+	for _, d := range due {
+		if sc, ok := scopes[d.ChildID]; ok && waymark.InCaseload(a, sc) {
+			d.Ref = refs[d.ChildID]
+			out = append(out, d)
 		}
 	}
 	slices.SortFunc(out, func(x, y Deadline) int { return x.Due.Compare(y.Due) })

@@ -2,11 +2,15 @@ package registry_test
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/sqlstore"
 	"github.com/waymark-org/waymark/internal/sqlstore/storetest"
 )
 
@@ -61,4 +65,85 @@ func race(t *testing.T, n int, fn func() error) int {
 		}
 	}
 	return ok
+}
+
+// The caseload's deadlines: children turning 17½ or 18 within 30 days and return interviews due,
+// of the actor's caseload only, in date order.
+func TestUpcoming(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			reg := instance(t, storetest.DSN(t, d), storetest.Keys(t))
+			ctx := context.Background()
+			sw := staff(t, reg, waymark.RoleSocialWorker)
+			colleague := &waymark.User{OrgID: sw.OrgID, Email: "colleague@example.org", Role: waymark.RoleSocialWorker, PasswordHash: "x"}
+			if err := reg.Store.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.CreateUser(colleague) }); err != nil {
+				t.Fatal(err)
+			}
+			now := reg.Now()
+			dob := func(years, months, days int) string {
+				return now.AddDate(-years, -months, days).Format(waymark.DateLayout)
+			}
+			kids := map[string]*waymark.Child{
+				"17½ in 10 days": {GivenNames: "A", DateOfBirth: dob(17, 6, 10)},
+				"18 in 20 days":  {GivenNames: "B", DateOfBirth: dob(18, 0, 20)},
+				"18 in 40 days":  {GivenNames: "C", DateOfBirth: dob(18, 0, 40)},
+				"already 18":     {GivenNames: "D", DateOfBirth: dob(18, 0, -3)},
+				"a colleague's":  {GivenNames: "E", DateOfBirth: dob(18, 0, 5)},
+			}
+			for _, c := range kids {
+				if err := reg.CreateChild(ctx, sw, c, nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := reg.Store.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.Assign(kids["a colleague's"].ID, colleague.ID) }); err != nil {
+				t.Fatal(err)
+			}
+			got, err := reg.Upcoming(ctx, sw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var what []string
+			for _, d := range got {
+				what = append(what, d.What+" "+d.Ref)
+			}
+			want := []string{"Turns 17½ " + kids["17½ in 10 days"].Ref, "Turns 18 " + kids["18 in 20 days"].Ref}
+			if !slices.Equal(what, want) {
+				t.Fatalf("upcoming %v, want %v", what, want)
+			}
+		})
+	}
+}
+
+// BenchmarkUpcoming is the caseload page's deadlines for a social worker of a council with n
+// children (many born in the windows), the figure issue 26 found at 1,450 transactions a page.
+func BenchmarkUpcoming(b *testing.B) {
+	n := 500
+	if testing.Short() == false && os.Getenv("WAYMARK_BENCH_FULL") != "" {
+		n = 10_000
+	}
+	reg := instance(b, storetest.DSN(b, sqlstore.SQLite), storetest.Keys(b))
+	ctx := context.Background()
+	sw := staff(b, reg, waymark.RoleSocialWorker)
+	now := reg.Now()
+	err := reg.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+		for i := range n {
+			c := &waymark.Child{OrgID: sw.OrgID, GivenNames: fmt.Sprint("Child ", i), DateOfBirth: now.AddDate(-17, -i%12, -i%31).Format(waymark.DateLayout)}
+			if err := c.Normalize(now); err != nil {
+				return err
+			}
+			if err := tx.CreateChild(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := reg.Upcoming(ctx, sw); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

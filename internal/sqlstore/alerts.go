@@ -178,11 +178,11 @@ func (s *Store) RaisedSince(ctx context.Context, since time.Time) (map[[2]string
 	return set, err
 }
 
-// PendingInterviews lists the episodes whose child has returned and whose return interview is
-// still to be held.
-func (s *Store) PendingInterviews(ctx context.Context) ([]*waymark.MissingEpisode, error) {
+// PendingInterviews lists the episodes of orgID ("" for every organisation) whose child has
+// returned and whose return interview is still to be held.
+func (s *Store) PendingInterviews(ctx context.Context, orgID string) ([]*waymark.MissingEpisode, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+episodeColumns+` FROM missing_episodes WHERE returned_at IS NOT NULL
-		AND interview_at IS NULL AND NOT declined ORDER BY returned_at`)
+		AND interview_at IS NULL AND NOT declined AND ($1 = '' OR org_id = $1) ORDER BY returned_at`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("list pending interviews: %w", err)
 	}
@@ -196,10 +196,11 @@ type ChildDate struct {
 	At             time.Time // when the record was made, for the identification deadline
 }
 
-// BornBetween lists children born on or after from and on or before to (YYYY-MM-DD).
-func (s *Store) BornBetween(ctx context.Context, from, to string) ([]ChildDate, error) {
+// BornBetween lists the children of orgID ("" for every organisation) born on or after from and
+// on or before to (YYYY-MM-DD).
+func (s *Store) BornBetween(ctx context.Context, orgID, from, to string) ([]ChildDate, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, org_id, date_of_birth FROM children WHERE date_of_birth >= $1 AND date_of_birth <= $2
-		AND date_of_birth <> ''`, from, to)
+		AND date_of_birth <> '' AND ($3 = '' OR org_id = $3)`, from, to, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("list birthdays: %w", err)
 	}

@@ -256,6 +256,17 @@ func (s *Store) ChildScopes(ctx context.Context, ids []string) (map[string]wayma
 	return out, nil
 }
 
+// ChildRefs returns the references of the children named, by id.
+func (s *Store) ChildRefs(ctx context.Context, ids []string) (map[string]string, error) {
+	out := make(map[string]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	in, args := inList(ids, 1)
+	err := s.eachPair(ctx, `SELECT id, ref FROM children WHERE id IN (`+in+`)`, args, func(id, ref string) { out[id] = ref })
+	return out, wrap(err, "child references")
+}
+
 // eachPair runs a query of two text columns and hands each row to f.
 func (s *Store) eachPair(ctx context.Context, query string, args []any, f func(a, b string)) error {
 	rows, err := s.db.QueryContext(ctx, query, args...)
