@@ -3,13 +3,16 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -184,6 +187,95 @@ func TestServeSweepsBeforeListening(t *testing.T) {
 			var n int
 			if err := store.DB().QueryRow(`SELECT count(*) FROM alerts WHERE kind = $1`, waymark.AlertTurning18).Scan(&n); err != nil || n != 1 {
 				t.Fatalf("alerts raised by the time the service listened: %d, %v", n, err)
+			}
+		})
+	}
+}
+
+// Crash safety: waymark serve killed (SIGKILL) while clients write children through the API, and
+// started again, rounds times: every child whose creation was acknowledged (201) is there, and
+// the audit chain verifies. WAYMARK_CRASH_ROUNDS sets the rounds (3 in the test command).
+func TestCrashDuringWritesLosesNothing(t *testing.T) {
+	rounds := 3
+	if n, err := strconv.Atoi(os.Getenv("WAYMARK_CRASH_ROUNDS")); err == nil && n > 0 {
+		rounds = n
+	}
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			dsn, keyFile := storetest.DSN(t, d), filepath.Join(t.TempDir(), "keys")
+			db := []string{"--db", dsn, "--keys", keyFile}
+			if _, err := cli(t, "", append([]string{"org", "create", "--name", "Westmarsh Council", "--kind", "council"}, db...)...); err != nil {
+				t.Fatal(err)
+			}
+			out, err := cli(t, "", append([]string{"token", "create", "--org", "Westmarsh Council", "--role", "social_worker"}, db...)...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			token := strings.TrimSpace(out)
+			acked := map[string]bool{}
+			for round := range rounds {
+				ctx, cancel := context.WithCancel(context.Background())
+				cmd, base, err := bench.StartServe(ctx, bench.ServeOptions{Command: os.Args[0], Env: []string{asCommand + "=1"}},
+					append([]string{"--addr", "127.0.0.1:0"}, db...)...)
+				if err != nil {
+					cancel()
+					t.Fatal(err)
+				}
+				var mu sync.Mutex
+				var wg sync.WaitGroup
+				for w := range 4 {
+					wg.Go(func() {
+						for i := 0; ; i++ {
+							ref := fmt.Sprintf("R%d-%d-%d", round, w, i)
+							body := fmt.Sprintf(`{"ref": %q, "given_names": "Selam", "family_name": "Writer %d"}`, ref, w)
+							req, _ := http.NewRequest("POST", base+"/api/v1/children", strings.NewReader(body))
+							req.Header.Set("Authorization", "Bearer "+token)
+							req.Header.Set("Content-Type", "application/json")
+							res, err := http.DefaultClient.Do(req)
+							if err != nil {
+								return // the server is gone
+							}
+							res.Body.Close()
+							if res.StatusCode == http.StatusCreated {
+								mu.Lock()
+								acked[ref] = true
+								mu.Unlock()
+							}
+						}
+					})
+				}
+				time.Sleep(time.Duration(200+rand.IntN(300)) * time.Millisecond)
+				cmd.Process.Kill() // SIGKILL: no shutdown, no flush
+				cmd.Wait()
+				wg.Wait()
+				cancel()
+			}
+			keys, _, err := crypto.LoadOrCreate(keyFile, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := sqlstore.Open(context.Background(), dsn, keys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			stored := map[string]bool{}
+			if err := s.AllChildren(context.Background(), "", func(c *waymark.Child) error { stored[c.Ref] = true; return nil }); err != nil {
+				t.Fatal(err)
+			}
+			lost := 0
+			for ref := range acked {
+				if !stored[ref] {
+					lost++
+				}
+			}
+			v, err := s.VerifyAudit(context.Background(), nil)
+			if err != nil || len(v.Problems) != 0 {
+				t.Fatalf("audit after %d crashes: %v %v", rounds, v.Problems, err)
+			}
+			t.Logf("%d rounds: %d children acknowledged, %d lost; audit chain of %d entries verified", rounds, len(acked), lost, v.Checked)
+			if lost > 0 || len(acked) == 0 {
+				t.Fatalf("%d of %d acknowledged children lost", lost, len(acked))
 			}
 		})
 	}
