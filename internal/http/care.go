@@ -175,7 +175,7 @@ func (s *Server) missingForm() careForm {
 				"PoliceOptions": s.policeOptions(r)}
 		},
 		start: func(r *http.Request) url.Values {
-			factors, _ := s.Registry.SuggestedRiskFactors(r.Context(), r.PathValue("id"))
+			factors, _ := s.Registry.SuggestedRiskFactors(r.Context(), actor(r), r.PathValue("id"))
 			risk := "medium"
 			if len(factors) >= 2 {
 				risk = "high"

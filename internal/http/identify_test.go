@@ -341,3 +341,28 @@ func TestManyRecordsOpenedAlertsTheOwner(t *testing.T) {
 	_, page := get(t, a.client(admin), a.srv.URL+"/alerts")
 	contains(t, page, "One person opened many of your records today")
 }
+
+// The "may already be recorded" check at intake is for those who may record a child: an analyst
+// or admin posting the form is refused (and audited) before anything is looked up; a practitioner's
+// check is audited as a search.
+func TestIntakeCheckIsGated(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	form := url.Values{"given_names": {"Semhar"}, "family_name": {"Tekle"}, "kind": {"first_contact"}, "at": {"2026-11-20T03:10"}, "agency": {"border"}}
+	for _, who := range []string{analyst, admin} {
+		if code, _, page := postForm(t, a.client(who), a.srv.URL+"/children", form); code != http.StatusForbidden || strings.Contains(page, "may already be recorded") {
+			t.Errorf("%s posting a first contact: %d", who, code)
+		}
+	}
+	refused, _ := a.store.AuditEntries(ctx, sqlstore.AuditFilter{Action: string(waymark.CreateChild), Outcome: audit.Denied})
+	if len(refused) != 2 {
+		t.Fatalf("%d refusals audited, want 2", len(refused))
+	}
+	before, _ := a.store.AuditEntries(ctx, sqlstore.AuditFilter{Action: string(waymark.SearchRegistry)})
+	if code, _, _ := postForm(t, a.client(socialWorker), a.srv.URL+"/children", form); code != http.StatusSeeOther && code != http.StatusOK {
+		t.Fatalf("a social worker's first contact: %d", code)
+	}
+	after, _ := a.store.AuditEntries(ctx, sqlstore.AuditFilter{Action: string(waymark.SearchRegistry)})
+	if len(after) != len(before)+1 || !strings.HasPrefix(after[0].Reason, "intake") {
+		t.Fatalf("the intake check was not audited as a search: %d then %d", len(before), len(after))
+	}
+}

@@ -131,6 +131,11 @@ func readForm(w http.ResponseWriter, r *http.Request) (upload []byte, err error)
 }
 
 func (s *Server) createChild(w http.ResponseWriter, r *http.Request) {
+	a := actor(r)
+	if err := s.Registry.Check(r.Context(), a, waymark.CreateChild, waymark.Scope{OrgID: a.OrgID}); err != nil {
+		s.fail(w, r, err) // before reading, decoding or searching anything
+		return
+	}
 	upload, err := readForm(w, r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -154,7 +159,7 @@ func (s *Server) createChild(w http.ResponseWriter, r *http.Request) {
 	}
 	if err == nil && len(bad) == 0 && form.Get("confirm_new") == "" {
 		// Before a second record is made, say who this child may already be.
-		dups, derr := s.Registry.PossibleDuplicates(r.Context(), c)
+		dups, derr := s.Registry.PossibleDuplicates(r.Context(), a, c)
 		if derr != nil {
 			s.fail(w, r, derr)
 			return

@@ -155,7 +155,10 @@ func (r *Registry) AddScreening(ctx context.Context, a waymark.Actor, s *waymark
 }
 
 // SuggestedRiskFactors lists the factors that raise the risk of a child going missing now.
-func (r *Registry) SuggestedRiskFactors(ctx context.Context, childID string) ([]string, error) {
+func (r *Registry) SuggestedRiskFactors(ctx context.Context, a waymark.Actor, childID string) ([]string, error) {
+	if _, err := r.childScope(ctx, a, waymark.RecordCare, childID); err != nil {
+		return nil, err
+	}
 	c, err := r.Store.Child(ctx, childID)
 	if err != nil {
 		return nil, err

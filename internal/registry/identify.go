@@ -379,8 +379,15 @@ func (r *Registry) LearnModel(ctx context.Context) (Learnt, error) {
 }
 
 // PossibleDuplicates returns recorded children of any organisation the engine rates at least
-// possible for c, for the warning at intake. Nothing is audited: only references and owners show.
-func (r *Registry) PossibleDuplicates(ctx context.Context, c *waymark.Child) ([]Match, error) {
+// possible for c, for the warning at intake: only to those who may record a child and search the
+// registry, and audited as a search (only references and owners show).
+func (r *Registry) PossibleDuplicates(ctx context.Context, a waymark.Actor, c *waymark.Child) ([]Match, error) {
+	if err := r.Check(ctx, a, waymark.CreateChild, waymark.Scope{OrgID: a.OrgID}); err != nil {
+		return nil, err
+	}
+	if err := r.check(ctx, a, waymark.SearchRegistry, waymark.Scope{OrgID: a.OrgID}, "registry", ""); err != nil {
+		return nil, err // not counted against the search rate: a boat's arrival may bring fifty children
+	}
 	var cands []identify.Candidate
 	for _, cand := range r.Engine.Identify(c, 5) {
 		if cand.Band != identify.Weak {
@@ -388,5 +395,10 @@ func (r *Registry) PossibleDuplicates(ctx context.Context, c *waymark.Child) ([]
 		}
 	}
 	ms, _, err := r.placed(ctx, cands)
-	return recorded(ms), err
+	if err != nil {
+		return nil, err
+	}
+	e := searched(a)
+	e.Reason = "intake: may this child already be recorded?"
+	return recorded(ms), r.Store.Audit(ctx, e)
 }

@@ -123,6 +123,12 @@ func entry(a waymark.Actor, action, recType, recID, recOrg string) *audit.Entry 
 		RecordType: recType, RecordID: recID, RecordOrg: recOrg, Addr: a.Addr}
 }
 
+// Check says whether the actor may do act within sc, auditing a refusal: for a page to refuse
+// before it does any work.
+func (r *Registry) Check(ctx context.Context, a waymark.Actor, act waymark.Action, sc waymark.Scope) error {
+	return r.check(ctx, a, act, sc, "", "")
+}
+
 // check applies the policy; a refusal is itself audited, so attempts across organisations show in the log.
 func (r *Registry) check(ctx context.Context, a waymark.Actor, act waymark.Action, sc waymark.Scope, recType, recID string) error {
 	err := waymark.Can(a, act, sc)
