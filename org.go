@@ -42,6 +42,7 @@ type User struct {
 	Role         Role      `json:"role"`
 	PasswordHash string    `json:"-"`
 	Disabled     bool      `json:"disabled"`
+	MustChange   bool      `json:"must_change_password"` // set by an admin's reset: choose one's own at sign-in
 	CreatedAt    time.Time `json:"created_at"`
 }
 

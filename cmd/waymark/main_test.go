@@ -107,6 +107,9 @@ func TestSetUpCommands(t *testing.T) {
 				!strings.Contains(message(err), "not a person") {
 				t.Fatalf("a guardian's token: %v", err)
 			}
+			if out, err := cli(t, "", with("user", "reset-password", "--email", "sw@example.org")...); err != nil || !strings.HasPrefix(out, "password: ") {
+				t.Fatalf("user reset-password: %q %v", out, err)
+			}
 			out, err = cli(t, "", with("user", "disable", "--email", "sw@example.org")...)
 			if err != nil || !strings.Contains(out, "disabled sw@example.org") {
 				t.Fatalf("user disable: %q %v", out, err)

@@ -20,6 +20,7 @@ import (
 func init() {
 	register(command{"org create", "add an organisation (--name, --kind council|police|border|charity)", runOrgCreate})
 	register(command{"user create", "add a user (--org, --role, --email); prints a generated password", runUserCreate})
+	register(command{"user reset-password", "give a user a new password for one sign-in, at which they choose their own (--email); prints it", runUserResetPassword})
 	register(command{"user disable", "stop a user signing in and end their sessions now (--email)", runUserDisable})
 	register(command{"token create", "print a new API token for an organisation and role (--expires, 90 days unless said)", runTokenCreate})
 	register(command{"token list", "list API tokens: organisation, role, expiry, last use (--org)", runTokenList})
@@ -102,6 +103,23 @@ func runUserDisable(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "disabled %s; their sessions have ended\n", u.Email)
+		return nil
+	})
+}
+
+func runUserResetPassword(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("user reset-password", flag.ContinueOnError)
+	email := fs.String("email", "", "the user's e-mail address")
+	return withStore(ctx, e, fs, args, []string{"email"}, func(store *sqlstore.Store) error {
+		u, err := store.UserByEmail(ctx, strings.ToLower(strings.TrimSpace(*email)))
+		if err != nil {
+			return err
+		}
+		temporary, err := registry.New(store).ResetPassword(ctx, operator(), u.ID)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "password: %s\n(for one sign-in, at which %s chooses their own; give it over a separate channel)\n", temporary, u.Email)
 		return nil
 	})
 }

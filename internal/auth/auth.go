@@ -4,6 +4,7 @@ package auth
 
 import (
 	"crypto/rand"
+	_ "embed"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
@@ -12,6 +13,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"unicode"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -38,7 +40,41 @@ func CheckPassword(pw string) string {
 	if len(pw) > 1024 {
 		return "Use at most 1024 characters"
 	}
+	if common(pw) {
+		return "That password is among those tried first by anyone guessing; choose a few words of your own"
+	}
 	return ""
+}
+
+//go:embed common-passwords.txt
+var commonText string
+
+// commonPasswords are the 10,000 passwords most often found in leaked lists (common-passwords.LICENSE).
+var commonPasswords = sync.OnceValue(func() map[string]bool {
+	set := map[string]bool{}
+	for _, p := range strings.Fields(commonText) {
+		set[p] = true
+	}
+	return set
+})
+
+// common reports whether pw is a common password, or one with digits or symbols added at the
+// end ("password2024!"), or one said again ("dragondragondragon"), or nothing but digits and symbols.
+func common(pw string) bool {
+	set := commonPasswords()
+	lower := strings.ToLower(pw)
+	base := strings.TrimRightFunc(lower, func(r rune) bool { return !unicode.IsLetter(r) })
+	if set[lower] || set[base] || base == "" {
+		return true
+	}
+	for _, s := range []string{lower, base} {
+		for n := 1; n <= len(s)/2; n++ {
+			if len(s)%n == 0 && strings.Repeat(s[:n], len(s)/n) == s && (n < 4 || set[s[:n]]) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // HashPassword returns the password's argon2id hash in PHC string form, at the Default cost.

@@ -35,11 +35,25 @@ func TestPasswords(t *testing.T) {
 }
 
 func TestCheckPassword(t *testing.T) {
-	if auth.CheckPassword("short") == "" {
-		t.Error("short password accepted")
-	}
-	if why := auth.CheckPassword("four words in a row"); why != "" {
-		t.Errorf("good password refused: %s", why)
+	for pw, ok := range map[string]bool{
+		"short":                  false,
+		"four words in a row":    true,
+		"correct horse battery":  true,
+		"Harbour lights at dusk": true,
+		"password1234":           false, // common, digits added
+		"Password2024!":          false,
+		"iloveyou1234567":        false,
+		"qwertyuiop12":           false,
+		"123456789012":           false, // digits alone
+		"!!!!????0000":           false,
+		"dragondragondragon":     false, // a common word said again
+		"abcabcabcabc":           false, // a short run said again
+		"aaaaaaaaaaaa":           false,
+		"trustno1trustno1":       false,
+	} {
+		if why := auth.CheckPassword(pw); (why == "") != ok {
+			t.Errorf("%q: %q, want accepted=%v", pw, why, ok)
+		}
 	}
 }
 

@@ -37,6 +37,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	s.statsRoutes(mux)
 	s.returnRoutes(mux)
 	s.tokenRoutes(mux)
+	s.accountRoutes(mux)
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {

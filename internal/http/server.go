@@ -128,6 +128,10 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			if a.Name == "" {
 				a.Name = u.Email
 			}
+			if u.MustChange && !mustChangeAllows[r.URL.Path] && !strings.HasPrefix(r.URL.Path, "/static/") {
+				http.Redirect(w, r, "/account/password?reset=1", http.StatusSeeOther)
+				return
+			}
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), actorKey{}, a)))
 	})

@@ -46,14 +46,18 @@ func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
-	s.render(w, r, "signin", &web.View{Title: "Sign in", Form: url.Values{"next": {r.URL.Query().Get("next")}}})
+	v := &web.View{Title: "Sign in", Form: url.Values{"next": {r.URL.Query().Get("next")}}}
+	if r.URL.Query().Get("changed") != "" {
+		v.Flash = "Your password is changed. Sign in with it."
+	}
+	s.render(w, r, "signin", v)
 }
 
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	email := strings.ToLower(strings.TrimSpace(r.PostFormValue("email")))
 	next := r.PostFormValue("next")
-	_, secret, err := s.Registry.SignIn(r.Context(), email, r.PostFormValue("password"), s.clientAddr(r), s.SessionIdle)
+	u, secret, err := s.Registry.SignIn(r.Context(), email, r.PostFormValue("password"), s.clientAddr(r), s.SessionIdle)
 	if err != nil {
 		retryAfter(w, err)
 		w.WriteHeader(status(err))
@@ -62,6 +66,9 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setSessionCookie(w, secret, int(s.SessionMax.Seconds()))
+	if u.MustChange {
+		next = "/account/password?reset=1"
+	}
 	http.Redirect(w, r, localPath(next), http.StatusSeeOther)
 }
 

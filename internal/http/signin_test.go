@@ -5,7 +5,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -53,7 +55,7 @@ func TestSignInCountedWhenTheClientHangsUp(t *testing.T) {
 		t.Run(string(d), func(t *testing.T) {
 			a := newApp(t, d)
 			slow := auth.Params{Memory: 64 * 1024, Time: 3, Threads: 1}.Hash(password) // long enough to hang up during
-			if err := a.store.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.SetPassword(a.logins[socialWorker].UserID, slow) }); err != nil {
+			if err := a.store.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.SetPassword(a.logins[socialWorker].UserID, slow, false) }); err != nil {
 				t.Fatal(err)
 			}
 			addr := strings.TrimPrefix(a.srv.URL, "http://")
@@ -177,6 +179,76 @@ func TestSignInNextStaysOnSite(t *testing.T) {
 		res, _ := a.signIn(nil, form)
 		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != want {
 			t.Errorf("next %q: %d to %q, want %q", next, res.StatusCode, res.Header.Get("Location"), want)
+		}
+	}
+}
+
+// A user changes their own password (not to a common one); an admin's reset gives a password for
+// one sign-in, after which nothing opens until the user has chosen their own.
+func TestPasswordChangeAndReset(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	c := a.client(socialWorker)
+	change := func(c *http.Client, current, next, confirm string) (int, string) {
+		res, err := c.PostForm(a.srv.URL+"/account/password", url.Values{"current": {current}, "password": {next}, "confirm": {confirm}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.StatusCode, readAll(t, res)
+	}
+	for _, tt := range []struct{ current, next, confirm, says string }{
+		{"not mine at all", "harbour lights at dusk", "harbour lights at dusk", "That is not your current password"},
+		{password, "password1234", "password1234", "among those tried first"},
+		{password, "harbour lights at dusk", "harbour lights at noon", "not the same"},
+	} {
+		if code, page := change(c, tt.current, tt.next, tt.confirm); code != 422 || !strings.Contains(page, tt.says) || strings.Contains(page, tt.next) {
+			t.Fatalf("%+v: %d\n%s", tt, code, page)
+		}
+	}
+	if code, _ := change(c, password, "harbour lights at dusk", "harbour lights at dusk"); code != http.StatusSeeOther {
+		t.Fatalf("change: %d", code)
+	}
+	if code, _ := get(t, c, a.srv.URL+"/children"); code != http.StatusSeeOther {
+		t.Fatalf("the session that changed the password still works: %d", code)
+	}
+	if res, _ := a.signIn(nil, creds(socialWorker, "harbour lights at dusk")); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/" {
+		t.Fatalf("sign in with the new password: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+
+	admin := a.client(admin)
+	_, page := get(t, admin, a.srv.URL+"/users")
+	id := a.logins[socialWorker].UserID
+	contains(t, page, socialWorker, `action="/users/`+id+`/reset"`)
+	res, _ := admin.PostForm(a.srv.URL+"/users/"+id+"/reset", nil)
+	page = readAll(t, res)
+	temporary := regexp.MustCompile(`<code class="secret">([^<]+)</code>`).FindStringSubmatch(page)
+	if res.StatusCode != 200 || temporary == nil {
+		t.Fatalf("reset: %d\n%s", res.StatusCode, page)
+	}
+	if code, _ := get(t, a.client(otherCouncil), a.srv.URL+"/users"); code != http.StatusForbidden {
+		t.Fatalf("a social worker opened the users page: %d", code)
+	}
+	jar, _ := cookiejar.New(nil)
+	sw := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, _ = a.signIn(sw, creds(socialWorker, temporary[1]))
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/account/password?reset=1" {
+		t.Fatalf("sign in with a reset password: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	for _, path := range []string{"/children", "/identify", "/"} {
+		res, _ := sw.Get(a.srv.URL + path)
+		res.Body.Close()
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/account/password?reset=1" {
+			t.Fatalf("%s before choosing a password: %d %s", path, res.StatusCode, res.Header.Get("Location"))
+		}
+	}
+	if code, _ := change(sw, temporary[1], "a kettle on the boil", "a kettle on the boil"); code != http.StatusSeeOther {
+		t.Fatalf("choosing a password after a reset: %d", code)
+	}
+	if res, _ := a.signIn(nil, creds(socialWorker, "a kettle on the boil")); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/" {
+		t.Fatalf("after choosing: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	for _, action := range []string{"password.change", "password.reset"} {
+		if es, _ := a.store.AuditEntries(ctx, sqlstore.AuditFilter{Action: action}); len(es) == 0 {
+			t.Errorf("%s not audited", action)
 		}
 	}
 }

@@ -73,12 +73,12 @@ func (tx *Tx) CreateUser(u *waymark.User) error {
 	return nil
 }
 
-const userColumns = `id, org_id, email, name, role, password_hash, disabled, created_at`
+const userColumns = `id, org_id, email, name, role, password_hash, disabled, must_change, created_at`
 
 func scanUser(row interface{ Scan(...any) error }) (*waymark.User, error) {
 	var u waymark.User
 	var role string
-	err := row.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &role, &u.PasswordHash, &u.Disabled, &u.CreatedAt)
+	err := row.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &role, &u.PasswordHash, &u.Disabled, &u.MustChange, &u.CreatedAt)
 	u.Role = waymark.Role(role)
 	return &u, err
 }
@@ -152,9 +152,10 @@ func (tx *Tx) ClearSignInFailures(account, addr string, stale time.Time) error {
 	return wrap(err, "clear sign-in failures")
 }
 
-// SetPassword replaces a user's password hash and ends their sessions.
-func (tx *Tx) SetPassword(userID, hash string) error {
-	if _, err := tx.tx.ExecContext(tx.ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, userID); err != nil {
+// SetPassword replaces a user's password hash and ends their sessions; mustChange says the
+// password was set for them (a reset), to be replaced by one of their own at sign-in.
+func (tx *Tx) SetPassword(userID, hash string, mustChange bool) error {
+	if _, err := tx.tx.ExecContext(tx.ctx, `UPDATE users SET password_hash = $1, must_change = $2 WHERE id = $3`, hash, mustChange, userID); err != nil {
 		return fmt.Errorf("set password: %w", err)
 	}
 	_, err := tx.tx.ExecContext(tx.ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)

@@ -173,7 +173,7 @@ func TestUsersSessionsTokens(t *testing.T) {
 		if _, _, err := s.SessionUser(ctx, "d2"); waymark.ErrorCode(err) != waymark.ENOTFOUND {
 			t.Fatalf("expired session found: %v", err)
 		}
-		if err := s.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.SetPassword(u.ID, "h2") }); err != nil {
+		if err := s.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.SetPassword(u.ID, "h2", false) }); err != nil {
 			t.Fatal(err)
 		}
 		if _, _, err := s.SessionUser(ctx, "d1"); waymark.ErrorCode(err) != waymark.ENOTFOUND {

@@ -1,0 +1,85 @@
+package http
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/web"
+)
+
+// The signed-in user's password, and the admin's list of users with a password reset.
+func (s *Server) accountRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /account/password", s.signedIn(s.passwordPage))
+	mux.HandleFunc("POST /account/password", s.signedIn(s.changePassword))
+	mux.HandleFunc("GET /users", s.signedIn(s.usersPage))
+	mux.HandleFunc("POST /users/{id}/reset", s.signedIn(s.resetPassword))
+}
+
+// mustChangeAllows are the paths open to a user whose password was reset, until they choose one.
+var mustChangeAllows = map[string]bool{"/account/password": true, "/signout": true}
+
+func (s *Server) passwordPage(w http.ResponseWriter, r *http.Request) {
+	v := &web.View{Title: "Change your password"}
+	if r.URL.Query().Get("reset") != "" {
+		v.Flash = "Your password was reset: choose one of your own to go on."
+	}
+	s.render(w, r, "account_password", v)
+}
+
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, waymark.Errorf(waymark.EINVALID, "The form could not be read."))
+		return
+	}
+	f := r.PostForm
+	var err error
+	if f.Get("password") != f.Get("confirm") {
+		err = &waymark.Error{Code: waymark.EINVALID, Message: "Your password was not changed.",
+			Fields: []waymark.FieldError{{Field: "confirm", Message: "The two new passwords are not the same"}}}
+	} else {
+		err = s.Registry.ChangePassword(r.Context(), actor(r), f.Get("current"), f.Get("password"))
+	}
+	if waymark.ErrorCode(err) == waymark.EINVALID {
+		s.formError(w, r, "account_password", "Change your password", url.Values{}, waymark.ErrorFields(err), nil) // passwords are never typed back
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.setSessionCookie(w, "", -1)
+	http.Redirect(w, r, "/signin?changed=1", http.StatusSeeOther)
+}
+
+func (s *Server) usersView(r *http.Request, v *web.View) error {
+	a := actor(r)
+	users, err := s.Registry.Users(r.Context(), a, a.OrgID)
+	v.Title, v.Data = "Users", map[string]any{"Users": users}
+	return err
+}
+
+func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) {
+	v := &web.View{}
+	if err := s.usersView(r, v); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "users", v)
+}
+
+func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
+	temporary, err := s.Registry.ResetPassword(r.Context(), actor(r), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := &web.View{}
+	if err := s.usersView(r, v); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v.Data.(map[string]any)["Temporary"], v.Data.(map[string]any)["ResetID"] = temporary, r.PathValue("id")
+	v.Flash = "Password reset. Give the new one to its user by another channel (not e-mail): it works for one sign-in, at which they choose their own."
+	s.render(w, r, "users", v)
+}
