@@ -4,9 +4,9 @@ package auth
 
 import (
 	"crypto/rand"
-	_ "embed"
 	"crypto/sha256"
 	"crypto/subtle"
+	_ "embed"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
