@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"runtime/pprof"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/waymark-org/waymark/internal/bench"
@@ -14,7 +16,42 @@ import (
 
 func init() {
 	register(command{"bench identify", "measure identification quality and speed beside the PostgreSQL trigram peer", runBenchIdentify})
+	register(command{"bench web", "load waymark serve with a realistic mix of pages, API reads, identification and writes at 50, 100, 200 clients", runBenchWeb})
 	register(command{"bench signin", "send a crowd of bad sign-ins at once to waymark serve and measure its memory and other pages meanwhile", runBenchSignIn})
+}
+
+func runBenchWeb(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("bench web", flag.ContinueOnError)
+	children := fs.Int("children", 10000, "recorded children")
+	clients := fs.String("clients", "50,100,200", "numbers of clients at once, one run each")
+	each := fs.Duration("for", 20*time.Second, "how long each run lasts")
+	db := fs.String("db", envOr("WAYMARK_BENCH_POSTGRES", ""), "PostgreSQL URL (a schema is created and dropped); none: SQLite in a temporary directory")
+	seed := fs.Uint64("seed", 1, "seed of the synthetic data")
+	if err := parse(fs, e, args); err != nil {
+		return err
+	}
+	var levels []int
+	for _, s := range strings.Split(*clients, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			return fmt.Errorf("--clients: %q is not a list of positive numbers", *clients)
+		}
+		levels = append(levels, n)
+	}
+	if *children < 10 {
+		return fmt.Errorf("--children: %d is too few to load (10 at least)", *children)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	f, err := bench.Web(ctx, bench.WebOptions{ServeOptions: bench.ServeOptions{Command: self, DSN: *db}, Children: *children,
+		Clients: levels, For: *each, Seed: *seed})
+	if err != nil {
+		return err
+	}
+	bench.ReportWeb(e.stdout, f)
+	return nil
 }
 
 func runBenchSignIn(ctx context.Context, e *env, args []string) error {

@@ -150,6 +150,32 @@ func TestBenchSignInFlood(t *testing.T) {
 	}
 }
 
+// The load bench runs once at a small size on each database: every endpoint of the mix asked,
+// none failing.
+func TestBenchWebSmall(t *testing.T) {
+	t.Setenv(asCommand, "1")
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			args := []string{"bench", "web", "--children", "300", "--clients", "4", "--for", "2s"}
+			if d == sqlstore.Postgres {
+				args = append(args, "--db", os.Getenv(storetest.EnvPostgres))
+			}
+			out, err := cli(t, "", args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(out, "4 clients:") || !strings.Contains(out, " 0 errors") {
+				t.Fatalf("bench web:\n%s", out)
+			}
+			for _, e := range []string{"caseload page", "caseload search", "child page", "alerts page", "API child read", "API identify", "API write"} {
+				if !regexp.MustCompile(`(?m)^  ` + regexp.QuoteMeta(e) + ` +[1-9]\d* +0 `).MatchString(out) {
+					t.Errorf("%s not asked, or failing:\n%s", e, out)
+				}
+			}
+		})
+	}
+}
+
 func atof(s string) float64 { f, _ := strconv.ParseFloat(s, 64); return f }
 
 // The first alert sweep runs before the service listens: after an import it may raise thousands
