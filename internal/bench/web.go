@@ -151,7 +151,7 @@ func Web(ctx context.Context, o WebOptions) (WebFigures, error) {
 		return WebFigures{}, err
 	}
 	for _, c := range d.Children {
-		w.names = append(w.names, strings.Fields(c.FamilyName+" x")[0])
+		w.names = append(w.names, strings.Fields(c.FamilyName + " x")[0])
 	}
 	for _, p := range d.Probes {
 		q := *p.Query
