@@ -19,6 +19,9 @@ func init() {
 	register(command{"export children", "write children as child interchange JSON Lines (--org, --out)", runExport})
 }
 
+// importBatch is how many records are held at once while importing.
+const importBatch = 1000
+
 func isTerminal(f *os.File) bool {
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
@@ -49,11 +52,14 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		if out, ok := e.stdout.(*os.File); ok && isTerminal(out) && st != nil {
 			bar = progressbar.DefaultBytes(st.Size(), "checking")
 		}
-		recs, bad, err := interchange.ReadAll(f, store.Now(), func(n int) {
+		// Two passes, neither holding the file: every line checked first, so that one bad line
+		// imports nothing; then the records loaded in batches, in one transaction.
+		good := 0
+		bad, err := interchange.Scan(f, store.Now(), func(n int) {
 			if bar != nil {
 				bar.Add(n)
 			}
-		})
+		}, func(*interchange.Record) error { good++; return nil })
 		if err != nil {
 			return err
 		}
@@ -64,26 +70,45 @@ func runImport(ctx context.Context, e *env, args []string) error {
 			for _, b := range bad {
 				fmt.Fprintln(e.stderr, b)
 			}
-			return fmt.Errorf("%d of %d lines are bad; nothing was imported", len(bad), len(bad)+len(recs))
+			return fmt.Errorf("%d of %d lines are bad; nothing was imported", len(bad), len(bad)+good)
+		}
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return err
 		}
 		if bar != nil {
-			bar = progressbar.Default(int64(len(recs)), "importing")
+			bar = progressbar.DefaultBytes(st.Size(), "importing")
 		}
-		var sum interchange.Summary
+		sum := interchange.Summary{Events: map[string]int{}}
+		imported := 0
 		err = store.InTx(ctx, func(tx *sqlstore.Tx) error {
-			var err error
-			sum, _, err = interchange.Load(tx, o, recs, "import from "+file, func() {
+			var batch []*interchange.Record
+			flush := func() error {
+				s, _, err := interchange.Load(tx, o, batch, "import from "+file, nil)
+				sum.Add(s)
+				imported += len(batch)
+				batch = batch[:0]
+				return err
+			}
+			_, err := interchange.Scan(f, store.Now(), func(n int) {
 				if bar != nil {
-					bar.Add(1)
+					bar.Add(n)
 				}
+			}, func(rec *interchange.Record) error {
+				if batch = append(batch, rec); len(batch) == importBatch {
+					return flush()
+				}
+				return nil
 			})
+			if err == nil {
+				err = flush()
+			}
 			return err
 		})
 		if err != nil {
 			return fmt.Errorf("import stopped, nothing was imported: %w", err)
 		}
 		fmt.Fprintf(e.stdout, "imported %d children into %q: %d new, %d updated; events added: %d referrals, %d placements, %d missing episodes, %d screenings\n",
-			len(recs), o.Name, sum.Created, sum.Updated, sum.Events["referral"], sum.Events["placement"], sum.Events["missing"], sum.Events["screening"])
+			imported, o.Name, sum.Created, sum.Updated, sum.Events["referral"], sum.Events["placement"], sum.Events["missing"], sum.Events["screening"])
 		return nil
 	})
 }

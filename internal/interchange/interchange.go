@@ -153,9 +153,19 @@ func (e *Event) check(i int) []string {
 // ReadAll parses every line of r (blank lines skipped), returning the good records and every bad
 // line; a ref used twice in one file is bad on its second line.
 func ReadAll(r io.Reader, now time.Time, progress func(bytes int)) ([]*Record, []LineError, error) {
+	var good []*Record
+	bad, err := Scan(r, now, progress, func(rec *Record) error { good = append(good, rec); return nil })
+	if err != nil {
+		return nil, nil, err
+	}
+	return good, bad, nil
+}
+
+// Scan parses r line by line as ReadAll does, handing each good record to each (nil: only check)
+// and keeping only the bad lines and the refs seen: a file of any size is read in bounded memory.
+func Scan(r io.Reader, now time.Time, progress func(bytes int), each func(*Record) error) ([]LineError, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), 4<<20)
-	var good []*Record
 	var bad []LineError
 	seen := map[string]int{}
 	for n := 1; sc.Scan(); n++ {
@@ -182,12 +192,16 @@ func ReadAll(r io.Reader, now time.Time, progress func(bytes int)) ([]*Record, [
 			bad = append(bad, le)
 			continue
 		}
-		good = append(good, rec)
+		if each != nil {
+			if err := each(rec); err != nil {
+				return bad, err
+			}
+		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, nil, fmt.Errorf("read: %w", err)
+		return nil, fmt.Errorf("read: %w", err)
 	}
-	return good, bad, nil
+	return bad, nil
 }
 
 // Write writes one record as a line.

@@ -15,6 +15,14 @@ type Summary struct {
 	Events           map[string]int
 }
 
+// Add adds another summary's counts to s.
+func (s *Summary) Add(o Summary) {
+	s.Created, s.Updated = s.Created+o.Created, s.Updated+o.Updated
+	for k, v := range o.Events {
+		s.Events[k] += v
+	}
+}
+
 // Load writes good records into the organisation's registry in one transaction: a ref already
 // known is updated (keeping its id and photos), a new one created; events are added unless the
 // child already has them (so importing twice never duplicates). Every change is audited as the

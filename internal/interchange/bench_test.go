@@ -1,0 +1,56 @@
+package interchange_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/interchange"
+	"github.com/waymark-org/waymark/internal/sqlstore"
+	"github.com/waymark-org/waymark/internal/sqlstore/storetest"
+	"github.com/waymark-org/waymark/internal/synth"
+)
+
+// BenchmarkImport loads n synthetic children, each with a referral, into a fresh database in one
+// transaction, as waymark import does; children/s is the figure (issue 26: ≥ 20,000 into SQLite,
+// ≥ 5,000 into PostgreSQL). n is 2,000, or WAYMARK_BENCH_IMPORT.
+func BenchmarkImport(b *testing.B) {
+	n := 2000
+	if v, err := fmt.Sscan(os.Getenv("WAYMARK_BENCH_IMPORT"), &n); v != 1 || err != nil {
+		n = 2000
+	}
+	g := synth.New(3, now)
+	recs := make([]*interchange.Record, n)
+	for i := range recs {
+		c := g.Child()
+		c.Ref = fmt.Sprintf("I%07d", i)
+		c.Normalize(now)
+		r := interchange.Export(c, []*waymark.Encounter{{Kind: "referral", At: now.AddDate(0, 0, -i%300), Agency: "border"}}, interchange.History{})
+		recs[i] = r
+	}
+	for _, d := range storetest.Dialects(b) {
+		b.Run(string(d), func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer()
+				s := storetest.Open(b, d)
+				org := &waymark.Organisation{Name: "Import Council", Kind: "council"}
+				if err := s.InTx(context.Background(), func(tx *sqlstore.Tx) error { return tx.CreateOrg(org) }); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				start := time.Now()
+				err := s.InTx(context.Background(), func(tx *sqlstore.Tx) error {
+					_, _, err := interchange.Load(tx, org, recs, "bench", nil)
+					return err
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(float64(n)/time.Since(start).Seconds(), "children/s")
+			}
+		})
+	}
+}
