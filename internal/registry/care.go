@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -403,8 +404,8 @@ type Deadline struct {
 
 // Upcoming lists the deadlines of the next 30 days for the children of the actor's caseload:
 // birthdays at 17½ and 18, and return interviews not yet due. It asks the database a fixed
-// handful of questions, however many children are due: only the organisation's children born
-// in the two windows, its pending interviews, and then the scopes and references of those due.
+// handful of questions, however many children are due: the organisation's children born in the
+// two windows, its pending interviews, and who is assigned to those due.
 func (r *Registry) Upcoming(ctx context.Context, a waymark.Actor) ([]Deadline, error) {
 	if waymark.Can(a, waymark.RecordCare, waymark.Scope{OrgID: a.OrgID}) != nil {
 		return nil, nil
@@ -423,7 +424,7 @@ func (r *Registry) Upcoming(ctx context.Context, a waymark.Actor) ([]Deadline, e
 		}
 		for _, c := range born {
 			if dob, err := time.Parse(waymark.DateLayout, c.DOB); err == nil {
-				due = append(due, Deadline{ChildID: c.ChildID, What: b.what, Due: dob.AddDate(b.years, b.months, 0)})
+				due = append(due, Deadline{ChildID: c.ChildID, Ref: c.Ref, What: b.what, Due: dob.AddDate(b.years, b.months, 0)})
 			}
 		}
 	}
@@ -431,26 +432,28 @@ func (r *Registry) Upcoming(ctx context.Context, a waymark.Actor) ([]Deadline, e
 	if err != nil {
 		return nil, err
 	}
+	var unnamed []string
 	for _, e := range pending {
 		due = append(due, Deadline{ChildID: e.ChildID, What: "Return interview due", Due: e.InterviewDue()})
+		unnamed = append(unnamed, e.ChildID)
 	}
 	due = slices.DeleteFunc(due, func(d Deadline) bool { return d.Due.Before(now) || d.Due.After(horizon) })
 	ids := make([]string, len(due))
 	for i, d := range due {
 		ids[i] = d.ChildID
 	}
-	scopes, err := r.Store.ChildScopes(ctx, ids)
+	assigned, err := r.Store.Assignments(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	refs, err := r.Store.ChildRefs(ctx, ids)
+	refs, err := r.Store.ChildRefs(ctx, unnamed)
 	if err != nil {
 		return nil, err
 	}
 	out := due[:0]
 	for _, d := range due {
-		if sc, ok := scopes[d.ChildID]; ok && waymark.InCaseload(a, sc) {
-			d.Ref = refs[d.ChildID]
+		if waymark.InCaseload(a, waymark.Scope{OrgID: a.OrgID, AssignedTo: assigned[d.ChildID]}) {
+			d.Ref = cmp.Or(d.Ref, refs[d.ChildID])
 			out = append(out, d)
 		}
 	}

@@ -192,6 +192,7 @@ func (s *Store) PendingInterviews(ctx context.Context, orgID string) ([]*waymark
 // ChildDate is a child with a date that sets a deadline.
 type ChildDate struct {
 	ChildID, OrgID string
+	Ref            string
 	DOB            string    // date of birth, for birthday deadlines
 	At             time.Time // when the record was made, for the identification deadline
 }
@@ -199,14 +200,18 @@ type ChildDate struct {
 // BornBetween lists the children of orgID ("" for every organisation) born on or after from and
 // on or before to (YYYY-MM-DD).
 func (s *Store) BornBetween(ctx context.Context, orgID, from, to string) ([]ChildDate, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, org_id, date_of_birth FROM children WHERE date_of_birth >= $1 AND date_of_birth <= $2
-		AND date_of_birth <> '' AND ($3 = '' OR org_id = $3)`, from, to, orgID)
+	q := `SELECT id, org_id, ref, date_of_birth FROM children WHERE date_of_birth >= $1 AND date_of_birth <= $2 AND date_of_birth <> ''`
+	args := []any{from, to}
+	if orgID != "" { // a condition of its own, so that the organisation's index is used
+		q, args = q+` AND org_id = $3`, append(args, orgID)
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list birthdays: %w", err)
 	}
 	return collect(rows, func(r scanner) (ChildDate, error) {
 		var d ChildDate
-		return d, r.Scan(&d.ChildID, &d.OrgID, &d.DOB)
+		return d, r.Scan(&d.ChildID, &d.OrgID, &d.Ref, &d.DOB)
 	})
 }
 

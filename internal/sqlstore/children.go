@@ -256,6 +256,18 @@ func (s *Store) ChildScopes(ctx context.Context, ids []string) (map[string]wayma
 	return out, nil
 }
 
+// Assignments returns who is assigned to each of the children named, by child id.
+func (s *Store) Assignments(ctx context.Context, ids []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	in, args := inList(ids, 1)
+	err := s.eachPair(ctx, `SELECT child_id, user_id FROM child_assignments WHERE child_id IN (`+in+`)`, args,
+		func(id, user string) { out[id] = append(out[id], user) })
+	return out, wrap(err, "child assignments")
+}
+
 // ChildRefs returns the references of the children named, by id.
 func (s *Store) ChildRefs(ctx context.Context, ids []string) (map[string]string, error) {
 	out := make(map[string]string, len(ids))
