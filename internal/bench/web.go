@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/waymark-org/waymark"
@@ -89,10 +90,13 @@ var mix = []Endpoint{
 	}},
 	{"API write", 10, false, func(w *webWorld, rng *rand.Rand) (*http.Request, error) {
 		body := fmt.Sprintf(`{"ref": "W%d", "given_names": "Selam", "family_name": "Bench %d", "sex": "F", "date_of_birth": "2010-01-01", "dob_estimated": true}`,
-			rng.Int64(), rng.IntN(1000))
+			written.Add(1), rng.IntN(1000))
 		return w.api("POST", "/api/v1/children", w.council, []byte(body))
 	}},
 }
+
+// written numbers the children the bench writes, so that no two share a reference.
+var written atomic.Int64
 
 // webWorld is what the clients need: the service, its children, a session and two tokens.
 type webWorld struct {

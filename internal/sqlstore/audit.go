@@ -63,68 +63,14 @@ func (tx *Tx) saveHead() error {
 }
 
 // Audit appends entries in a transaction of their own, for reads, which change nothing else, and
-// returns once they are durable: on SQLite through the one writer that groups them.
+// returns once they are durable, through the one writer that groups the entries of every reader
+// waiting into one commit: one commit a reader, each waiting on the audit head's lock and on the
+// disk, held PostgreSQL to 22 requests a second at 50 clients.
 func (s *Store) Audit(ctx context.Context, es ...*audit.Entry) error {
 	if len(es) == 0 {
 		return nil
 	}
-	if s.dialect == SQLite {
-		return s.queueAudit(ctx, es)
-	}
-	if len(es) <= maxAppend {
-		for range 3 {
-			if ok, err := s.appendAudit(ctx, es); ok || err != nil {
-				return err
-			}
-		}
-	}
-	return s.InTx(ctx, func(tx *Tx) error {
-		for _, e := range es {
-			if err := tx.Audit(e); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
-// maxAppend is how many entries one statement may append: PostgreSQL takes at most 65,535 parameters.
-const maxAppend = (65535 - 3) / 15
-
-// appendAudit appends entries to PostgreSQL's log in one statement, one round trip where a
-// transaction takes five: every read is audited, and on a busy machine each trip is a chance to
-// wait. The statement moves the head only from where this process last saw it, and writes the
-// entries only if it did; ok is false when another writer moved it first, and the head is read afresh.
-func (s *Store) appendAudit(ctx context.Context, es []*audit.Entry) (ok bool, err error) {
-	s.headMu.Lock()
-	defer s.headMu.Unlock()
-	if s.head == nil {
-		h := &auditHead{}
-		if err := s.db.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&h.seq, &h.hash); err != nil {
-			return false, fmt.Errorf("read audit head: %w", err)
-		}
-		s.head = h
-	}
-	from, h := s.head.seq, *s.head
-	s.head = nil // until the statement is known to have moved it
-	rows, args := make([]string, len(es)), make([]any, 0, 3+15*len(es))
-	for i, e := range es {
-		h.chain(e, s.now(), s.auditKey)
-		n := len(args) + 4
-		rows[i] = fmt.Sprintf("($%d::bigint, $%d::timestamptz, %s)", n, n+1, placeholders(n+2, 13))
-		args = append(args, auditValues(e)...)
-	}
-	res, err := s.db.ExecContext(ctx, `WITH head AS (UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1 AND seq = $3 RETURNING id)
-		INSERT INTO audit (`+auditColumns+`) SELECT v.* FROM head, (VALUES `+strings.Join(rows, ", ")+`) AS v`,
-		append([]any{h.seq, h.hash, from}, args...)...)
-	if err != nil {
-		return false, fmt.Errorf("append audit entries: %w", err)
-	}
-	if n, err := res.RowsAffected(); err != nil || n != int64(len(es)) {
-		return false, err
-	}
-	s.head = &h
-	return true, nil
+	return s.queueAudit(ctx, es)
 }
 
 // AuditFilter selects audit entries. OrgID limits them to those by or about that organisation.

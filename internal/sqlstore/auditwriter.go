@@ -12,10 +12,10 @@ import (
 	"github.com/waymark-org/waymark/internal/audit"
 )
 
-// On SQLite every read of identifying data writes an audit entry before the data is shown, and
-// SQLite has one writer at a time: two hundred readers, each in a write transaction of its own,
-// wait in line until some give up ("database is locked"). One writer takes the entries of every
-// reader waiting, appends them in one transaction, and tells each reader once they are durable.
+// Every read of identifying data writes an audit entry before the data is shown, and the chain
+// has one head: two hundred readers, each in a write transaction of its own, wait in line for it
+// (and on SQLite some give up: "database is locked"). One writer takes the entries of every reader
+// waiting, appends them in one transaction, and tells each reader once they are durable.
 
 // auditRequest is one caller's entries and where to say whether they were written.
 type auditRequest struct {

@@ -15,7 +15,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -46,12 +45,10 @@ type Store struct {
 	stop       func()          // ends the SQLite checkpointer and audit writer
 	pg         *pgx.ConnConfig // PostgreSQL: for the connection that listens for changes
 	channel    string          // PostgreSQL: the notification channel for changes to children, one per schema
-	headMu     sync.Mutex      // PostgreSQL: held while appending read entries, which go one statement at a time
-	head       *auditHead      // PostgreSQL: the audit head as this process last moved it; nil when unknown
 	auditKey   []byte          // the audit chain's MAC key, from keys
 	file       string          // SQLite: the database file
 	truncating atomic.Bool     // SQLite: a commit is truncating the log
-	writer     *auditWriter    // SQLite: appends the audit entries of reads, in groups
+	writer     *auditWriter    // appends the audit entries of reads, in groups
 }
 
 //go:embed migrations
@@ -99,10 +96,10 @@ func Open(ctx context.Context, dsn string, keys *crypto.Keyring) (*Store, error)
 		s.db.Close()
 		return nil, err
 	}
-	s.stop = func() {}
+	s.writer = s.startAuditWriter()
+	s.stop = s.writer.stop
 	if s.dialect == SQLite {
 		stopCheckpoints := s.checkpoint(time.Second)
-		s.writer = s.startAuditWriter()
 		s.stop = func() { s.writer.stop(); stopCheckpoints() }
 	} else if err := s.db.QueryRowContext(ctx, `SELECT 'waymark:' || current_schema() || ':children'`).Scan(&s.channel); err != nil {
 		s.db.Close()
@@ -241,11 +238,6 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return busy(fmt.Errorf("commit: %w", err))
-	}
-	if tx.head != nil && s.dialect == Postgres {
-		s.headMu.Lock()
-		s.head = tx.head // the next read's append need not fail first to learn it
-		s.headMu.Unlock()
 	}
 	if s.dialect == SQLite {
 		s.boundLog(ctx)
