@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -19,7 +20,9 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// facts are the child's multi-valued facts that need no encryption, kept as JSON.
+// facts are the child's multi-valued facts kept as plain JSON: what the caseload and the
+// identification index read without opening anything. (Description and Marks were kept here
+// before they were sealed; a database of then is resealed when the store opens.)
 type facts struct {
 	Aliases            []waymark.Name `json:"aliases,omitempty"`
 	AgeBasis           string         `json:"age_basis,omitempty"`
@@ -32,12 +35,15 @@ type facts struct {
 	UASCCeased         string         `json:"uasc_ceased,omitempty"`
 }
 
-// sealedFacts are encrypted at rest: documents and biometric references.
+// sealedFacts are encrypted at rest: documents, biometric references, health, concerns, and the
+// description and marks (a tattoo, a scar: as identifying as a document number).
 type sealedFacts struct {
 	Documents   []waymark.Document  `json:"documents,omitempty"`
 	Biometrics  []waymark.Biometric `json:"biometrics,omitempty"`
 	HealthNeeds string              `json:"health_needs,omitempty"`
 	Concerns    string              `json:"concerns,omitempty"`
+	Description string              `json:"description,omitempty"`
+	Marks       string              `json:"marks,omitempty"`
 }
 
 func childAAD(id string) []byte { return []byte("child:" + id) }
@@ -53,15 +59,48 @@ func searchText(c *waymark.Child) string {
 }
 
 func (tx *Tx) childColumns(c *waymark.Child) (factsJSON string, sealed []byte, err error) {
-	f, err := json.Marshal(facts{c.Aliases, c.AgeBasis, c.OtherNationalities, c.Languages, c.Phones, c.Description, c.Marks, c.UASC, c.UASCCeased})
+	f, err := json.Marshal(facts{Aliases: c.Aliases, AgeBasis: c.AgeBasis, OtherNationalities: c.OtherNationalities,
+		Languages: c.Languages, Phones: c.Phones, UASC: c.UASC, UASCCeased: c.UASCCeased})
 	if err != nil {
 		return "", nil, err
 	}
-	plain, err := json.Marshal(sealedFacts{c.Documents, c.Biometrics, c.HealthNeeds, c.Concerns})
+	plain, err := json.Marshal(sealedFacts{c.Documents, c.Biometrics, c.HealthNeeds, c.Concerns, c.Description, c.Marks})
 	if err != nil {
 		return "", nil, err
 	}
 	return string(f), tx.s.keys.Seal(plain, childAAD(c.ID)), nil
+}
+
+// sealOldFacts seals, once, the descriptions and marks that a database made before they were
+// sealed holds in plain text: each such child's facts are written again.
+func (s *Store) sealOldFacts(ctx context.Context) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT id FROM children WHERE facts LIKE '%"description":%' OR facts LIKE '%"marks":%'`)
+	if err != nil {
+		return fmt.Errorf("find plain descriptions: %w", err)
+	}
+	ids, err := collect(rows, func(r scanner) (string, error) {
+		var id string
+		return id, r.Scan(&id)
+	})
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	return s.InTx(ctx, func(tx *Tx) error {
+		for _, id := range ids {
+			c, err := s.child(tx.ctx, tx.tx, id)
+			if err != nil {
+				return err
+			}
+			f, sealed, err := tx.childColumns(c)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.tx.ExecContext(tx.ctx, `UPDATE children SET facts = $1, sealed = $2 WHERE id = $3`, f, sealed, id); err != nil {
+				return fmt.Errorf("seal description and marks: %w", err)
+			}
+		}
+		return nil
+	})
 }
 
 // CreateChild inserts a normalised child owned by c.OrgID. A child without a reference gets one.
@@ -147,6 +186,7 @@ func (s *Store) scanChild(ctx context.Context, q querier, row interface{ Scan(..
 		return nil, fmt.Errorf("child %s sealed facts: %w", c.ID, err)
 	}
 	c.Documents, c.Biometrics, c.HealthNeeds, c.Concerns = sf.Documents, sf.Biometrics, sf.HealthNeeds, sf.Concerns
+	c.Description, c.Marks = cmp.Or(sf.Description, c.Description), cmp.Or(sf.Marks, c.Marks)
 	if q != nil {
 		var ps map[string][]waymark.Photo
 		ps, err = photos(ctx, q, c.ID)

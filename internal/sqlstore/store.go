@@ -96,6 +96,18 @@ func Open(ctx context.Context, dsn string, keys *crypto.Keyring) (*Store, error)
 		s.db.Close()
 		return nil, err
 	}
+	if err := s.sealOldFacts(ctx); err != nil {
+		s.db.Close()
+		return nil, err
+	}
+	if s.dialect == SQLite { // readable by Waymark's account alone, whatever the umask
+		for _, f := range []string{s.file, s.file + "-wal", s.file + "-shm"} {
+			if err := os.Chmod(f, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				s.db.Close()
+				return nil, fmt.Errorf("protect %s: %w", f, err)
+			}
+		}
+	}
 	s.writer = s.startAuditWriter()
 	s.stop = s.writer.stop
 	if s.dialect == SQLite {

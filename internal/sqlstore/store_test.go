@@ -945,3 +945,62 @@ func TestWrongKeysRefused(t *testing.T) {
 		})
 	}
 }
+
+// A child's description and marks are sealed: neither the facts column nor SQLite's files hold
+// them in plain text, and a database from before they were sealed is sealed when it opens. The
+// SQLite file is readable by its owner alone.
+func TestDescriptionAndMarksSealed(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			dsn, keys := storetest.DSN(t, d), storetest.Keys(t)
+			s, err := sqlstore.Open(ctx, dsn, keys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := mustChild(t, s, &waymark.Child{OrgID: mustOrg(t, s, "Org", "council").ID, GivenNames: "Selam",
+				Description: "Tall, very thin, short black hair", Marks: "Tattoo of a star on left wrist"})
+			var facts string
+			if err := s.DB().QueryRow(`SELECT facts FROM children WHERE id = $1`, c.ID).Scan(&facts); err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(facts, "star") || strings.Contains(facts, "thin") {
+				t.Fatalf("facts in plain text: %s", facts)
+			}
+			got, err := s.Child(ctx, c.ID)
+			if err != nil || got.Marks != c.Marks || got.Description != c.Description {
+				t.Fatalf("read back: %+v %v", got, err)
+			}
+			old := mustChild(t, s, &waymark.Child{OrgID: c.OrgID, GivenNames: "Dawit"}) // as written before sealing
+			if _, err := s.DB().Exec(`UPDATE children SET facts = '{"description":"Old plain description","marks":"Old plain mark"}' WHERE id = $1`, old.ID); err != nil {
+				t.Fatal(err)
+			}
+			s.Close()
+			if s, err = sqlstore.Open(ctx, dsn, keys); err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if err := s.DB().QueryRow(`SELECT facts FROM children WHERE id = $1`, old.ID).Scan(&facts); err != nil || strings.Contains(facts, "Old plain") {
+				t.Fatalf("an old database's plain description was not sealed: %s %v", facts, err)
+			}
+			if got, err := s.Child(ctx, old.ID); err != nil || got.Description != "Old plain description" || got.Marks != "Old plain mark" {
+				t.Fatalf("after sealing: %+v %v", got, err)
+			}
+			if d != sqlstore.SQLite {
+				return
+			}
+			for _, f := range []string{"waymark.db", "waymark.db-wal"} {
+				path := filepath.Join(dsn, f)
+				raw, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if bytes.Contains(raw, []byte("star on left wrist")) {
+					t.Errorf("%s holds the marks in plain text", f)
+				}
+				if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+					t.Errorf("%s is %v, want 0600", f, fi.Mode().Perm())
+				}
+			}
+		})
+	}
+}
