@@ -54,3 +54,40 @@ func BenchmarkImport(b *testing.B) {
 		})
 	}
 }
+
+// An import larger than one statement's rows: every child, referral and audit entry written, the
+// chain intact, and the same file again updates every child and adds nothing.
+func TestLoadManyInBatches(t *testing.T) {
+	g := synth.New(4, now)
+	var recs []*interchange.Record
+	for i := range 450 {
+		c := g.Child()
+		c.Ref = fmt.Sprintf("B%04d", i)
+		c.Normalize(now)
+		recs = append(recs, interchange.Export(c, []*waymark.Encounter{{Kind: "referral", At: now.AddDate(0, 0, -i), Agency: "police"}}, interchange.History{}))
+	}
+	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		org := &waymark.Organisation{Name: "Import Council", Kind: "council"}
+		if err := s.InTx(context.Background(), func(tx *sqlstore.Tx) error { return tx.CreateOrg(org) }); err != nil {
+			t.Fatal(err)
+		}
+		for round, want := range []interchange.Summary{{Created: 450, Events: map[string]int{"referral": 450}}, {Updated: 450, Events: map[string]int{}}} {
+			var sum interchange.Summary
+			err := s.InTx(context.Background(), func(tx *sqlstore.Tx) error {
+				var err error
+				sum, _, err = interchange.Load(tx, org, recs, "test", nil)
+				return err
+			})
+			if err != nil || sum.Created != want.Created || sum.Updated != want.Updated || sum.Events["referral"] != want.Events["referral"] {
+				t.Fatalf("round %d: %+v, %v", round, sum, err)
+			}
+		}
+		if n, err := s.CountChildren(context.Background(), org.ID); err != nil || n != 450 {
+			t.Fatalf("%d children, %v", n, err)
+		}
+		v, err := s.VerifyAudit(context.Background(), nil)
+		if err != nil || v.Checked != 900 || len(v.Problems) != 0 {
+			t.Fatalf("audit: %d checked, %v %v", v.Checked, v.Problems, err)
+		}
+	})
+}

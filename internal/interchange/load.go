@@ -26,46 +26,89 @@ func (s *Summary) Add(o Summary) {
 // Load writes good records into the organisation's registry in one transaction: a ref already
 // known is updated (keeping its id and photos), a new one created; events are added unless the
 // child already has them (so importing twice never duplicates). Every change is audited as the
-// import's.
+// import's. New children, their audit entries and their referrals are written a few hundred to a
+// statement.
 func Load(tx *sqlstore.Tx, org *waymark.Organisation, recs []*Record, actor string, progress func()) (Summary, []*waymark.Child, error) {
 	sum := Summary{Events: map[string]int{}}
-	var changed []*waymark.Child
+	refs := make([]string, len(recs))
+	for i, rec := range recs {
+		refs[i] = rec.Ref
+	}
+	known, err := tx.RefsOf(org.ID, refs)
+	if err != nil {
+		return sum, nil, err
+	}
+	var changed, fresh []*waymark.Child
+	var freshEvents [][]Event
+	var entries []*audit.Entry
+	entry := func(c *waymark.Child, action string) *audit.Entry {
+		return &audit.Entry{ActorName: actor, OrgID: org.ID, Action: action, RecordType: "child", RecordID: c.ID, RecordOrg: org.ID, Reason: "import"}
+	}
 	for _, rec := range recs {
 		c := rec.Child
 		c.OrgID, c.Photos = org.ID, nil
-		action := string(waymark.CreateChild)
-		if old, err := tx.ChildByRef(org.ID, c.Ref); err == nil {
-			c.ID, action = old.ID, string(waymark.EditChild)
-			if err := tx.UpdateChild(&c); err != nil {
-				return sum, nil, err
-			}
-			sum.Updated++
-		} else if waymark.ErrorCode(err) != waymark.ENOTFOUND {
-			return sum, nil, err
-		} else {
-			if err := tx.CreateChild(&c); err != nil {
-				return sum, nil, err
-			}
-			sum.Created++
-		}
-		if err := tx.Audit(&audit.Entry{ActorName: actor, OrgID: org.ID, Action: action, RecordType: "child", RecordID: c.ID, RecordOrg: org.ID, Reason: "import"}); err != nil {
-			return sum, nil, err
-		}
-		for _, ev := range rec.Events {
-			added, err := addEvent(tx, &c, ev, actor)
-			if err != nil {
-				return sum, nil, err
-			}
-			if added {
-				sum.Events[ev.Type]++
-			}
-		}
 		changed = append(changed, &c)
-		if progress != nil {
+		id, ok := known[c.Ref]
+		if !ok {
+			fresh, freshEvents = append(fresh, &c), append(freshEvents, rec.Events)
+			continue
+		}
+		c.ID = id
+		if err := tx.UpdateChild(&c); err != nil {
+			return sum, nil, err
+		}
+		sum.Updated++
+		entries = append(entries, entry(&c, string(waymark.EditChild)))
+		if err := addEvents(tx, &c, rec.Events, actor, &sum); err != nil {
+			return sum, nil, err
+		}
+	}
+	if err := tx.CreateChildren(fresh); err != nil {
+		return sum, nil, err
+	}
+	sum.Created = len(fresh)
+	var referrals []*waymark.Encounter
+	for i, c := range fresh {
+		entries = append(entries, entry(c, string(waymark.CreateChild)))
+		var others []Event
+		for _, ev := range freshEvents[i] { // a new child has no events yet: nothing to check
+			if ev.Type == "referral" {
+				referrals = append(referrals, &waymark.Encounter{ChildID: c.ID, OrgID: c.OrgID, Kind: "referral", At: when(ev.Date), Agency: ev.Agency, RecordedBy: actor})
+				sum.Events["referral"]++
+			} else {
+				others = append(others, ev)
+			}
+		}
+		if err := addEvents(tx, c, others, actor, &sum); err != nil {
+			return sum, nil, err
+		}
+	}
+	if err := tx.CreateEncounters(referrals); err != nil {
+		return sum, nil, err
+	}
+	if err := tx.AuditAll(entries); err != nil {
+		return sum, nil, err
+	}
+	if progress != nil {
+		for range recs {
 			progress()
 		}
 	}
 	return sum, changed, nil
+}
+
+// addEvents adds each event the child does not have yet, counting those added.
+func addEvents(tx *sqlstore.Tx, c *waymark.Child, events []Event, actor string, sum *Summary) error {
+	for _, ev := range events {
+		added, err := addEvent(tx, c, ev, actor)
+		if err != nil {
+			return err
+		}
+		if added {
+			sum.Events[ev.Type]++
+		}
+	}
+	return nil
 }
 
 // when reads an event's date or date-time (already checked by Parse); "" is the zero time.

@@ -13,18 +13,28 @@ import (
 // Audit appends an entry to the hash-chained log. Bumping the head row first serialises writers
 // (a row lock in PostgreSQL, the write lock in SQLite), so the chain never forks.
 func (tx *Tx) Audit(e *audit.Entry) error {
-	if tx.head == nil {
-		// Touching the head locks its row until commit: the chain stays in commit order.
-		tx.head = &auditHead{}
-		if err := tx.tx.QueryRowContext(tx.ctx, `UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash`).Scan(&tx.head.seq, &tx.head.hash); err != nil {
-			return fmt.Errorf("take audit head: %w", err)
-		}
+	if err := tx.takeHead(); err != nil {
+		return err
 	}
 	tx.head.chain(e, tx.s.now(), tx.s.auditKey)
 	if _, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO audit (`+auditColumns+`) VALUES (`+placeholders(1, 15)+`)`, auditValues(e)...); err != nil {
 		return fmt.Errorf("append audit entry: %w", err)
 	}
 	tx.childChanged = tx.childChanged || childChange(e)
+	return nil
+}
+
+// takeHead reads the chain's head once a transaction; touching it locks its row until commit, so
+// the chain stays in commit order.
+func (tx *Tx) takeHead() error {
+	if tx.head != nil {
+		return nil
+	}
+	h := &auditHead{}
+	if err := tx.tx.QueryRowContext(tx.ctx, `UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash`).Scan(&h.seq, &h.hash); err != nil {
+		return fmt.Errorf("take audit head: %w", err)
+	}
+	tx.head = h
 	return nil
 }
 

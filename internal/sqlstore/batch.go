@@ -1,0 +1,116 @@
+package sqlstore
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/audit"
+)
+
+// An import writes thousands of rows of a few kinds: one multi-row statement per few hundred rows
+// costs a round trip (and a parse) where a statement a row costs hundreds.
+
+// rowsPerStatement bounds a multi-row insert: 200 rows of 15 columns stay well within both
+// databases' limits on parameters.
+const rowsPerStatement = 200
+
+// insertRows inserts rows (each len(cols) values) into table, a few hundred a statement.
+func (tx *Tx) insertRows(table, cols string, rows [][]any) error {
+	n := len(strings.Split(cols, ","))
+	for from := 0; from < len(rows); from += rowsPerStatement {
+		chunk := rows[from:min(from+rowsPerStatement, len(rows))]
+		marks, args := make([]string, len(chunk)), make([]any, 0, n*len(chunk))
+		row := "(" + strings.Repeat("?, ", n-1) + "?)" // SQLite looks each $N up in a list: 3,000 of them cost it n²
+		for i, r := range chunk {
+			if tx.s.dialect == Postgres {
+				row = "(" + placeholders(len(args)+1, n) + ")"
+			}
+			marks[i] = row
+			args = append(args, r...)
+		}
+		if _, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO `+table+` (`+cols+`) VALUES `+strings.Join(marks, ", "), args...); err != nil {
+			if isUniqueViolation(err) {
+				return waymark.Errorf(waymark.ECONFLICT, "A %s being written already exists.", strings.TrimSuffix(table, "s"))
+			}
+			return fmt.Errorf("insert %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
+// CreateChildren inserts normalised new children, as CreateChild does each.
+func (tx *Tx) CreateChildren(cs []*waymark.Child) error {
+	rows := make([][]any, len(cs))
+	now := tx.s.now()
+	for i, c := range cs {
+		c.ID = NewID()
+		if c.Ref == "" {
+			c.Ref = "WM-" + strings.ToUpper(c.ID[:8])
+		}
+		c.CreatedAt, c.UpdatedAt = now, now
+		f, sealed, err := tx.childColumns(c)
+		if err != nil {
+			return err
+		}
+		rows[i] = []any{c.ID, c.OrgID, c.Ref, c.GivenNames, c.FamilyName, c.Sex, c.DateOfBirth, c.DOBEstimated, c.Nationality,
+			f, sealed, searchText(c), strings.Join(c.Missing(), ","), c.CreatedAt, c.UpdatedAt}
+	}
+	return tx.insertRows("children", `id, org_id, ref, given_names, family_name, sex, date_of_birth, dob_estimated, nationality,
+		facts, sealed, search, missing, created_at, updated_at`, rows)
+}
+
+// CreateEncounters inserts encounters, as CreateEncounter does each.
+func (tx *Tx) CreateEncounters(es []*waymark.Encounter) error {
+	rows := make([][]any, len(es))
+	now := tx.s.now()
+	for i, e := range es {
+		e.ID = NewID()
+		rows[i] = []any{e.ID, e.ChildID, e.OrgID, e.Kind, e.At.UTC(), e.Place, e.Agency, e.Circumstances, e.AccompanyingAdults, e.RecordedBy, now}
+	}
+	return tx.insertRows("encounters", `id, child_id, org_id, kind, at, place, agency, circumstances, accompanying_adults,
+		recorded_by, created_at`, rows)
+}
+
+// AuditAll appends entries to the chain, as Audit does each, a few hundred a statement.
+func (tx *Tx) AuditAll(es []*audit.Entry) error {
+	if len(es) == 0 {
+		return nil
+	}
+	if err := tx.takeHead(); err != nil {
+		return err
+	}
+	rows := make([][]any, len(es))
+	for i, e := range es {
+		tx.head.chain(e, tx.s.now(), tx.s.auditKey)
+		rows[i] = auditValues(e)
+	}
+	for _, e := range es {
+		tx.childChanged = tx.childChanged || childChange(e)
+	}
+	return tx.insertRows("audit", auditColumns, rows)
+}
+
+// RefsOf returns the ids of the organisation's children with the references given, by reference.
+func (tx *Tx) RefsOf(orgID string, refs []string) (map[string]string, error) {
+	out := map[string]string{}
+	for from := 0; from < len(refs); from += rowsPerStatement * 5 {
+		in, args := inList(refs[from:min(from+rowsPerStatement*5, len(refs))], 2)
+		rows, err := tx.tx.QueryContext(tx.ctx, `SELECT ref, id FROM children WHERE org_id = $1 AND ref IN (`+in+`)`, append([]any{orgID}, args...)...)
+		if err != nil {
+			return nil, fmt.Errorf("look up references: %w", err)
+		}
+		for rows.Next() {
+			var ref, id string
+			if err := rows.Scan(&ref, &id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[ref] = id
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
