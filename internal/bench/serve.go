@@ -51,24 +51,15 @@ type ServeOptions struct {
 // as a real one would. A client holding gigabytes beside the service stalls it on a small machine:
 // the kernel's memory monitor (kdamond) scans memory in bursts that grow with what is mapped.
 func Serve(ctx context.Context, d *Data, o ServeOptions) (Served, error) {
-	dir, err := os.MkdirTemp("", "waymark-bench-")
+	in, err := newInstallation(ctx, o.DSN)
 	if err != nil {
 		return Served{}, err
 	}
-	defer os.RemoveAll(dir)
-	dsn, drop, err := freshDatabase(ctx, o.DSN, dir)
-	if err != nil {
-		return Served{}, err
-	}
-	defer drop()
-	keyFile := filepath.Join(dir, "keys")
-	keys, _, err := crypto.LoadOrCreate(keyFile, "WAYMARK_KEYS") // as serve will read them
-	if err != nil {
-		return Served{}, err
-	}
+	defer in.close()
+	dsn, keyFile := in.dsn, in.keyFile
 	s := Served{}
 	start := time.Now()
-	token, dialect, err := load(ctx, dsn, keys, d)
+	token, dialect, err := load(ctx, dsn, in.keys, d)
 	if err != nil {
 		return s, fmt.Errorf("load the registry: %w", err)
 	}
@@ -98,6 +89,33 @@ func Serve(ctx context.Context, d *Data, o ServeOptions) (Served, error) {
 	s.Quality = evaluate("waymark serve (HTTP)", d, answers)
 	s.RSS, s.HWM = memory(proc.Process.Pid)
 	return s, nil
+}
+
+// installation is a fresh database (dsn, "" for SQLite) and key file in a temporary directory,
+// all removed by close.
+type installation struct {
+	dsn, keyFile string
+	keys         *crypto.Keyring
+	close        func()
+}
+
+func newInstallation(ctx context.Context, dsn string) (*installation, error) {
+	dir, err := os.MkdirTemp("", "waymark-bench-")
+	if err != nil {
+		return nil, err
+	}
+	in := &installation{keyFile: filepath.Join(dir, "keys"), close: func() { os.RemoveAll(dir) }}
+	dsn, drop, err := freshDatabase(ctx, dsn, dir)
+	if err != nil {
+		in.close()
+		return nil, err
+	}
+	in.dsn, in.close = dsn, func() { drop(); os.RemoveAll(dir) }
+	if in.keys, _, err = crypto.LoadOrCreate(in.keyFile, "WAYMARK_KEYS"); err != nil { // as serve will read them
+		in.close()
+		return nil, err
+	}
+	return in, nil
 }
 
 // freshDatabase is an empty SQLite directory under dir, or a new schema of the PostgreSQL

@@ -6,8 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -33,15 +31,14 @@ type SignInFlood struct {
 // that each client is an address of its own (none of them is contacted: they are only a header),
 // and sends it clients bad sign-ins at once.
 func FloodSignIn(ctx context.Context, o ServeOptions, clients int) (SignInFlood, error) {
-	dir, err := os.MkdirTemp("", "waymark-bench-")
+	in, err := newInstallation(ctx, "")
 	if err != nil {
 		return SignInFlood{}, err
 	}
-	defer os.RemoveAll(dir)
+	defer in.close()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	proc, base, err := StartServe(ctx, o, "--db", filepath.Join(dir, "data"), "--keys", filepath.Join(dir, "keys"),
-		"--addr", "127.0.0.1:0", "--trust-proxy")
+	proc, base, err := StartServe(ctx, o, "--db", in.dsn, "--keys", in.keyFile, "--addr", "127.0.0.1:0", "--trust-proxy")
 	if err != nil {
 		return SignInFlood{}, err
 	}

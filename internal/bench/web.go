@@ -12,7 +12,6 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -129,21 +128,12 @@ const benchPassword = "bench password for the social worker"
 // Web loads a fresh database with the children, starts waymark serve on it, and drives the mix
 // at each number of clients in turn, then each endpoint alone for its CPU per request.
 func Web(ctx context.Context, o WebOptions) (WebFigures, error) {
-	dir, err := os.MkdirTemp("", "waymark-bench-")
+	in, err := newInstallation(ctx, o.DSN)
 	if err != nil {
 		return WebFigures{}, err
 	}
-	defer os.RemoveAll(dir)
-	dsn, drop, err := freshDatabase(ctx, o.DSN, dir)
-	if err != nil {
-		return WebFigures{}, err
-	}
-	defer drop()
-	keyFile := filepath.Join(dir, "keys")
-	keys, _, err := crypto.LoadOrCreate(keyFile, "")
-	if err != nil {
-		return WebFigures{}, err
-	}
+	defer in.close()
+	dsn, keyFile, keys := in.dsn, in.keyFile, in.keys
 	d := Generate(DefaultWorld, o.Children, 200, o.Seed)
 	w := &webWorld{}
 	police, dialect, err := load(ctx, dsn, keys, d)
