@@ -95,7 +95,7 @@ func (tx *Tx) AuditAll(es []*audit.Entry) error {
 func (tx *Tx) RefsOf(orgID string, refs []string) (map[string]string, error) {
 	out := map[string]string{}
 	for from := 0; from < len(refs); from += rowsPerStatement * 5 {
-		in, args := inList(refs[from:min(from+rowsPerStatement*5, len(refs))], 2)
+		in, args := tx.s.in(refs[from:min(from+rowsPerStatement*5, len(refs))], 2)
 		rows, err := tx.tx.QueryContext(tx.ctx, `SELECT ref, id FROM children WHERE org_id = $1 AND ref IN (`+in+`)`, append([]any{orgID}, args...)...)
 		if err != nil {
 			return nil, fmt.Errorf("look up references: %w", err)

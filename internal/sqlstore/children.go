@@ -208,7 +208,7 @@ func (s *Store) ChildrenByID(ctx context.Context, ids []string) (map[string]*way
 	if len(ids) == 0 {
 		return out, nil
 	}
-	in, args := inList(ids, 1)
+	in, args := s.in(ids, 1)
 	rows, err := s.db.QueryContext(ctx, childSelect+` WHERE id IN (`+in+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read children: %w", err)
@@ -264,7 +264,7 @@ func (s *Store) ChildScopes(ctx context.Context, ids []string) (map[string]wayma
 	if len(ids) == 0 {
 		return out, nil
 	}
-	in, args := inList(ids, 1)
+	in, args := s.in(ids, 1)
 	open := func(sc *waymark.Scope, _ string) { sc.Missing = true }
 	steps := []struct {
 		what, query string
@@ -302,7 +302,7 @@ func (s *Store) Assignments(ctx context.Context, ids []string) (map[string][]str
 	if len(ids) == 0 {
 		return out, nil
 	}
-	in, args := inList(ids, 1)
+	in, args := s.in(ids, 1)
 	err := s.eachPair(ctx, `SELECT child_id, user_id FROM child_assignments WHERE child_id IN (`+in+`)`, args,
 		func(id, user string) { out[id] = append(out[id], user) })
 	return out, wrap(err, "child assignments")
@@ -314,7 +314,7 @@ func (s *Store) ChildRefs(ctx context.Context, ids []string) (map[string]string,
 	if len(ids) == 0 {
 		return out, nil
 	}
-	in, args := inList(ids, 1)
+	in, args := s.in(ids, 1)
 	err := s.eachPair(ctx, `SELECT id, ref FROM children WHERE id IN (`+in+`)`, args, func(id, ref string) { out[id] = ref })
 	return out, wrap(err, "child references")
 }
@@ -337,10 +337,19 @@ func (s *Store) eachPair(ctx context.Context, query string, args []any, f func(a
 }
 
 // inList is "$from, $from+1, …" for the values, and the values as arguments.
-func inList(values []string, from int) (string, []any) {
+// in is an IN list of values for a statement whose other parameters come first (from is the first
+// list value's number).
+func (s *Store) in(values []string, from int) (string, []any) {
 	args := make([]any, len(values))
 	for i, v := range values {
 		args[i] = v
+	}
+	if s.dialect == SQLite { // SQLite looks each $N up in a list, which makes a long list cost n²; ?N it numbers at once
+		marks := make([]string, len(values))
+		for i := range marks {
+			marks[i] = "?" + strconv.Itoa(from+i)
+		}
+		return strings.Join(marks, ", "), args
 	}
 	return placeholders(from, len(values)), args
 }
@@ -467,4 +476,13 @@ func (s *Store) AllChildren(ctx context.Context, orgID string, fn func(*waymark.
 		}
 	}
 	return rows.Err()
+}
+
+// inList is an IN list in PostgreSQL's $N form, which both databases read, for a few values.
+func inList(values []string, from int) (string, []any) {
+	args := make([]any, len(values))
+	for i, v := range values {
+		args[i] = v
+	}
+	return placeholders(from, len(values)), args
 }
