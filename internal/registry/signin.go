@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/waymark-org/waymark"
@@ -48,6 +49,7 @@ func (r *Registry) SignIn(ctx context.Context, email, password, addr string, idl
 	if ok, retry := r.SignInRate.Allow(addr); !ok {
 		return nil, "", tooMany(retry)
 	}
+	email = strings.ToLower(strings.TrimSpace(email))
 	account := auth.Digest(email)
 	until, err := r.Store.SignInLock(ctx, account, addr)
 	if err != nil {
