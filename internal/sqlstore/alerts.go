@@ -186,7 +186,7 @@ func (s *Store) PendingInterviews(ctx context.Context, orgID string) ([]*waymark
 	if err != nil {
 		return nil, fmt.Errorf("list pending interviews: %w", err)
 	}
-	return collect(rows, scanEpisode)
+	return collect(rows, s.scanEpisode)
 }
 
 // ChildDate is a child with a date that sets a deadline.

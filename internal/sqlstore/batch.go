@@ -66,7 +66,7 @@ func (tx *Tx) CreateEncounters(es []*waymark.Encounter) error {
 	now := tx.s.now()
 	for i, e := range es {
 		e.ID = NewID()
-		rows[i] = []any{e.ID, e.ChildID, e.OrgID, e.Kind, e.At.UTC(), e.Place, e.Agency, e.Circumstances, e.AccompanyingAdults, e.RecordedBy, now}
+		rows[i] = tx.s.encounterValues(e, now)
 	}
 	return tx.insertRows("encounters", `id, child_id, org_id, kind, at, place, agency, circumstances, accompanying_adults,
 		recorded_by, created_at`, rows)

@@ -40,7 +40,7 @@ func (tx *Tx) CreatePlacement(p *waymark.Placement) error {
 	p.ID = NewID()
 	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO placements (id, child_id, org_id, type, provider, address, police_org_id,
 		start_at, end_at, end_reason, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-		p.ID, p.ChildID, p.OrgID, p.Type, p.Provider, p.Address, p.PoliceOrgID, p.Start.UTC(), nullable{&p.End}, p.EndReason,
+		p.ID, p.ChildID, p.OrgID, p.Type, p.Provider, tx.s.seal(p.Address, "placement", p.ID, "address"), p.PoliceOrgID, p.Start.UTC(), nullable{&p.End}, p.EndReason,
 		p.RecordedBy, tx.s.now())
 	if isUniqueViolation(err) {
 		return &waymark.Error{Code: waymark.ECONFLICT, Message: "This child already has an open placement; end it first.",
@@ -57,12 +57,14 @@ func (tx *Tx) EndPlacement(id string, end time.Time, reason string) error {
 
 const placementColumns = `id, child_id, org_id, type, provider, address, police_org_id, start_at, end_at, end_reason, recorded_by`
 
-func scanPlacement(r scanner) (*waymark.Placement, error) {
+func (s *Store) scanPlacement(r scanner) (*waymark.Placement, error) {
 	var p waymark.Placement
-	err := r.Scan(&p.ID, &p.ChildID, &p.OrgID, &p.Type, &p.Provider, &p.Address, &p.PoliceOrgID, &p.Start, nullable{&p.End},
-		&p.EndReason, &p.RecordedBy)
+	if err := r.Scan(&p.ID, &p.ChildID, &p.OrgID, &p.Type, &p.Provider, &p.Address, &p.PoliceOrgID, &p.Start, nullable{&p.End},
+		&p.EndReason, &p.RecordedBy); err != nil {
+		return nil, err
+	}
 	p.Start = p.Start.UTC()
-	return &p, err
+	return &p, s.open("placement", p.ID, map[string]*string{"address": &p.Address})
 }
 
 // Placements lists a child's placements, earliest first.
@@ -71,12 +73,12 @@ func (s *Store) Placements(ctx context.Context, childID string) ([]*waymark.Plac
 	if err != nil {
 		return nil, fmt.Errorf("list placements: %w", err)
 	}
-	return collect(rows, scanPlacement)
+	return collect(rows, s.scanPlacement)
 }
 
 // Placement returns one placement.
 func (s *Store) Placement(ctx context.Context, id string) (*waymark.Placement, error) {
-	p, err := scanPlacement(s.db.QueryRowContext(ctx, `SELECT `+placementColumns+` FROM placements WHERE id = $1`, id))
+	p, err := s.scanPlacement(s.db.QueryRowContext(ctx, `SELECT `+placementColumns+` FROM placements WHERE id = $1`, id))
 	return p, notFound(err, "placement")
 }
 
@@ -88,7 +90,7 @@ func (s *Store) UnsuitablePlacements(ctx context.Context, orgID string) ([]*waym
 	if err != nil {
 		return nil, fmt.Errorf("list unsuitable placements: %w", err)
 	}
-	return collect(rows, scanPlacement)
+	return collect(rows, s.scanPlacement)
 }
 
 // CreateScreening records a screening for trafficking indicators.
@@ -126,18 +128,21 @@ const episodeColumns = `id, child_id, org_id, kind, last_seen_at, last_seen_plac
 	reported_at, police_ref, police_org_id, risk, risk_factors, placement_type, found_at, found_place, found_by, found_where,
 	found_detail, returned_at, interview_at, interview_by, declined, history, recorded_by`
 
-func episodeArgs(e *waymark.MissingEpisode) ([]any, error) {
+func (tx *Tx) episodeArgs(e *waymark.MissingEpisode) ([]any, error) {
 	history, err := json.Marshal(e.History)
 	if err != nil {
 		return nil, fmt.Errorf("encode history: %w", err)
 	}
-	return []any{e.ID, e.ChildID, e.OrgID, e.Kind, e.LastSeenAt.UTC(), e.LastSeenPlace, e.LastSeenWith, e.Clothing, e.Circumstances,
+	seal := func(v, col string) string { return tx.s.seal(v, "episode", e.ID, col) }
+	return []any{e.ID, e.ChildID, e.OrgID, e.Kind, e.LastSeenAt.UTC(), seal(e.LastSeenPlace, "last_seen_place"),
+		seal(e.LastSeenWith, "last_seen_with"), seal(e.Clothing, "clothing"), seal(e.Circumstances, "circumstances"),
 		e.ReportedAt.UTC(), e.PoliceRef, e.PoliceOrgID, e.Risk, strings.Join(e.RiskFactors, ","), e.PlacementType,
-		nullable{&e.FoundAt}, e.FoundPlace, e.FoundBy, e.FoundWhere, e.FoundDetail, nullable{&e.ReturnedAt},
-		nullable{&e.InterviewAt}, e.InterviewBy, e.Declined, string(history), e.RecordedBy}, nil
+		nullable{&e.FoundAt}, seal(e.FoundPlace, "found_place"), seal(e.FoundBy, "found_by"), e.FoundWhere,
+		seal(e.FoundDetail, "found_detail"), nullable{&e.ReturnedAt}, nullable{&e.InterviewAt}, e.InterviewBy, e.Declined,
+		string(history), e.RecordedBy}, nil
 }
 
-func scanEpisode(r scanner) (*waymark.MissingEpisode, error) {
+func (s *Store) scanEpisode(r scanner) (*waymark.MissingEpisode, error) {
 	var e waymark.MissingEpisode
 	var factors, history string
 	err := r.Scan(&e.ID, &e.ChildID, &e.OrgID, &e.Kind, &e.LastSeenAt, &e.LastSeenPlace, &e.LastSeenWith, &e.Clothing,
@@ -154,13 +159,15 @@ func scanEpisode(r scanner) (*waymark.MissingEpisode, error) {
 	if err := json.Unmarshal([]byte(history), &e.History); err != nil {
 		return nil, fmt.Errorf("decode episode history: %w", err)
 	}
-	return &e, nil
+	return &e, s.open("episode", e.ID, map[string]*string{"last_seen_place": &e.LastSeenPlace, "last_seen_with": &e.LastSeenWith,
+		"clothing": &e.Clothing, "circumstances": &e.Circumstances, "found_place": &e.FoundPlace, "found_by": &e.FoundBy,
+		"found_detail": &e.FoundDetail})
 }
 
 // CreateEpisode records a new missing episode.
 func (tx *Tx) CreateEpisode(e *waymark.MissingEpisode) error {
 	e.ID = NewID()
-	args, err := episodeArgs(e)
+	args, err := tx.episodeArgs(e)
 	if err != nil {
 		return err
 	}
@@ -175,7 +182,7 @@ func (tx *Tx) CreateEpisode(e *waymark.MissingEpisode) error {
 
 // UpdateEpisode replaces what an episode records (not its child or organisation).
 func (tx *Tx) UpdateEpisode(e *waymark.MissingEpisode) error {
-	args, err := episodeArgs(e)
+	args, err := tx.episodeArgs(e)
 	if err != nil {
 		return err
 	}
@@ -189,7 +196,7 @@ func (tx *Tx) UpdateEpisode(e *waymark.MissingEpisode) error {
 
 // Episode returns one missing episode.
 func (s *Store) Episode(ctx context.Context, id string) (*waymark.MissingEpisode, error) {
-	e, err := scanEpisode(s.db.QueryRowContext(ctx, `SELECT `+episodeColumns+` FROM missing_episodes WHERE id = $1`, id))
+	e, err := s.scanEpisode(s.db.QueryRowContext(ctx, `SELECT `+episodeColumns+` FROM missing_episodes WHERE id = $1`, id))
 	return e, notFound(err, "missing episode")
 }
 
@@ -199,7 +206,7 @@ func (s *Store) Episodes(ctx context.Context, childID string) ([]*waymark.Missin
 	if err != nil {
 		return nil, fmt.Errorf("list missing episodes: %w", err)
 	}
-	return collect(rows, scanEpisode)
+	return collect(rows, s.scanEpisode)
 }
 
 // OpenEpisodes lists the children missing or absent now, longest missing first; orgID narrows to
@@ -220,7 +227,7 @@ func (s *Store) openEpisodes(ctx context.Context, cond string, arg any) ([]*waym
 	if err != nil {
 		return nil, fmt.Errorf("list open missing episodes: %w", err)
 	}
-	return collect(rows, scanEpisode)
+	return collect(rows, s.scanEpisode)
 }
 
 // HasEvent reports whether a child already has the placement, missing episode or screening an

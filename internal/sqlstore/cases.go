@@ -68,10 +68,10 @@ func (s *Store) Cases(ctx context.Context, orgID string) ([]*Case, error) {
 			c.Referred = x.at.UTC()
 		}
 	}
-	err = attach(ctx, s, `SELECT `+placementColumns+` FROM placements`+mine+` ORDER BY start_at`, orgID, scanPlacement, byID,
+	err = attach(ctx, s, `SELECT `+placementColumns+` FROM placements`+mine+` ORDER BY start_at`, orgID, s.scanPlacement, byID,
 		func(p *waymark.Placement) string { return p.ChildID }, func(c *Case, p *waymark.Placement) { c.Placements = append(c.Placements, p) })
 	if err == nil {
-		err = attach(ctx, s, `SELECT `+episodeColumns+` FROM missing_episodes`+mine+` ORDER BY last_seen_at`, orgID, scanEpisode, byID,
+		err = attach(ctx, s, `SELECT `+episodeColumns+` FROM missing_episodes`+mine+` ORDER BY last_seen_at`, orgID, s.scanEpisode, byID,
 			func(e *waymark.MissingEpisode) string { return e.ChildID }, func(c *Case, e *waymark.MissingEpisode) { c.Episodes = append(c.Episodes, e) })
 	}
 	if err == nil {

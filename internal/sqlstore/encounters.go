@@ -13,7 +13,7 @@ func (tx *Tx) CreateEncounter(e *waymark.Encounter) error {
 	e.ID = NewID()
 	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO encounters (id, child_id, org_id, kind, at, place, agency, circumstances,
 		accompanying_adults, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		e.ID, e.ChildID, e.OrgID, e.Kind, e.At.UTC(), e.Place, e.Agency, e.Circumstances, e.AccompanyingAdults, e.RecordedBy, tx.s.now())
+		tx.s.encounterValues(e, tx.s.now())...)
 	return wrap(err, "insert encounter")
 }
 
@@ -24,28 +24,38 @@ func (s *Store) Encounters(ctx context.Context, childID string) ([]*waymark.Enco
 	if err != nil {
 		return nil, fmt.Errorf("list encounters: %w", err)
 	}
-	return collect(rows, func(r interface{ Scan(...any) error }) (*waymark.Encounter, error) {
-		var e waymark.Encounter
-		err := r.Scan(&e.ID, &e.ChildID, &e.OrgID, &e.Kind, &e.At, &e.Place, &e.Agency, &e.Circumstances, &e.AccompanyingAdults, &e.RecordedBy)
-		e.At = e.At.UTC()
-		return &e, err
-	})
+	return collect(rows, s.scanEncounter)
+}
+
+// encounterValues are an encounter's columns as written, its free text sealed.
+func (s *Store) encounterValues(e *waymark.Encounter, created time.Time) []any {
+	return []any{e.ID, e.ChildID, e.OrgID, e.Kind, e.At.UTC(), s.seal(e.Place, "encounter", e.ID, "place"), e.Agency,
+		s.seal(e.Circumstances, "encounter", e.ID, "circumstances"), s.seal(e.AccompanyingAdults, "encounter", e.ID, "accompanying_adults"),
+		e.RecordedBy, created}
+}
+
+func (s *Store) scanEncounter(r scanner) (*waymark.Encounter, error) {
+	var e waymark.Encounter
+	if err := r.Scan(&e.ID, &e.ChildID, &e.OrgID, &e.Kind, &e.At, &e.Place, &e.Agency, &e.Circumstances, &e.AccompanyingAdults, &e.RecordedBy); err != nil {
+		return nil, err
+	}
+	e.At = e.At.UTC()
+	return &e, s.open("encounter", e.ID, map[string]*string{"place": &e.Place, "circumstances": &e.Circumstances,
+		"accompanying_adults": &e.AccompanyingAdults})
 }
 
 // Encounter returns one encounter.
 func (s *Store) Encounter(ctx context.Context, id string) (*waymark.Encounter, error) {
-	var e waymark.Encounter
-	err := s.db.QueryRowContext(ctx, `SELECT id, child_id, org_id, kind, at, place, agency, circumstances, accompanying_adults,
-		recorded_by FROM encounters WHERE id = $1`, id).Scan(&e.ID, &e.ChildID, &e.OrgID, &e.Kind, &e.At, &e.Place, &e.Agency,
-		&e.Circumstances, &e.AccompanyingAdults, &e.RecordedBy)
-	e.At = e.At.UTC()
-	return &e, notFound(err, "encounter")
+	e, err := s.scanEncounter(s.db.QueryRowContext(ctx, `SELECT id, child_id, org_id, kind, at, place, agency, circumstances,
+		accompanying_adults, recorded_by FROM encounters WHERE id = $1`, id))
+	return e, notFound(err, "encounter")
 }
 
 // UpdateEncounter replaces what an encounter records (not its child or organisation).
 func (tx *Tx) UpdateEncounter(e *waymark.Encounter) error {
 	_, err := tx.tx.ExecContext(tx.ctx, `UPDATE encounters SET kind = $1, at = $2, place = $3, agency = $4, circumstances = $5,
-		accompanying_adults = $6 WHERE id = $7`, e.Kind, e.At.UTC(), e.Place, e.Agency, e.Circumstances, e.AccompanyingAdults, e.ID)
+		accompanying_adults = $6 WHERE id = $7`, e.Kind, e.At.UTC(), tx.s.seal(e.Place, "encounter", e.ID, "place"), e.Agency,
+		tx.s.seal(e.Circumstances, "encounter", e.ID, "circumstances"), tx.s.seal(e.AccompanyingAdults, "encounter", e.ID, "accompanying_adults"), e.ID)
 	return wrap(err, "update encounter")
 }
 

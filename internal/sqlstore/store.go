@@ -96,7 +96,7 @@ func Open(ctx context.Context, dsn string, keys *crypto.Keyring) (*Store, error)
 		s.db.Close()
 		return nil, err
 	}
-	if err := s.sealOldFacts(ctx); err != nil {
+	if err := errors.Join(s.sealOldFacts(ctx), s.sealOldText(ctx)); err != nil {
 		s.db.Close()
 		return nil, err
 	}

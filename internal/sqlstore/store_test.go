@@ -1004,3 +1004,70 @@ func TestDescriptionAndMarksSealed(t *testing.T) {
 		})
 	}
 }
+
+// The care record's free text is sealed in its columns, read back whole, and a database from
+// before it was sealed is sealed when it opens.
+func TestCareTextSealed(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			dsn, keys := storetest.DSN(t, d), storetest.Keys(t)
+			s, err := sqlstore.Open(ctx, dsn, keys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := mustChild(t, s, &waymark.Child{OrgID: mustOrg(t, s, "Org", "council").ID, GivenNames: "Selam"})
+			now := s.Now()
+			p := &waymark.Placement{ChildID: c.ID, OrgID: c.OrgID, Type: "foster", Address: "12 Harbour Row, Eastport", Start: now.Add(-48 * time.Hour)}
+			e := &waymark.MissingEpisode{ChildID: c.ID, OrgID: c.OrgID, Kind: "missing", LastSeenAt: now.Add(-time.Hour), ReportedAt: now,
+				LastSeenPlace: "Eastport bus station", LastSeenWith: "an older man in a blue van", Circumstances: "left after a phone call"}
+			en := &waymark.Encounter{ChildID: c.ID, OrgID: c.OrgID, Kind: "first_contact", At: now.Add(-72 * time.Hour), Place: "Dover Eastern Docks",
+				Circumstances: "in the back of a lorry", AccompanyingAdults: "a man who said he was her uncle"}
+			err = s.InTx(ctx, func(tx *sqlstore.Tx) error {
+				return errors.Join(tx.CreatePlacement(p), tx.CreateEpisode(e), tx.CreateEncounter(en))
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw := func() string {
+				var a, b, c2 string
+				if err := s.DB().QueryRow(`SELECT address FROM placements WHERE id = $1`, p.ID).Scan(&a); err != nil {
+					t.Fatal(err)
+				}
+				if err := s.DB().QueryRow(`SELECT last_seen_place || last_seen_with || circumstances FROM missing_episodes WHERE id = $1`, e.ID).Scan(&b); err != nil {
+					t.Fatal(err)
+				}
+				if err := s.DB().QueryRow(`SELECT place || circumstances || accompanying_adults FROM encounters WHERE id = $1`, en.ID).Scan(&c2); err != nil {
+					t.Fatal(err)
+				}
+				return a + b + c2
+			}
+			for _, plain := range []string{"Harbour", "bus station", "blue van", "phone call", "Docks", "lorry", "uncle"} {
+				if strings.Contains(raw(), plain) {
+					t.Fatalf("%q in plain text", plain)
+				}
+			}
+			check := func() {
+				t.Helper()
+				ps, err1 := s.Placements(ctx, c.ID)
+				got, err2 := s.Episode(ctx, e.ID)
+				es, err3 := s.Encounters(ctx, c.ID)
+				if err := errors.Join(err1, err2, err3); err != nil || ps[0].Address != p.Address || got.LastSeenWith != e.LastSeenWith ||
+					got.Circumstances != e.Circumstances || es[0].AccompanyingAdults != en.AccompanyingAdults || es[0].Place != en.Place {
+					t.Fatalf("read back: %+v %+v %+v %v", ps, got, es, err)
+				}
+			}
+			check()
+			liftAppendOnly(t, s, `UPDATE placements SET address = '12 Harbour Row, Eastport'`,
+				`UPDATE encounters SET place = 'Dover Eastern Docks', circumstances = 'in the back of a lorry', accompanying_adults = 'a man who said he was her uncle'`)
+			s.Close()
+			if s, err = sqlstore.Open(ctx, dsn, keys); err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if r := raw(); strings.Contains(r, "Harbour") || strings.Contains(r, "lorry") {
+				t.Fatalf("an old database's free text was not sealed: %s", r)
+			}
+			check()
+		})
+	}
+}
