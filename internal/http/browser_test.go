@@ -214,7 +214,8 @@ func TestBrowserIdentifyListsTiedCandidates(t *testing.T) {
 		into(&notice, chromedp.Text(chromedp.CSS(`div.panel.incomplete`))),
 		screenshot("identify-tied"),
 		chromedp.Click(chromedp.CSS(`input[name="limit"] ~ button`)),
-		chromedp.WaitNotPresent(chromedp.CSS(`input[name="limit"]`)), // all are listed: none left to ask for
+		chromedp.WaitNotPresent(chromedp.CSS(`input[name="limit"]`)),       // all are listed: none left to ask for
+		chromedp.Poll[chromedp.Void](`document.readyState === "complete"`), // the whole list, not the part parsed so far
 		into(&after, chromedp.Nodes(chromedp.CSSAll("section.match"))),
 	)
 	if err != nil {
