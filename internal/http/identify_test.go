@@ -45,7 +45,7 @@ func TestIdentifyAcrossOrganisations(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("identify: %d", code)
 	}
-	contains(t, page, "Reference "+child.Ref+", held by Northshire County Council", "Give a reason to open it", "Why this candidate",
+	contains(t, page, "Reference "+child.Ref+", held by Northshire County Council", "To open it, say what for", "Why this candidate",
 		`action="/children/`+child.ID+`/open" target="_blank"`) // the record opens beside the search, which stays
 	// not even folded, in the evidence of a misspelling or of a name not given
 	if lower := strings.ToLower(page); strings.Contains(lower, "xhuljan") || strings.Contains(lower, "besnik") {
