@@ -98,7 +98,7 @@ func kinds(t *testing.T, s *alert.Scheduler) []string {
 
 func (w *world) open(a waymark.Actor) []string {
 	w.t.Helper()
-	alerts, err := w.reg.Alerts(ctx, a)
+	alerts, _, err := w.reg.Alerts(ctx, a, registry.AlertsShown)
 	if err != nil {
 		w.t.Fatal(err)
 	}

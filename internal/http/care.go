@@ -281,18 +281,19 @@ func (s *Server) missingBoard(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "missing_board", &web.View{Title: "Missing now", Flash: flash, Data: map[string]any{"Rows": rows, "Now": s.Registry.Now()}})
 }
 
-// deadlines are the open alerts addressed to the actor and what comes up in their caseload.
-func (s *Server) deadlines(r *http.Request) ([]*waymark.Alert, []registry.Deadline, error) {
-	alerts, err := s.Registry.Alerts(r.Context(), actor(r))
+// deadlines are the first limit open alerts addressed to the actor, how many there are, and what
+// comes up in their caseload.
+func (s *Server) deadlines(r *http.Request, limit int) ([]*waymark.Alert, int, []registry.Deadline, error) {
+	alerts, total, err := s.Registry.Alerts(r.Context(), actor(r), limit)
 	if err != nil {
-		return nil, nil, err
+		return nil, 0, nil, err
 	}
 	upcoming, err := s.Registry.Upcoming(r.Context(), actor(r))
-	return alerts, upcoming, err
+	return alerts, total, upcoming, err
 }
 
 func (s *Server) alertsPage(w http.ResponseWriter, r *http.Request) {
-	alerts, upcoming, err := s.deadlines(r)
+	alerts, _, upcoming, err := s.deadlines(r, registry.AlertsShown)
 	if err != nil {
 		s.fail(w, r, err)
 		return

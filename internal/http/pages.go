@@ -65,7 +65,7 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request) {
 		v := url.Values{"q": {q.Get("q")}, "lacking": {q.Get("lacking")}, "offset": {strconv.Itoa(off)}}
 		return "/children?" + v.Encode()
 	}
-	alerts, upcoming, err := s.deadlines(r)
+	alerts, alertCount, upcoming, err := s.deadlines(r, 3)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -73,8 +73,8 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request) {
 	data := map[string]any{
 		"Children": list, "Total": total, "Prev": "", "Next": "",
 		"LackingOptions": []string{"photo", "document", "fingerprints", "DNA reference"},
-		"Alerts":         alerts[:min(len(alerts), 3)],
-		"AlertCount":     len(alerts),
+		"Alerts":         alerts,
+		"AlertCount":     alertCount,
 		"Upcoming":       len(upcoming),
 	}
 	if offset > 0 {

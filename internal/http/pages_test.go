@@ -50,8 +50,8 @@ func TestSignIn(t *testing.T) {
 		t.Fatalf("after five failures the right password got %d, want 429 (locked)", res.StatusCode)
 	}
 	denied, _ := a.store.AuditEntries(ctx, sqlstore.AuditFilter{Action: "signin", Outcome: audit.Denied})
-	if len(denied) != 5 {
-		t.Fatalf("%d failed sign-ins audited, want 5", len(denied))
+	if len(denied) != 6 || denied[0].Reason != "locked: not checked" {
+		t.Fatalf("%d failed sign-ins audited, want 6 (five wrong, one refused by the lock)", len(denied))
 	}
 	if res := signIn("x"); res.StatusCode != http.StatusTooManyRequests {
 		t.Fatal("locked account answered differently")

@@ -315,17 +315,20 @@ func (r *Registry) MissingNow(ctx context.Context, a waymark.Actor) ([]MissingRo
 	return rows, r.Store.Audit(ctx, entry(a, "missing.board", "board", "missing", orgID))
 }
 
-// Alerts lists the open alerts the actor is told of.
-func (r *Registry) Alerts(ctx context.Context, a waymark.Actor) ([]*waymark.Alert, error) {
+// Alerts lists the first limit open alerts the actor is told of, and how many there are.
+func (r *Registry) Alerts(ctx context.Context, a waymark.Actor, limit int) ([]*waymark.Alert, int, error) {
 	if a.Role == "" {
-		return nil, waymark.Errorf(waymark.EUNAUTHORIZED, "Please sign in.")
+		return nil, 0, waymark.Errorf(waymark.EUNAUTHORIZED, "Please sign in.")
 	}
-	return r.Store.AlertsFor(ctx, a)
+	return r.Store.AlertsFor(ctx, a, limit)
 }
+
+// AlertsShown is how many alerts the alerts page lists at most.
+const AlertsShown = 500
 
 // ClearAlert marks one of the actor's alerts done for the actor's organisation.
 func (r *Registry) ClearAlert(ctx context.Context, a waymark.Actor, id string) error {
-	mine, err := r.Alerts(ctx, a)
+	mine, _, err := r.Alerts(ctx, a, AlertsShown)
 	if err != nil {
 		return err
 	}

@@ -56,6 +56,16 @@ func (r *Registry) SignIn(ctx context.Context, email, password, addr string, idl
 		return nil, "", err
 	}
 	if now := r.Store.Now(); now.Before(until) {
+		// Refused unchecked; still written down, so an admin sees guessing go on through a lock.
+		u, err := r.Store.UserByEmail(ctx, email)
+		if err != nil && waymark.ErrorCode(err) != waymark.ENOTFOUND {
+			return nil, "", err
+		}
+		e := failedSignIn(u, err == nil, addr)
+		e.Reason = "locked: not checked"
+		if err := r.Store.Audit(ctx, e); err != nil {
+			return nil, "", err
+		}
 		return nil, "", tooMany(until.Sub(now))
 	}
 	release, err := r.Hashing.Acquire(ctx)
@@ -104,10 +114,7 @@ func (r *Registry) openSession(ctx context.Context, u *waymark.User, account, ad
 // countFailure counts a failed sign-in against the account from addr and from everywhere, locks
 // whichever has had too many, and audits the attempt (u is nil for an unknown address).
 func (r *Registry) countFailure(ctx context.Context, u *waymark.User, account, addr string) error {
-	e := &audit.Entry{ActorName: "unknown account", Action: "signin", RecordType: "user", Addr: addr, Outcome: audit.Denied}
-	if u != nil {
-		e.UserID, e.ActorName, e.OrgID, e.RecordID = u.ID, u.Email, u.OrgID, u.ID
-	}
+	e := failedSignIn(u, u != nil, addr)
 	now := r.Store.Now()
 	err := r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
 		for _, c := range []struct {
@@ -130,6 +137,15 @@ func (r *Registry) countFailure(ctx context.Context, u *waymark.User, account, a
 		return err
 	}
 	return errSignIn
+}
+
+// failedSignIn is the audit entry of a refused sign-in, to the user's account when known.
+func failedSignIn(u *waymark.User, known bool, addr string) *audit.Entry {
+	e := &audit.Entry{ActorName: "unknown account", Action: "signin", RecordType: "user", Addr: addr, Outcome: audit.Denied}
+	if known {
+		e.UserID, e.ActorName, e.OrgID, e.RecordID = u.ID, u.Email, u.OrgID, u.ID
+	}
+	return e
 }
 
 func tooMany(wait time.Duration) error {

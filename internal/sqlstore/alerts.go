@@ -121,13 +121,13 @@ func scanAlert(r scanner) (*waymark.Alert, error) {
 	return &a, err
 }
 
-// AlertsFor lists the open alerts an actor is told of and their organisation has not marked done,
-// newest first: a manager every alert of
+// AlertsFor lists the first limit open alerts an actor is told of and their organisation has not
+// marked done, newest first, with how many there are in all: a manager every alert of
 // the organisation; a social worker or guardian those of children assigned to them (a social
 // worker also those of children no one is assigned to); a police officer the missing-child alerts
 // of placements their force covers.
-func (s *Store) AlertsFor(ctx context.Context, a waymark.Actor) ([]*waymark.Alert, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+alertColumns+` FROM alerts a JOIN children c ON c.id = a.child_id
+func (s *Store) AlertsFor(ctx context.Context, a waymark.Actor, limit int) ([]*waymark.Alert, int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+alertColumns+`, count(*) OVER () FROM alerts a JOIN children c ON c.id = a.child_id
 		WHERE a.cleared_at IS NULL AND NOT EXISTS (SELECT 1 FROM alert_dismissals d WHERE d.alert_id = a.id AND d.org_id = $1) AND (
 		  (a.org_id = $1 AND $2 = 'manager')
 		  OR (a.org_id = $1 AND $2 = 'social_worker' AND (
@@ -136,12 +136,24 @@ func (s *Store) AlertsFor(ctx context.Context, a waymark.Actor) ([]*waymark.Aler
 		  OR (a.org_id = $1 AND $2 = 'admin' AND a.kind = 'records_opened')
 		  OR ($2 = 'guardian' AND EXISTS (SELECT 1 FROM child_assignments x WHERE x.child_id = a.child_id AND x.user_id = $3))
 		  OR (a.police_org_id = $1 AND $2 = 'police' AND a.kind IN ('missing','missing_24h','missing_72h','missing_7d','missing_28d'))
-		) ORDER BY a.due_at DESC LIMIT 500`, a.OrgID, string(a.Role), a.UserID)
+		) ORDER BY a.due_at DESC LIMIT $4`, a.OrgID, string(a.Role), a.UserID, limit)
 	if err != nil {
-		return nil, fmt.Errorf("list alerts: %w", err)
+		return nil, 0, fmt.Errorf("list alerts: %w", err)
 	}
-	return collect(rows, scanAlert)
+	total := 0
+	as, err := collect(rows, func(r scanner) (*waymark.Alert, error) {
+		return scanAlert(countingScanner{r, &total})
+	})
+	return as, total, err
 }
+
+// countingScanner reads a row's last column, a count over the whole result, into n.
+type countingScanner struct {
+	scanner
+	n *int
+}
+
+func (c countingScanner) Scan(dest ...any) error { return c.scanner.Scan(append(dest, c.n)...) }
 
 // ChildAlerts lists every alert of one child (open and cleared), newest first.
 func (s *Store) ChildAlerts(ctx context.Context, childID string) ([]*waymark.Alert, error) {
