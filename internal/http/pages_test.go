@@ -352,6 +352,10 @@ func TestTokensPage(t *testing.T) {
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "an API token is not a person") || !strings.Contains(page, `value="Control room"`) {
 		t.Fatalf("a guardian's token: %d\n%s", res.StatusCode, page)
 	}
+	res, _ = c.PostForm(a.srv.URL+"/tokens", url.Values{"role": {"police"}, "expires": {"30"}}) // an empty name
+	if page := readAll(t, res); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "Say what the token is for") {
+		t.Fatalf("a token for nothing said: %d", res.StatusCode)
+	}
 	res, _ = c.PostForm(a.srv.URL+"/tokens", url.Values{"name": {"Control room"}, "role": {"police"}, "expires": {"30"}})
 	page = readAll(t, res)
 	secret := regexp.MustCompile(`wmt_[A-Za-z0-9_-]+`).FindString(page)

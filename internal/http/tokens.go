@@ -3,6 +3,7 @@ package http
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/waymark-org/waymark"
@@ -62,7 +63,9 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 	v := &web.View{Form: f}
 	days, err := strconv.Atoi(f.Get("expires"))
 	var secret string
-	if err != nil {
+	if strings.TrimSpace(f.Get("name")) == "" {
+		v.Errors = []waymark.FieldError{{Field: "name", Message: "Say what the token is for: it names the token in the audit log"}}
+	} else if err != nil {
 		v.Errors = []waymark.FieldError{{Field: "expires", Message: "Choose how long the token works"}}
 	} else if _, secret, err = s.Registry.CreateToken(r.Context(), a, a.OrgID, waymark.Role(f.Get("role")), f.Get("name"),
 		time.Duration(days)*24*time.Hour); waymark.ErrorCode(err) == waymark.EINVALID {
