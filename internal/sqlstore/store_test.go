@@ -551,6 +551,21 @@ func TestAuditVerifyDetectsTampering(t *testing.T) {
 	}
 }
 
+// restartable makes a new, empty database of the dialect and returns it with a function that
+// opens it afresh each time, as a restarted process would; each store opened is closed at the end.
+func restartable(t *testing.T, d sqlstore.Dialect) (dsn string, open func() *sqlstore.Store) {
+	dsn, keys := storetest.DSN(t, d), storetest.Keys(t)
+	return dsn, func() *sqlstore.Store {
+		t.Helper()
+		s, err := sqlstore.Open(ctx, dsn, keys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+}
+
 // liftAppendOnly runs stmts with the audit log's append-only rule lifted, as an attacker can.
 func liftAppendOnly(t *testing.T, s *sqlstore.Store, stmts ...string) {
 	t.Helper()
@@ -626,11 +641,8 @@ func TestAuditAnchor(t *testing.T) {
 func TestAuditRekeyedOnce(t *testing.T) {
 	for _, d := range storetest.Dialects(t) {
 		t.Run(string(d), func(t *testing.T) {
-			dsn, keys := storetest.DSN(t, d), storetest.Keys(t)
-			s, err := sqlstore.Open(ctx, dsn, keys)
-			if err != nil {
-				t.Fatal(err)
-			}
+			_, open := restartable(t, d)
+			s := open()
 			for i := range 4 {
 				if err := s.Audit(ctx, &audit.Entry{Action: "child.view", RecordID: fmt.Sprint(i)}); err != nil {
 					t.Fatal(err)
@@ -642,11 +654,7 @@ func TestAuditRekeyedOnce(t *testing.T) {
 				t.Fatal("an unkeyed log verified as keyed")
 			}
 			s.Close()
-			s, err = sqlstore.Open(ctx, dsn, keys)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
+			s = open()
 			if v, err := s.VerifyAudit(ctx, nil); err != nil || v.Checked != 4 || len(v.Problems) != 0 {
 				t.Fatalf("after rekeying: %d checked, %v %v", v.Checked, v.Problems, err)
 			}
@@ -952,11 +960,8 @@ func TestWrongKeysRefused(t *testing.T) {
 func TestDescriptionAndMarksSealed(t *testing.T) {
 	for _, d := range storetest.Dialects(t) {
 		t.Run(string(d), func(t *testing.T) {
-			dsn, keys := storetest.DSN(t, d), storetest.Keys(t)
-			s, err := sqlstore.Open(ctx, dsn, keys)
-			if err != nil {
-				t.Fatal(err)
-			}
+			dsn, open := restartable(t, d)
+			s := open()
 			c := mustChild(t, s, &waymark.Child{OrgID: mustOrg(t, s, "Org", "council").ID, GivenNames: "Selam",
 				Description: "Tall, very thin, short black hair", Marks: "Tattoo of a star on left wrist"})
 			var facts string
@@ -975,10 +980,7 @@ func TestDescriptionAndMarksSealed(t *testing.T) {
 				t.Fatal(err)
 			}
 			s.Close()
-			if s, err = sqlstore.Open(ctx, dsn, keys); err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
+			s = open()
 			if err := s.DB().QueryRow(`SELECT facts FROM children WHERE id = $1`, old.ID).Scan(&facts); err != nil || strings.Contains(facts, "Old plain") {
 				t.Fatalf("an old database's plain description was not sealed: %s %v", facts, err)
 			}
@@ -1010,11 +1012,8 @@ func TestDescriptionAndMarksSealed(t *testing.T) {
 func TestCareTextSealed(t *testing.T) {
 	for _, d := range storetest.Dialects(t) {
 		t.Run(string(d), func(t *testing.T) {
-			dsn, keys := storetest.DSN(t, d), storetest.Keys(t)
-			s, err := sqlstore.Open(ctx, dsn, keys)
-			if err != nil {
-				t.Fatal(err)
-			}
+			_, open := restartable(t, d)
+			s := open()
 			c := mustChild(t, s, &waymark.Child{OrgID: mustOrg(t, s, "Org", "council").ID, GivenNames: "Selam"})
 			now := s.Now()
 			p := &waymark.Placement{ChildID: c.ID, OrgID: c.OrgID, Type: "foster", Address: "12 Harbour Row, Eastport", Start: now.Add(-48 * time.Hour)}
@@ -1022,7 +1021,7 @@ func TestCareTextSealed(t *testing.T) {
 				LastSeenPlace: "Eastport bus station", LastSeenWith: "an older man in a blue van", Circumstances: "left after a phone call"}
 			en := &waymark.Encounter{ChildID: c.ID, OrgID: c.OrgID, Kind: "first_contact", At: now.Add(-72 * time.Hour), Place: "Dover Eastern Docks",
 				Circumstances: "in the back of a lorry", AccompanyingAdults: "a man who said he was her uncle"}
-			err = s.InTx(ctx, func(tx *sqlstore.Tx) error {
+			err := s.InTx(ctx, func(tx *sqlstore.Tx) error {
 				return errors.Join(tx.CreatePlacement(p), tx.CreateEpisode(e), tx.CreateEncounter(en))
 			})
 			if err != nil {
@@ -1060,10 +1059,7 @@ func TestCareTextSealed(t *testing.T) {
 			liftAppendOnly(t, s, `UPDATE placements SET address = '12 Harbour Row, Eastport'`,
 				`UPDATE encounters SET place = 'Dover Eastern Docks', circumstances = 'in the back of a lorry', accompanying_adults = 'a man who said he was her uncle'`)
 			s.Close()
-			if s, err = sqlstore.Open(ctx, dsn, keys); err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
+			s = open()
 			if r := raw(); strings.Contains(r, "Harbour") || strings.Contains(r, "lorry") {
 				t.Fatalf("an old database's free text was not sealed: %s", r)
 			}
