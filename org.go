@@ -14,6 +14,50 @@ type Organisation struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
 	Kind string `json:"kind"`
+	// MFARoles are the roles whose users must pass a second factor to sign in (nil at creation:
+	// DefaultMFARoles; empty: none).
+	MFARoles []Role `json:"mfa_roles"`
+}
+
+// DefaultMFARoles are every role but the analyst's, who sees aggregates only.
+func DefaultMFARoles() []Role {
+	return slices.DeleteFunc(slices.Clone(Roles), func(r Role) bool { return r == RoleAnalyst })
+}
+
+// NeedsSecondFactor reports whether the organisation requires a second factor of role.
+func (o *Organisation) NeedsSecondFactor(r Role) bool { return slices.Contains(o.MFARoles, r) }
+
+// JoinRoles writes roles as ParseRoles reads them.
+func JoinRoles(rs []Role) string {
+	if len(rs) == 0 {
+		return "none"
+	}
+	s := make([]string, len(rs))
+	for i, r := range rs {
+		s[i] = string(r)
+	}
+	return strings.Join(s, ",")
+}
+
+// ParseRoles reads a comma-separated list of roles, "none" or "default".
+func ParseRoles(s string) ([]Role, error) {
+	switch s = strings.TrimSpace(s); s {
+	case "default":
+		return DefaultMFARoles(), nil
+	case "none", "":
+		return []Role{}, nil
+	}
+	var out []Role
+	for f := range strings.SplitSeq(s, ",") {
+		r := Role(strings.TrimSpace(f))
+		if !r.Valid() {
+			return nil, Errorf(EINVALID, "Role must be one of %s, not %q", strings.Join(roleNames(), ", "), r)
+		}
+		if !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }
 
 // OrgKinds are the kinds of organisation Waymark serves.
@@ -43,6 +87,7 @@ type User struct {
 	PasswordHash string    `json:"-"`
 	Disabled     bool      `json:"disabled"`
 	MustChange   bool      `json:"must_change_password"` // set by an admin's reset: choose one's own at sign-in
+	TOTP         bool      `json:"second_factor"`        // an authenticator app is set up
 	CreatedAt    time.Time `json:"created_at"`
 }
 

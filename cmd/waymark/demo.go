@@ -55,6 +55,8 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		}
 		tw.Flush()
 		fmt.Fprintln(e.stdout, "\nAll data is synthetic and is deleted when the demo stops (Ctrl-C).")
+		fmt.Fprintln(e.stdout, "The demo asks no one for a second step at sign-in; a real organisation asks every role but analyst")
+		fmt.Fprintln(e.stdout, "for an authenticator app (waymark org second-factor), and may sign in through its own provider (waymark org sso).")
 	})
 }
 

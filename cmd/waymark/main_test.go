@@ -358,3 +358,64 @@ func TestTokenLifecycle(t *testing.T) {
 		})
 	}
 }
+
+// An organisation's second-factor roles and single sign-on are set from the command line, checked
+// and audited; a new organisation asks a second factor of every role but analyst.
+func TestSecondFactorAndSSOCommands(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			db := []string{"--db", storetest.DSN(t, d), "--keys", filepath.Join(t.TempDir(), "keys")}
+			with := func(args ...string) []string { return append(args, db...) }
+			if _, err := cli(t, "", with("org", "create", "--name", "Westmarsh Council", "--kind", "council")...); err != nil {
+				t.Fatal(err)
+			}
+			orgs := func() *sqlstore.Store {
+				keys, _, err := crypto.LoadOrCreate(db[3], "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				s, err := sqlstore.Open(context.Background(), db[1], keys)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { s.Close() })
+				return s
+			}
+			o, err := orgs().OrgByName(context.Background(), "Westmarsh Council")
+			if err != nil || !o.NeedsSecondFactor("social_worker") || o.NeedsSecondFactor("analyst") {
+				t.Fatalf("a new organisation's second-factor roles: %v %v", o.MFARoles, err)
+			}
+			if _, err := cli(t, "", with("org", "second-factor", "--org", "Westmarsh Council", "--roles", "police,wizard")...); err == nil ||
+				!strings.Contains(err.Error(), `--roles: Role must be one of`) {
+				t.Fatalf("an unknown role: %v", err)
+			}
+			out, err := cli(t, "", with("org", "second-factor", "--org", "Westmarsh Council", "--roles", "admin,manager")...)
+			if err != nil || !strings.Contains(out, "required of admin,manager") {
+				t.Fatalf("org second-factor: %q %v", out, err)
+			}
+			if len(audited(t, db, "second_factor.roles")) != 1 {
+				t.Fatal("the change of second-factor roles is not audited")
+			}
+
+			sso := with("org", "sso", "--org", "Westmarsh Council", "--domain", "westmarsh.example.org", "--issuer", "http://idp.example.org", "--client-id", "waymark")
+			if _, err := cli(t, "", sso...); err == nil || !strings.Contains(err.Error(), "--issuer") {
+				t.Fatalf("a provider over plain HTTP: %v", err)
+			}
+			t.Setenv("WAYMARK_SSO_CLIENT_SECRET", "a synthetic client secret")
+			sso[7] = "https://idp.example.org/tenant/v2.0"
+			if out, err := cli(t, "", sso...); err != nil || !strings.Contains(out, "/signin/sso/callback") {
+				t.Fatalf("org sso: %q %v", out, err)
+			}
+			c, err := orgs().SSOByDomain(context.Background(), "westmarsh.example.org")
+			if err != nil || c.ClientSecret != "a synthetic client secret" {
+				t.Fatalf("the single sign-on kept: %+v %v", c, err)
+			}
+			if out, err := cli(t, "", with("org", "sso", "--org", "Westmarsh Council", "--off")...); err != nil || !strings.Contains(out, "off") {
+				t.Fatalf("org sso --off: %q %v", out, err)
+			}
+			if len(audited(t, db, "sso.set")) != 1 || len(audited(t, db, "sso.remove")) != 1 {
+				t.Fatal("single sign-on changes are not audited")
+			}
+		})
+	}
+}

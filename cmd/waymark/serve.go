@@ -48,7 +48,7 @@ func (f *serveFlags) add(fs *flag.FlagSet) {
 	fs.DurationVar(&f.maxLifetime, "session-max", 12*time.Hour, "sign out this long after signing in, in use or not")
 	fs.DurationVar(&f.follow, "follow", 500*time.Millisecond, "on SQLite, how often to read other processes' changes into the identification index (PostgreSQL notifies them; this is its fallback while listening fails)")
 	fs.DurationVar(&f.sweep, "alert-sweep", 30*time.Second, "how often to look for deadlines come due (a care change also triggers a sweep)")
-	fs.StringVar(&f.publicURL, "public-url", envOr("WAYMARK_PUBLIC_URL", ""), "Waymark's address as users reach it, for links in alert e-mails and webhooks ($WAYMARK_PUBLIC_URL)")
+	fs.StringVar(&f.publicURL, "public-url", envOr("WAYMARK_PUBLIC_URL", ""), "Waymark's address as users reach it, for links in alert e-mails and webhooks and single sign-on's way back ($WAYMARK_PUBLIC_URL)")
 	fs.StringVar(&f.mail.Addr, "smtp-addr", envOr("WAYMARK_SMTP_ADDR", ""), "SMTP server (host:port) for e-mail alerts; none sends no e-mail ($WAYMARK_SMTP_ADDR)")
 	fs.StringVar(&f.mail.From, "smtp-from", envOr("WAYMARK_SMTP_FROM", "waymark@localhost"), "sender address of alert e-mails ($WAYMARK_SMTP_FROM)")
 	fs.StringVar(&f.mail.Username, "smtp-user", envOr("WAYMARK_SMTP_USER", ""), "SMTP username; the password is read from $WAYMARK_SMTP_PASSWORD")
@@ -104,7 +104,7 @@ func serve(ctx context.Context, e *env, store *sqlstore.Store, sf serveFlags, re
 	go alerts.Run(ctx, sf.sweep)
 	go sender.Run(ctx, sf.sweep)
 	srv := &wmhttp.Server{Registry: reg, Pages: pages, Log: e.log, Location: loc,
-		SecureCookies: sf.secure, TrustProxy: sf.proxy, SessionIdle: sf.idle, SessionMax: sf.maxLifetime}
+		SecureCookies: sf.secure, TrustProxy: sf.proxy, PublicURL: strings.TrimRight(sf.publicURL, "/"), SessionIdle: sf.idle, SessionMax: sf.maxLifetime}
 	ln, err := net.Listen("tcp", sf.addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -21,6 +22,9 @@ func init() {
 	register(command{"org create", "add an organisation (--name, --kind council|police|border|charity)", runOrgCreate})
 	register(command{"user create", "add a user (--org, --role, --email); prints a generated password", runUserCreate})
 	register(command{"user reset-password", "give a user a new password for one sign-in, at which they choose their own (--email); prints it", runUserResetPassword})
+	register(command{"org second-factor", "choose the roles that must sign in with an authenticator app as well (--org, --roles default|none|role,role)", runOrgSecondFactor})
+	register(command{"org sso", "sign an organisation's users in through its OpenID Connect provider (--org, --domain, --issuer, --client-id; the secret in $WAYMARK_SSO_CLIENT_SECRET; --off)", runOrgSSO})
+	register(command{"user reset-second-factor", "remove a user's authenticator app, lost with their phone; they set up a new one at their next sign-in (--email)", runUserResetSecondFactor})
 	register(command{"user disable", "stop a user signing in and end their sessions now (--email)", runUserDisable})
 	register(command{"token create", "print a new API token for an organisation and role (--expires, 90 days unless said)", runTokenCreate})
 	register(command{"token list", "list API tokens: organisation, role, expiry, last use (--org)", runTokenList})
@@ -120,6 +124,74 @@ func runUserResetPassword(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "password: %s\n(for one sign-in, at which %s chooses their own; give it over a separate channel)\n", temporary, u.Email)
+		return nil
+	})
+}
+
+func runOrgSecondFactor(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("org second-factor", flag.ContinueOnError)
+	org := fs.String("org", "", "the organisation's name")
+	list := fs.String("roles", "", `"default" (every role but analyst), "none", or roles separated by commas`)
+	return withStore(ctx, e, fs, args, []string{"org", "roles"}, func(store *sqlstore.Store) error {
+		roles, err := waymark.ParseRoles(*list)
+		if err != nil {
+			return fmt.Errorf("--roles: %s", waymark.ErrorMessage(err))
+		}
+		o, err := store.OrgByName(ctx, *org)
+		if err != nil {
+			return err
+		}
+		if err := registry.New(store).SetMFARoles(ctx, operator(), o.ID, roles); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%q: a second factor is required of %s\n", o.Name, waymark.JoinRoles(roles))
+		return nil
+	})
+}
+
+func runOrgSSO(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("org sso", flag.ContinueOnError)
+	org := fs.String("org", "", "the organisation's name")
+	c := &sqlstore.SSO{}
+	fs.StringVar(&c.Domain, "domain", "", "the domain of its users' e-mail addresses (council.example.gov.uk)")
+	fs.StringVar(&c.Issuer, "issuer", "", "the provider's issuer URL (Entra ID: https://login.microsoftonline.com/TENANT/v2.0)")
+	fs.StringVar(&c.ClientID, "client-id", "", "Waymark's client (application) id at the provider")
+	off := fs.Bool("off", false, "turn single sign-on off for the organisation")
+	return withStore(ctx, e, fs, args, []string{"org"}, func(store *sqlstore.Store) error {
+		o, err := store.OrgByName(ctx, *org)
+		if err != nil {
+			return err
+		}
+		c.OrgID = o.ID
+		reg := registry.New(store)
+		if *off {
+			if err := reg.RemoveSSO(ctx, operator(), o.ID); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "%q: single sign-on is off; its users sign in with their passwords\n", o.Name)
+			return nil
+		}
+		c.ClientSecret = os.Getenv("WAYMARK_SSO_CLIENT_SECRET") // never a flag: a flag shows in the process list
+		if err := reg.SetSSO(ctx, operator(), c); err != nil {
+			return flagError(err)
+		}
+		fmt.Fprintf(e.stdout, "%q: users @%s sign in through %s\nregister this redirect URI at the provider: <public-url>/signin/sso/callback\n", o.Name, c.Domain, c.Issuer)
+		return nil
+	})
+}
+
+func runUserResetSecondFactor(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("user reset-second-factor", flag.ContinueOnError)
+	email := fs.String("email", "", "the user's e-mail address")
+	return withStore(ctx, e, fs, args, []string{"email"}, func(store *sqlstore.Store) error {
+		u, err := store.UserByEmail(ctx, strings.ToLower(strings.TrimSpace(*email)))
+		if err != nil {
+			return err
+		}
+		if err := registry.New(store).ResetSecondFactor(ctx, operator(), u.ID); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "removed the authenticator app of %s; they set up a new one at their next sign-in\n", u.Email)
 		return nil
 	})
 }

@@ -55,8 +55,27 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 func (s *Server) usersView(r *http.Request, v *web.View) error {
 	a := actor(r)
 	users, err := s.Registry.Users(r.Context(), a, a.OrgID)
-	v.Title, v.Data = "Users", map[string]any{"Users": users}
+	if err != nil {
+		return err
+	}
+	o, err := s.Registry.Org(r.Context(), a)
+	roles := make([]web.Option, len(waymark.Roles))
+	for i, rl := range waymark.Roles {
+		roles[i] = web.Option{Value: string(rl), Label: rl.Label()}
+	}
+	v.Title, v.Data = "Users", map[string]any{"Users": users, "Roles": roles}
+	if o != nil {
+		v.Form = url.Values{"role": rolesOf(o.MFARoles)}
+	}
 	return err
+}
+
+func rolesOf(rs []waymark.Role) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = string(r)
+	}
+	return out
 }
 
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) {
@@ -74,12 +93,20 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	v := &web.View{}
+	s.usersDone(w, r, "Password reset. Give the new one to its user by another channel (not e-mail): it works for one sign-in, at which they choose their own.",
+		"Temporary", temporary, "ResetID", r.PathValue("id"))
+}
+
+// usersDone shows the users page after an admin's change, saying what was done, with more to show
+// as name, value pairs.
+func (s *Server) usersDone(w http.ResponseWriter, r *http.Request, flash string, more ...string) {
+	v := &web.View{Flash: flash}
 	if err := s.usersView(r, v); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	v.Data.(map[string]any)["Temporary"], v.Data.(map[string]any)["ResetID"] = temporary, r.PathValue("id")
-	v.Flash = "Password reset. Give the new one to its user by another channel (not e-mail): it works for one sign-in, at which they choose their own."
+	for i := 0; i+1 < len(more); i += 2 {
+		v.Data.(map[string]any)[more[i]] = more[i+1]
+	}
 	s.render(w, r, "users", v)
 }

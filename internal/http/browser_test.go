@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/auth"
 	"github.com/waymark-org/waymark/internal/sqlstore"
 )
 
@@ -223,5 +224,46 @@ func TestBrowserIdentifyListsTiedCandidates(t *testing.T) {
 	}
 	if len(before) != 10 || len(after) != 14 || !strings.Contains(notice, "4 more recorded children score exactly as the last one shown") {
 		t.Fatalf("%d candidates, then %d; notice %q", len(before), len(after), notice)
+	}
+}
+
+// A social worker whose organisation asks for a second factor sets up an authenticator app at
+// their first sign-in, in the browser, and is signed in once the app's code is confirmed.
+func TestBrowserSecondFactorSetUp(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	if err := a.reg.SetMFARoles(ctx, a.actor(admin), a.actor(admin).OrgID, []waymark.Role{waymark.RoleSocialWorker}); err != nil {
+		t.Fatal(err)
+	}
+	bctx := browser(t)
+	var key string
+	var codes []*chromedp.Node
+	err := chromedp.Do(bctx,
+		chromedp.Navigate(a.srv.URL+"/signin"),
+		screenshot("signin"),
+		chromedp.SendKeys(chromedp.ID("email"), socialWorker),
+		chromedp.SendKeys(chromedp.ID("password"), password),
+		chromedp.Submit(chromedp.ID("password")),
+		chromedp.WaitVisible(chromedp.CSS(`img[src="/second-factor/qr.png"]`)),
+		screenshot("second-factor-set-up"),
+		into(&key, chromedp.Text(chromedp.CSS(`code.secret`))),
+		func(c context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+			code, err := auth.TOTPCode(strings.TrimSpace(key), a.store.Now())
+			if err != nil {
+				return chromedp.Void{}, err
+			}
+			return chromedp.SendKeys(chromedp.ID("code"), code)(c, tg)
+		},
+		chromedp.Submit(chromedp.ID("code")),
+		chromedp.WaitVisible(chromedp.CSS(`ul.codes`)),
+		screenshot("recovery-codes"),
+		into(&codes, chromedp.Nodes(chromedp.CSSAll(`ul.codes code`))),
+		chromedp.Click(chromedp.CSS(`a.button`)),
+		chromedp.WaitVisible(chromedp.CSS(`form[action="/signout"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(codes) != 10 {
+		t.Fatalf("%d recovery codes shown, want 10", len(codes))
 	}
 }

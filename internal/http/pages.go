@@ -38,6 +38,8 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	s.returnRoutes(mux)
 	s.tokenRoutes(mux)
 	s.accountRoutes(mux)
+	s.secondFactorRoutes(mux)
+	s.ssoRoutes(mux)
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {

@@ -30,6 +30,9 @@ type Server struct {
 	SecureCookies bool
 	SessionIdle   time.Duration
 	SessionMax    time.Duration
+	// PublicURL is where users reach Waymark (https://waymark.example.org), for single sign-on's
+	// way back; empty: the address each request came to.
+	PublicURL string
 	// TrustProxy takes the client address from X-Forwarded-For (only behind a proxy you run).
 	TrustProxy bool
 }
@@ -124,10 +127,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				}
 			}
 		} else if u := s.sessionUser(w, r); u != nil {
-			a.UserID, a.OrgID, a.Role, a.Name = u.ID, u.OrgID, u.Role, u.Name
-			if a.Name == "" {
-				a.Name = u.Email
-			}
+			a = userActor(u, a.Addr)
 			if u.MustChange && !mustChangeAllows[r.URL.Path] && !strings.HasPrefix(r.URL.Path, "/static/") {
 				http.Redirect(w, r, "/account/password?reset=1", http.StatusSeeOther)
 				return
@@ -135,6 +135,15 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), actorKey{}, a)))
 	})
+}
+
+// userActor is a signed-in user as the actor of their requests from addr.
+func userActor(u *waymark.User, addr string) waymark.Actor {
+	a := waymark.Actor{UserID: u.ID, OrgID: u.OrgID, Role: u.Role, Name: u.Name, Addr: addr}
+	if a.Name == "" {
+		a.Name = u.Email
+	}
+	return a
 }
 
 func (s *Server) clientAddr(r *http.Request) string {

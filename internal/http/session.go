@@ -20,7 +20,7 @@ func (s *Server) sessionUser(w http.ResponseWriter, r *http.Request) *waymark.Us
 		return nil
 	}
 	se, u, err := s.store().SessionUser(r.Context(), auth.Digest(c.Value))
-	if err != nil || u.Disabled {
+	if err != nil || u.Disabled || se.Pending != "" {
 		return nil
 	}
 	now := s.store().Now()
@@ -57,19 +57,12 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	email := strings.ToLower(strings.TrimSpace(r.PostFormValue("email")))
 	next := r.PostFormValue("next")
-	u, secret, err := s.Registry.SignIn(r.Context(), email, r.PostFormValue("password"), s.clientAddr(r), s.SessionIdle)
+	in, err := s.Registry.SignIn(r.Context(), email, r.PostFormValue("password"), s.clientAddr(r), s.SessionIdle)
 	if err != nil {
-		retryAfter(w, err)
-		w.WriteHeader(status(err))
-		s.render(w, r, "signin", &web.View{Title: "Sign in", Form: url.Values{"email": {email}, "next": {next}},
-			Errors: []waymark.FieldError{{Field: "email", Message: waymark.ErrorMessage(err)}}})
+		s.signInFailed(w, r, url.Values{"email": {email}, "next": {next}}, "email", err)
 		return
 	}
-	s.setSessionCookie(w, secret, int(s.SessionMax.Seconds()))
-	if u.MustChange {
-		next = "/account/password?reset=1"
-	}
-	http.Redirect(w, r, localPath(next), http.StatusSeeOther)
+	s.signedInAs(w, r, in, next)
 }
 
 // localPath returns next when it is a path on this site, and "/" otherwise: nothing with a scheme,

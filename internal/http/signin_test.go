@@ -141,7 +141,7 @@ func TestUnknownAccountAnsweredAlike(t *testing.T) {
 	if n := a.deniedSignIns(); n != 12 {
 		t.Fatalf("%d failures audited, want 12 (six each: five checked, one refused by the lock)", n)
 	}
-	if _, _, err := a.reg.SignIn(ctx, socialWorker, password, "192.0.2.7", time.Hour); err != nil {
+	if _, err := a.reg.SignIn(ctx, socialWorker, password, "192.0.2.7", time.Hour); err != nil {
 		t.Fatalf("locked out from one address, the user is locked out from another too: %v", err)
 	}
 }

@@ -82,3 +82,11 @@ func (r *Registry) Users(ctx context.Context, a waymark.Actor, orgID string) ([]
 	}
 	return us, r.Store.Audit(ctx, entry(a, "users.view", "users", orgID, orgID))
 }
+
+// Org returns the actor's own organisation.
+func (r *Registry) Org(ctx context.Context, a waymark.Actor) (*waymark.Organisation, error) {
+	if a.OrgID == "" {
+		return nil, waymark.Errorf(waymark.EUNAUTHORIZED, "Please sign in.")
+	}
+	return r.Store.Org(ctx, a.OrgID)
+}

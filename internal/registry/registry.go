@@ -30,6 +30,7 @@ type Registry struct {
 	// SearchRate bounds identification searches per user or token (nil: unbounded): a search
 	// names children of every organisation, so many of them are a harvest.
 	SearchRate *ratelimit.Limiter
+	sso        providers    // the OpenID providers of single sign-on, once discovered
 	followed   atomic.Int64 // the audit entry the index has caught up to
 	dups       duplicateRuns
 }

@@ -40,39 +40,34 @@ func (p lockPolicy) after(failed int) time.Duration {
 
 var errSignIn = waymark.Errorf(waymark.EUNAUTHORIZED, "The e-mail address or password is not right.")
 
+// pendingFor is how long a session that has passed the password waits for its second step.
+const pendingFor = 10 * time.Minute
+
+// SignedIn is a sign-in that went through: the user, and the secret of their session for the
+// cookie. Pending says what is still to come before the session opens anything: "" nothing,
+// "code" the code of their second factor, "enrol" setting one up, which their role requires.
+type SignedIn struct {
+	User    *waymark.User
+	Secret  string
+	Pending string
+}
+
 // SignIn checks an e-mail address and password from a client address and, when they are right,
-// opens a session lasting idle, returning its secret. Unknown addresses, disabled users and wrong
+// opens a session lasting idle (or a pending one, when a second step is to come). Unknown addresses, disabled users and wrong
 // passwords get the same answer, take as long and are counted alike. Once the password has been
 // hashed, the counting, the audit and the session no longer depend on ctx: a client that goes
 // away mid-request cannot undo the count, nor tell a right password by a different failure.
-func (r *Registry) SignIn(ctx context.Context, email, password, addr string, idle time.Duration) (*waymark.User, string, error) {
-	if ok, retry := r.SignInRate.Allow(addr); !ok {
-		return nil, "", tooMany(retry)
-	}
+func (r *Registry) SignIn(ctx context.Context, email, password, addr string, idle time.Duration) (*SignedIn, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	account := auth.Digest(email)
-	until, err := r.Store.SignInLock(ctx, account, addr)
-	if err != nil {
-		return nil, "", err
-	}
-	if now := r.Store.Now(); now.Before(until) {
-		// Refused unchecked; still written down, so an admin sees guessing go on through a lock.
-		u, err := r.Store.UserByEmail(ctx, email)
-		if err != nil && waymark.ErrorCode(err) != waymark.ENOTFOUND {
-			return nil, "", err
-		}
-		e := failedSignIn(u, err == nil, addr)
-		e.Reason = "locked: not checked"
-		if err := r.Store.Audit(ctx, e); err != nil {
-			return nil, "", err
-		}
-		return nil, "", tooMany(until.Sub(now))
+	if err := r.signInAllowed(ctx, email, account, addr); err != nil {
+		return nil, err
 	}
 	release, err := r.Hashing.Acquire(ctx)
 	if errors.Is(err, auth.ErrBusy) {
-		return nil, "", waymark.Errorf(waymark.EUNAVAILABLE, "Waymark is busy signing others in. Try again in a few seconds.")
+		return nil, waymark.Errorf(waymark.EUNAVAILABLE, "Waymark is busy signing others in. Try again in a few seconds.")
 	} else if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	u, err := r.Store.UserByEmail(ctx, email)
 	ok := false
@@ -84,39 +79,90 @@ func (r *Registry) SignIn(ctx context.Context, email, password, addr string, idl
 		auth.DummyVerify(password)
 	default:
 		release()
-		return nil, "", err
+		return nil, err
 	}
 	release()
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), bookkeeping)
 	defer cancel()
-	if ok && !u.Disabled {
-		secret, err := r.openSession(ctx, u, account, addr, idle)
-		return u, secret, err
+	if !ok || u.Disabled {
+		if err := r.countFailure(ctx, u, account, addr, ""); err != nil {
+			return nil, err
+		}
+		return nil, errSignIn
 	}
-	return nil, "", r.countFailure(ctx, u, account, addr)
-}
-
-func (r *Registry) openSession(ctx context.Context, u *waymark.User, account, addr string, idle time.Duration) (string, error) {
-	secret := auth.NewSecret("wms_") // new at every sign-in: a session id planted before is worthless
-	now := r.Store.Now()
-	se := &sqlstore.Session{Digest: auth.Digest(secret), UserID: u.ID, CreatedAt: now, LastSeen: now, ExpiresAt: now.Add(idle), Addr: addr}
-	return secret, r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
-		if err := tx.CreateSession(se); err != nil {
-			return err
-		}
-		if err := tx.ClearSignInFailures(account, addr, now.Add(-failuresFade)); err != nil {
-			return err
-		}
-		return tx.Audit(&audit.Entry{UserID: u.ID, ActorName: u.Name, OrgID: u.OrgID, Action: "signin", RecordType: "user", RecordID: u.ID, Addr: addr})
+	pending, err := r.secondStep(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	if pending != "" {
+		return r.openSession(ctx, u, addr, pendingFor, pending, "password", nil)
+	}
+	return r.openSession(ctx, u, addr, idle, "", "password", func(tx *sqlstore.Tx) error {
+		return tx.ClearSignInFailures(account, addr, r.Store.Now().Add(-failuresFade))
 	})
 }
 
-// countFailure counts a failed sign-in against the account from addr and from everywhere, locks
-// whichever has had too many, and audits the attempt (u is nil for an unknown address).
-func (r *Registry) countFailure(ctx context.Context, u *waymark.User, account, addr string) error {
-	e := failedSignIn(u, u != nil, addr)
+// signInAllowed refuses a sign-in attempt from addr that comes too fast, or to an account locked
+// for it. A locked attempt is refused unchecked, and still written down, so that an admin sees
+// guessing go on through a lock.
+func (r *Registry) signInAllowed(ctx context.Context, email, account, addr string) error {
+	if ok, retry := r.SignInRate.Allow(addr); !ok {
+		return tooMany(retry)
+	}
+	until, err := r.Store.SignInLock(ctx, account, addr)
+	if err != nil {
+		return err
+	}
 	now := r.Store.Now()
+	if !now.Before(until) {
+		return nil
+	}
+	u, err := r.Store.UserByEmail(ctx, email)
+	if err != nil && waymark.ErrorCode(err) != waymark.ENOTFOUND {
+		return err
+	}
+	e := failedSignIn(u, err == nil, addr)
+	e.Reason = "locked: not checked"
+	if err := r.Store.Audit(ctx, e); err != nil {
+		return err
+	}
+	return tooMany(until.Sub(now))
+}
+
+// openSession opens a session for u lasting idle, pending a second step or not, with then's
+// writes in its transaction; a full one is audited as the sign-in, with how it was made.
+func (r *Registry) openSession(ctx context.Context, u *waymark.User, addr string, idle time.Duration, pending, how string, then func(*sqlstore.Tx) error) (*SignedIn, error) {
+	secret := auth.NewSecret("wms_") // new at every step: a session id planted or seen before is worthless
+	now := r.Store.Now()
+	se := &sqlstore.Session{Digest: auth.Digest(secret), UserID: u.ID, CreatedAt: now, LastSeen: now, ExpiresAt: now.Add(idle), Addr: addr, Pending: pending}
 	err := r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+		if err := tx.CreateSession(se); err != nil {
+			return err
+		}
+		if then != nil {
+			if err := then(tx); err != nil {
+				return err
+			}
+		}
+		e := &audit.Entry{UserID: u.ID, ActorName: u.Name, OrgID: u.OrgID, Action: "signin", RecordType: "user", RecordID: u.ID, Addr: addr, Reason: how}
+		if pending != "" {
+			e.Action, e.Reason = "signin.password", "second step to come: "+pending
+		}
+		return tx.Audit(e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &SignedIn{User: u, Secret: secret, Pending: pending}, nil
+}
+
+// countFailure counts a failed sign-in against the account from addr and from everywhere, locks
+// whichever has had too many, and audits the attempt (u is nil for an unknown address) with why.
+func (r *Registry) countFailure(ctx context.Context, u *waymark.User, account, addr, why string) error {
+	e := failedSignIn(u, u != nil, addr)
+	e.Reason = why
+	now := r.Store.Now()
+	return r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
 		for _, c := range []struct {
 			addr   string
 			policy lockPolicy
@@ -133,10 +179,6 @@ func (r *Registry) countFailure(ctx context.Context, u *waymark.User, account, a
 		}
 		return tx.Audit(e)
 	})
-	if err != nil {
-		return err
-	}
-	return errSignIn
 }
 
 // failedSignIn is the audit entry of a refused sign-in, to the user's account when known.

@@ -15,8 +15,11 @@ func (tx *Tx) CreateOrg(o *waymark.Organisation) error {
 		return err
 	}
 	o.ID = NewID()
-	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO organisations (id, name, kind, created_at) VALUES ($1, $2, $3, $4)`,
-		o.ID, o.Name, o.Kind, tx.s.now())
+	if o.MFARoles == nil {
+		o.MFARoles = waymark.DefaultMFARoles()
+	}
+	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO organisations (id, name, kind, mfa_roles, created_at) VALUES ($1, $2, $3, $4, $5)`,
+		o.ID, o.Name, o.Kind, waymark.JoinRoles(o.MFARoles), tx.s.now())
 	if isUniqueViolation(err) {
 		return &waymark.Error{Code: waymark.ECONFLICT, Message: "That organisation already exists.",
 			Fields: []waymark.FieldError{{Field: "name", Message: fmt.Sprintf("%q is already taken", o.Name)}}}
@@ -27,11 +30,14 @@ func (tx *Tx) CreateOrg(o *waymark.Organisation) error {
 	return nil
 }
 
-const orgColumns = `id, name, kind`
+const orgColumns = `id, name, kind, mfa_roles`
 
 func scanOrg(row interface{ Scan(...any) error }) (*waymark.Organisation, error) {
 	var o waymark.Organisation
-	return &o, row.Scan(&o.ID, &o.Name, &o.Kind)
+	var mfa string
+	err := row.Scan(&o.ID, &o.Name, &o.Kind, &mfa)
+	o.MFARoles = mfaRoles(mfa)
+	return &o, err
 }
 
 // Org returns the organisation with the given id.
@@ -73,12 +79,12 @@ func (tx *Tx) CreateUser(u *waymark.User) error {
 	return nil
 }
 
-const userColumns = `id, org_id, email, name, role, password_hash, disabled, must_change, created_at`
+const userColumns = `id, org_id, email, name, role, password_hash, disabled, must_change, totp_secret <> '', created_at`
 
 func scanUser(row interface{ Scan(...any) error }) (*waymark.User, error) {
 	var u waymark.User
 	var role string
-	err := row.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &role, &u.PasswordHash, &u.Disabled, &u.MustChange, &u.CreatedAt)
+	err := row.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &role, &u.PasswordHash, &u.Disabled, &u.MustChange, &u.TOTP, &u.CreatedAt)
 	u.Role = waymark.Role(role)
 	return &u, err
 }
@@ -179,20 +185,22 @@ type Session struct {
 	ExpiresAt time.Time
 	LastSeen  time.Time
 	Addr      string
+	Pending   string // "" signed in; "code": the second factor is still to come; "enrol": one must be set up first
 }
 
 // CreateSession stores a new session by the digest of its secret.
 func (tx *Tx) CreateSession(se *Session) error {
-	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO sessions (digest, user_id, created_at, expires_at, last_seen_at, addr)
-		VALUES ($1, $2, $3, $4, $5, $6)`, se.Digest, se.UserID, se.CreatedAt.UTC(), se.ExpiresAt.UTC(), se.LastSeen.UTC(), se.Addr)
+	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO sessions (digest, user_id, created_at, expires_at, last_seen_at, addr, pending)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, se.Digest, se.UserID, se.CreatedAt.UTC(), se.ExpiresAt.UTC(), se.LastSeen.UTC(), se.Addr, se.Pending)
 	return wrap(err, "create session")
 }
 
-// SessionUser returns the live session with the given digest and its user.
+// SessionUser returns the live session with the given digest and its user; a pending session
+// (Pending not "") is not yet signed in.
 func (s *Store) SessionUser(ctx context.Context, digest string) (*Session, *waymark.User, error) {
 	var se Session
-	err := s.db.QueryRowContext(ctx, `SELECT digest, user_id, created_at, expires_at, last_seen_at, addr FROM sessions
-		WHERE digest = $1 AND expires_at > $2`, digest, s.now()).Scan(&se.Digest, &se.UserID, &se.CreatedAt, &se.ExpiresAt, &se.LastSeen, &se.Addr)
+	err := s.db.QueryRowContext(ctx, `SELECT digest, user_id, created_at, expires_at, last_seen_at, addr, pending FROM sessions
+		WHERE digest = $1 AND expires_at > $2`, digest, s.now()).Scan(&se.Digest, &se.UserID, &se.CreatedAt, &se.ExpiresAt, &se.LastSeen, &se.Addr, &se.Pending)
 	if err != nil {
 		return nil, nil, notFound(err, "session")
 	}
