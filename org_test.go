@@ -38,3 +38,24 @@ func TestChannelNormalize(t *testing.T) {
 		})
 	}
 }
+
+func FuzzParseRoles(f *testing.F) {
+	for _, s := range []string{"default", "none", "", "police,admin", " police , police ", "wizard", ",,"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		roles, err := waymark.ParseRoles(s)
+		if err != nil {
+			return
+		}
+		again, err := waymark.ParseRoles(waymark.JoinRoles(roles))
+		if err != nil || waymark.JoinRoles(again) != waymark.JoinRoles(roles) {
+			t.Fatalf("%q: %v does not read back (%v, %v)", s, roles, again, err)
+		}
+		for _, r := range roles {
+			if !r.Valid() {
+				t.Fatalf("%q gave the role %q", s, r)
+			}
+		}
+	})
+}
