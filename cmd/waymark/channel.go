@@ -8,7 +8,7 @@ import (
 
 	"github.com/waymark-org/waymark"
 	"github.com/waymark-org/waymark/internal/alert"
-	"github.com/waymark-org/waymark/internal/sqlstore"
+	"github.com/waymark-org/waymark/internal/registry"
 )
 
 func init() {
@@ -22,7 +22,7 @@ func runChannelAdd(ctx context.Context, e *env, args []string) error {
 	org := fs.String("org", "", "the organisation's name")
 	email := fs.String("email", "", "an e-mail address, such as a duty team's mailbox")
 	webhook := fs.String("webhook", "", "an https URL that receives signed JSON")
-	return withStore(ctx, e, fs, args, []string{"org"}, func(store *sqlstore.Store) error {
+	return withRegistry(ctx, e, fs, args, []string{"org"}, func(reg *registry.Registry) error {
 		c := &waymark.Channel{Kind: waymark.ChannelEmail, Target: *email}
 		switch {
 		case (*email == "") == (*webhook == ""):
@@ -30,12 +30,12 @@ func runChannelAdd(ctx context.Context, e *env, args []string) error {
 		case *webhook != "":
 			c.Kind, c.Target = waymark.ChannelWebhook, *webhook
 		}
-		o, err := store.OrgByName(ctx, *org)
+		o, err := reg.OrgByName(ctx, operator(), *org)
 		if err != nil {
 			return err
 		}
 		c.OrgID = o.ID
-		if err := store.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.AddChannel(c) }); err != nil {
+		if err := reg.AddChannel(ctx, operator(), c); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "alerts of %q now also go to %s %s (channel %s)\n", o.Name, c.Kind, c.Target, c.ID)
@@ -50,12 +50,12 @@ func runChannelAdd(ctx context.Context, e *env, args []string) error {
 func runChannelList(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("org channel list", flag.ContinueOnError)
 	org := fs.String("org", "", "only this organisation's channels")
-	return withStore(ctx, e, fs, args, nil, func(store *sqlstore.Store) error {
-		orgID, err := orgIDNamed(ctx, store, *org)
+	return withRegistry(ctx, e, fs, args, nil, func(reg *registry.Registry) error {
+		orgID, err := orgIDNamed(ctx, reg, *org)
 		if err != nil {
 			return err
 		}
-		list, err := store.Channels(ctx, orgID, alert.MaxAttempts)
+		list, err := reg.Channels(ctx, operator(), orgID, alert.MaxAttempts)
 		if err != nil {
 			return err
 		}
@@ -73,8 +73,8 @@ func runChannelList(ctx context.Context, e *env, args []string) error {
 func runChannelRemove(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("org channel remove", flag.ContinueOnError)
 	id := fs.String("id", "", "the channel's id, from 'org channel list'")
-	return withStore(ctx, e, fs, args, []string{"id"}, func(store *sqlstore.Store) error {
-		if err := store.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.RemoveChannel(*id) }); err != nil {
+	return withRegistry(ctx, e, fs, args, []string{"id"}, func(reg *registry.Registry) error {
+		if err := reg.RemoveChannel(ctx, operator(), *id); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "removed channel %s\n", *id)

@@ -8,7 +8,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/waymark-org/waymark/internal/registry"
-	"github.com/waymark-org/waymark/internal/sqlstore"
 )
 
 func init() {
@@ -17,8 +16,8 @@ func init() {
 
 func runIdentifyModel(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("identify model", flag.ContinueOnError)
-	return withStore(ctx, e, fs, args, nil, func(store *sqlstore.Store) error {
-		l, err := registry.New(store).LearnModel(ctx)
+	return withRegistry(ctx, e, fs, args, nil, func(reg *registry.Registry) error {
+		l, err := reg.LearnModel(ctx)
 		if err != nil {
 			return err
 		}

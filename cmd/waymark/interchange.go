@@ -117,17 +117,17 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("export children", flag.ContinueOnError)
 	org := fs.String("org", "", "only this organisation's children (default: all)")
 	outPath := fs.String("out", "", "file to write, readable by its owner alone (default: standard output)")
-	return withStore(ctx, e, fs, args, nil, func(store *sqlstore.Store) error {
-		orgID, err := orgIDNamed(ctx, store, *org)
+	return withRegistry(ctx, e, fs, args, nil, func(reg *registry.Registry) error {
+		orgID, err := orgIDNamed(ctx, reg, *org)
 		if err != nil {
 			return err
 		}
 		if *outPath == "" {
-			_, err := registry.New(store).ExportChildren(ctx, operator(), orgID, e.stdout)
+			_, err := reg.ExportChildren(ctx, operator(), orgID, e.stdout)
 			return err
 		}
 		n, err := writePrivate(*outPath, func(w io.Writer) (int, error) {
-			return registry.New(store).ExportChildren(ctx, operator(), orgID, w)
+			return reg.ExportChildren(ctx, operator(), orgID, w)
 		})
 		if err != nil {
 			return err

@@ -12,7 +12,6 @@ import (
 	"github.com/waymark-org/waymark"
 	"github.com/waymark-org/waymark/internal/registry"
 	"github.com/waymark-org/waymark/internal/report"
-	"github.com/waymark-org/waymark/internal/sqlstore"
 )
 
 func init() {
@@ -26,7 +25,7 @@ func runReturn(ctx context.Context, e *env, args []string) error {
 	dir := fs.String("dir", ".", "directory to write header.csv, episodes.csv, missing.csv and uasc.csv into")
 	var tz string
 	tzFlag(fs, &tz)
-	return withStore(ctx, e, fs, args, nil, func(store *sqlstore.Store) error {
+	return withRegistry(ctx, e, fs, args, nil, func(reg *registry.Registry) error {
 		if *org == "" {
 			return errors.New("--org is required: a return is one council's")
 		}
@@ -38,11 +37,11 @@ func runReturn(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		orgID, err := orgIDNamed(ctx, store, *org)
+		orgID, err := orgIDNamed(ctx, reg, *org)
 		if err != nil {
 			return err
 		}
-		cases, err := registry.New(store).Cases(ctx, operator(), waymark.ExportReturn, orgID)
+		cases, err := reg.Cases(ctx, operator(), waymark.ExportReturn, orgID)
 		if err != nil {
 			return err
 		}

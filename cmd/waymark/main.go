@@ -20,6 +20,7 @@ import (
 
 	"github.com/waymark-org/waymark"
 	"github.com/waymark-org/waymark/internal/crypto"
+	"github.com/waymark-org/waymark/internal/registry"
 	"github.com/waymark-org/waymark/internal/sqlstore"
 )
 
@@ -157,6 +158,12 @@ func withStore(ctx context.Context, e *env, fs *flag.FlagSet, args []string, req
 	return fn(store)
 }
 
+// withRegistry is withStore for a command that goes, as every command should that can, through
+// the registry: as the operator, checked and audited.
+func withRegistry(ctx context.Context, e *env, fs *flag.FlagSet, args []string, required []string, fn func(*registry.Registry) error) error {
+	return withStore(ctx, e, fs, args, required, func(store *sqlstore.Store) error { return fn(registry.New(store)) })
+}
+
 // operator is the actor of this command: the account running it on the server.
 func operator() waymark.Actor {
 	name := os.Getenv("USER")
@@ -188,11 +195,11 @@ func writePrivate(path string, write func(io.Writer) (int, error)) (int, error) 
 }
 
 // orgIDNamed returns the id of the organisation called name, or "" (every organisation) for "".
-func orgIDNamed(ctx context.Context, store *sqlstore.Store, name string) (string, error) {
+func orgIDNamed(ctx context.Context, reg *registry.Registry, name string) (string, error) {
 	if name == "" {
 		return "", nil
 	}
-	o, err := store.OrgByName(ctx, name)
+	o, err := reg.OrgByName(ctx, operator(), name)
 	if err != nil {
 		return "", err
 	}

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/waymark-org/waymark"
-	"github.com/waymark-org/waymark/internal/audit"
 	"github.com/waymark-org/waymark/internal/auth"
 	"github.com/waymark-org/waymark/internal/registry"
 	"github.com/waymark-org/waymark/internal/sqlstore"
@@ -35,9 +34,9 @@ func runOrgCreate(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("org create", flag.ContinueOnError)
 	name := fs.String("name", "", "the organisation's name")
 	kind := fs.String("kind", "", "council, police, border or charity")
-	return withStore(ctx, e, fs, args, nil, func(store *sqlstore.Store) error {
+	return withRegistry(ctx, e, fs, args, nil, func(reg *registry.Registry) error {
 		o := &waymark.Organisation{Name: *name, Kind: *kind}
-		if err := store.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.CreateOrg(o) }); err != nil {
+		if err := reg.CreateOrg(ctx, operator(), o); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "created organisation %q (%s), id %s\n", o.Name, o.Kind, o.ID)
@@ -52,17 +51,17 @@ func runUserCreate(ctx context.Context, e *env, args []string) error {
 	email := fs.String("email", "", "the user's e-mail address (their sign-in name)")
 	name := fs.String("name", "", "the user's full name")
 	stdin := fs.Bool("password-stdin", false, "read the password from standard input instead of generating one")
-	return withStore(ctx, e, fs, args, []string{"org", "role", "email"}, func(store *sqlstore.Store) error {
+	return withRegistry(ctx, e, fs, args, []string{"org", "role", "email"}, func(reg *registry.Registry) error {
 		password, err := newPassword(e, *stdin)
 		if err != nil {
 			return err
 		}
-		o, err := store.OrgByName(ctx, *org)
+		o, err := reg.OrgByName(ctx, operator(), *org)
 		if err != nil {
 			return err
 		}
-		u := &waymark.User{OrgID: o.ID, Email: *email, Name: *name, Role: waymark.Role(*role), PasswordHash: auth.HashPassword(password)}
-		if err := store.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.CreateUser(u) }); err != nil {
+		u := &waymark.User{OrgID: o.ID, Email: *email, Name: *name, Role: waymark.Role(*role)}
+		if err := reg.CreateUser(ctx, operator(), u, password); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "created %s %s in %q\n", u.Role, u.Email, o.Name)
@@ -92,18 +91,12 @@ func newPassword(e *env, fromStdin bool) (string, error) {
 func runUserDisable(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("user disable", flag.ContinueOnError)
 	email := fs.String("email", "", "the user's e-mail address")
-	return withStore(ctx, e, fs, args, []string{"email"}, func(store *sqlstore.Store) error {
-		u, err := store.UserByEmail(ctx, strings.ToLower(strings.TrimSpace(*email)))
+	return withRegistry(ctx, e, fs, args, []string{"email"}, func(reg *registry.Registry) error {
+		u, err := reg.UserByEmail(ctx, operator(), *email)
 		if err != nil {
 			return err
 		}
-		err = store.InTx(ctx, func(tx *sqlstore.Tx) error {
-			if err := tx.DisableUser(u.ID); err != nil {
-				return err
-			}
-			return tx.Audit(&audit.Entry{ActorName: "command line", OrgID: u.OrgID, Action: "user.disable", RecordType: "user", RecordID: u.ID, RecordOrg: u.OrgID})
-		})
-		if err != nil {
+		if err := reg.DisableUser(ctx, operator(), u.ID); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "disabled %s; their sessions have ended\n", u.Email)
@@ -114,12 +107,12 @@ func runUserDisable(ctx context.Context, e *env, args []string) error {
 func runUserResetPassword(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("user reset-password", flag.ContinueOnError)
 	email := fs.String("email", "", "the user's e-mail address")
-	return withStore(ctx, e, fs, args, []string{"email"}, func(store *sqlstore.Store) error {
-		u, err := store.UserByEmail(ctx, strings.ToLower(strings.TrimSpace(*email)))
+	return withRegistry(ctx, e, fs, args, []string{"email"}, func(reg *registry.Registry) error {
+		u, err := reg.UserByEmail(ctx, operator(), *email)
 		if err != nil {
 			return err
 		}
-		temporary, err := registry.New(store).ResetPassword(ctx, operator(), u.ID)
+		temporary, err := reg.ResetPassword(ctx, operator(), u.ID)
 		if err != nil {
 			return err
 		}
@@ -132,16 +125,16 @@ func runOrgSecondFactor(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("org second-factor", flag.ContinueOnError)
 	org := fs.String("org", "", "the organisation's name")
 	list := fs.String("roles", "", `"default" (every role but analyst), "none", or roles separated by commas`)
-	return withStore(ctx, e, fs, args, []string{"org", "roles"}, func(store *sqlstore.Store) error {
+	return withRegistry(ctx, e, fs, args, []string{"org", "roles"}, func(reg *registry.Registry) error {
 		roles, err := waymark.ParseRoles(*list)
 		if err != nil {
 			return fmt.Errorf("--roles: %s", waymark.ErrorMessage(err))
 		}
-		o, err := store.OrgByName(ctx, *org)
+		o, err := reg.OrgByName(ctx, operator(), *org)
 		if err != nil {
 			return err
 		}
-		if err := registry.New(store).SetMFARoles(ctx, operator(), o.ID, roles); err != nil {
+		if err := reg.SetMFARoles(ctx, operator(), o.ID, roles); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "%q: a second factor is required of %s\n", o.Name, waymark.JoinRoles(roles))
@@ -157,13 +150,12 @@ func runOrgSSO(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&c.Issuer, "issuer", "", "the provider's issuer URL (Entra ID: https://login.microsoftonline.com/TENANT/v2.0)")
 	fs.StringVar(&c.ClientID, "client-id", "", "Waymark's client (application) id at the provider")
 	off := fs.Bool("off", false, "turn single sign-on off for the organisation")
-	return withStore(ctx, e, fs, args, []string{"org"}, func(store *sqlstore.Store) error {
-		o, err := store.OrgByName(ctx, *org)
+	return withRegistry(ctx, e, fs, args, []string{"org"}, func(reg *registry.Registry) error {
+		o, err := reg.OrgByName(ctx, operator(), *org)
 		if err != nil {
 			return err
 		}
 		c.OrgID = o.ID
-		reg := registry.New(store)
 		if *off {
 			if err := reg.RemoveSSO(ctx, operator(), o.ID); err != nil {
 				return err
@@ -183,12 +175,12 @@ func runOrgSSO(ctx context.Context, e *env, args []string) error {
 func runUserResetSecondFactor(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("user reset-second-factor", flag.ContinueOnError)
 	email := fs.String("email", "", "the user's e-mail address")
-	return withStore(ctx, e, fs, args, []string{"email"}, func(store *sqlstore.Store) error {
-		u, err := store.UserByEmail(ctx, strings.ToLower(strings.TrimSpace(*email)))
+	return withRegistry(ctx, e, fs, args, []string{"email"}, func(reg *registry.Registry) error {
+		u, err := reg.UserByEmail(ctx, operator(), *email)
 		if err != nil {
 			return err
 		}
-		if err := registry.New(store).ResetSecondFactor(ctx, operator(), u.ID); err != nil {
+		if err := reg.ResetSecondFactor(ctx, operator(), u.ID); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "removed the authenticator app of %s; they set up a new one at their next sign-in\n", u.Email)
@@ -202,16 +194,16 @@ func runTokenCreate(ctx context.Context, e *env, args []string) error {
 	role := fs.String("role", "", "the role the token acts with")
 	name := fs.String("name", "api", "what the token is for (shown in the audit log)")
 	expires := fs.String("expires", "90d", "how long the token works: days (30d) or hours (12h), at most a year")
-	return withStore(ctx, e, fs, args, []string{"org", "role"}, func(store *sqlstore.Store) error {
+	return withRegistry(ctx, e, fs, args, []string{"org", "role"}, func(reg *registry.Registry) error {
 		lifetime, err := parseLifetime(*expires)
 		if err != nil {
 			return err
 		}
-		o, err := store.OrgByName(ctx, *org)
+		o, err := reg.OrgByName(ctx, operator(), *org)
 		if err != nil {
 			return err
 		}
-		t, secret, err := registry.New(store).CreateToken(ctx, operator(), o.ID, waymark.Role(*role), *name, lifetime)
+		t, secret, err := reg.CreateToken(ctx, operator(), o.ID, waymark.Role(*role), *name, lifetime)
 		if err != nil {
 			return flagError(err)
 		}
@@ -246,21 +238,21 @@ func flagError(err error) error {
 func runTokenList(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("token list", flag.ContinueOnError)
 	org := fs.String("org", "", "only this organisation's tokens (default: all)")
-	return withStore(ctx, e, fs, args, nil, func(store *sqlstore.Store) error {
-		orgID, err := orgIDNamed(ctx, store, *org)
+	return withRegistry(ctx, e, fs, args, nil, func(reg *registry.Registry) error {
+		orgID, err := orgIDNamed(ctx, reg, *org)
 		if err != nil {
 			return err
 		}
-		ts, err := registry.New(store).Tokens(ctx, operator(), orgID)
+		ts, err := reg.Tokens(ctx, operator(), orgID)
 		if err != nil {
 			return err
 		}
 		w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(w, "ID\tORGANISATION\tROLE\tNAME\tCREATED\tEXPIRES\tLAST USED\tSTATE")
-		now, names := store.Now(), map[string]string{}
+		now, names := reg.Now(), map[string]string{}
 		for _, t := range ts {
 			if _, ok := names[t.OrgID]; !ok {
-				o, err := store.Org(ctx, t.OrgID)
+				o, err := reg.Org(ctx, operator(), t.OrgID)
 				if err != nil {
 					return err
 				}
@@ -293,8 +285,8 @@ func day(t time.Time) string {
 func runTokenRevoke(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("token revoke", flag.ContinueOnError)
 	id := fs.String("id", "", "the token's id (waymark token list)")
-	return withStore(ctx, e, fs, args, []string{"id"}, func(store *sqlstore.Store) error {
-		if err := registry.New(store).RevokeToken(ctx, operator(), *id); err != nil {
+	return withRegistry(ctx, e, fs, args, []string{"id"}, func(reg *registry.Registry) error {
+		if err := reg.RevokeToken(ctx, operator(), *id); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "revoked token %s: it no longer works\n", *id)

@@ -21,6 +21,7 @@ var ctx = context.Background()
 type world struct {
 	t       *testing.T
 	reg     *registry.Registry
+	store   *sqlstore.Store
 	now     time.Time
 	worker  waymark.Actor
 	manager waymark.Actor
@@ -33,7 +34,7 @@ func newWorld(t *testing.T, d sqlstore.Dialect) *world {
 	w := &world{t: t, now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
 	st := storetest.Open(t, d)
 	st.SetClock(func() time.Time { return w.now })
-	w.reg = registry.New(st)
+	w.reg, w.store = registry.New(st), st
 	w.council = &waymark.Organisation{Name: "Northshire County Council", Kind: "council"}
 	w.force = &waymark.Organisation{Name: "Northshire Police", Kind: "police"}
 	users := map[waymark.Role]*waymark.User{}
@@ -68,7 +69,7 @@ func newWorld(t *testing.T, d sqlstore.Dialect) *world {
 }
 
 func (w *world) scheduler() *alert.Scheduler {
-	s := alert.New(w.reg.Store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s := alert.New(w.store, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	s.Now = func() time.Time { return w.now }
 	return s
 }
@@ -240,7 +241,7 @@ func TestBirthdaysAtMonthEndsRaisedOnTheDay(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, a := range raised {
-			c, err := w.reg.Store.Child(ctx, a.ChildID)
+			c, err := w.store.Child(ctx, a.ChildID)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -137,7 +137,7 @@ func (rc *receiver) counts() (requests, accepted int, bad []string) {
 
 func (w *world) channel(org *waymark.Organisation, kind, target string) *waymark.Channel {
 	c := &waymark.Channel{OrgID: org.ID, Kind: kind, Target: target}
-	if err := w.reg.Store.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.AddChannel(c) }); err != nil {
+	if err := w.store.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.AddChannel(c) }); err != nil {
 		w.t.Fatal(err)
 	}
 	return c
@@ -148,7 +148,7 @@ func (w *world) sender(m *mailbox) *alert.Sender {
 	if m != nil {
 		mail.Addr = m.addr
 	}
-	s := alert.NewSender(w.reg.Store, mail, "https://waymark.northshire.example", slog.New(slog.NewTextHandler(w.t.Output(), nil)))
+	s := alert.NewSender(w.store, mail, "https://waymark.northshire.example", slog.New(slog.NewTextHandler(w.t.Output(), nil)))
 	s.Now = func() time.Time { return w.now }
 	return s
 }
@@ -270,7 +270,7 @@ func TestDeliveryGivesUpAndSaysWhy(t *testing.T) {
 	if req, _, _ := rc.counts(); req != alert.MaxAttempts {
 		t.Fatalf("%d attempts, want %d", req, alert.MaxAttempts)
 	}
-	list, err := w.reg.Store.Channels(ctx, w.council.ID, alert.MaxAttempts)
+	list, err := w.store.Channels(ctx, w.council.ID, alert.MaxAttempts)
 	if err != nil {
 		t.Fatal(err)
 	}

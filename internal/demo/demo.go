@@ -11,7 +11,6 @@ import (
 	"github.com/waymark-org/waymark"
 	"github.com/waymark-org/waymark/internal/auth"
 	"github.com/waymark-org/waymark/internal/registry"
-	"github.com/waymark-org/waymark/internal/sqlstore"
 	"github.com/waymark-org/waymark/internal/synth"
 )
 
@@ -58,35 +57,29 @@ type Options struct {
 
 // Seed fills an empty store with the demo world and returns every user's credentials.
 func Seed(ctx context.Context, reg *registry.Registry, opt Options) ([]Login, error) {
-	s := reg.Store
+	op := waymark.Operator("demo")
 	orgs := map[string]*waymark.Organisation{}
 	var logins []Login
-	err := s.InTx(ctx, func(tx *sqlstore.Tx) error {
-		for _, o := range Orgs {
-			o := o
-			// A second factor is asked of no one here, so the demo opens with the passwords printed;
-			// a real organisation asks it of every role but analyst unless it chooses otherwise.
-			o.MFARoles = []waymark.Role{}
-			if err := tx.CreateOrg(&o); err != nil {
-				return err
-			}
-			orgs[o.Name] = &o
+	for _, o := range Orgs {
+		o := o
+		// A second factor is asked of no one here, so the demo opens with the passwords printed;
+		// a real organisation asks it of every role but analyst unless it chooses otherwise.
+		o.MFARoles = []waymark.Role{}
+		if err := reg.CreateOrg(ctx, op, &o); err != nil {
+			return nil, fmt.Errorf("demo organisations: %w", err)
 		}
-		for _, p := range people {
-			pw := opt.Password
-			if pw == "" {
-				pw = auth.NewSecret("")[:16]
-			}
-			u := &waymark.User{OrgID: orgs[p.org].ID, Email: p.email, Name: p.name, Role: p.role, PasswordHash: auth.HashPassword(pw)}
-			if err := tx.CreateUser(u); err != nil {
-				return err
-			}
-			logins = append(logins, Login{p.role, p.org, p.email, pw, u.ID})
+		orgs[o.Name] = &o
+	}
+	for _, p := range people {
+		pw := opt.Password
+		if pw == "" {
+			pw = auth.NewSecret("")[:16]
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("demo organisations: %w", err)
+		u := &waymark.User{OrgID: orgs[p.org].ID, Email: p.email, Name: p.name, Role: p.role}
+		if err := reg.CreateUser(ctx, op, u, pw); err != nil {
+			return nil, fmt.Errorf("demo users: %w", err)
+		}
+		logins = append(logins, Login{p.role, p.org, p.email, pw, u.ID})
 	}
 	actors := map[string]waymark.Actor{}
 	for _, l := range logins {
@@ -141,7 +134,7 @@ func seedChildren(ctx context.Context, reg *registry.Registry, opt Options, acto
 			inCare = append(inCare, c)
 		}
 		if i%8 == 0 && c.OrgID == council.OrgID {
-			if err := reg.Store.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.Assign(c.ID, guardian) }); err != nil {
+			if err := reg.Assign(ctx, a, c.ID, guardian); err != nil {
 				return err
 			}
 		}

@@ -58,7 +58,7 @@ func (s *Server) usersView(r *http.Request, v *web.View) error {
 	if err != nil {
 		return err
 	}
-	o, err := s.Registry.Org(r.Context(), a)
+	o, err := s.Registry.Org(r.Context(), a, a.OrgID)
 	roles := make([]web.Option, len(waymark.Roles))
 	for i, rl := range waymark.Roles {
 		roles[i] = web.Option{Value: string(rl), Label: rl.Label()}

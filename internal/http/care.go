@@ -104,7 +104,7 @@ func (s *Server) postForm(cf careForm) http.HandlerFunc {
 // policeOptions lists the police forces, for "the force covering this address".
 func (s *Server) policeOptions(r *http.Request) []web.Option {
 	opts := []web.Option{{Value: "", Label: "Not known"}}
-	orgs, _ := s.store().Orgs(r.Context())
+	orgs, _ := s.Registry.Orgs(r.Context(), actor(r))
 	for _, o := range orgs {
 		if o.Kind == "police" {
 			opts = append(opts, web.Option{Value: o.ID, Label: o.Name})
@@ -324,7 +324,7 @@ func (s *Server) packPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, "pack", &web.View{Title: "Missing-person pack: " + p.Child.Name(), Data: report.Pack(p, s.store().Now(), s.Location)})
+	s.render(w, r, "pack", &web.View{Title: "Missing-person pack: " + p.Child.Name(), Data: report.Pack(p, s.Registry.Now(), s.Location)})
 }
 
 // packPDF sends the pack as a PDF; opening it and its photo are audited like the page.
@@ -335,7 +335,7 @@ func (s *Server) packPDF(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	now := s.store().Now()
+	now := s.Registry.Now()
 	v := report.Pack(p, now, s.Location)
 	var photo []byte
 	if v.Photo != nil {

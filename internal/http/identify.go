@@ -93,7 +93,7 @@ func (s *Server) identifyConfirm(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if sc, err := s.store().ChildScope(r.Context(), id); err == nil && waymark.Can(actor(r), waymark.ViewChild, sc) == nil {
+	if s.Registry.MayView(r.Context(), actor(r), id) {
 		http.Redirect(w, r, "/children/"+id+"?saved=1", http.StatusSeeOther)
 		return
 	}

@@ -19,7 +19,7 @@ func (s *Server) returnRoutes(mux *http.ServeMux) {
 func (s *Server) lacReturn(r *http.Request) (*report.Return, map[string]string, error) {
 	yearText := r.URL.Query().Get("year")
 	if yearText == "" {
-		last := s.store().Now().In(s.Location).AddDate(-1, -3, 0) // the year that ended on the last 31 March
+		last := s.Registry.Now().In(s.Location).AddDate(-1, -3, 0) // the year that ended on the last 31 March
 		yearText = fmt.Sprintf("%d-%02d", last.Year(), (last.Year()+1)%100)
 	}
 	year, err := report.ParseYear(yearText, s.Location)

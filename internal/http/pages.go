@@ -43,7 +43,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	org, err := s.store().Org(r.Context(), actor(r).OrgID)
+	org, err := s.Registry.Org(r.Context(), actor(r), actor(r).OrgID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -107,7 +107,7 @@ func (s *Server) newChildPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	org, err := s.store().Org(r.Context(), a.OrgID)
+	org, err := s.Registry.Org(r.Context(), a, a.OrgID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -328,7 +328,7 @@ func (s *Server) newEncounterPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	org, _ := s.store().Org(r.Context(), actor(r).OrgID)
+	org, _ := s.Registry.Org(r.Context(), actor(r), actor(r).OrgID)
 	form := url.Values{"kind": {"found"}, "at": {s.Registry.Now().In(s.Location).Format(formTime)}}
 	if org != nil {
 		form.Set("agency", agencyOf(org.Kind))
@@ -367,7 +367,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	org, err := s.store().Org(r.Context(), actor(r).OrgID)
+	org, err := s.Registry.Org(r.Context(), actor(r), actor(r).OrgID)
 	if err != nil {
 		s.fail(w, r, err)
 		return

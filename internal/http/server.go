@@ -14,9 +14,7 @@ import (
 	"time"
 
 	"github.com/waymark-org/waymark"
-	"github.com/waymark-org/waymark/internal/auth"
 	"github.com/waymark-org/waymark/internal/registry"
-	"github.com/waymark-org/waymark/internal/sqlstore"
 	"github.com/waymark-org/waymark/internal/web"
 )
 
@@ -36,8 +34,6 @@ type Server struct {
 	// TrustProxy takes the client address from X-Forwarded-For (only behind a proxy you run).
 	TrustProxy bool
 }
-
-func (s *Server) store() *sqlstore.Store { return s.Registry.Store }
 
 // Handler returns the whole application: pages, API and static files, behind the security middleware.
 func (s *Server) Handler() http.Handler {
@@ -114,19 +110,12 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a := waymark.Actor{Addr: s.clientAddr(r)}
 		if h := r.Header.Get("Authorization"); h != "" {
-			secret, ok := strings.CutPrefix(h, "Bearer ")
-			t, err := s.store().TokenByDigest(r.Context(), auth.Digest(strings.TrimSpace(secret)))
-			if !ok || err != nil || t.Role.TokenAllowed() != nil {
-				s.fail(w, r, waymark.Errorf(waymark.EUNAUTHORIZED, "The API token is missing, wrong or revoked."))
+			var err error
+			if a, err = s.Registry.TokenActor(r.Context(), h, a.Addr); err != nil {
+				s.fail(w, r, err)
 				return
 			}
-			a.TokenID, a.OrgID, a.Role, a.Name = t.ID, t.OrgID, t.Role, "token "+t.Name
-			if now := s.store().Now(); now.Sub(t.LastUsed) > time.Minute { // written at most once a minute per token
-				if err := s.store().TouchToken(r.Context(), t.ID, now); err != nil {
-					s.Log.Warn("touch token", "err", err)
-				}
-			}
-		} else if u := s.sessionUser(w, r); u != nil {
+		} else if u := s.sessionUser(r); u != nil {
 			a = userActor(u, a.Addr)
 			if u.MustChange && !mustChangeAllows[r.URL.Path] && !strings.HasPrefix(r.URL.Path, "/static/") {
 				http.Redirect(w, r, "/account/password?reset=1", http.StatusSeeOther)

@@ -4,34 +4,18 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/waymark-org/waymark"
-	"github.com/waymark-org/waymark/internal/auth"
 	"github.com/waymark-org/waymark/internal/web"
 )
 
 const cookieName = "waymark_session"
 
 // sessionUser returns the signed-in user, extending the session while it is in use.
-func (s *Server) sessionUser(w http.ResponseWriter, r *http.Request) *waymark.User {
-	c, err := r.Cookie(cookieName)
-	if err != nil || c.Value == "" {
-		return nil
-	}
-	se, u, err := s.store().SessionUser(r.Context(), auth.Digest(c.Value))
-	if err != nil || u.Disabled || se.Pending != "" {
-		return nil
-	}
-	now := s.store().Now()
-	if now.Sub(se.LastSeen) > time.Minute { // write at most once a minute per session
-		expires := now.Add(s.SessionIdle)
-		if limit := se.CreatedAt.Add(s.SessionMax); limit.Before(expires) {
-			expires = limit
-		}
-		if err := s.store().TouchSession(r.Context(), se.Digest, now, expires); err != nil {
-			s.Log.Warn("touch session", "err", err)
-		}
+func (s *Server) sessionUser(r *http.Request) *waymark.User {
+	u, err := s.Registry.Session(r.Context(), sessionSecret(r), s.SessionIdle, s.SessionMax)
+	if err != nil {
+		s.Log.Warn("session", "err", err)
 	}
 	return u
 }
@@ -77,8 +61,8 @@ func localPath(next string) string {
 }
 
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
-	if c, err := r.Cookie(cookieName); err == nil {
-		if err := s.store().DeleteSession(r.Context(), auth.Digest(c.Value)); err != nil {
+	if secret := sessionSecret(r); secret != "" {
+		if err := s.Registry.SignOut(r.Context(), secret); err != nil {
 			s.Log.Warn("sign out", "err", err)
 		}
 	}

@@ -20,7 +20,7 @@ func (s *Server) statsRoutes(mux *http.ServeMux) {
 // organisation; org=all asks for every organisation.
 func (s *Server) statsQuery(r *http.Request) url.Values {
 	q := r.URL.Query()
-	today := s.store().Now().In(s.Location)
+	today := s.Registry.Now().In(s.Location)
 	if q.Get("from") == "" {
 		start := time.Date(today.Year(), time.April, 1, 0, 0, 0, 0, s.Location)
 		if today.Before(start) {
@@ -52,13 +52,13 @@ func (s *Server) stats(r *http.Request, q url.Values) (*report.Stats, error) {
 		return nil, err
 	}
 	if orgID != "" {
-		org, err := s.store().Org(r.Context(), orgID)
+		org, err := s.Registry.Org(r.Context(), actor(r), orgID)
 		if err != nil {
 			return nil, err
 		}
 		name = org.Name
 	}
-	st := report.For(actor(r), cases, p, s.store().Now())
+	st := report.For(actor(r), cases, p, s.Registry.Now())
 	st.Org = name
 	return st, nil
 }
@@ -89,7 +89,7 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request) {
 // statsOrgs are the organisations the actor may choose between.
 func (s *Server) statsOrgs(r *http.Request) ([]web.Option, error) {
 	a := actor(r)
-	orgs, err := s.store().Orgs(r.Context())
+	orgs, err := s.Registry.Orgs(r.Context(), actor(r))
 	if err != nil {
 		return nil, err
 	}

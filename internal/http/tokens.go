@@ -37,7 +37,7 @@ func (s *Server) tokensView(r *http.Request, v *web.View) error {
 		days = append(days, web.Option{Value: strconv.Itoa(d), Label: strconv.Itoa(d) + " days"})
 	}
 	v.Title = "API tokens"
-	v.Data = map[string]any{"Tokens": tokens, "Now": s.store().Now(), "Roles": roles, "Days": days}
+	v.Data = map[string]any{"Tokens": tokens, "Now": s.Registry.Now(), "Roles": roles, "Days": days}
 	if v.Form == nil {
 		v.Form = map[string][]string{"expires": {"90"}}
 	}

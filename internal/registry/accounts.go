@@ -3,8 +3,10 @@ package registry
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/audit"
 	"github.com/waymark-org/waymark/internal/auth"
 	"github.com/waymark-org/waymark/internal/sqlstore"
 )
@@ -15,7 +17,7 @@ func (r *Registry) ChangePassword(ctx context.Context, a waymark.Actor, current,
 	if a.UserID == "" {
 		return waymark.Errorf(waymark.EUNAUTHORIZED, "Please sign in.")
 	}
-	u, err := r.Store.User(ctx, a.UserID)
+	u, err := r.store.User(ctx, a.UserID)
 	if err != nil {
 		return err
 	}
@@ -43,7 +45,7 @@ func (r *Registry) ChangePassword(ctx context.Context, a waymark.Actor, current,
 	}
 	hash := auth.HashPassword(next)
 	release()
-	return r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+	return r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
 		if err := tx.SetPassword(u.ID, hash, false); err != nil {
 			return err
 		}
@@ -54,7 +56,7 @@ func (r *Registry) ChangePassword(ctx context.Context, a waymark.Actor, current,
 // ResetPassword gives a user of the actor's organisation a new password, returned to be passed on
 // once; it works for one sign-in, at which they must choose their own. Their sessions end.
 func (r *Registry) ResetPassword(ctx context.Context, a waymark.Actor, userID string) (string, error) {
-	u, err := r.Store.User(ctx, userID)
+	u, err := r.store.User(ctx, userID)
 	if err != nil {
 		return "", err
 	}
@@ -62,7 +64,7 @@ func (r *Registry) ResetPassword(ctx context.Context, a waymark.Actor, userID st
 		return "", err
 	}
 	temporary := auth.NewSecret("")[:20]
-	err = r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+	err = r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
 		if err := tx.SetPassword(u.ID, auth.HashPassword(temporary), true); err != nil {
 			return err
 		}
@@ -76,17 +78,121 @@ func (r *Registry) Users(ctx context.Context, a waymark.Actor, orgID string) ([]
 	if err := r.check(ctx, a, waymark.ManageUsers, waymark.Scope{OrgID: orgID}, "users", orgID); err != nil {
 		return nil, err
 	}
-	us, err := r.Store.Users(ctx, orgID)
+	us, err := r.store.Users(ctx, orgID)
 	if err != nil {
 		return nil, err
 	}
-	return us, r.Store.Audit(ctx, entry(a, "users.view", "users", orgID, orgID))
+	return us, r.store.Audit(ctx, entry(a, "users.view", "users", orgID, orgID))
 }
 
-// Org returns the actor's own organisation.
-func (r *Registry) Org(ctx context.Context, a waymark.Actor) (*waymark.Organisation, error) {
-	if a.OrgID == "" {
+// Org returns an organisation's name, kind and settings, to anyone signed in.
+func (r *Registry) Org(ctx context.Context, a waymark.Actor, id string) (*waymark.Organisation, error) {
+	if a.Role == "" {
 		return nil, waymark.Errorf(waymark.EUNAUTHORIZED, "Please sign in.")
 	}
-	return r.Store.Org(ctx, a.OrgID)
+	return r.store.Org(ctx, id)
+}
+
+// Orgs lists every organisation by name, to anyone signed in (to choose a police force, say).
+func (r *Registry) Orgs(ctx context.Context, a waymark.Actor) ([]*waymark.Organisation, error) {
+	if a.Role == "" {
+		return nil, waymark.Errorf(waymark.EUNAUTHORIZED, "Please sign in.")
+	}
+	return r.store.Orgs(ctx)
+}
+
+// CreateOrg adds an organisation. Only the operator, on the server, may.
+func (r *Registry) CreateOrg(ctx context.Context, a waymark.Actor, o *waymark.Organisation) error {
+	if err := r.operatorOnly(ctx, a, "organisation.create"); err != nil {
+		return err
+	}
+	return r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
+		if err := tx.CreateOrg(o); err != nil {
+			return err
+		}
+		return tx.Audit(entry(a, "organisation.create", "organisation", o.ID, o.ID))
+	})
+}
+
+// operatorOnly refuses, and audits the refusal, what only the operator may do.
+func (r *Registry) operatorOnly(ctx context.Context, a waymark.Actor, action string) error {
+	if a.Role == waymark.RoleOperator {
+		return nil
+	}
+	e := entry(a, action, "", "", "")
+	e.Outcome = audit.Denied
+	if err := r.store.Audit(ctx, e); err != nil {
+		return err
+	}
+	return waymark.Errorf(waymark.EFORBIDDEN, "Only the server's operator may do that.")
+}
+
+// CreateUser adds a user to an organisation with the password given (already checked).
+func (r *Registry) CreateUser(ctx context.Context, a waymark.Actor, u *waymark.User, password string) error {
+	if err := r.check(ctx, a, waymark.ManageUsers, waymark.Scope{OrgID: u.OrgID}, "user", ""); err != nil {
+		return err
+	}
+	u.PasswordHash = auth.HashPassword(password)
+	return r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
+		if err := tx.CreateUser(u); err != nil {
+			return err
+		}
+		return tx.Audit(entry(a, "user.create", "user", u.ID, u.OrgID))
+	})
+}
+
+// DisableUser stops a user signing in and ends their sessions at once.
+func (r *Registry) DisableUser(ctx context.Context, a waymark.Actor, userID string) error {
+	u, err := r.store.User(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if err := r.check(ctx, a, waymark.ManageUsers, waymark.Scope{OrgID: u.OrgID}, "user", u.ID); err != nil {
+		return err
+	}
+	return r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
+		if err := tx.DisableUser(u.ID); err != nil {
+			return err
+		}
+		return tx.Audit(entry(a, "user.disable", "user", u.ID, u.OrgID))
+	})
+}
+
+// UserByEmail finds a user for whoever manages their organisation's users.
+func (r *Registry) UserByEmail(ctx context.Context, a waymark.Actor, email string) (*waymark.User, error) {
+	u, err := r.store.UserByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
+	if err != nil {
+		return nil, err
+	}
+	return u, r.check(ctx, a, waymark.ManageUsers, waymark.Scope{OrgID: u.OrgID}, "user", u.ID)
+}
+
+// OrgByName finds an organisation by its name, for anyone signed in.
+func (r *Registry) OrgByName(ctx context.Context, a waymark.Actor, name string) (*waymark.Organisation, error) {
+	if a.Role == "" {
+		return nil, waymark.Errorf(waymark.EUNAUTHORIZED, "Please sign in.")
+	}
+	return r.store.OrgByName(ctx, name)
+}
+
+// Assign puts a user (a guardian, a key worker) on a child's team: they see the child from then on.
+func (r *Registry) Assign(ctx context.Context, a waymark.Actor, childID, userID string) error {
+	sc, err := r.store.ChildScope(ctx, childID)
+	if err != nil {
+		return err
+	}
+	if err := r.check(ctx, a, waymark.EditChild, sc, "child", childID); err != nil {
+		return err
+	}
+	if _, err := r.store.User(ctx, userID); err != nil {
+		return err
+	}
+	return r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
+		if err := tx.Assign(childID, userID); err != nil {
+			return err
+		}
+		e := entry(a, "child.assign", "child", childID, sc.OrgID)
+		e.Reason = "user " + userID
+		return tx.Audit(e)
+	})
 }

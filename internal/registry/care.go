@@ -47,16 +47,16 @@ func (c *Care) Open() *waymark.MissingEpisode {
 func (r *Registry) care(ctx context.Context, childID string) (*Care, error) {
 	c := &Care{}
 	var err error
-	if c.Placements, err = r.Store.Placements(ctx, childID); err != nil {
+	if c.Placements, err = r.store.Placements(ctx, childID); err != nil {
 		return nil, err
 	}
-	if c.Screenings, err = r.Store.Screenings(ctx, childID); err != nil {
+	if c.Screenings, err = r.store.Screenings(ctx, childID); err != nil {
 		return nil, err
 	}
-	if c.Episodes, err = r.Store.Episodes(ctx, childID); err != nil {
+	if c.Episodes, err = r.store.Episodes(ctx, childID); err != nil {
 		return nil, err
 	}
-	c.Alerts, err = r.Store.ChildAlerts(ctx, childID)
+	c.Alerts, err = r.store.ChildAlerts(ctx, childID)
 	return c, err
 }
 
@@ -71,7 +71,7 @@ func (r *Registry) changed() {
 // index at once, as being missing now weighs in a search. Should the read fail, following the
 // change feed puts it there a moment later: the write itself has succeeded.
 func (r *Registry) reindex(ctx context.Context, childID string) {
-	if c, err := r.Store.Child(ctx, childID); err == nil {
+	if c, err := r.store.Child(ctx, childID); err == nil {
 		r.Engine.Put(c)
 	}
 }
@@ -84,7 +84,7 @@ func (r *Registry) recordCare(ctx context.Context, a waymark.Actor, childID, act
 	if err != nil {
 		return err
 	}
-	err = r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+	err = r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
 		id, err := write(tx, sc)
 		if err != nil {
 			return err
@@ -100,11 +100,11 @@ func (r *Registry) recordCare(ctx context.Context, a waymark.Actor, childID, act
 // AddPlacement records a new placement; the one open before it ends where it starts, with
 // reasonForChange.
 func (r *Registry) AddPlacement(ctx context.Context, a waymark.Actor, p *waymark.Placement, reasonForChange string) error {
-	if err := p.Normalize(r.Store.Now()); err != nil {
+	if err := p.Normalize(r.store.Now()); err != nil {
 		return err
 	}
 	return r.recordCare(ctx, a, p.ChildID, "placement.create", "placement", func(tx *sqlstore.Tx, sc waymark.Scope) (string, error) {
-		before, err := r.Store.Placements(ctx, p.ChildID)
+		before, err := r.store.Placements(ctx, p.ChildID)
 		if err != nil {
 			return "", err
 		}
@@ -122,7 +122,7 @@ func (r *Registry) AddPlacement(ctx context.Context, a waymark.Actor, p *waymark
 
 // EndPlacement closes a placement.
 func (r *Registry) EndPlacement(ctx context.Context, a waymark.Actor, id string, end time.Time, reason string) error {
-	p, err := r.Store.Placement(ctx, id)
+	p, err := r.store.Placement(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -146,7 +146,7 @@ func (r *Registry) EndPlacement(ctx context.Context, a waymark.Actor, id string,
 
 // AddScreening records a screening for trafficking indicators.
 func (r *Registry) AddScreening(ctx context.Context, a waymark.Actor, s *waymark.Screening) error {
-	if err := s.Normalize(r.Store.Now()); err != nil {
+	if err := s.Normalize(r.store.Now()); err != nil {
 		return err
 	}
 	return r.recordCare(ctx, a, s.ChildID, "screening.create", "screening", func(tx *sqlstore.Tx, sc waymark.Scope) (string, error) {
@@ -160,7 +160,7 @@ func (r *Registry) SuggestedRiskFactors(ctx context.Context, a waymark.Actor, ch
 	if _, err := r.childScope(ctx, a, waymark.RecordCare, childID); err != nil {
 		return nil, err
 	}
-	c, err := r.Store.Child(ctx, childID)
+	c, err := r.store.Child(ctx, childID)
 	if err != nil {
 		return nil, err
 	}
@@ -168,7 +168,7 @@ func (r *Registry) SuggestedRiskFactors(ctx context.Context, a waymark.Actor, ch
 	if err != nil {
 		return nil, err
 	}
-	now := r.Store.Now()
+	now := r.store.Now()
 	var f []string
 	if care.Concern() {
 		f = append(f, "trafficking_concern")
@@ -190,7 +190,7 @@ func (r *Registry) SuggestedRiskFactors(ctx context.Context, a waymark.Actor, ch
 
 // ReportMissing opens a missing episode; the police force covering the current placement is told.
 func (r *Registry) ReportMissing(ctx context.Context, a waymark.Actor, e *waymark.MissingEpisode) error {
-	now := r.Store.Now()
+	now := r.store.Now()
 	if err := e.Normalize(now); err != nil {
 		return err
 	}
@@ -224,7 +224,7 @@ type EpisodeRecord struct {
 
 // Episode returns a missing episode, for those who may see the pack; the view is audited.
 func (r *Registry) Episode(ctx context.Context, a waymark.Actor, id string) (*EpisodeRecord, error) {
-	e, err := r.Store.Episode(ctx, id)
+	e, err := r.store.Episode(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -233,13 +233,13 @@ func (r *Registry) Episode(ctx context.Context, a waymark.Actor, id string) (*Ep
 		return nil, err
 	}
 	rec := &EpisodeRecord{Episode: e}
-	if rec.Child, err = r.Store.Child(ctx, e.ChildID); err != nil {
+	if rec.Child, err = r.store.Child(ctx, e.ChildID); err != nil {
 		return nil, err
 	}
-	if rec.Owner, err = r.Store.Org(ctx, sc.OrgID); err != nil {
+	if rec.Owner, err = r.store.Org(ctx, sc.OrgID); err != nil {
 		return nil, err
 	}
-	return rec, r.Store.Audit(ctx, entry(a, "missing.view", "missing_episode", id, sc.OrgID))
+	return rec, r.store.Audit(ctx, entry(a, "missing.view", "missing_episode", id, sc.OrgID))
 }
 
 // UpdateEpisode applies change to an episode, records the step in its history and returns the
@@ -248,7 +248,7 @@ func (r *Registry) Episode(ctx context.Context, a waymark.Actor, id string) (*Ep
 // and interviews).
 func (r *Registry) UpdateEpisode(ctx context.Context, a waymark.Actor, id string, act waymark.Action, status string,
 	change func(e *waymark.MissingEpisode, now time.Time) error) (*waymark.MissingEpisode, error) {
-	e, err := r.Store.Episode(ctx, id)
+	e, err := r.store.Episode(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -256,12 +256,12 @@ func (r *Registry) UpdateEpisode(ctx context.Context, a waymark.Actor, id string
 	if err != nil {
 		return nil, err
 	}
-	now := r.Store.Now()
+	now := r.store.Now()
 	if err := change(e, now); err != nil {
 		return nil, err
 	}
 	e.History = append(e.History, waymark.StatusChange{Status: status, At: now, By: a.Name})
-	err = r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+	err = r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
 		if err := tx.UpdateEpisode(e); err != nil {
 			return err
 		}
@@ -292,19 +292,19 @@ func (r *Registry) MissingNow(ctx context.Context, a waymark.Actor) ([]MissingRo
 	case waymark.Can(a, waymark.ViewPack, waymark.Scope{OrgID: a.OrgID}) != nil:
 		return nil, r.check(ctx, a, waymark.ViewPack, waymark.Scope{OrgID: a.OrgID}, "board", "missing")
 	}
-	open, err := r.Store.OpenEpisodes(ctx, orgID)
+	open, err := r.store.OpenEpisodes(ctx, orgID)
 	if err != nil {
 		return nil, err
 	}
 	var rows []MissingRow
 	owners := map[string]string{}
 	for _, e := range open {
-		c, err := r.Store.Child(ctx, e.ChildID)
+		c, err := r.store.Child(ctx, e.ChildID)
 		if err != nil {
 			return nil, err
 		}
 		if _, ok := owners[e.OrgID]; !ok {
-			org, err := r.Store.Org(ctx, e.OrgID)
+			org, err := r.store.Org(ctx, e.OrgID)
 			if err != nil {
 				return nil, err
 			}
@@ -312,7 +312,7 @@ func (r *Registry) MissingNow(ctx context.Context, a waymark.Actor) ([]MissingRo
 		}
 		rows = append(rows, MissingRow{Episode: e, Child: c, Owner: owners[e.OrgID]})
 	}
-	return rows, r.Store.Audit(ctx, entry(a, "missing.board", "board", "missing", orgID))
+	return rows, r.store.Audit(ctx, entry(a, "missing.board", "board", "missing", orgID))
 }
 
 // Alerts lists the first limit open alerts the actor is told of, and how many there are.
@@ -320,7 +320,7 @@ func (r *Registry) Alerts(ctx context.Context, a waymark.Actor, limit int) ([]*w
 	if a.Role == "" {
 		return nil, 0, waymark.Errorf(waymark.EUNAUTHORIZED, "Please sign in.")
 	}
-	return r.Store.AlertsFor(ctx, a, limit)
+	return r.store.AlertsFor(ctx, a, limit)
 }
 
 // AlertsShown is how many alerts the alerts page lists at most.
@@ -336,7 +336,7 @@ func (r *Registry) ClearAlert(ctx context.Context, a waymark.Actor, id string) e
 	if i < 0 {
 		return waymark.Errorf(waymark.ENOTFOUND, "No open alert of yours was found.")
 	}
-	return r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+	return r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
 		if err := tx.DismissAlert(id, a.OrgID, a.Name); err != nil {
 			return err
 		}
@@ -349,11 +349,11 @@ func (r *Registry) UnsuitablePlacements(ctx context.Context, a waymark.Actor) ([
 	if err := r.check(ctx, a, waymark.RecordCare, waymark.Scope{OrgID: a.OrgID}, "board", "placements"); err != nil {
 		return nil, err
 	}
-	ps, err := r.Store.UnsuitablePlacements(ctx, a.OrgID)
+	ps, err := r.store.UnsuitablePlacements(ctx, a.OrgID)
 	if err != nil {
 		return nil, err
 	}
-	return ps, r.Store.Audit(ctx, entry(a, "placements.board", "board", "unsuitable_placements", a.OrgID)) // addresses
+	return ps, r.store.Audit(ctx, entry(a, "placements.board", "board", "unsuitable_placements", a.OrgID)) // addresses
 }
 
 // Pack is what the police need the moment a child is reported missing (the Philomena Protocol's
@@ -370,7 +370,7 @@ type Pack struct {
 // Pack returns the missing-person pack of an episode. The owner's practitioners may open it, and
 // the police that of any child missing now; every opening is audited.
 func (r *Registry) Pack(ctx context.Context, a waymark.Actor, episodeID string) (*Pack, error) {
-	e, err := r.Store.Episode(ctx, episodeID)
+	e, err := r.store.Episode(ctx, episodeID)
 	if err != nil {
 		return nil, err
 	}
@@ -379,16 +379,16 @@ func (r *Registry) Pack(ctx context.Context, a waymark.Actor, episodeID string) 
 		return nil, err
 	}
 	p := &Pack{Episode: e}
-	if p.Child, err = r.Store.Child(ctx, e.ChildID); err != nil {
+	if p.Child, err = r.store.Child(ctx, e.ChildID); err != nil {
 		return nil, err
 	}
-	if p.Owner, err = r.Store.Org(ctx, sc.OrgID); err != nil {
+	if p.Owner, err = r.store.Org(ctx, sc.OrgID); err != nil {
 		return nil, err
 	}
 	if p.Care, err = r.care(ctx, e.ChildID); err != nil {
 		return nil, err
 	}
-	if p.Encounters, err = r.Store.Encounters(ctx, e.ChildID); err != nil {
+	if p.Encounters, err = r.store.Encounters(ctx, e.ChildID); err != nil {
 		return nil, err
 	}
 	for _, x := range p.Care.Episodes {
@@ -396,7 +396,7 @@ func (r *Registry) Pack(ctx context.Context, a waymark.Actor, episodeID string) 
 			p.Previous++
 		}
 	}
-	return p, r.Store.Audit(ctx, entry(a, string(waymark.ViewPack), "missing_episode", episodeID, sc.OrgID))
+	return p, r.store.Audit(ctx, entry(a, string(waymark.ViewPack), "missing_episode", episodeID, sc.OrgID))
 }
 
 // Deadline is something coming up for a child.
@@ -413,14 +413,14 @@ func (r *Registry) Upcoming(ctx context.Context, a waymark.Actor) ([]Deadline, e
 	if waymark.Can(a, waymark.RecordCare, waymark.Scope{OrgID: a.OrgID}) != nil {
 		return nil, nil
 	}
-	now := r.Store.Now()
+	now := r.store.Now()
 	horizon := now.AddDate(0, 0, 30)
 	var due []Deadline
 	for _, b := range []struct {
 		what          string
 		years, months int
 	}{{"Turns 17½", 17, 6}, {"Turns 18", 18, 0}} {
-		born, err := r.Store.BornBetween(ctx, a.OrgID, now.AddDate(-b.years, -b.months, 0).Format(waymark.DateLayout),
+		born, err := r.store.BornBetween(ctx, a.OrgID, now.AddDate(-b.years, -b.months, 0).Format(waymark.DateLayout),
 			horizon.AddDate(-b.years, -b.months, 0).Format(waymark.DateLayout))
 		if err != nil {
 			return nil, err
@@ -431,7 +431,7 @@ func (r *Registry) Upcoming(ctx context.Context, a waymark.Actor) ([]Deadline, e
 			}
 		}
 	}
-	pending, err := r.Store.PendingInterviews(ctx, a.OrgID)
+	pending, err := r.store.PendingInterviews(ctx, a.OrgID)
 	if err != nil {
 		return nil, err
 	}
@@ -445,11 +445,11 @@ func (r *Registry) Upcoming(ctx context.Context, a waymark.Actor) ([]Deadline, e
 	for i, d := range due {
 		ids[i] = d.ChildID
 	}
-	assigned, err := r.Store.Assignments(ctx, ids)
+	assigned, err := r.store.Assignments(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	refs, err := r.Store.ChildRefs(ctx, unnamed)
+	refs, err := r.store.ChildRefs(ctx, unnamed)
 	if err != nil {
 		return nil, err
 	}
@@ -470,9 +470,9 @@ func (r *Registry) Cases(ctx context.Context, a waymark.Actor, act waymark.Actio
 	if err := r.check(ctx, a, act, waymark.Scope{OrgID: orgID}, "stats", orgID); err != nil {
 		return nil, err
 	}
-	cases, err := r.Store.Cases(ctx, orgID)
+	cases, err := r.store.Cases(ctx, orgID)
 	if err != nil {
 		return nil, err
 	}
-	return cases, r.Store.Audit(ctx, entry(a, string(act), "stats", orgID, orgID))
+	return cases, r.store.Audit(ctx, entry(a, string(act), "stats", orgID, orgID))
 }

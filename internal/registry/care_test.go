@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/registry"
 	"github.com/waymark-org/waymark/internal/sqlstore"
 	"github.com/waymark-org/waymark/internal/sqlstore/storetest"
 )
@@ -76,7 +77,7 @@ func TestUpcoming(t *testing.T) {
 			ctx := context.Background()
 			sw := staff(t, reg, waymark.RoleSocialWorker)
 			colleague := &waymark.User{OrgID: sw.OrgID, Email: "colleague@example.org", Role: waymark.RoleSocialWorker, PasswordHash: "x"}
-			if err := reg.Store.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.CreateUser(colleague) }); err != nil {
+			if err := registry.StoreOf(reg).InTx(ctx, func(tx *sqlstore.Tx) error { return tx.CreateUser(colleague) }); err != nil {
 				t.Fatal(err)
 			}
 			now := reg.Now()
@@ -95,7 +96,7 @@ func TestUpcoming(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if err := reg.Store.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.Assign(kids["a colleague's"].ID, colleague.ID) }); err != nil {
+			if err := registry.StoreOf(reg).InTx(ctx, func(tx *sqlstore.Tx) error { return tx.Assign(kids["a colleague's"].ID, colleague.ID) }); err != nil {
 				t.Fatal(err)
 			}
 			got, err := reg.Upcoming(ctx, sw)
@@ -125,7 +126,7 @@ func BenchmarkUpcoming(b *testing.B) {
 	ctx := context.Background()
 	sw := staff(b, reg, waymark.RoleSocialWorker)
 	now := reg.Now()
-	err := reg.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+	err := registry.StoreOf(reg).InTx(ctx, func(tx *sqlstore.Tx) error {
 		for i := range n {
 			c := &waymark.Child{OrgID: sw.OrgID, GivenNames: fmt.Sprint("Child ", i), DateOfBirth: now.AddDate(-17, -i%12, -i%31).Format(waymark.DateLayout)}
 			if err := c.Normalize(now); err != nil {

@@ -17,30 +17,30 @@ func (r *Registry) ExportChildren(ctx context.Context, a waymark.Actor, orgID st
 	if err := r.check(ctx, a, waymark.ExportChildren, waymark.Scope{OrgID: orgID}, "children", orgID); err != nil {
 		return 0, err
 	}
-	n, err := r.Store.CountChildren(ctx, orgID)
+	n, err := r.store.CountChildren(ctx, orgID)
 	if err != nil {
 		return 0, err
 	}
 	e := entry(a, string(waymark.ExportChildren), "children", orgID, orgID)
 	e.Reason = fmt.Sprintf("%d children", n)
-	if err := r.Store.Audit(ctx, e); err != nil {
+	if err := r.store.Audit(ctx, e); err != nil {
 		return 0, err
 	}
 	bw := bufio.NewWriter(w)
 	written := 0
-	err = r.Store.AllChildren(ctx, orgID, func(c *waymark.Child) error {
-		encs, err := r.Store.Encounters(ctx, c.ID)
+	err = r.store.AllChildren(ctx, orgID, func(c *waymark.Child) error {
+		encs, err := r.store.Encounters(ctx, c.ID)
 		if err != nil {
 			return err
 		}
 		var h interchange.History
-		if h.Placements, err = r.Store.Placements(ctx, c.ID); err != nil {
+		if h.Placements, err = r.store.Placements(ctx, c.ID); err != nil {
 			return err
 		}
-		if h.Episodes, err = r.Store.Episodes(ctx, c.ID); err != nil {
+		if h.Episodes, err = r.store.Episodes(ctx, c.ID); err != nil {
 			return err
 		}
-		if h.Screenings, err = r.Store.Screenings(ctx, c.ID); err != nil {
+		if h.Screenings, err = r.store.Screenings(ctx, c.ID); err != nil {
 			return err
 		}
 		written++

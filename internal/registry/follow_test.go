@@ -34,7 +34,7 @@ func instance(t testing.TB, dsn string, keys *crypto.Keyring) *registry.Registry
 // staff records a council and returns one of its staff in role.
 func staff(t testing.TB, reg *registry.Registry, role waymark.Role) waymark.Actor {
 	o := &waymark.Organisation{Name: "Eastport City Council", Kind: "council"}
-	if err := reg.Store.InTx(context.Background(), func(tx *sqlstore.Tx) error { return tx.CreateOrg(o) }); err != nil {
+	if err := registry.StoreOf(reg).InTx(context.Background(), func(tx *sqlstore.Tx) error { return tx.CreateOrg(o) }); err != nil {
 		t.Fatal(err)
 	}
 	return waymark.Actor{UserID: "u", OrgID: o.ID, Role: role, Name: "test"}
@@ -111,7 +111,7 @@ func TestMissingNowFollowsEpisodes(t *testing.T) {
 			}
 			return ""
 		}
-		e := &waymark.MissingEpisode{ChildID: twins[1].ID, Kind: "missing", Risk: "high", LastSeenAt: regA.Store.Now().Add(-time.Hour)}
+		e := &waymark.MissingEpisode{ChildID: twins[1].ID, Kind: "missing", Risk: "high", LastSeenAt: registry.StoreOf(regA).Now().Add(-time.Hour)}
 		if err := regA.ReportMissing(ctx, a, e); err != nil {
 			t.Fatal(err)
 		}

@@ -52,7 +52,7 @@ func (r *Registry) IdentifyMatches(ctx context.Context, a waymark.Actor, q *waym
 	}
 	ms, err := r.dress(ctx, a, found.Candidates, "identification search result", searched(a))
 	if err == nil {
-		err = r.Store.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.RecordSearch(se) })
+		err = r.store.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.RecordSearch(se) })
 	}
 	return Matches{List: recorded(ms), Tied: found.Tied, Crowded: found.Crowded, Apart: found.Apart, SearchID: se.ID}, err
 }
@@ -72,7 +72,7 @@ func (r *Registry) placed(ctx context.Context, cands []identify.Candidate) ([]Ma
 	for i, c := range cands {
 		ids[i] = c.ChildID
 	}
-	scopes, err := r.Store.ChildScopes(ctx, ids)
+	scopes, err := r.store.ChildScopes(ctx, ids)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -85,7 +85,7 @@ func (r *Registry) placed(ctx context.Context, cands []identify.Candidate) ([]Ma
 			continue
 		}
 		if owners[sc.OrgID] == nil {
-			if owners[sc.OrgID], err = r.Store.Org(ctx, sc.OrgID); err != nil {
+			if owners[sc.OrgID], err = r.store.Org(ctx, sc.OrgID); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -111,7 +111,7 @@ func (r *Registry) dress(ctx context.Context, a waymark.Actor, cands []identify.
 			out[i].Conceal()
 		}
 	}
-	children, err := r.Store.ChildrenByID(ctx, shown)
+	children, err := r.store.ChildrenByID(ctx, shown)
 	if err != nil {
 		return nil, err
 	}
@@ -128,7 +128,7 @@ func (r *Registry) dress(ctx context.Context, a waymark.Actor, cands []identify.
 		e.Reason = reason
 		views = append(views, e)
 	}
-	if err := r.Store.Audit(ctx, views...); err != nil {
+	if err := r.store.Audit(ctx, views...); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -260,8 +260,8 @@ func (r *Registry) OpenWithReason(ctx context.Context, a waymark.Actor, childID 
 	if err := why.Normalize(); err != nil {
 		return err
 	}
-	now := r.Store.Now()
-	return r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+	now := r.store.Now()
+	return r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
 		if err := tx.Grant(a.UserID, childID, why.String(), now.Add(GrantFor)); err != nil {
 			return err
 		}
@@ -309,7 +309,7 @@ func (r *Registry) RejectMatch(ctx context.Context, a waymark.Actor, searchID, c
 	if err != nil {
 		return err
 	}
-	return r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+	return r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
 		if err := tx.Judge(*j); err != nil {
 			return err
 		}
@@ -322,7 +322,7 @@ var errNoSearch = waymark.Errorf(waymark.EINVALID, "That search is no longer ope
 // judgement is a verdict on a candidate of a search the actor made within the last day, with the
 // levels and probability the server gave it then: what a form says of them is never taken.
 func (r *Registry) judgement(ctx context.Context, a waymark.Actor, searchID, childID string, confirmed bool) (*sqlstore.Judgement, error) {
-	se, err := r.Store.Search(ctx, searchID)
+	se, err := r.store.Search(ctx, searchID)
 	if waymark.ErrorCode(err) == waymark.ENOTFOUND || (err == nil && se.Actor != actorKey(a)) {
 		return nil, errNoSearch
 	} else if err != nil {
@@ -354,7 +354,7 @@ type Learnt struct {
 // LearnModel re-learns the engine's m from the matches people have confirmed, within the caps
 // per person and per organisation, and says what it did. It is run at start-up, before any search.
 func (r *Registry) LearnModel(ctx context.Context) (Learnt, error) {
-	js, err := r.Store.Judgements(ctx) // newest first
+	js, err := r.store.Judgements(ctx) // newest first
 	if err != nil {
 		return Learnt{}, err
 	}
@@ -400,5 +400,5 @@ func (r *Registry) PossibleDuplicates(ctx context.Context, a waymark.Actor, c *w
 	}
 	e := searched(a)
 	e.Reason = "intake: may this child already be recorded?"
-	return recorded(ms), r.Store.Audit(ctx, e)
+	return recorded(ms), r.store.Audit(ctx, e)
 }

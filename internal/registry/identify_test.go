@@ -65,7 +65,7 @@ func TestJudgementsTeachTheNextStartUp(t *testing.T) {
 			if err := reg.RejectMatch(ctx, b, theirs, child.ID); err != nil {
 				t.Fatal(err)
 			}
-			js, err := reg.Store.Judgements(ctx) // newest first
+			js, err := registry.StoreOf(reg).Judgements(ctx) // newest first
 			if err != nil || len(js) != n+1 || js[0].Confirmed || !js[1].Confirmed || js[1].Probability <= 0 || js[1].Actor == "" || js[1].SearchID == "" {
 				t.Fatalf("judgements: %d, %+v, %v", len(js), js[:2], err)
 			}
@@ -81,7 +81,7 @@ func TestJudgementsTeachTheNextStartUp(t *testing.T) {
 
 			// Forty children all found with day and month swapped and a neighbouring nationality
 			// would move those fields implausibly far: they are refused; the names are learnt.
-			next := registry.New(reg.Store)
+			next := registry.New(registry.StoreOf(reg))
 			before := next.Engine.Model.Levels[identify.FieldName][identify.Exact].M
 			l, err := next.LearnModel(ctx)
 			after := next.Engine.Model.Levels[identify.FieldName][identify.Exact].M
@@ -113,7 +113,7 @@ func TestOnePersonCannotTeachTheModel(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	next := registry.New(reg.Store)
+	next := registry.New(registry.StoreOf(reg))
 	l, err := next.LearnModel(ctx)
 	if err != nil || l.Confirmed != 100 || l.Counted != registry.LearnPerActor || len(l.Moved) != 0 ||
 		!reflect.DeepEqual(next.Engine.Model, identify.DefaultModel()) {
@@ -130,7 +130,7 @@ func TestDuplicatesReportMadeInTheBackground(t *testing.T) {
 	ctx := context.Background()
 	council := &waymark.Organisation{Name: "Eastport City Council", Kind: "council"}
 	force := &waymark.Organisation{Name: "Eastport Police", Kind: "police"}
-	if err := reg.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+	if err := registry.StoreOf(reg).InTx(ctx, func(tx *sqlstore.Tx) error {
 		return errors.Join(tx.CreateOrg(council), tx.CreateOrg(force))
 	}); err != nil {
 		t.Fatal(err)
@@ -198,11 +198,11 @@ func TestIdentifyAnswersOnlyOnceAudited(t *testing.T) {
 			if err != nil || len(found.Candidates) != 1 {
 				t.Fatalf("found %d, %v", len(found.Candidates), err)
 			}
-			searches, err := reg.Store.AuditEntries(ctx, sqlstore.AuditFilter{Action: string(waymark.SearchRegistry)})
+			searches, err := registry.StoreOf(reg).AuditEntries(ctx, sqlstore.AuditFilter{Action: string(waymark.SearchRegistry)})
 			if err != nil || len(searches) != 1 || searches[0].UserID != "u" {
 				t.Fatalf("searches audited: %d, %v", len(searches), err)
 			}
-			reg.Store.Close()
+			registry.StoreOf(reg).Close()
 			if found, err := reg.Identify(ctx, a, query(), 10); err == nil || found.Candidates != nil {
 				t.Fatalf("with the log out of reach: %d candidates, %v", len(found.Candidates), err)
 			}
@@ -223,7 +223,7 @@ func BenchmarkIdentifyMatches(b *testing.B) {
 				b.Fatal(err)
 			}
 			p := &waymark.Photo{ContentType: "image/png", Width: 1, Height: 1}
-			if err := reg.Store.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.AddPhoto(c.ID, p, []byte("IMAGE"), []byte("THUMB")) }); err != nil {
+			if err := registry.StoreOf(reg).InTx(ctx, func(tx *sqlstore.Tx) error { return tx.AddPhoto(c.ID, p, []byte("IMAGE"), []byte("THUMB")) }); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -21,7 +21,7 @@ import (
 // Registry wraps the store with access checks and auditing, and keeps the identification index
 // in step with every write.
 type Registry struct {
-	Store   *sqlstore.Store
+	store   *sqlstore.Store
 	Engine  *identify.Engine
 	OnCare  func()     // told after a care write that may move a deadline (the alert scheduler's nudge)
 	Hashing *auth.Gate // bounds the password hashing that sign-ins do at once
@@ -56,14 +56,14 @@ func SearchesPerHour(n int, now func() time.Time) *ratelimit.Limiter {
 
 // New returns a registry over store with an empty identification index; LoadIndex fills it.
 func New(store *sqlstore.Store) *Registry {
-	return &Registry{Store: store, Engine: identify.New(), Hashing: auth.NewGate(HashingBudget, HashingWait),
+	return &Registry{store: store, Engine: identify.New(), Hashing: auth.NewGate(HashingBudget, HashingWait),
 		SignInRate: ratelimit.New(30, 30, time.Minute, store.Now), SearchRate: SearchesPerHour(DefaultSearches, store.Now)}
 }
 
 // LoadIndex puts every recorded child into the identification index and notes where in the
 // change feed the index stands, for Follow.
 func (r *Registry) LoadIndex(ctx context.Context) (int, error) {
-	head, err := r.Store.AuditHead(ctx) // read first: a write during the load is caught up by Follow
+	head, err := r.store.AuditHead(ctx) // read first: a write during the load is caught up by Follow
 	if err != nil {
 		return 0, err
 	}
@@ -76,7 +76,7 @@ func (r *Registry) LoadIndex(ctx context.Context) (int, error) {
 		close(done)
 	}()
 	n := 0
-	err = r.Store.AllChildren(ctx, "", func(c *waymark.Child) error {
+	err = r.store.AllChildren(ctx, "", func(c *waymark.Child) error {
 		recs <- identify.FromChild(c)
 		n++
 		return nil
@@ -91,7 +91,7 @@ func (r *Registry) LoadIndex(ctx context.Context) (int, error) {
 // on the same PostgreSQL, or `waymark import`), reading the change feed whenever the store says
 // children changed (on SQLite, every interval) until ctx ends.
 func (r *Registry) Follow(ctx context.Context, interval time.Duration, log func(error)) {
-	r.Store.WatchChildChanges(ctx, interval, func(ctx context.Context) {
+	r.store.WatchChildChanges(ctx, interval, func(ctx context.Context) {
 		if err := r.CatchUp(ctx); err != nil && ctx.Err() == nil {
 			log(err)
 		}
@@ -101,12 +101,12 @@ func (r *Registry) Follow(ctx context.Context, interval time.Duration, log func(
 // CatchUp reads the change feed once and puts every changed child into the index.
 func (r *Registry) CatchUp(ctx context.Context) error {
 	for {
-		ids, reached, err := r.Store.ChildChanges(ctx, r.followed.Load(), 1000)
+		ids, reached, err := r.store.ChildChanges(ctx, r.followed.Load(), 1000)
 		if err != nil {
 			return err
 		}
 		for _, id := range ids {
-			c, err := r.Store.Child(ctx, id)
+			c, err := r.store.Child(ctx, id)
 			if err != nil {
 				return err
 			}
@@ -138,7 +138,7 @@ func (r *Registry) check(ctx context.Context, a waymark.Actor, act waymark.Actio
 	}
 	e := entry(a, string(act), recType, recID, sc.OrgID)
 	e.Outcome = audit.Denied
-	if aerr := r.Store.Audit(ctx, e); aerr != nil {
+	if aerr := r.store.Audit(ctx, e); aerr != nil {
 		return fmt.Errorf("audit refusal: %w", aerr)
 	}
 	return err
@@ -148,7 +148,7 @@ func (r *Registry) childScope(ctx context.Context, a waymark.Actor, act waymark.
 	if a.Role == "" {
 		return waymark.Scope{}, waymark.Errorf(waymark.EUNAUTHORIZED, "Please sign in.")
 	}
-	sc, err := r.Store.ChildScope(ctx, childID)
+	sc, err := r.store.ChildScope(ctx, childID)
 	if err != nil {
 		return sc, err
 	}
@@ -160,7 +160,7 @@ func (r *Registry) CreateChild(ctx context.Context, a waymark.Actor, c *waymark.
 	if err := r.check(ctx, a, waymark.CreateChild, waymark.Scope{OrgID: a.OrgID}, "child", ""); err != nil {
 		return err
 	}
-	now := r.Store.Now()
+	now := r.store.Now()
 	err := c.Normalize(now)
 	if first != nil {
 		err = joinInvalid(err, first.Normalize(now))
@@ -169,7 +169,7 @@ func (r *Registry) CreateChild(ctx context.Context, a waymark.Actor, c *waymark.
 		return err
 	}
 	c.OrgID = a.OrgID
-	err = r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+	err = r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
 		if err := tx.CreateChild(c); err != nil {
 			return err
 		}
@@ -213,20 +213,20 @@ func (r *Registry) Child(ctx context.Context, a waymark.Actor, id string) (*Chil
 		return nil, err
 	}
 	rec := &ChildRecord{}
-	if rec.Child, err = r.Store.Child(ctx, id); err != nil {
+	if rec.Child, err = r.store.Child(ctx, id); err != nil {
 		return nil, err
 	}
-	if rec.Encounters, err = r.Store.Encounters(ctx, id); err != nil {
+	if rec.Encounters, err = r.store.Encounters(ctx, id); err != nil {
 		return nil, err
 	}
-	if rec.Owner, err = r.Store.Org(ctx, sc.OrgID); err != nil {
+	if rec.Owner, err = r.store.Org(ctx, sc.OrgID); err != nil {
 		return nil, err
 	}
 	if rec.Care, err = r.care(ctx, id); err != nil {
 		return nil, err
 	}
 	// Fail closed: no audit entry, no data.
-	if err := r.Store.Audit(ctx, entry(a, string(waymark.ViewChild), "child", id, sc.OrgID)); err != nil {
+	if err := r.store.Audit(ctx, entry(a, string(waymark.ViewChild), "child", id, sc.OrgID)); err != nil {
 		return nil, err
 	}
 	return rec, nil
@@ -238,11 +238,11 @@ func (r *Registry) UpdateChild(ctx context.Context, a waymark.Actor, c *waymark.
 	if err != nil {
 		return err
 	}
-	if err := c.Normalize(r.Store.Now()); err != nil {
+	if err := c.Normalize(r.store.Now()); err != nil {
 		return err
 	}
 	c.OrgID, c.MissingNow = sc.OrgID, sc.Missing
-	err = r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+	err = r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
 		if err := tx.UpdateChild(c); err != nil {
 			return err
 		}
@@ -265,7 +265,7 @@ func (r *Registry) Identify(ctx context.Context, a waymark.Actor, q *waymark.Chi
 		return identify.Answer{}, err
 	}
 	audited := make(chan error, 1)
-	go func() { audited <- r.Store.Audit(ctx, searched(a)) }()
+	go func() { audited <- r.store.Audit(ctx, searched(a)) }()
 	found := r.Engine.Search(q, limit)
 	for i, c := range found.Candidates { // the owner's own staff alone see recorded names in the evidence
 		if waymark.Can(a, waymark.ViewChild, waymark.Scope{OrgID: c.OrgID}) != nil {
@@ -299,13 +299,13 @@ func (r *Registry) searchable(ctx context.Context, a waymark.Actor, q *waymark.C
 		if ok, retry := r.SearchRate.Allow(a.UserID + "/" + a.TokenID); !ok {
 			e := searched(a)
 			e.Outcome, e.Reason = audit.Denied, "search rate exceeded"
-			if err := r.Store.Audit(ctx, e); err != nil {
+			if err := r.store.Audit(ctx, e); err != nil {
 				return 0, err
 			}
 			return 0, waymark.Errorf(waymark.ETOOMANY, "You have made as many identification searches as an hour allows. Try again in %d minute(s), or ask your administrator.", int(retry.Minutes())+1)
 		}
 	}
-	if err := q.NormalizeQuery(r.Store.Now()); err != nil {
+	if err := q.NormalizeQuery(r.store.Now()); err != nil {
 		return 0, err
 	}
 	if limit <= 0 || limit > MaxLimit {
@@ -329,11 +329,11 @@ func (r *Registry) addEncounter(ctx context.Context, a waymark.Actor, act waymar
 	if err != nil {
 		return err
 	}
-	if err := e.Normalize(r.Store.Now()); err != nil {
+	if err := e.Normalize(r.store.Now()); err != nil {
 		return err
 	}
 	e.ChildID, e.OrgID, e.RecordedBy = childID, a.OrgID, a.Name
-	return r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+	return r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
 		if err := tx.CreateEncounter(e); err != nil {
 			return err
 		}
@@ -350,7 +350,7 @@ func (r *Registry) addEncounter(ctx context.Context, a waymark.Actor, act waymar
 
 // Encounter returns one encounter of a child the actor may see; the view is audited.
 func (r *Registry) Encounter(ctx context.Context, a waymark.Actor, id string) (*waymark.Encounter, error) {
-	e, err := r.Store.Encounter(ctx, id)
+	e, err := r.store.Encounter(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -358,12 +358,12 @@ func (r *Registry) Encounter(ctx context.Context, a waymark.Actor, id string) (*
 	if err != nil {
 		return nil, err
 	}
-	return e, r.Store.Audit(ctx, entry(a, "encounter.view", "encounter", id, sc.OrgID))
+	return e, r.store.Audit(ctx, entry(a, "encounter.view", "encounter", id, sc.OrgID))
 }
 
 // UpdateEncounter replaces what an encounter records; e.ID names it.
 func (r *Registry) UpdateEncounter(ctx context.Context, a waymark.Actor, e *waymark.Encounter) error {
-	old, err := r.Store.Encounter(ctx, e.ID)
+	old, err := r.store.Encounter(ctx, e.ID)
 	if err != nil {
 		return err
 	}
@@ -371,11 +371,11 @@ func (r *Registry) UpdateEncounter(ctx context.Context, a waymark.Actor, e *waym
 	if err != nil {
 		return err
 	}
-	if err := e.Normalize(r.Store.Now()); err != nil {
+	if err := e.Normalize(r.store.Now()); err != nil {
 		return err
 	}
 	e.ChildID, e.OrgID, e.RecordedBy = old.ChildID, old.OrgID, old.RecordedBy
-	return r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+	return r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
 		if err := tx.UpdateEncounter(e); err != nil {
 			return err
 		}
@@ -394,7 +394,7 @@ func (r *Registry) AddPhoto(ctx context.Context, a waymark.Actor, childID string
 		return nil, err
 	}
 	p := &waymark.Photo{ContentType: img.ContentType, Width: img.Width, Height: img.Height}
-	err = r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+	err = r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
 		if err := tx.AddPhoto(childID, p, img.Data, img.Thumbnail); err != nil {
 			return err
 		}
@@ -408,11 +408,11 @@ func (r *Registry) Photo(ctx context.Context, a waymark.Actor, photoID string, t
 	if a.Role == "" {
 		return "", nil, waymark.Errorf(waymark.EUNAUTHORIZED, "Please sign in.")
 	}
-	childID, err := r.Store.PhotoChild(ctx, photoID)
+	childID, err := r.store.PhotoChild(ctx, photoID)
 	if err != nil {
 		return "", nil, err
 	}
-	sc, err := r.Store.ChildScope(ctx, childID)
+	sc, err := r.store.ChildScope(ctx, childID)
 	if err != nil {
 		return "", nil, err
 	}
@@ -423,10 +423,10 @@ func (r *Registry) Photo(ctx context.Context, a waymark.Actor, photoID string, t
 	if err := r.check(ctx, a, act, sc, "child", childID); err != nil {
 		return "", nil, err
 	}
-	if err := r.Store.Audit(ctx, entry(a, "photo.view", "photo", photoID, sc.OrgID)); err != nil {
+	if err := r.store.Audit(ctx, entry(a, "photo.view", "photo", photoID, sc.OrgID)); err != nil {
 		return "", nil, err
 	}
-	_, contentType, data, err = r.Store.PhotoData(ctx, photoID, thumb)
+	_, contentType, data, err = r.store.PhotoData(ctx, photoID, thumb)
 	return contentType, data, err
 }
 
@@ -440,11 +440,11 @@ func (r *Registry) Caseload(ctx context.Context, a waymark.Actor, f sqlstore.Chi
 	if assignedOnly {
 		f.AssignedTo = a.UserID
 	}
-	list, total, err := r.Store.Children(ctx, f)
+	list, total, err := r.store.Children(ctx, f)
 	if err != nil {
 		return nil, 0, err
 	}
-	return list, total, r.Store.Audit(ctx, entry(a, "caseload.view", "caseload", "", a.OrgID))
+	return list, total, r.store.Audit(ctx, entry(a, "caseload.view", "caseload", "", a.OrgID))
 }
 
 // AuditLog lists audit entries by or about the actor's organisation (admins only).
@@ -453,12 +453,12 @@ func (r *Registry) AuditLog(ctx context.Context, a waymark.Actor, f sqlstore.Aud
 		return nil, err
 	}
 	f.OrgID = a.OrgID
-	es, err := r.Store.AuditEntries(ctx, f)
+	es, err := r.store.AuditEntries(ctx, f)
 	if err != nil {
 		return nil, err
 	}
-	return es, r.Store.Audit(ctx, entry(a, string(waymark.ViewAudit), "audit", "", a.OrgID)) // who read whose trail is itself a trail
+	return es, r.store.Audit(ctx, entry(a, string(waymark.ViewAudit), "audit", "", a.OrgID)) // who read whose trail is itself a trail
 }
 
 // Now is the registry's clock.
-func (r *Registry) Now() time.Time { return r.Store.Now() }
+func (r *Registry) Now() time.Time { return r.store.Now() }

@@ -29,7 +29,7 @@ func (r *Registry) secondStep(ctx context.Context, u *waymark.User) (string, err
 	if u.TOTP {
 		return "code", nil
 	}
-	o, err := r.Store.Org(ctx, u.OrgID)
+	o, err := r.store.Org(ctx, u.OrgID)
 	if err != nil {
 		return "", err
 	}
@@ -42,7 +42,7 @@ func (r *Registry) secondStep(ctx context.Context, u *waymark.User) (string, err
 // pending returns the session with secret and its user when it has passed the password and waits
 // at step.
 func (r *Registry) pending(ctx context.Context, secret, step string) (*sqlstore.Session, *waymark.User, error) {
-	se, u, err := r.Store.SessionUser(ctx, auth.Digest(secret))
+	se, u, err := r.store.SessionUser(ctx, auth.Digest(secret))
 	if waymark.ErrorCode(err) == waymark.ENOTFOUND || (err == nil && (se.Pending != step || u.Disabled)) {
 		return nil, nil, errNoPending
 	}
@@ -74,13 +74,13 @@ func (r *Registry) SecondFactor(ctx context.Context, secret, code, addr string, 
 	if err := r.signInAllowed(ctx, u.Email, account, addr); err != nil {
 		return nil, err
 	}
-	t, err := r.Store.UserTOTP(ctx, u.ID)
+	t, err := r.store.UserTOTP(ctx, u.ID)
 	if err != nil {
 		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), bookkeeping)
 	defer cancel()
-	step, ok := auth.CheckTOTP(t.Secret, code, r.Store.Now(), t.Step)
+	step, ok := auth.CheckTOTP(t.Secret, code, r.store.Now(), t.Step)
 	how := "password and authenticator code"
 	if !ok {
 		how = "password and recovery code"
@@ -99,7 +99,7 @@ func (r *Registry) SecondFactor(ctx context.Context, secret, code, addr string, 
 		if err != nil {
 			return err
 		}
-		return finishPending(tx, se.Digest, account, addr, r.Store.Now())
+		return finishPending(tx, se.Digest, account, addr, r.store.Now())
 	})
 	if errors.Is(err, errWrongCode) {
 		if err := r.countFailure(ctx, u, account, addr, "wrong second-factor code"); err != nil {
@@ -129,7 +129,7 @@ func (r *Registry) OfferTOTP(ctx context.Context, a waymark.Actor) (*otp.Key, er
 		if t.New, err = auth.NewTOTPSecret(u.Email); err != nil {
 			return nil, err
 		}
-		if err := r.Store.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.OfferTOTP(u.ID, t.New) }); err != nil {
+		if err := r.store.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.OfferTOTP(u.ID, t.New) }); err != nil {
 			return nil, err
 		}
 	}
@@ -146,7 +146,7 @@ func (r *Registry) EnableTOTP(ctx context.Context, a waymark.Actor, code string)
 	if t.New == "" {
 		return nil, waymark.Errorf(waymark.EINVALID, "No authenticator is being set up: start again.")
 	}
-	step, ok := auth.CheckTOTP(t.New, code, r.Store.Now(), 0)
+	step, ok := auth.CheckTOTP(t.New, code, r.store.Now(), 0)
 	if !ok {
 		return nil, &waymark.Error{Code: waymark.EINVALID, Message: "That code is not right.",
 			Fields: []waymark.FieldError{{Field: "code", Message: "Enter the 6-digit code your authenticator app shows now for Waymark"}}}
@@ -156,7 +156,7 @@ func (r *Registry) EnableTOTP(ctx context.Context, a waymark.Actor, code string)
 	for i, c := range codes {
 		digests[i] = auth.RecoveryDigest(c)
 	}
-	return codes, r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+	return codes, r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
 		if err := tx.EnableTOTP(u.ID, t.New, step, digests); err != nil {
 			return err
 		}
@@ -169,11 +169,11 @@ func (r *Registry) self(ctx context.Context, a waymark.Actor) (*waymark.User, *s
 	if a.UserID == "" {
 		return nil, nil, waymark.Errorf(waymark.EUNAUTHORIZED, "Please sign in.")
 	}
-	u, err := r.Store.User(ctx, a.UserID)
+	u, err := r.store.User(ctx, a.UserID)
 	if err != nil {
 		return nil, nil, err
 	}
-	t, err := r.Store.UserTOTP(ctx, u.ID)
+	t, err := r.store.UserTOTP(ctx, u.ID)
 	return u, t, err
 }
 
@@ -188,7 +188,7 @@ func (r *Registry) FinishEnrolment(ctx context.Context, secret, addr string, idl
 		return nil, waymark.Errorf(waymark.EFORBIDDEN, "Set up your authenticator app first.")
 	}
 	return r.openSession(ctx, u, addr, idle, "", "password; second factor set up", func(tx *sqlstore.Tx) error {
-		return finishPending(tx, se.Digest, auth.Digest(u.Email), addr, r.Store.Now())
+		return finishPending(tx, se.Digest, auth.Digest(u.Email), addr, r.store.Now())
 	})
 }
 
@@ -198,21 +198,21 @@ func (r *Registry) SecondFactorStatus(ctx context.Context, a waymark.Actor) (boo
 	if err != nil {
 		return false, 0, err
 	}
-	n, err := r.Store.RecoveryCodesLeft(ctx, u.ID)
+	n, err := r.store.RecoveryCodesLeft(ctx, u.ID)
 	return u.TOTP, n, err
 }
 
 // ResetSecondFactor removes the second factor of a user of the actor's organisation who has lost
 // theirs; their sessions end, and they set one up again at their next sign-in.
 func (r *Registry) ResetSecondFactor(ctx context.Context, a waymark.Actor, userID string) error {
-	u, err := r.Store.User(ctx, userID)
+	u, err := r.store.User(ctx, userID)
 	if err != nil {
 		return err
 	}
 	if err := r.check(ctx, a, waymark.ManageUsers, waymark.Scope{OrgID: u.OrgID}, "user", u.ID); err != nil {
 		return err
 	}
-	return r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+	return r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
 		if err := tx.ResetTOTP(u.ID); err != nil {
 			return err
 		}
@@ -225,7 +225,7 @@ func (r *Registry) SetMFARoles(ctx context.Context, a waymark.Actor, orgID strin
 	if err := r.check(ctx, a, waymark.ManageUsers, waymark.Scope{OrgID: orgID}, "organisation", orgID); err != nil {
 		return err
 	}
-	return r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+	return r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
 		if err := tx.SetMFARoles(orgID, roles); err != nil {
 			return err
 		}

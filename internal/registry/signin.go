@@ -69,7 +69,7 @@ func (r *Registry) SignIn(ctx context.Context, email, password, addr string, idl
 	} else if err != nil {
 		return nil, err
 	}
-	u, err := r.Store.UserByEmail(ctx, email)
+	u, err := r.store.UserByEmail(ctx, email)
 	ok := false
 	switch {
 	case err == nil:
@@ -98,7 +98,7 @@ func (r *Registry) SignIn(ctx context.Context, email, password, addr string, idl
 		return r.openSession(ctx, u, addr, pendingFor, pending, "password", nil)
 	}
 	return r.openSession(ctx, u, addr, idle, "", "password", func(tx *sqlstore.Tx) error {
-		return tx.ClearSignInFailures(account, addr, r.Store.Now().Add(-failuresFade))
+		return tx.ClearSignInFailures(account, addr, r.store.Now().Add(-failuresFade))
 	})
 }
 
@@ -109,21 +109,21 @@ func (r *Registry) signInAllowed(ctx context.Context, email, account, addr strin
 	if ok, retry := r.SignInRate.Allow(addr); !ok {
 		return tooMany(retry)
 	}
-	until, err := r.Store.SignInLock(ctx, account, addr)
+	until, err := r.store.SignInLock(ctx, account, addr)
 	if err != nil {
 		return err
 	}
-	now := r.Store.Now()
+	now := r.store.Now()
 	if !now.Before(until) {
 		return nil
 	}
-	u, err := r.Store.UserByEmail(ctx, email)
+	u, err := r.store.UserByEmail(ctx, email)
 	if err != nil && waymark.ErrorCode(err) != waymark.ENOTFOUND {
 		return err
 	}
 	e := failedSignIn(u, err == nil, addr)
 	e.Reason = "locked: not checked"
-	if err := r.Store.Audit(ctx, e); err != nil {
+	if err := r.store.Audit(ctx, e); err != nil {
 		return err
 	}
 	return tooMany(until.Sub(now))
@@ -133,9 +133,9 @@ func (r *Registry) signInAllowed(ctx context.Context, email, account, addr strin
 // writes in its transaction; a full one is audited as the sign-in, with how it was made.
 func (r *Registry) openSession(ctx context.Context, u *waymark.User, addr string, idle time.Duration, pending, how string, then func(*sqlstore.Tx) error) (*SignedIn, error) {
 	secret := auth.NewSecret("wms_") // new at every step: a session id planted or seen before is worthless
-	now := r.Store.Now()
+	now := r.store.Now()
 	se := &sqlstore.Session{Digest: auth.Digest(secret), UserID: u.ID, CreatedAt: now, LastSeen: now, ExpiresAt: now.Add(idle), Addr: addr, Pending: pending}
-	err := r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+	err := r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
 		if err := tx.CreateSession(se); err != nil {
 			return err
 		}
@@ -161,8 +161,8 @@ func (r *Registry) openSession(ctx context.Context, u *waymark.User, addr string
 func (r *Registry) countFailure(ctx context.Context, u *waymark.User, account, addr, why string) error {
 	e := failedSignIn(u, u != nil, addr)
 	e.Reason = why
-	now := r.Store.Now()
-	return r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+	now := r.store.Now()
+	return r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
 		for _, c := range []struct {
 			addr   string
 			policy lockPolicy

@@ -67,7 +67,7 @@ func (r *Registry) SetSSO(ctx context.Context, a waymark.Actor, c *sqlstore.SSO)
 	if err := checkSSO(c); err != nil {
 		return err
 	}
-	return r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+	return r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
 		if err := tx.SetSSO(c); err != nil {
 			return err
 		}
@@ -82,7 +82,7 @@ func (r *Registry) RemoveSSO(ctx context.Context, a waymark.Actor, orgID string)
 	if err := r.check(ctx, a, waymark.ManageUsers, waymark.Scope{OrgID: orgID}, "organisation", orgID); err != nil {
 		return err
 	}
-	return r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+	return r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
 		if err := tx.DeleteSSO(orgID); err != nil {
 			return err
 		}
@@ -138,7 +138,7 @@ func (r *Registry) StartSSO(ctx context.Context, email, callback, next string) (
 		return "", "", &waymark.Error{Code: waymark.EINVALID, Message: "Enter your work e-mail address.",
 			Fields: []waymark.FieldError{{Field: "sso_email", Message: "Enter your work e-mail address, such as name@council.example.gov.uk"}}}
 	}
-	c, err := r.Store.SSOByDomain(ctx, domain)
+	c, err := r.store.SSOByDomain(ctx, domain)
 	if waymark.ErrorCode(err) == waymark.ENOTFOUND {
 		return "", "", &waymark.Error{Code: waymark.EINVALID, Message: "Single sign-on is not set up for that address.",
 			Fields: []waymark.FieldError{{Field: "sso_email", Message: "Single sign-on is not set up for " + domain + ": sign in with your password"}}}
@@ -150,13 +150,13 @@ func (r *Registry) StartSSO(ctx context.Context, email, callback, next string) (
 		return "", "", err
 	}
 	st := ssoState{OrgID: c.OrgID, State: auth.NewSecret(""), Nonce: auth.NewSecret(""), Verifier: oauth2.GenerateVerifier(),
-		Next: next, Until: r.Store.Now().Add(ssoFor)}
+		Next: next, Until: r.store.Now().Add(ssoFor)}
 	b, err := json.Marshal(st)
 	if err != nil {
 		return "", "", err
 	}
 	to := cfg.AuthCodeURL(st.State, oidc.Nonce(st.Nonce), oauth2.S256ChallengeOption(st.Verifier), oauth2.SetAuthURLParam("login_hint", email))
-	return to, base64.RawURLEncoding.EncodeToString(r.Store.Seal(b, "sso state")), nil
+	return to, base64.RawURLEncoding.EncodeToString(r.store.Seal(b, "sso state")), nil
 }
 
 // FinishSSO completes a single sign-on when the browser comes back from its provider with the
@@ -170,7 +170,7 @@ func (r *Registry) FinishSSO(ctx context.Context, carried string, answer url.Val
 	if err != nil || subtle.ConstantTimeCompare([]byte(st.State), []byte(answer.Get("state"))) != 1 || answer.Get("code") == "" {
 		return nil, "", errSSOFailed
 	}
-	c, err := r.Store.SSO(ctx, st.OrgID)
+	c, err := r.store.SSO(ctx, st.OrgID)
 	if err != nil {
 		return nil, "", err
 	}
@@ -180,19 +180,19 @@ func (r *Registry) FinishSSO(ctx context.Context, carried string, answer url.Val
 	if err != nil {
 		e := failedSignIn(nil, false, addr)
 		e.Reason, e.RecordOrg = "single sign-on: "+err.Error(), c.OrgID
-		if err := r.Store.Audit(ctx, e); err != nil {
+		if err := r.store.Audit(ctx, e); err != nil {
 			return nil, "", err
 		}
 		return nil, "", errSSOFailed
 	}
-	u, err := r.Store.UserByEmail(ctx, email)
+	u, err := r.store.UserByEmail(ctx, email)
 	if err != nil && waymark.ErrorCode(err) != waymark.ENOTFOUND {
 		return nil, "", err
 	}
 	if err != nil || u.OrgID != c.OrgID || u.Disabled {
 		e := failedSignIn(u, err == nil, addr)
 		e.Reason = "single sign-on: " + email + " is no user of the organisation"
-		if err := r.Store.Audit(ctx, e); err != nil {
+		if err := r.store.Audit(ctx, e); err != nil {
 			return nil, "", err
 		}
 		return nil, "", waymark.Errorf(waymark.EFORBIDDEN, "Your organisation's sign-on knows you as %s, but Waymark has no such user: ask your administrator.", email)
@@ -206,7 +206,7 @@ func (r *Registry) openSSOState(carried string) (*ssoState, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := r.Store.Unseal(sealed, "sso state")
+	b, err := r.store.Unseal(sealed, "sso state")
 	if err != nil {
 		return nil, err
 	}
@@ -214,7 +214,7 @@ func (r *Registry) openSSOState(carried string) (*ssoState, error) {
 	if err := json.Unmarshal(b, &st); err != nil {
 		return nil, err
 	}
-	if !r.Store.Now().Before(st.Until) {
+	if !r.store.Now().Before(st.Until) {
 		return nil, fmt.Errorf("single sign-on state expired")
 	}
 	return &st, nil

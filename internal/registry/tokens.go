@@ -24,11 +24,11 @@ func (r *Registry) Tokens(ctx context.Context, a waymark.Actor, orgID string) ([
 	if err := r.check(ctx, a, waymark.ManageUsers, waymark.Scope{OrgID: orgID}, "tokens", orgID); err != nil {
 		return nil, err
 	}
-	ts, err := r.Store.Tokens(ctx, orgID)
+	ts, err := r.store.Tokens(ctx, orgID)
 	if err != nil {
 		return nil, err
 	}
-	return ts, r.Store.Audit(ctx, entry(a, "tokens.view", "tokens", orgID, orgID))
+	return ts, r.store.Audit(ctx, entry(a, "tokens.view", "tokens", orgID, orgID))
 }
 
 // CreateToken makes an API token acting for orgID with role, working for lifetime (0: the
@@ -51,8 +51,8 @@ func (r *Registry) CreateToken(ctx context.Context, a waymark.Actor, orgID strin
 		return nil, "", fieldError("expires", waymark.Errorf(waymark.EINVALID, "A token works for an hour at least and a year at most."))
 	}
 	secret := auth.NewSecret("wmt_")
-	t := &sqlstore.APIToken{Digest: auth.Digest(secret), OrgID: orgID, Role: role, Name: name, ExpiresAt: r.Store.Now().Add(lifetime)}
-	err := r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+	t := &sqlstore.APIToken{Digest: auth.Digest(secret), OrgID: orgID, Role: role, Name: name, ExpiresAt: r.store.Now().Add(lifetime)}
+	err := r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
 		if err := tx.CreateToken(t); err != nil {
 			return err
 		}
@@ -63,14 +63,14 @@ func (r *Registry) CreateToken(ctx context.Context, a waymark.Actor, orgID strin
 
 // RevokeToken stops one of an organisation's tokens working at once.
 func (r *Registry) RevokeToken(ctx context.Context, a waymark.Actor, id string) error {
-	t, err := r.Store.Token(ctx, id)
+	t, err := r.store.Token(ctx, id)
 	if err != nil {
 		return err
 	}
 	if err := r.check(ctx, a, waymark.ManageUsers, waymark.Scope{OrgID: t.OrgID}, "token", id); err != nil {
 		return err
 	}
-	return r.Store.InTx(ctx, func(tx *sqlstore.Tx) error {
+	return r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
 		if err := tx.RevokeToken(id); err != nil {
 			return err
 		}
