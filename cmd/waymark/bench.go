@@ -27,6 +27,7 @@ func runBenchWeb(ctx context.Context, e *env, args []string) error {
 	each := fs.Duration("for", 20*time.Second, "how long each run lasts")
 	db := fs.String("db", envOr("WAYMARK_BENCH_POSTGRES", ""), "PostgreSQL URL (a schema is created and dropped); none: SQLite in a temporary directory")
 	seed := fs.Uint64("seed", 1, "seed of the synthetic data")
+	think := fs.Duration("think", 0, "how long each client waits between requests, on average, as a person reading a page does (0: none, to find the most the service can do)")
 	if err := parse(fs, e, args); err != nil {
 		return err
 	}
@@ -46,7 +47,7 @@ func runBenchWeb(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	f, err := bench.Web(ctx, bench.WebOptions{ServeOptions: bench.ServeOptions{Command: self, DSN: *db}, Children: *children,
-		Clients: levels, For: *each, Seed: *seed})
+		Clients: levels, For: *each, Seed: *seed, Think: *think})
 	if err != nil {
 		return err
 	}

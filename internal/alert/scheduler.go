@@ -151,7 +151,7 @@ func (s *Scheduler) due(ctx context.Context, now time.Time) ([]*waymark.Alert, e
 			add(esc.Kind, e.ID, e.ChildID, e.OrgID, e.PoliceOrgID, e.LastSeenAt.Add(esc.After)) // time missing counts from last seen
 		}
 	}
-	pending, err := s.Store.PendingInterviews(ctx, "")
+	pending, err := s.Store.PendingInterviews(ctx, waymark.Actor{})
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +163,7 @@ func (s *Scheduler) due(ctx context.Context, now time.Time) ([]*waymark.Alert, e
 		// Only children whose birthday fell within StaleAfter can be due: read those, give or take
 		// the few days by which adding months to a month's end overshoots.
 		last := now.AddDate(-b.years, -b.months, 0)
-		born, err := s.Store.BornBetween(ctx, "", last.Add(-waymark.StaleAfter).AddDate(0, 0, -4).Format(waymark.DateLayout),
+		born, err := s.Store.BornBetween(ctx, waymark.Actor{}, last.Add(-waymark.StaleAfter).AddDate(0, 0, -4).Format(waymark.DateLayout),
 			last.AddDate(0, 0, 4).Format(waymark.DateLayout))
 		if err != nil {
 			return nil, err

@@ -34,6 +34,10 @@ type WebOptions struct {
 	Clients  []int
 	For      time.Duration
 	Seed     uint64
+	// Think is how long a client waits between requests, on average (exponentially distributed),
+	// as a person reads a page: 0 sends the next request as soon as the last is answered, which
+	// measures how much the service can do, not how fast it answers its users.
+	Think time.Duration
 }
 
 // Endpoint is one kind of request in the mix, with its share of the requests.
@@ -66,6 +70,7 @@ type WebLevel struct {
 // WebFigures are a bench web run.
 type WebFigures struct {
 	Dialect sqlstore.Dialect
+	Think   time.Duration
 	Levels  []WebLevel
 	Alone   map[string]time.Duration // CPU per request of each endpoint alone
 }
@@ -102,6 +107,7 @@ type webWorld struct {
 	base            string
 	cookie          *http.Cookie
 	council, police string
+	totp            string // the social worker's second factor
 	ids, names      []string
 	probes          [][]byte
 }
@@ -141,7 +147,7 @@ func Web(ctx context.Context, o WebOptions) (WebFigures, error) {
 		return WebFigures{}, err
 	}
 	w.police = police
-	if w.council, err = councilStaff(ctx, dsn, keys); err != nil {
+	if w.council, w.totp, err = councilStaff(ctx, dsn, keys); err != nil {
 		return WebFigures{}, err
 	}
 	for _, c := range d.Children {
@@ -175,17 +181,17 @@ func Web(ctx context.Context, o WebOptions) (WebFigures, error) {
 	if w.ids, err = w.childIDs(); err != nil {
 		return WebFigures{}, err
 	}
-	f := WebFigures{Dialect: dialect, Alone: map[string]time.Duration{}}
+	f := WebFigures{Dialect: dialect, Think: o.Think, Alone: map[string]time.Duration{}}
 	for _, n := range o.Clients {
 		cpu0 := cpuTime(proc.Process.Pid)
-		lvl := drive(ctx, w, mix, n, o.For)
+		lvl := drive(ctx, w, mix, n, o.For, o.Think)
 		lvl.CPUPerReq = perRequest(cpuTime(proc.Process.Pid)-cpu0, lvl)
 		lvl.RSSAfterMiB, _ = memory(proc.Process.Pid)
 		f.Levels = append(f.Levels, lvl)
 	}
 	for _, e := range mix {
 		cpu0 := cpuTime(proc.Process.Pid)
-		lvl := drive(ctx, w, []Endpoint{e}, 4, max(o.For/5, time.Second))
+		lvl := drive(ctx, w, []Endpoint{e}, 4, max(o.For/5, time.Second), 0)
 		f.Alone[e.Name] = perRequest(cpuTime(proc.Process.Pid)-cpu0, lvl)
 	}
 	return f, nil
@@ -193,27 +199,36 @@ func Web(ctx context.Context, o WebOptions) (WebFigures, error) {
 
 // councilStaff adds the council's social worker (signing in with benchPassword) and returns a
 // token of the council's for the API reads and writes.
-func councilStaff(ctx context.Context, dsn string, keys *crypto.Keyring) (string, error) {
+func councilStaff(ctx context.Context, dsn string, keys *crypto.Keyring) (string, string, error) {
 	store, err := sqlstore.Open(ctx, dsn, keys)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	defer store.Close()
 	council, err := store.OrgByName(ctx, "Bench Council")
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	token := auth.NewSecret("wmt_")
-	return token, store.InTx(ctx, func(tx *sqlstore.Tx) error {
+	totp, err := auth.NewTOTPSecret("social.worker@bench.example.org")
+	if err != nil {
+		return "", "", err
+	}
+	return token, totp, store.InTx(ctx, func(tx *sqlstore.Tx) error {
 		u := &waymark.User{OrgID: council.ID, Email: "social.worker@bench.example.org", Name: "Bench Worker", Role: waymark.RoleSocialWorker,
 			PasswordHash: auth.HashPassword(benchPassword)}
 		if err := tx.CreateUser(u); err != nil {
+			return err
+		}
+		if err := tx.EnableTOTP(u.ID, totp, 0, nil); err != nil {
 			return err
 		}
 		return tx.CreateToken(&sqlstore.APIToken{Digest: auth.Digest(token), OrgID: council.ID, Role: waymark.RoleSocialWorker, Name: "bench"})
 	})
 }
 
+// signIn signs the social worker in as a person does: the password, then the code from their
+// authenticator app (a social worker's role needs one).
 func (w *webWorld) signIn() error {
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -222,6 +237,17 @@ func (w *webWorld) signIn() error {
 		return err
 	}
 	res.Body.Close()
+	code, err := auth.TOTPCode(w.totp, time.Now())
+	if err != nil {
+		return err
+	}
+	if res, err = c.PostForm(w.base+"/signin/code", url.Values{"code": {code}}); err != nil {
+		return err
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/" {
+		return fmt.Errorf("bench sign-in: %s to %q", res.Status, res.Header.Get("Location"))
+	}
 	for _, ck := range res.Cookies() {
 		if ck.Value != "" {
 			w.cookie = ck
@@ -261,7 +287,7 @@ func (w *webWorld) childIDs() ([]string, error) {
 }
 
 // drive runs clients, each asking for the mix's requests one after another, for d.
-func drive(ctx context.Context, w *webWorld, endpoints []Endpoint, clients int, d time.Duration) WebLevel {
+func drive(ctx context.Context, w *webWorld, endpoints []Endpoint, clients int, d, think time.Duration) WebLevel {
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	total := 0
@@ -282,6 +308,9 @@ func drive(ctx context.Context, w *webWorld, endpoints []Endpoint, clients int, 
 			rng := rand.New(rand.NewPCG(uint64(c), 7))
 			var mine []result
 			for time.Now().Before(deadline) && ctx.Err() == nil {
+				if think > 0 {
+					time.Sleep(time.Duration(rng.ExpFloat64() * float64(think)))
+				}
 				pick := rng.IntN(total)
 				e := endpoints[0]
 				for _, x := range endpoints {
@@ -297,7 +326,7 @@ func drive(ctx context.Context, w *webWorld, endpoints []Endpoint, clients int, 
 				}
 				start := time.Now()
 				res, err := client.Do(req.WithContext(ctx))
-				ok := err == nil && res.StatusCode < 400
+				ok := err == nil && res.StatusCode < 300 // a page sent back to sign in has failed
 				if err == nil {
 					io.Copy(io.Discard, res.Body)
 					res.Body.Close()
@@ -370,7 +399,11 @@ func cpuTime(pid int) time.Duration {
 
 // ReportWeb prints a bench web run.
 func ReportWeb(out io.Writer, f WebFigures) {
-	fmt.Fprintf(out, "waymark serve on %s under the mix (pages 55%%, API reads 15%%, identify 20%%, writes 10%%)\n", f.Dialect)
+	fmt.Fprintf(out, "waymark serve on %s under the mix (pages 55%%, API reads 15%%, identify 20%%, writes 10%%)", f.Dialect)
+	if f.Think > 0 {
+		fmt.Fprintf(out, ", each client thinking %s on average between requests", f.Think)
+	}
+	fmt.Fprintln(out)
 	for _, l := range f.Levels {
 		fmt.Fprintf(out, "\n%d clients: %.0f requests/s, %d errors, reads and pages p99 %s, CPU %s a request, RSS %.0f MiB\n",
 			l.Clients, l.PerSecond, l.Errors, l.ReadP99.Round(100*time.Microsecond), l.CPUPerReq.Round(10*time.Microsecond), l.RSSAfterMiB)

@@ -407,8 +407,8 @@ type Deadline struct {
 
 // Upcoming lists the deadlines of the next 30 days for the children of the actor's caseload:
 // birthdays at 17½ and 18, and return interviews not yet due. It asks the database a fixed
-// handful of questions, however many children are due: the organisation's children born in the
-// two windows, its pending interviews, and who is assigned to those due.
+// handful of questions, however many children are due: the caseload's children born in the two
+// windows (read from the index alone), and its pending interviews with their children's references.
 func (r *Registry) Upcoming(ctx context.Context, a waymark.Actor) ([]Deadline, error) {
 	if waymark.Can(a, waymark.RecordCare, waymark.Scope{OrgID: a.OrgID}) != nil {
 		return nil, nil
@@ -420,7 +420,7 @@ func (r *Registry) Upcoming(ctx context.Context, a waymark.Actor) ([]Deadline, e
 		what          string
 		years, months int
 	}{{"Turns 17½", 17, 6}, {"Turns 18", 18, 0}} {
-		born, err := r.store.BornBetween(ctx, a.OrgID, now.AddDate(-b.years, -b.months, 0).Format(waymark.DateLayout),
+		born, err := r.store.BornBetween(ctx, a, now.AddDate(-b.years, -b.months, 0).Format(waymark.DateLayout),
 			horizon.AddDate(-b.years, -b.months, 0).Format(waymark.DateLayout))
 		if err != nil {
 			return nil, err
@@ -431,7 +431,7 @@ func (r *Registry) Upcoming(ctx context.Context, a waymark.Actor) ([]Deadline, e
 			}
 		}
 	}
-	pending, err := r.store.PendingInterviews(ctx, a.OrgID)
+	pending, err := r.store.PendingInterviews(ctx, a)
 	if err != nil {
 		return nil, err
 	}
@@ -440,25 +440,13 @@ func (r *Registry) Upcoming(ctx context.Context, a waymark.Actor) ([]Deadline, e
 		due = append(due, Deadline{ChildID: e.ChildID, What: "Return interview due", Due: e.InterviewDue()})
 		unnamed = append(unnamed, e.ChildID)
 	}
-	due = slices.DeleteFunc(due, func(d Deadline) bool { return d.Due.Before(now) || d.Due.After(horizon) })
-	ids := make([]string, len(due))
-	for i, d := range due {
-		ids[i] = d.ChildID
-	}
-	assigned, err := r.store.Assignments(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
 	refs, err := r.store.ChildRefs(ctx, unnamed)
 	if err != nil {
 		return nil, err
 	}
-	out := due[:0]
-	for _, d := range due {
-		if waymark.InCaseload(a, waymark.Scope{OrgID: a.OrgID, AssignedTo: assigned[d.ChildID]}) {
-			d.Ref = cmp.Or(d.Ref, refs[d.ChildID])
-			out = append(out, d)
-		}
+	out := slices.DeleteFunc(due, func(d Deadline) bool { return d.Due.Before(now) || d.Due.After(horizon) })
+	for i := range out {
+		out[i].Ref = cmp.Or(out[i].Ref, refs[out[i].ChildID])
 	}
 	slices.SortFunc(out, func(x, y Deadline) int { return x.Due.Compare(y.Due) })
 	return out, nil

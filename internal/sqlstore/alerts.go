@@ -190,11 +190,20 @@ func (s *Store) RaisedSince(ctx context.Context, since time.Time) (map[[2]string
 	return set, err
 }
 
-// PendingInterviews lists the episodes of orgID ("" for every organisation) whose child has
-// returned and whose return interview is still to be held.
-func (s *Store) PendingInterviews(ctx context.Context, orgID string) ([]*waymark.MissingEpisode, error) {
+// inCaseload is waymark.InCaseload in SQL, for the child whose id is the column given: true for
+// everyone when $1, the actor's organisation, is empty; $2 is the actor's role, $3 their user id.
+func inCaseload(childID, childOrg string) string {
+	return `($1 = '' OR EXISTS (SELECT 1 FROM child_assignments x WHERE x.child_id = ` + childID + ` AND x.user_id = $3)
+		OR (` + childOrg + ` = $1 AND $2 = 'manager')
+		OR (` + childOrg + ` = $1 AND $2 = 'social_worker' AND NOT EXISTS (SELECT 1 FROM child_assignments x WHERE x.child_id = ` + childID + `)))`
+}
+
+// PendingInterviews lists the episodes of children in a's caseload (every organisation's, for the
+// zero actor) who have returned and whose return interview is still to be held.
+func (s *Store) PendingInterviews(ctx context.Context, a waymark.Actor) ([]*waymark.MissingEpisode, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+episodeColumns+` FROM missing_episodes WHERE returned_at IS NOT NULL
-		AND interview_at IS NULL AND NOT declined AND ($1 = '' OR org_id = $1) ORDER BY returned_at`, orgID)
+		AND interview_at IS NULL AND NOT declined AND `+inCaseload("child_id", "org_id")+` ORDER BY returned_at`,
+		a.OrgID, string(a.Role), a.UserID)
 	if err != nil {
 		return nil, fmt.Errorf("list pending interviews: %w", err)
 	}
@@ -209,15 +218,15 @@ type ChildDate struct {
 	At             time.Time // when the record was made, for the identification deadline
 }
 
-// BornBetween lists the children of orgID ("" for every organisation) born on or after from and
-// on or before to (YYYY-MM-DD).
-func (s *Store) BornBetween(ctx context.Context, orgID, from, to string) ([]ChildDate, error) {
-	q := `SELECT id, org_id, ref, date_of_birth FROM children WHERE date_of_birth >= $1 AND date_of_birth <= $2 AND date_of_birth <> ''`
-	args := []any{from, to}
-	if orgID != "" { // a condition of its own, so that the organisation's index is used
-		q, args = q+` AND org_id = $3`, append(args, orgID)
+// BornBetween lists the children of a's caseload (every organisation's, for the zero actor) born
+// on or after from and on or before to (YYYY-MM-DD).
+func (s *Store) BornBetween(ctx context.Context, a waymark.Actor, from, to string) ([]ChildDate, error) {
+	q := `SELECT id, org_id, ref, date_of_birth FROM children c WHERE date_of_birth >= $4 AND date_of_birth <= $5
+		AND date_of_birth <> '' AND ` + inCaseload("c.id", "c.org_id")
+	if a.OrgID != "" && a.Role != waymark.RoleGuardian { // a condition of its own, so that the organisation's index is used
+		q += ` AND org_id = $1`
 	}
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	rows, err := s.db.QueryContext(ctx, q, a.OrgID, string(a.Role), a.UserID, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("list birthdays: %w", err)
 	}

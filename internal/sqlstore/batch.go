@@ -16,7 +16,13 @@ import (
 const rowsPerStatement = 200
 
 // insertRows inserts rows (each len(cols) values) into table, a few hundred a statement.
+// The transaction it is in ends on a failure (its callers return it, and nothing else is written):
+// on SQLite, saying so spares a journal of each statement's pages, kept to undo that one alone.
 func (tx *Tx) insertRows(table, cols string, rows [][]any) error {
+	insert := `INSERT INTO `
+	if tx.s.dialect == SQLite {
+		insert = `INSERT OR ROLLBACK INTO `
+	}
 	n := len(strings.Split(cols, ","))
 	for from := 0; from < len(rows); from += rowsPerStatement {
 		chunk := rows[from:min(from+rowsPerStatement, len(rows))]
@@ -29,7 +35,7 @@ func (tx *Tx) insertRows(table, cols string, rows [][]any) error {
 			marks[i] = row
 			args = append(args, r...)
 		}
-		if _, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO `+table+` (`+cols+`) VALUES `+strings.Join(marks, ", "), args...); err != nil {
+		if _, err := tx.tx.ExecContext(tx.ctx, insert+table+` (`+cols+`) VALUES `+strings.Join(marks, ", "), args...); err != nil {
 			if isUniqueViolation(err) {
 				return waymark.Errorf(waymark.ECONFLICT, "A %s being written already exists.", strings.TrimSuffix(table, "s"))
 			}

@@ -433,8 +433,21 @@ func (s *Store) Children(ctx context.Context, f ChildFilter) ([]ChildSummary, in
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
+	const order = ` ORDER BY updated_at DESC, id DESC`
+	window := ` LIMIT ` + arg(limit) + ` OFFSET ` + arg(max(f.Offset, 0))
+	page := ` WHERE ` + cond + order + window
+	if len(where) > 1 {
+		// A search picks the page's ids from the narrow index of what is searched, then reads
+		// those rows: walking every row in order, to test each, costs a row read per child. On
+		// SQLite the + keeps the planner from taking the ordered index for that walk.
+		inner := order
+		if s.dialect == SQLite {
+			inner = ` ORDER BY +updated_at DESC, +id DESC`
+		}
+		page = ` WHERE id IN (SELECT id FROM children WHERE ` + cond + inner + window + `)` + order
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT id, org_id, ref, given_names, family_name, sex, date_of_birth, dob_estimated,
-		nationality, missing, updated_at FROM children WHERE `+cond+` ORDER BY updated_at DESC, id LIMIT `+arg(limit)+` OFFSET `+arg(max(f.Offset, 0)), args...)
+		nationality, missing, updated_at FROM children`+page, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list children: %w", err)
 	}

@@ -1067,3 +1067,35 @@ func TestCareTextSealed(t *testing.T) {
 		})
 	}
 }
+
+// A batch insert that fails part-way leaves nothing of its transaction behind — not the rows
+// before it, not the batch's own first rows — and the store goes on working.
+func TestFailedBatchLeavesNothing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		org := mustOrg(t, s, "Northshire County Council", "council")
+		kids := make([]*waymark.Child, 450) // three statements' worth
+		for i := range kids {
+			kids[i] = &waymark.Child{OrgID: org.ID, Ref: fmt.Sprintf("B%04d", i), GivenNames: "Amira", FamilyName: "Haddad"}
+			if err := kids[i].Normalize(time.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		kids[300].Ref = kids[10].Ref // the third statement meets a reference already written
+		err := s.InTx(ctx, func(tx *sqlstore.Tx) error {
+			if err := tx.CreateChild(&waymark.Child{OrgID: org.ID, Ref: "BEFORE", GivenNames: "Yonas"}); err != nil {
+				return err
+			}
+			return tx.CreateChildren(kids)
+		})
+		if waymark.ErrorCode(err) != waymark.ECONFLICT {
+			t.Fatalf("a repeated reference: %v, want a conflict", err)
+		}
+		if n, err := s.CountChildren(ctx, org.ID); err != nil || n != 0 {
+			t.Fatalf("%d children left after the failed transaction (%v), want 0", n, err)
+		}
+		mustChild(t, s, &waymark.Child{OrgID: org.ID, Ref: "AFTER", GivenNames: "Yonas"})
+		if n, _ := s.CountChildren(ctx, org.ID); n != 1 {
+			t.Fatalf("%d children after one more, want 1", n)
+		}
+	})
+}
