@@ -80,7 +80,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		}
 		sum := interchange.Summary{Events: map[string]int{}}
 		imported := 0
-		err = store.InTx(ctx, func(tx *sqlstore.Tx) error {
+		err = store.InBulkTx(ctx, func(tx *sqlstore.Tx) error {
 			var batch []*interchange.Record
 			flush := func() error {
 				s, _, err := interchange.Load(tx, o, batch, "import from "+file, nil)

@@ -35,7 +35,7 @@ func (tx *Tx) insertRows(table, cols string, rows [][]any) error {
 			marks[i] = row
 			args = append(args, r...)
 		}
-		if _, err := tx.tx.ExecContext(tx.ctx, insert+table+` (`+cols+`) VALUES `+strings.Join(marks, ", "), args...); err != nil {
+		if err := tx.batchExec(insert+table+` (`+cols+`) VALUES `+strings.Join(marks, ", "), args...); err != nil {
 			if isUniqueViolation(err) {
 				return waymark.Errorf(waymark.ECONFLICT, "A %s being written already exists.", strings.TrimSuffix(table, "s"))
 			}
@@ -102,7 +102,7 @@ func (tx *Tx) RefsOf(orgID string, refs []string) (map[string]string, error) {
 	out := map[string]string{}
 	for from := 0; from < len(refs); from += rowsPerStatement * 5 {
 		in, args := tx.s.in(refs[from:min(from+rowsPerStatement*5, len(refs))], 2)
-		rows, err := tx.tx.QueryContext(tx.ctx, `SELECT ref, id FROM children WHERE org_id = $1 AND ref IN (`+in+`)`, append([]any{orgID}, args...)...)
+		rows, err := tx.batchQuery(`SELECT ref, id FROM children WHERE org_id = $1 AND ref IN (`+in+`)`, append([]any{orgID}, args...)...)
 		if err != nil {
 			return nil, fmt.Errorf("look up references: %w", err)
 		}

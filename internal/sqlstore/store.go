@@ -235,11 +235,81 @@ type Tx struct {
 	head *auditHead // the audit chain's head once this transaction holds it; written back at commit
 	// childChanged is set when the transaction created or changed a child: listeners are told at commit.
 	childChanged bool
+	stmts        map[string]*sql.Stmt // the batch statements of an import, prepared once each
+}
+
+// batchExec and batchQuery run a batch statement of an import: on SQLite prepared once in the
+// transaction, as one of thousands of arguments costs as much to parse as to run; PostgreSQL plans
+// each with its values (a plan kept from an import's first, empty, moments would read whole
+// tables later).
+func (tx *Tx) batchExec(query string, args ...any) error {
+	if tx.s.dialect == Postgres {
+		_, err := tx.tx.ExecContext(tx.ctx, query, args...)
+		return err
+	}
+	st, err := tx.prepared(query)
+	if err == nil {
+		_, err = st.ExecContext(tx.ctx, args...)
+	}
+	return err
+}
+
+func (tx *Tx) batchQuery(query string, args ...any) (*sql.Rows, error) {
+	if tx.s.dialect == Postgres {
+		return tx.tx.QueryContext(tx.ctx, query, args...)
+	}
+	st, err := tx.prepared(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(tx.ctx, args...)
+}
+
+func (tx *Tx) prepared(query string) (*sql.Stmt, error) {
+	if st, ok := tx.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := tx.tx.PrepareContext(tx.ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if tx.stmts == nil {
+		tx.stmts = map[string]*sql.Stmt{}
+	}
+	tx.stmts[query] = st // closed with the transaction
+	return st, nil
 }
 
 // InTx runs fn in a transaction, committing if it returns nil. In PostgreSQL, concurrent writers
 // wait on the audit head row, so the hash chain stays linear.
-func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error { return s.inTx(ctx, s.db, fn) }
+
+// bulkCache is the page cache of a bulk transaction's SQLite connection (KiB): an import of
+// 100,000 children grows indexes far past the default 2 MiB, and each page missing from the cache
+// is read again and written out twice.
+const bulkCache = 64 << 10
+
+// InBulkTx is InTx for a transaction that writes very many rows (an import): on SQLite its
+// connection has a page cache of bulkCache while it lasts.
+func (s *Store) InBulkTx(ctx context.Context, fn func(tx *Tx) error) error {
+	if s.dialect != SQLite {
+		return s.InTx(ctx, fn)
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, bulkCache)); err != nil {
+		return fmt.Errorf("bulk cache: %w", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = -2000`) // SQLite's default, the memory freed
+	return s.inTx(ctx, conn, fn)
+}
+
+func (s *Store) inTx(ctx context.Context, db interface {
+	BeginTx(context.Context, *sql.TxOptions) (*sql.Tx, error)
+}, fn func(tx *Tx) error) error {
 	if s.dialect == SQLite {
 		// One transaction of this process writes at a time. Waiting here, in turn, is faster
 		// and fairer than in SQLite's busy handler, which sleeps up to 100 ms between tries.
@@ -250,7 +320,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 			return busy(fmt.Errorf("begin transaction: %w", ctx.Err()))
 		}
 	}
-	sqlTx, err := s.db.BeginTx(ctx, nil)
+	sqlTx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return busy(fmt.Errorf("begin transaction: %w", err))
 	}
