@@ -24,7 +24,7 @@ func String(s string) string {
 	for _, r := range norm.NFKD.String(s) {
 		if rep, ok := special[r]; ok {
 			b.WriteString(rep)
-			space = false
+			space = space && rep == "" // a dropped mark (an apostrophe) is not a word's end
 			continue
 		}
 		switch {
