@@ -127,7 +127,8 @@ type Scope struct {
 	OrgID      string
 	AssignedTo []string
 	GrantedTo  []string
-	Missing    bool // the child is missing now
+	Missing    bool   // the child is missing now
+	HandoverTo string // the council a waiting handover would make responsible
 }
 
 // Can reports whether actor may do act within scope; the error says why not. This is the one place
@@ -138,6 +139,9 @@ func Can(a Actor, act Action, s Scope) error {
 	}
 	if act == ViewChild && a.UserID != "" && slices.Contains(s.GrantedTo, a.UserID) && grants[a.Role][OpenWithReason] != 0 {
 		return nil // opened with a stated reason, audited when granted
+	}
+	if act == ViewChild && s.HandoverTo != "" && s.HandoverTo == a.OrgID && grants[a.Role][RecordCare] == ownOrg {
+		return nil // the council asked to take the child on reads the record to decide
 	}
 	switch grants[a.Role][act] {
 	case anyOrg:

@@ -85,4 +85,8 @@ var alertTitles = map[string]string{
 	AlertIdentification:      "Identification record incomplete 24 hours after first contact",
 	AlertUnsuitablePlacement: "Placed in a B&B or hostel",
 	AlertRecordsOpened:       "One person opened many of your records today",
+	AlertHandoverRequested:   "A child is handed over to you: accept or decline",
+	AlertHandoverOverdue:     "Handover waiting over 4 hours: accept or decline",
+	AlertHandoverUnanswered:  "Your handover is not yet accepted after 4 hours: you are still responsible",
+	AlertHandoverDeclined:    "Your handover was declined: you are still responsible",
 }

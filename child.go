@@ -13,7 +13,8 @@ import (
 type Child struct {
 	ID                 string      `json:"child_id,omitempty"`
 	Ref                string      `json:"ref,omitempty"`
-	OrgID              string      `json:"org_id,omitempty"`
+	OrgID              string      `json:"org_id,omitempty"`             // the organisation responsible for the child now
+	RecordedByOrgID    string      `json:"recorded_by_org_id,omitempty"` // the one that recorded them (read only)
 	GivenNames         string      `json:"given_names"`
 	FamilyName         string      `json:"family_name"`
 	Aliases            []Name      `json:"aliases,omitempty"`

@@ -151,6 +151,15 @@ func (s *Scheduler) due(ctx context.Context, now time.Time) ([]*waymark.Alert, e
 			add(esc.Kind, e.ID, e.ChildID, e.OrgID, e.PoliceOrgID, e.LastSeenAt.Add(esc.After)) // time missing counts from last seen
 		}
 	}
+	handovers, err := s.Store.OpenHandovers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range handovers { // not accepted in time: both sides' managers are told
+		at := h.RequestedAt.Add(waymark.HandoverAcceptWithin)
+		add(waymark.AlertHandoverOverdue, h.ID, h.ChildID, h.ToOrgID, "", at)
+		add(waymark.AlertHandoverUnanswered, h.ID, h.ChildID, h.FromOrgID, "", at)
+	}
 	pending, err := s.Store.PendingInterviews(ctx, waymark.Actor{})
 	if err != nil {
 		return nil, err

@@ -35,6 +35,10 @@ func (s *Server) apiRoutes() []Route {
 		{"POST", "/api/v1/children/{id}/encounters", s.apiCreateEncounter},
 		{"GET", "/api/v1/encounters/{id}", s.apiGetEncounter},
 		{"PATCH", "/api/v1/encounters/{id}", s.apiPatchEncounter},
+		{"POST", "/api/v1/children/{id}/handovers", s.apiRequestHandover},
+		{"GET", "/api/v1/handovers", s.apiListHandovers},
+		{"POST", "/api/v1/handovers/{id}/accept", s.apiDecideHandover(true)},
+		{"POST", "/api/v1/handovers/{id}/decline", s.apiDecideHandover(false)},
 		{"POST", "/api/v1/identify", s.apiIdentify},
 		{"GET", "/api/v1/stats", s.apiStats},
 	}

@@ -40,6 +40,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	s.accountRoutes(mux)
 	s.secondFactorRoutes(mux)
 	s.ssoRoutes(mux)
+	s.handoverRoutes(mux)
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {

@@ -86,6 +86,7 @@ var resolved = []struct{ kinds, table, cond string }{
 	{`'return_interview_due','return_interview_overdue'`, "missing_episodes", "interview_at IS NOT NULL OR declined"},
 	{`'unsuitable_placement'`, "placements", "end_at IS NOT NULL"},
 	{`'identification_incomplete'`, "children", "missing = ''"},
+	{`'handover_requested','handover_overdue','handover_unanswered'`, "handovers", "status <> 'open'"},
 }
 
 // ClearResolved clears every open alert whose cause is gone (the child found, the interview held,

@@ -159,7 +159,7 @@ func (tx *Tx) UpdateChild(c *waymark.Child) error {
 
 const childSelect = `SELECT id, org_id, ref, given_names, family_name, sex, date_of_birth, dob_estimated, nationality,
 	facts, sealed, created_at, updated_at, EXISTS (SELECT 1 FROM missing_episodes m WHERE m.child_id = children.id
-		AND m.found_at IS NULL AND m.returned_at IS NULL) FROM children`
+		AND m.found_at IS NULL AND m.returned_at IS NULL), recorded_by_org_id FROM children`
 
 // scanChild reads a child row; q, when not nil, is used to read the photos' descriptions too.
 func (s *Store) scanChild(ctx context.Context, q querier, row interface{ Scan(...any) error }) (*waymark.Child, error) {
@@ -167,9 +167,10 @@ func (s *Store) scanChild(ctx context.Context, q querier, row interface{ Scan(..
 	var f string
 	var sealed []byte
 	if err := row.Scan(&c.ID, &c.OrgID, &c.Ref, &c.GivenNames, &c.FamilyName, &c.Sex, &c.DateOfBirth, &c.DOBEstimated,
-		&c.Nationality, &f, &sealed, &c.CreatedAt, &c.UpdatedAt, &c.MissingNow); err != nil {
+		&c.Nationality, &f, &sealed, &c.CreatedAt, &c.UpdatedAt, &c.MissingNow, &c.RecordedByOrgID); err != nil {
 		return nil, err
 	}
+	c.RecordedByOrgID = cmp.Or(c.RecordedByOrgID, c.OrgID) // '' until the child changes hands
 	var plain facts
 	if err := json.Unmarshal([]byte(f), &plain); err != nil {
 		return nil, fmt.Errorf("child %s facts: %w", c.ID, err)
@@ -257,7 +258,7 @@ func (s *Store) ChildScope(ctx context.Context, id string) (waymark.Scope, error
 	return sc, nil
 }
 
-// ChildScopes returns the scopes of many children in four statements, whatever their number: a
+// ChildScopes returns the scopes of many children in five statements, whatever their number: a
 // page of search results costs the database the same as one child. Unknown ids are left out.
 func (s *Store) ChildScopes(ctx context.Context, ids []string) (map[string]waymark.Scope, error) {
 	out := make(map[string]waymark.Scope, len(ids))
@@ -280,6 +281,8 @@ func (s *Store) ChildScopes(ctx context.Context, ids []string) (map[string]wayma
 			func(sc *waymark.Scope, u string) { sc.GrantedTo = append(sc.GrantedTo, u) }},
 		{"open missing episodes", `SELECT child_id, id FROM missing_episodes WHERE child_id IN (` + in + `)
 			AND found_at IS NULL AND returned_at IS NULL`, args, open},
+		{"waiting handovers", `SELECT child_id, to_org_id FROM handovers WHERE child_id IN (` + in + `) AND status = 'open'`, args,
+			func(sc *waymark.Scope, org string) { sc.HandoverTo = org }},
 	}
 	for i, st := range steps {
 		err := s.eachPair(ctx, st.query, st.args, func(id, v string) {

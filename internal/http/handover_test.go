@@ -1,0 +1,121 @@
+package http_test
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/alert"
+	"github.com/waymark-org/waymark/internal/sqlstore/storetest"
+)
+
+const border = "border@border.example.org"
+
+// The journey's first step through the API: a border officer records a child and hands them to the
+// council whose area it is; the council is alerted, may read the record to decide, and accepts,
+// becoming responsible (the border force no longer is); a transfer between councils is declined
+// with a reason, and the sender alerted; one not answered in four hours alerts both sides.
+func TestHandoverThroughTheAPI(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			a := newApp(t, d)
+			bf, mgr := a.token(border, waymark.RoleBorder), a.token(manager, waymark.RoleManager)
+			east := a.token(otherCouncil, waymark.RoleManager)
+			north, eastport, borderOrg := a.actor(manager).OrgID, a.actor(otherCouncil).OrgID, a.actor(border).OrgID
+			code, c := a.call(bf, "POST", "/api/v1/children", `{"given_names": "Meron", "family_name": "Tesfay", "sex": "F", "nationality": "ER"}`)
+			if code != http.StatusCreated {
+				t.Fatalf("record: %d %v", code, c)
+			}
+			id := c["child_id"].(string)
+			if code, _ := a.call(mgr, "GET", "/api/v1/children/"+id, ""); code != http.StatusForbidden {
+				t.Fatalf("the council read a child not yet handed to it: %d", code)
+			}
+			code, h := a.call(bf, "POST", "/api/v1/children/"+id+"/handovers", `{"to_org_id": "`+north+`", "reason": "Found in Northshire", "note": "At the port office with an interpreter"}`)
+			if code != http.StatusCreated || h["status"] != "open" || h["kind"] != "handover" || h["from_org_id"] != borderOrg {
+				t.Fatalf("hand over: %d %v", code, h)
+			}
+			if code, _ := a.call(bf, "POST", "/api/v1/children/"+id+"/handovers", `{"to_org_id": "`+eastport+`", "reason": "again"}`); code != http.StatusConflict {
+				t.Fatalf("a second handover while one waits: %d", code)
+			}
+			code, out := a.call(bf, "POST", "/api/v1/children/"+id+"/handovers", `{"to_org_id": "`+a.actor(police).OrgID+`", "reason": "x"}`)
+			if code != http.StatusConflict && (code != http.StatusUnprocessableEntity || errorField(out) != "to_org_id") {
+				t.Fatalf("a handover to the police: %d %v", code, out)
+			}
+			code, list := a.call(mgr, "GET", "/api/v1/handovers?status=open", "")
+			if code != http.StatusOK || len(list["handovers"].([]any)) != 1 {
+				t.Fatalf("waiting on the council: %d %v", code, list)
+			}
+			alerts, _, err := a.reg.Alerts(ctx, a.actor(manager), 50)
+			if err != nil || !hasAlert(alerts, waymark.AlertHandoverRequested, id) {
+				t.Fatalf("the council's manager was not alerted: %v", err)
+			}
+			if code, _ := a.call(mgr, "GET", "/api/v1/children/"+id, ""); code != http.StatusOK {
+				t.Fatalf("the council asked to take the child on could not read the record: %d", code)
+			}
+			if code, _ := a.call(east, "POST", "/api/v1/handovers/"+h["id"].(string)+"/accept", ""); code != http.StatusForbidden {
+				t.Fatalf("another council accepted: %d", code)
+			}
+			code, h = a.call(mgr, "POST", "/api/v1/handovers/"+h["id"].(string)+"/accept", "")
+			if code != http.StatusOK || h["status"] != "accepted" {
+				t.Fatalf("accept: %d %v", code, h)
+			}
+			_, c = a.call(mgr, "GET", "/api/v1/children/"+id, "")
+			if c["org_id"] != north || c["recorded_by_org_id"] != borderOrg {
+				t.Fatalf("after acceptance: responsible %v, recorded by %v", c["org_id"], c["recorded_by_org_id"])
+			}
+			if code, _ := a.call(bf, "PATCH", "/api/v1/children/"+id, `{"marks": "scar"}`); code != http.StatusForbidden {
+				t.Fatalf("the border force still edits a child it handed over: %d", code)
+			}
+			if alerts, _, _ := a.reg.Alerts(ctx, a.actor(manager), 50); hasAlert(alerts, waymark.AlertHandoverRequested, id) {
+				t.Fatal("the handover's alert outlived its acceptance")
+			}
+
+			// A transfer to Eastport, declined: a reason is needed, and Northshire is told.
+			code, h = a.call(mgr, "POST", "/api/v1/children/"+id+"/handovers", `{"to_org_id": "`+eastport+`", "reason": "National Transfer Scheme"}`)
+			if code != http.StatusCreated || h["kind"] != "transfer" {
+				t.Fatalf("transfer: %d %v", code, h)
+			}
+			if code, out := a.call(east, "POST", "/api/v1/handovers/"+h["id"].(string)+"/decline", `{}`); code != http.StatusUnprocessableEntity || errorField(out) != "reason" {
+				t.Fatalf("declined without a reason: %d %v", code, out)
+			}
+			if code, h = a.call(east, "POST", "/api/v1/handovers/"+h["id"].(string)+"/decline", `{"reason": "No placement free this week"}`); code != http.StatusOK || h["status"] != "declined" {
+				t.Fatalf("decline: %d %v", code, h)
+			}
+			if alerts, _, _ := a.reg.Alerts(ctx, a.actor(manager), 50); !hasAlert(alerts, waymark.AlertHandoverDeclined, id) {
+				t.Fatal("the sending council was not told of the refusal")
+			}
+			if _, c = a.call(mgr, "GET", "/api/v1/children/"+id, ""); c["org_id"] != north {
+				t.Fatalf("declined, the child moved anyway: %v", c["org_id"])
+			}
+
+			// Not answered in four hours: both sides' managers are alerted.
+			if code, _ := a.call(mgr, "POST", "/api/v1/children/"+id+"/handovers", `{"to_org_id": "`+eastport+`", "reason": "National Transfer Scheme"}`); code != http.StatusCreated {
+				t.Fatalf("transfer again: %d", code)
+			}
+			later := time.Now().Add(waymark.HandoverAcceptWithin + time.Minute)
+			a.store.SetClock(func() time.Time { return later })
+			sweep := alert.New(a.store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			sweep.Now = a.store.Now
+			if _, err := sweep.Tick(ctx); err != nil {
+				t.Fatal(err)
+			}
+			mine, _, _ := a.reg.Alerts(ctx, a.actor(manager), 50)
+			theirs, _, _ := a.reg.Alerts(ctx, waymark.Actor{UserID: "x", OrgID: eastport, Role: waymark.RoleManager, Name: "Eastport manager"}, 50)
+			if !hasAlert(mine, waymark.AlertHandoverUnanswered, id) || !hasAlert(theirs, waymark.AlertHandoverOverdue, id) {
+				t.Fatal("a handover waiting past four hours alerted neither side")
+			}
+		})
+	}
+}
+
+func hasAlert(as []*waymark.Alert, kind, childID string) bool {
+	for _, al := range as {
+		if al.Kind == kind && al.ChildID == childID && al.Open() {
+			return true
+		}
+	}
+	return false
+}
