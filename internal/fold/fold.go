@@ -22,7 +22,11 @@ func String(s string) string {
 	var b strings.Builder
 	space := true
 	for _, r := range norm.NFKD.String(s) {
-		if rep, ok := special[r]; ok {
+		rep, ok := special[r]
+		if !ok {
+			rep, ok = special[unicode.ToLower(r)] // a capital the table lacks (Ƒ) folds as its small letter
+		}
+		if ok {
 			b.WriteString(rep)
 			space = space && rep == "" // a dropped mark (an apostrophe) is not a word's end
 			continue
