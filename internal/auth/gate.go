@@ -27,6 +27,9 @@ func NewGate(budget uint64, wait time.Duration) *Gate {
 // Slots is how many hashes may run at once.
 func (g *Gate) Slots() int { return cap(g.slots) }
 
+// Busy is how many hashes run now.
+func (g *Gate) Busy() int { return len(g.slots) }
+
 // Acquire waits for a slot, until the gate's wait has passed (ErrBusy) or ctx ends; the caller
 // must call release once its hashing is done.
 func (g *Gate) Acquire(ctx context.Context) (release func(), err error) {

@@ -70,7 +70,10 @@ func TestSignInCountedWhenTheClientHangsUp(t *testing.T) {
 				body := creds(socialWorker, "a wrong guess here").Encode()
 				io.WriteString(conn, "POST /signin HTTP/1.1\r\nHost: "+addr+"\r\nContent-Type: application/x-www-form-urlencoded\r\n"+
 					"Content-Length: "+strconv.Itoa(len(body))+"\r\n\r\n"+body)
-				time.Sleep(100 * time.Millisecond)
+				// Hang up once the hashing has begun: a busy machine may take a while to get there.
+				for start := time.Now(); a.reg.Hashing.Busy() == 0 && time.Since(start) < 10*time.Second; {
+					time.Sleep(time.Millisecond)
+				}
 				conn.(*net.TCPConn).CloseWrite()
 				conn.SetReadDeadline(time.Now().Add(30 * time.Second))
 				res, err := http.ReadResponse(bufio.NewReader(conn), nil)

@@ -63,23 +63,24 @@ func (r *Registry) SignIn(ctx context.Context, email, password, addr string, idl
 	if err := r.signInAllowed(ctx, email, account, addr); err != nil {
 		return nil, err
 	}
+	// The user is read first: once the hashing has begun, nothing depends on the client.
+	u, err := r.store.UserByEmail(ctx, email)
+	if waymark.ErrorCode(err) == waymark.ENOTFOUND {
+		u = nil
+	} else if err != nil {
+		return nil, err
+	}
 	release, err := r.Hashing.Acquire(ctx)
 	if errors.Is(err, auth.ErrBusy) {
 		return nil, waymark.Errorf(waymark.EUNAVAILABLE, "Waymark is busy signing others in. Try again in a few seconds.")
 	} else if err != nil {
 		return nil, err
 	}
-	u, err := r.store.UserByEmail(ctx, email)
 	ok := false
-	switch {
-	case err == nil:
+	if u != nil {
 		ok, _ = auth.VerifyPassword(u.PasswordHash, password)
-	case waymark.ErrorCode(err) == waymark.ENOTFOUND:
-		u = nil
+	} else {
 		auth.DummyVerify(password)
-	default:
-		release()
-		return nil, err
 	}
 	release()
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), bookkeeping)
