@@ -21,7 +21,7 @@ var special = map[rune]string{
 func String(s string) string {
 	var b strings.Builder
 	space := true
-	for _, r := range norm.NFKD.String(s) {
+	for _, r := range norm.NFKD.String(strings.ToValidUTF8(s, "\uFFFD")) { // a stray byte must not stop a letter decomposing
 		rep, ok := special[r]
 		if !ok {
 			rep, ok = special[unicode.ToLower(r)] // a capital the table lacks (Ƒ) folds as its small letter
