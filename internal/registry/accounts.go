@@ -56,21 +56,28 @@ func (r *Registry) ChangePassword(ctx context.Context, a waymark.Actor, current,
 // ResetPassword gives a user of the actor's organisation a new password, returned to be passed on
 // once; it works for one sign-in, at which they must choose their own. Their sessions end.
 func (r *Registry) ResetPassword(ctx context.Context, a waymark.Actor, userID string) (string, error) {
+	temporary := auth.NewSecret("")[:20]
+	return temporary, r.changeUser(ctx, a, userID, "password.reset", func(tx *sqlstore.Tx, u *waymark.User) error {
+		return tx.SetPassword(u.ID, auth.HashPassword(temporary), true)
+	})
+}
+
+// changeUser makes one change to a user of an organisation whose users the actor manages, in a
+// transaction with its audit entry.
+func (r *Registry) changeUser(ctx context.Context, a waymark.Actor, userID, action string, change func(*sqlstore.Tx, *waymark.User) error) error {
 	u, err := r.store.User(ctx, userID)
 	if err != nil {
-		return "", err
+		return err
 	}
 	if err := r.check(ctx, a, waymark.ManageUsers, waymark.Scope{OrgID: u.OrgID}, "user", u.ID); err != nil {
-		return "", err
+		return err
 	}
-	temporary := auth.NewSecret("")[:20]
-	err = r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
-		if err := tx.SetPassword(u.ID, auth.HashPassword(temporary), true); err != nil {
+	return r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
+		if err := change(tx, u); err != nil {
 			return err
 		}
-		return tx.Audit(entry(a, "password.reset", "user", u.ID, u.OrgID))
+		return tx.Audit(entry(a, action, "user", u.ID, u.OrgID))
 	})
-	return temporary, err
 }
 
 // Users lists the users of an organisation, for its admin; the view is audited.
@@ -143,19 +150,7 @@ func (r *Registry) CreateUser(ctx context.Context, a waymark.Actor, u *waymark.U
 
 // DisableUser stops a user signing in and ends their sessions at once.
 func (r *Registry) DisableUser(ctx context.Context, a waymark.Actor, userID string) error {
-	u, err := r.store.User(ctx, userID)
-	if err != nil {
-		return err
-	}
-	if err := r.check(ctx, a, waymark.ManageUsers, waymark.Scope{OrgID: u.OrgID}, "user", u.ID); err != nil {
-		return err
-	}
-	return r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
-		if err := tx.DisableUser(u.ID); err != nil {
-			return err
-		}
-		return tx.Audit(entry(a, "user.disable", "user", u.ID, u.OrgID))
-	})
+	return r.changeUser(ctx, a, userID, "user.disable", func(tx *sqlstore.Tx, u *waymark.User) error { return tx.DisableUser(u.ID) })
 }
 
 // UserByEmail finds a user for whoever manages their organisation's users.

@@ -205,19 +205,7 @@ func (r *Registry) SecondFactorStatus(ctx context.Context, a waymark.Actor) (boo
 // ResetSecondFactor removes the second factor of a user of the actor's organisation who has lost
 // theirs; their sessions end, and they set one up again at their next sign-in.
 func (r *Registry) ResetSecondFactor(ctx context.Context, a waymark.Actor, userID string) error {
-	u, err := r.store.User(ctx, userID)
-	if err != nil {
-		return err
-	}
-	if err := r.check(ctx, a, waymark.ManageUsers, waymark.Scope{OrgID: u.OrgID}, "user", u.ID); err != nil {
-		return err
-	}
-	return r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
-		if err := tx.ResetTOTP(u.ID); err != nil {
-			return err
-		}
-		return tx.Audit(entry(a, "second_factor.reset", "user", u.ID, u.OrgID))
-	})
+	return r.changeUser(ctx, a, userID, "second_factor.reset", func(tx *sqlstore.Tx, u *waymark.User) error { return tx.ResetTOTP(u.ID) })
 }
 
 // SetMFARoles sets the roles whose users an organisation requires a second factor of.
