@@ -12,6 +12,7 @@ import (
 type Handover struct {
 	ID            string    `json:"id"`
 	ChildID       string    `json:"child_id"`
+	ChildRef      string    `json:"child_ref,omitempty"` // the sending organisation's reference, read only
 	FromOrgID     string    `json:"from_org_id"`
 	ToOrgID       string    `json:"to_org_id"`
 	Kind          string    `json:"kind"` // HandoverKind or TransferKind

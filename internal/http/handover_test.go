@@ -45,7 +45,7 @@ func TestHandoverThroughTheAPI(t *testing.T) {
 				t.Fatalf("a handover to the police: %d %v", code, out)
 			}
 			code, list := a.call(mgr, "GET", "/api/v1/handovers?status=open", "")
-			if code != http.StatusOK || len(list["handovers"].([]any)) != 1 {
+			if code != http.StatusOK || len(list["handovers"].([]any)) != 1 || list["handovers"].([]any)[0].(map[string]any)["child_ref"] != c["ref"] {
 				t.Fatalf("waiting on the council: %d %v", code, list)
 			}
 			alerts, _, err := a.reg.Alerts(ctx, a.actor(manager), 50)

@@ -95,5 +95,17 @@ func (r *Registry) Handovers(ctx context.Context, a waymark.Actor, status string
 	if err := r.check(ctx, a, waymark.EditChild, waymark.Scope{OrgID: a.OrgID}, "handovers", a.OrgID); err != nil {
 		return nil, err
 	}
-	return r.store.Handovers(ctx, a.OrgID, status)
+	list, err := r.store.Handovers(ctx, a.OrgID, status)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(list))
+	for i, h := range list {
+		ids[i] = h.ChildID
+	}
+	refs, err := r.store.ChildRefs(ctx, ids)
+	for _, h := range list {
+		h.ChildRef = refs[h.ChildID]
+	}
+	return list, err
 }
