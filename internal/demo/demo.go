@@ -53,6 +53,9 @@ type Options struct {
 	Seed     uint64
 	// Password, when set,, gives each user the same password (tests); otherwise each gets a random one.
 	Password string
+	// Journey tells the child's journey across agencies too: of the children the border force
+	// recorded, the first handed to Northshire and accepted, the next handed over and waiting.
+	Journey bool
 }
 
 // Seed fills an empty store with the demo world and returns every user's credentials.
@@ -104,7 +107,7 @@ func seedChildren(ctx context.Context, reg *registry.Registry, opt Options, acto
 		}
 	}
 	council := actors["Northshire County Council"]
-	var inCare []*waymark.Child
+	var inCare, recorded []*waymark.Child
 	for i := range opt.Children {
 		a := actors[owners[i%len(owners)]]
 		c := g.Child()
@@ -133,6 +136,9 @@ func seedChildren(ctx context.Context, reg *registry.Registry, opt Options, acto
 		if c.OrgID == council.OrgID {
 			inCare = append(inCare, c)
 		}
+		if c.OrgID == actors["Border Force South East"].OrgID {
+			recorded = append(recorded, c)
+		}
 		if i%8 == 0 && c.OrgID == council.OrgID {
 			if err := reg.Assign(ctx, a, c.ID, guardian); err != nil {
 				return err
@@ -142,7 +148,30 @@ func seedChildren(ctx context.Context, reg *registry.Registry, opt Options, acto
 	if err := seedTwice(ctx, reg, actors["Northshire Police"], inCare); err != nil {
 		return err
 	}
+	if opt.Journey {
+		if err := seedHandovers(ctx, reg, actors["Border Force South East"], council, recorded); err != nil {
+			return err
+		}
+	}
 	return seedCare(ctx, reg, g, council, actors["Northshire Police"].OrgID, inCare)
+}
+
+// seedHandovers has the border force hand its first two children to Northshire: the first
+// accepted, the second waiting on the council.
+func seedHandovers(ctx context.Context, reg *registry.Registry, border, council waymark.Actor, recorded []*waymark.Child) error {
+	for i, c := range recorded[:min(2, len(recorded))] {
+		h := &waymark.Handover{ChildID: c.ID, ToOrgID: council.OrgID, Reason: "Found in Northshire's area",
+			Note: "Met off a lorry at the port; waiting at the port office with an interpreter."}
+		if err := reg.RequestHandover(ctx, border, h); err != nil {
+			return fmt.Errorf("demo handover: %w", err)
+		}
+		if i == 0 {
+			if _, err := reg.DecideHandover(ctx, council, h.ID, true, ""); err != nil {
+				return fmt.Errorf("demo handover accepted: %w", err)
+			}
+		}
+	}
+	return nil
 }
 
 // seedTwice has the police record again, after a raid, a child the council looks after — under
