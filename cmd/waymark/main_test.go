@@ -22,9 +22,8 @@ import (
 
 func init() { auth.Default = auth.Params{Memory: 8 * 1024, Time: 1, Threads: 1} }
 
-// cli runs the command line with args and returns what it printed.
-// audited returns the audit entries with the action, read from the database of db (--db, --keys).
-func audited(t *testing.T, db []string, action string) []audit.Entry {
+// opened opens the database of db (--db, --keys) as a command would, until the test ends.
+func opened(t *testing.T, db []string) *sqlstore.Store {
 	t.Helper()
 	keys, _, err := crypto.LoadOrCreate(db[3], "")
 	if err != nil {
@@ -34,12 +33,30 @@ func audited(t *testing.T, db []string, action string) []audit.Entry {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
-	es, err := s.AuditEntries(context.Background(), sqlstore.AuditFilter{Action: action})
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// audited returns the audit entries with the action, read from the database of db (--db, --keys).
+func audited(t *testing.T, db []string, action string) []audit.Entry {
+	t.Helper()
+	es, err := opened(t, db).AuditEntries(context.Background(), sqlstore.AuditFilter{Action: action})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return es
+}
+
+// westmarsh is a fresh installation on d with one council, Westmarsh; with adds its --db and
+// --keys to a command's arguments.
+func westmarsh(t *testing.T, d sqlstore.Dialect) (db []string, with func(...string) []string) {
+	t.Helper()
+	db = []string{"--db", storetest.DSN(t, d), "--keys", filepath.Join(t.TempDir(), "keys")}
+	with = func(args ...string) []string { return append(args, db...) }
+	if _, err := cli(t, "", with("org", "create", "--name", "Westmarsh Council", "--kind", "council")...); err != nil {
+		t.Fatal(err)
+	}
+	return db, with
 }
 
 // private fails unless the file at path is readable by its owner alone.
@@ -229,11 +246,7 @@ func TestImportExport(t *testing.T) {
 func TestExportReturn(t *testing.T) {
 	for _, d := range storetest.Dialects(t) {
 		t.Run(string(d), func(t *testing.T) {
-			db := []string{"--db", storetest.DSN(t, d), "--keys", filepath.Join(t.TempDir(), "keys")}
-			with := func(args ...string) []string { return append(args, db...) }
-			if _, err := cli(t, "", with("org", "create", "--name", "Westmarsh Council", "--kind", "council")...); err != nil {
-				t.Fatal(err)
-			}
+			db, with := westmarsh(t, d)
 			if _, err := cli(t, "", with("import", "children", "testdata/return.jsonl", "--org", "Westmarsh Council")...); err != nil {
 				t.Fatal(err)
 			}
@@ -364,24 +377,8 @@ func TestTokenLifecycle(t *testing.T) {
 func TestSecondFactorAndSSOCommands(t *testing.T) {
 	for _, d := range storetest.Dialects(t) {
 		t.Run(string(d), func(t *testing.T) {
-			db := []string{"--db", storetest.DSN(t, d), "--keys", filepath.Join(t.TempDir(), "keys")}
-			with := func(args ...string) []string { return append(args, db...) }
-			if _, err := cli(t, "", with("org", "create", "--name", "Westmarsh Council", "--kind", "council")...); err != nil {
-				t.Fatal(err)
-			}
-			orgs := func() *sqlstore.Store {
-				keys, _, err := crypto.LoadOrCreate(db[3], "")
-				if err != nil {
-					t.Fatal(err)
-				}
-				s, err := sqlstore.Open(context.Background(), db[1], keys)
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { s.Close() })
-				return s
-			}
-			o, err := orgs().OrgByName(context.Background(), "Westmarsh Council")
+			db, with := westmarsh(t, d)
+			o, err := opened(t, db).OrgByName(context.Background(), "Westmarsh Council")
 			if err != nil || !o.NeedsSecondFactor("social_worker") || o.NeedsSecondFactor("analyst") {
 				t.Fatalf("a new organisation's second-factor roles: %v %v", o.MFARoles, err)
 			}
@@ -406,7 +403,7 @@ func TestSecondFactorAndSSOCommands(t *testing.T) {
 			if out, err := cli(t, "", sso...); err != nil || !strings.Contains(out, "/signin/sso/callback") {
 				t.Fatalf("org sso: %q %v", out, err)
 			}
-			c, err := orgs().SSOByDomain(context.Background(), "westmarsh.example.org")
+			c, err := opened(t, db).SSOByDomain(context.Background(), "westmarsh.example.org")
 			if err != nil || c.ClientSecret != "a synthetic client secret" {
 				t.Fatalf("the single sign-on kept: %+v %v", c, err)
 			}
