@@ -128,7 +128,8 @@ type Scope struct {
 	AssignedTo []string
 	GrantedTo  []string
 	Missing    bool   // the child is missing now
-	HandoverTo string // the council a waiting handover would make responsible
+	HandoverTo string   // the council a waiting handover would make responsible
+	Former     []string // the organisations responsible before, the recording one first
 }
 
 // Can reports whether actor may do act within scope; the error says why not. This is the one place
@@ -142,6 +143,9 @@ func Can(a Actor, act Action, s Scope) error {
 	}
 	if act == ViewChild && s.HandoverTo != "" && s.HandoverTo == a.OrgID && grants[a.Role][RecordCare] == ownOrg {
 		return nil // the council asked to take the child on reads the record to decide
+	}
+	if act == ViewChild && slices.Contains(s.Former, a.OrgID) && grants[a.Role][ViewChild] == ownOrg {
+		return nil // the record of its own time (Registry.Child cuts the rest)
 	}
 	switch grants[a.Role][act] {
 	case anyOrg:

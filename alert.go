@@ -68,25 +68,30 @@ func (a *Alert) Police() bool {
 func (a *Alert) Open() bool { return a.ClearedAt.IsZero() }
 
 // Title is the alert in a few plain words.
-func (a *Alert) Title() string {
-	return alertTitles[a.Kind]
-}
+func (a *Alert) Title() string { return alertKinds[a.Kind].title }
 
-var alertTitles = map[string]string{
-	AlertMissing:             "Reported missing",
-	AlertMissing24h:          "Still missing after 24 hours",
-	AlertMissing72h:          "Still missing after 72 hours",
-	AlertMissing7d:           "Still missing after 7 days",
-	AlertMissing28d:          "Still missing after 28 days",
-	AlertInterviewDue:        "Return interview due within 72 hours",
-	AlertInterviewOverdue:    "Return interview overdue",
-	AlertTurning17Half:       "Turns 17½: plan for leaving care and immigration status",
-	AlertTurning18:           "Turns 18",
-	AlertIdentification:      "Identification record incomplete 24 hours after first contact",
-	AlertUnsuitablePlacement: "Placed in a B&B or hostel",
-	AlertRecordsOpened:       "One person opened many of your records today",
-	AlertHandoverRequested:   "A child is handed over to you: accept or decline",
-	AlertHandoverOverdue:     "Handover waiting over 4 hours: accept or decline",
-	AlertHandoverUnanswered:  "Your handover is not yet accepted after 4 hours: you are still responsible",
-	AlertHandoverDeclined:    "Your handover was declined: you are still responsible",
+// Event is the alert's name for other systems (a webhook's "event"): what it is about, a dot, what
+// happened, such as handover.requested.
+func (a *Alert) Event() string { return alertKinds[a.Kind].event }
+
+var alertKinds = map[string]struct{ event, title string }{
+	AlertMissing:             {"missing.reported", "Reported missing"},
+	AlertMissing24h:          {"missing.24_hours", "Still missing after 24 hours"},
+	AlertMissing72h:          {"missing.72_hours", "Still missing after 72 hours"},
+	AlertMissing7d:           {"missing.7_days", "Still missing after 7 days"},
+	AlertMissing28d:          {"missing.28_days", "Still missing after 28 days"},
+	AlertInterviewDue:        {"return_interview.due", "Return interview due within 72 hours"},
+	AlertInterviewOverdue:    {"return_interview.overdue", "Return interview overdue"},
+	AlertTurning17Half:       {"birthday.17_and_a_half", "Turns 17½: plan for leaving care and immigration status"},
+	AlertTurning18:           {"birthday.18", "Turns 18"},
+	AlertIdentification:      {"identification.incomplete", "Identification record incomplete 24 hours after first contact"},
+	AlertUnsuitablePlacement: {"placement.unsuitable", "Placed in a B&B or hostel"},
+	AlertRecordsOpened:       {"records.opened", "One person opened many of your records today"},
+	AlertHandoverRequested:   {"handover.requested", "A child is handed over to you: accept or decline"},
+	AlertHandoverOverdue:     {"handover.overdue", "Handover waiting over 4 hours: accept or decline"},
+	AlertHandoverUnanswered:  {"handover.unanswered", "Your handover is not yet accepted after 4 hours: you are still responsible"},
+	AlertHandoverDeclined:    {"handover.declined", "Your handover was declined: you are still responsible"},
+	AlertTransferReminder:    {"transfer.reminder", "A transfer to you is halfway to its 10 working days: accept or decline"},
+	AlertTransferOverdue:     {"transfer.overdue", "Transfer waiting over 10 working days: accept or decline"},
+	AlertTransferUnanswered:  {"transfer.unanswered", "Your transfer is not yet accepted after 10 working days: you are still responsible"},
 }

@@ -155,10 +155,10 @@ func (s *Scheduler) due(ctx context.Context, now time.Time) ([]*waymark.Alert, e
 	if err != nil {
 		return nil, err
 	}
-	for _, h := range handovers { // not accepted in time: both sides' managers are told
-		at := h.RequestedAt.Add(waymark.HandoverAcceptWithin)
-		add(waymark.AlertHandoverOverdue, h.ID, h.ChildID, h.ToOrgID, "", at)
-		add(waymark.AlertHandoverUnanswered, h.ID, h.ChildID, h.FromOrgID, "", at)
+	for _, h := range handovers {
+		for _, d := range h.Deadlines() {
+			add(d.Kind, d.Subject, d.ChildID, d.OrgID, "", d.DueAt)
+		}
 	}
 	pending, err := s.Store.PendingInterviews(ctx, waymark.Actor{})
 	if err != nil {

@@ -123,6 +123,7 @@ func (s *Sender) attempt(ctx context.Context, d *sqlstore.Delivery) (bool, error
 // names or other details of the child, which stay behind Waymark's sign-in.
 type Payload struct {
 	DeliveryID string         `json:"delivery_id"`
+	Event      string         `json:"event"` // such as handover.requested
 	Title      string         `json:"title"`
 	Link       string         `json:"link,omitempty"`
 	Alert      *waymark.Alert `json:"alert"`
@@ -176,7 +177,7 @@ func Verify(secret, body []byte, header string, now time.Time, tolerance time.Du
 }
 
 func (s *Sender) webhook(ctx context.Context, ch *waymark.Channel, d *sqlstore.Delivery, a *waymark.Alert, now time.Time) error {
-	body, err := json.Marshal(Payload{DeliveryID: d.ID, Title: a.Title(), Link: s.link(), Alert: a})
+	body, err := json.Marshal(Payload{DeliveryID: d.ID, Event: a.Event(), Title: a.Title(), Link: s.link(), Alert: a})
 	if err != nil {
 		return fmt.Errorf("encode webhook: %w", err)
 	}

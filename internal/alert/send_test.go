@@ -202,7 +202,7 @@ func TestAlertsSentByEmailAndSignedWebhookWithRetry(t *testing.T) {
 			if strings.Contains(msgs[0], c.GivenNames+" "+c.FamilyName) {
 				t.Fatal("the e-mail names the child")
 			}
-			if _, n, _ := control.counts(); n != 1 || control.got[0].Alert.Kind != waymark.AlertMissing || control.got[0].Alert.ChildRef != c.Ref {
+			if _, n, _ := control.counts(); n != 1 || control.got[0].Alert.Kind != waymark.AlertMissing || control.got[0].Event != "missing.reported" || control.got[0].Alert.ChildRef != c.Ref {
 				t.Fatalf("control room got %+v", control.got)
 			}
 

@@ -35,6 +35,7 @@ func (s *Server) apiRoutes() []Route {
 		{"POST", "/api/v1/children/{id}/encounters", s.apiCreateEncounter},
 		{"GET", "/api/v1/encounters/{id}", s.apiGetEncounter},
 		{"PATCH", "/api/v1/encounters/{id}", s.apiPatchEncounter},
+		{"GET", "/api/v1/children/{id}/handovers", s.apiChildHandovers},
 		{"POST", "/api/v1/children/{id}/handovers", s.apiRequestHandover},
 		{"GET", "/api/v1/handovers", s.apiListHandovers},
 		{"POST", "/api/v1/handovers/{id}/accept", s.apiDecideHandover(true)},
@@ -62,6 +63,14 @@ func OpenAPI() []byte { return openAPI }
 func serveOpenAPI(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Write(openAPI)
+}
+
+// list is s, or an empty list rather than JSON's null.
+func list[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -219,11 +228,7 @@ func (s *Server) apiListEncounters(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	list := rec.Encounters
-	if list == nil {
-		list = []*waymark.Encounter{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"encounters": list})
+	writeJSON(w, http.StatusOK, map[string]any{"encounters": list(rec.Encounters)})
 }
 
 func (s *Server) apiCreateEncounter(w http.ResponseWriter, r *http.Request) {

@@ -91,20 +91,85 @@ func TestHandoverThroughTheAPI(t *testing.T) {
 				t.Fatalf("declined, the child moved anyway: %v", c["org_id"])
 			}
 
-			// Not answered in four hours: both sides' managers are alerted.
-			if code, _ := a.call(mgr, "POST", "/api/v1/children/"+id+"/handovers", `{"to_org_id": "`+eastport+`", "reason": "National Transfer Scheme"}`); code != http.StatusCreated {
+			// Asked again, the transfer runs on England's working days: Eastport is reminded after
+			// five, and both councils are told after ten.
+			code, h = a.call(mgr, "POST", "/api/v1/children/"+id+"/handovers", `{"to_org_id": "`+eastport+`", "reason": "National Transfer Scheme"}`)
+			if code != http.StatusCreated {
 				t.Fatalf("transfer again: %d", code)
 			}
-			later := time.Now().Add(waymark.HandoverAcceptWithin + time.Minute)
-			a.store.SetClock(func() time.Time { return later })
-			sweep := alert.New(a.store, slog.New(slog.NewTextHandler(io.Discard, nil)))
-			sweep.Now = a.store.Now
-			if _, err := sweep.Tick(ctx); err != nil {
+			asked := a.store.Now()
+			if due, _ := time.Parse(time.RFC3339, h["due_at"].(string)); due.Sub(waymark.AddWorkingDays(asked, 10)).Abs() > time.Second {
+				t.Fatalf("transfer due %v, want 10 working days after %v", h["due_at"], asked)
+			}
+			sched := alert.New(a.store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			sched.Now = a.store.Now
+			eastManager := waymark.Actor{UserID: "x", OrgID: eastport, Role: waymark.RoleManager, Name: "Eastport manager"}
+			sweepAt := func(at time.Time) (mine, theirs []*waymark.Alert) {
+				a.store.SetClock(func() time.Time { return at })
+				if _, err := sched.Tick(ctx); err != nil {
+					t.Fatal(err)
+				}
+				mine, _, _ = a.reg.Alerts(ctx, a.actor(manager), 50)
+				theirs, _, _ = a.reg.Alerts(ctx, eastManager, 50)
+				return mine, theirs
+			}
+			mine, theirs := sweepAt(waymark.AddWorkingDays(asked, 4))
+			if hasAlert(theirs, waymark.AlertTransferReminder, id) || hasAlert(mine, waymark.AlertTransferUnanswered, id) {
+				t.Fatal("alerted before the transfer's fifth working day")
+			}
+			if _, theirs = sweepAt(waymark.AddWorkingDays(asked, 5).Add(time.Minute)); !hasAlert(theirs, waymark.AlertTransferReminder, id) {
+				t.Fatal("no reminder on the fifth working day")
+			}
+			mine, theirs = sweepAt(waymark.AddWorkingDays(asked, 10).Add(time.Minute))
+			if !hasAlert(mine, waymark.AlertTransferUnanswered, id) || !hasAlert(theirs, waymark.AlertTransferOverdue, id) {
+				t.Fatal("a transfer waiting past ten working days alerted neither side")
+			}
+
+			// Accepted, the whole history moves; Northshire still reads what happened in its time,
+			// and the border force who it recorded and whether they are missing.
+			if code, _ := a.call(east, "POST", "/api/v1/handovers/"+h["id"].(string)+"/accept", ""); code != http.StatusOK {
+				t.Fatalf("accept the transfer: %d", code)
+			}
+			later := a.store.Now().Add(time.Hour).Format(time.RFC3339)
+			if code, out := a.call(east, "POST", "/api/v1/children/"+id+"/encounters", `{"kind": "other", "at": "`+later+`", "circumstances": "Settled in Eastport"}`); code != http.StatusCreated {
+				t.Fatalf("Eastport records a contact: %d %v", code, out)
+			}
+			a.store.SetClock(func() time.Time { return time.Now().Add(30 * 24 * time.Hour) })
+			for who, tok := range map[string]string{"Eastport": east, "Northshire": mgr, "the border force": bf} {
+				if code, _ := a.call(tok, "GET", "/api/v1/children/"+id, ""); code != http.StatusOK {
+					t.Fatalf("%s cannot read who the child is: %d", who, code)
+				}
+				_, encs := a.call(tok, "GET", "/api/v1/children/"+id+"/encounters", "")
+				sawEastport := false
+				for _, e := range encs["encounters"].([]any) {
+					sawEastport = sawEastport || e.(map[string]any)["circumstances"] == "Settled in Eastport"
+				}
+				if sawEastport != (who == "Eastport") {
+					t.Fatalf("%s sees Eastport's contact: %v", who, sawEastport)
+				}
+				_, hs := a.call(tok, "GET", "/api/v1/children/"+id+"/handovers", "")
+				if n, want := len(hs["handovers"].([]any)), map[string]int{"Eastport": 3, "Northshire": 3, "the border force": 1}[who]; n != want {
+					t.Fatalf("%s sees %d of the child's handovers, want %d", who, n, want)
+				}
+			}
+			if code, _ := a.call(mgr, "POST", "/api/v1/children/"+id+"/encounters", `{"kind": "other", "at": "`+later+`"}`); code != http.StatusForbidden {
+				t.Fatalf("Northshire still records on a child it transferred: %d", code)
+			}
+
+			// A handover from the border force not answered in four hours: both sides are told.
+			a.store.SetClock(time.Now)
+			_, c = a.call(bf, "POST", "/api/v1/children", `{"given_names": "Yonas", "family_name": "Berhe", "sex": "M", "nationality": "ER"}`)
+			second := c["child_id"].(string)
+			if code, _ := a.call(bf, "POST", "/api/v1/children/"+second+"/handovers", `{"to_org_id": "`+north+`", "reason": "Found in Northshire"}`); code != http.StatusCreated {
+				t.Fatalf("hand over: %d", code)
+			}
+			a.store.SetClock(func() time.Time { return time.Now().Add(waymark.HandoverAcceptWithin + time.Minute) })
+			if _, err := sched.Tick(ctx); err != nil {
 				t.Fatal(err)
 			}
-			mine, _, _ := a.reg.Alerts(ctx, a.actor(manager), 50)
-			theirs, _, _ := a.reg.Alerts(ctx, waymark.Actor{UserID: "x", OrgID: eastport, Role: waymark.RoleManager, Name: "Eastport manager"}, 50)
-			if !hasAlert(mine, waymark.AlertHandoverUnanswered, id) || !hasAlert(theirs, waymark.AlertHandoverOverdue, id) {
+			mine, _, _ = a.reg.Alerts(ctx, a.actor(manager), 50)
+			theirs, _, _ = a.reg.Alerts(ctx, waymark.Actor{UserID: "y", OrgID: borderOrg, Role: waymark.RoleManager, Name: "Border manager"}, 50)
+			if !hasAlert(mine, waymark.AlertHandoverOverdue, second) || !hasAlert(theirs, waymark.AlertHandoverUnanswered, second) {
 				t.Fatal("a handover waiting past four hours alerted neither side")
 			}
 		})

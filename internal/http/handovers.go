@@ -112,14 +112,20 @@ func (s *Server) apiDecideHandover(accept bool) http.HandlerFunc {
 	}
 }
 
-func (s *Server) apiListHandovers(w http.ResponseWriter, r *http.Request) {
-	list, err := s.Registry.Handovers(r.Context(), actor(r), r.URL.Query().Get("status"))
+func (s *Server) apiChildHandovers(w http.ResponseWriter, r *http.Request) {
+	rec, err := s.Registry.Child(r.Context(), actor(r), r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if list == nil {
-		list = []*waymark.Handover{}
+	writeJSON(w, http.StatusOK, map[string]any{"handovers": list(rec.Handovers)})
+}
+
+func (s *Server) apiListHandovers(w http.ResponseWriter, r *http.Request) {
+	handovers, err := s.Registry.Handovers(r.Context(), actor(r), r.URL.Query().Get("status"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"handovers": list})
+	writeJSON(w, http.StatusOK, map[string]any{"handovers": list(handovers)})
 }

@@ -221,8 +221,8 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 	flash := savedFlash(r, "Saved.")
 	canEdit := waymark.Can(a, waymark.EditChild, waymark.Scope{OrgID: rec.Child.OrgID}) == nil
 	s.render(w, r, "child", &web.View{Title: rec.Child.Name(), Flash: flash, Data: map[string]any{
-		"Child": rec.Child, "Encounters": rec.Encounters, "Owner": rec.Owner, "CanEdit": canEdit, "Care": rec.Care,
-		"Now": s.Registry.Now()}})
+		"Child": rec.Child, "Encounters": rec.Encounters, "Owner": rec.Owner, "RecordedBy": rec.RecordedBy, "CanEdit": canEdit,
+		"Care": rec.Care, "Handovers": rec.Handovers, "OrgNames": rec.OrgNames, "Until": rec.Until, "Now": s.Registry.Now()}})
 }
 
 func (s *Server) editChildPage(w http.ResponseWriter, r *http.Request) {

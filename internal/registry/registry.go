@@ -6,6 +6,7 @@ package registry
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -136,6 +137,11 @@ func (r *Registry) check(ctx context.Context, a waymark.Actor, act waymark.Actio
 	if err == nil || waymark.ErrorCode(err) == waymark.EUNAUTHORIZED {
 		return err
 	}
+	return r.refuse(ctx, a, act, sc, recType, recID, err)
+}
+
+// refuse audits a refusal and returns it.
+func (r *Registry) refuse(ctx context.Context, a waymark.Actor, act waymark.Action, sc waymark.Scope, recType, recID string, err error) error {
 	e := entry(a, string(act), recType, recID, sc.OrgID)
 	e.Outcome = audit.Denied
 	if aerr := r.store.Audit(ctx, e); aerr != nil {
@@ -202,8 +208,15 @@ func joinInvalid(a, b error) error {
 type ChildRecord struct {
 	Child      *waymark.Child
 	Encounters []*waymark.Encounter
-	Owner      *waymark.Organisation
+	Owner      *waymark.Organisation // responsible now
+	RecordedBy *waymark.Organisation
 	Care       *Care
+	Handovers  []*waymark.Handover // newest first: who was responsible, and since when
+	OrgNames   map[string]string   // the names of the organisations the handovers name
+	// Until, if set, is the end of the viewer's organisation's time as responsible: an organisation
+	// that handed the child on sees the identity facts and whether the child is missing now, but of
+	// the record only what happened until then.
+	Until time.Time
 }
 
 // Child returns a child's whole record; the view is audited.
@@ -212,7 +225,7 @@ func (r *Registry) Child(ctx context.Context, a waymark.Actor, id string) (*Chil
 	if err != nil {
 		return nil, err
 	}
-	rec := &ChildRecord{}
+	rec := &ChildRecord{OrgNames: map[string]string{}}
 	if rec.Child, err = r.store.Child(ctx, id); err != nil {
 		return nil, err
 	}
@@ -222,14 +235,59 @@ func (r *Registry) Child(ctx context.Context, a waymark.Actor, id string) (*Chil
 	if rec.Owner, err = r.store.Org(ctx, sc.OrgID); err != nil {
 		return nil, err
 	}
+	if rec.RecordedBy, err = r.store.Org(ctx, rec.Child.RecordedByOrgID); err != nil {
+		return nil, err
+	}
 	if rec.Care, err = r.care(ctx, id); err != nil {
 		return nil, err
+	}
+	if rec.Handovers, err = r.store.ChildHandovers(ctx, id); err != nil {
+		return nil, err
+	}
+	for _, h := range rec.Handovers {
+		for _, org := range []string{h.FromOrgID, h.ToOrgID} {
+			if o, err := r.store.Org(ctx, org); err == nil {
+				rec.OrgNames[org] = o.Name
+			}
+		}
+	}
+	if until, cut := viewsUntil(a, sc, rec.Handovers); cut {
+		rec.cutAt(a.OrgID, until)
 	}
 	// Fail closed: no audit entry, no data.
 	if err := r.store.Audit(ctx, entry(a, string(waymark.ViewChild), "child", id, sc.OrgID)); err != nil {
 		return nil, err
 	}
 	return rec, nil
+}
+
+// viewsUntil says whether a sees a child's record only as an organisation once responsible for
+// it, and if so until when: the acceptance of the last handover from a's organisation (hs newest
+// first). Without one, until is zero and a sees nothing of the record.
+func viewsUntil(a waymark.Actor, sc waymark.Scope, hs []*waymark.Handover) (until time.Time, cut bool) {
+	whole := sc
+	whole.Former = nil
+	if waymark.Can(a, waymark.ViewChild, whole) == nil {
+		return until, false
+	}
+	for _, h := range hs {
+		if h.FromOrgID == a.OrgID && h.Status == waymark.HandoverAccepted {
+			return h.DecidedAt, true
+		}
+	}
+	return until, true
+}
+
+// cutAt leaves of the record what happened while org was responsible for the child, until then.
+func (rec *ChildRecord) cutAt(org string, until time.Time) {
+	rec.Until = until
+	before := func(t time.Time) bool { return !t.After(rec.Until) }
+	rec.Encounters = slices.DeleteFunc(rec.Encounters, func(e *waymark.Encounter) bool { return !before(e.At) })
+	rec.Care.Placements = slices.DeleteFunc(rec.Care.Placements, func(p *waymark.Placement) bool { return !before(p.Start) })
+	rec.Care.Screenings = slices.DeleteFunc(rec.Care.Screenings, func(s *waymark.Screening) bool { return !before(s.Date) })
+	rec.Care.Episodes = slices.DeleteFunc(rec.Care.Episodes, func(e *waymark.MissingEpisode) bool { return !before(e.LastSeenAt) })
+	rec.Care.Alerts = nil
+	rec.Handovers = slices.DeleteFunc(rec.Handovers, func(h *waymark.Handover) bool { return h.FromOrgID != org && h.ToOrgID != org })
 }
 
 // UpdateChild replaces a child's identity facts with c's (c.ID names the child).
@@ -357,6 +415,16 @@ func (r *Registry) Encounter(ctx context.Context, a waymark.Actor, id string) (*
 	sc, err := r.childScope(ctx, a, waymark.ViewChild, e.ChildID)
 	if err != nil {
 		return nil, err
+	}
+	if slices.Contains(sc.Former, a.OrgID) {
+		hs, err := r.store.ChildHandovers(ctx, e.ChildID)
+		if err != nil {
+			return nil, err
+		}
+		if until, cut := viewsUntil(a, sc, hs); cut && e.At.After(until) {
+			return nil, r.refuse(ctx, a, waymark.ViewChild, sc, "encounter", id,
+				waymark.Errorf(waymark.EFORBIDDEN, "This contact was recorded after your organisation handed the child on."))
+		}
 	}
 	return e, r.store.Audit(ctx, entry(a, "encounter.view", "encounter", id, sc.OrgID))
 }

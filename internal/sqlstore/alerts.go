@@ -80,13 +80,16 @@ func (tx *Tx) DismissAlert(id, orgID, by string) error {
 	return wrap(err, "dismiss alert")
 }
 
+// waitingHandover are the kinds of alert a handover raises while it waits.
+const waitingHandover = `'handover_requested','handover_overdue','handover_unanswered','transfer_reminder','transfer_overdue','transfer_unanswered'`
+
 // resolved says, per kind of alert, which subjects no longer need it: the rows of table that meet cond.
 var resolved = []struct{ kinds, table, cond string }{
 	{`'missing','missing_24h','missing_72h','missing_7d','missing_28d'`, "missing_episodes", "found_at IS NOT NULL OR returned_at IS NOT NULL"},
 	{`'return_interview_due','return_interview_overdue'`, "missing_episodes", "interview_at IS NOT NULL OR declined"},
 	{`'unsuitable_placement'`, "placements", "end_at IS NOT NULL"},
 	{`'identification_incomplete'`, "children", "missing = ''"},
-	{`'handover_requested','handover_overdue','handover_unanswered'`, "handovers", "status <> 'open'"},
+	{waitingHandover, "handovers", "status <> 'open'"},
 }
 
 // ClearResolved clears every open alert whose cause is gone (the child found, the interview held,

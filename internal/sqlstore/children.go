@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -258,7 +259,7 @@ func (s *Store) ChildScope(ctx context.Context, id string) (waymark.Scope, error
 	return sc, nil
 }
 
-// ChildScopes returns the scopes of many children in five statements, whatever their number: a
+// ChildScopes returns the scopes of many children in six statements, whatever their number: a
 // page of search results costs the database the same as one child. Unknown ids are left out.
 func (s *Store) ChildScopes(ctx context.Context, ids []string) (map[string]waymark.Scope, error) {
 	out := make(map[string]waymark.Scope, len(ids))
@@ -283,6 +284,13 @@ func (s *Store) ChildScopes(ctx context.Context, ids []string) (map[string]wayma
 			AND found_at IS NULL AND returned_at IS NULL`, args, open},
 		{"waiting handovers", `SELECT child_id, to_org_id FROM handovers WHERE child_id IN (` + in + `) AND status = 'open'`, args,
 			func(sc *waymark.Scope, org string) { sc.HandoverTo = org }},
+		{"past handovers", `SELECT child_id, from_org_id FROM handovers WHERE child_id IN (` + in + `) AND status = 'accepted'
+			ORDER BY requested_at`, args,
+			func(sc *waymark.Scope, org string) {
+				if !slices.Contains(sc.Former, org) {
+					sc.Former = append(sc.Former, org)
+				}
+			}},
 	}
 	for i, st := range steps {
 		err := s.eachPair(ctx, st.query, st.args, func(id, v string) {

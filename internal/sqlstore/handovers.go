@@ -14,12 +14,14 @@ func scanHandover(r scanner) (*waymark.Handover, error) {
 	var h waymark.Handover
 	err := r.Scan(&h.ID, &h.ChildID, &h.FromOrgID, &h.ToOrgID, &h.Kind, &h.Reason, &h.Note, &h.Status, &h.RequestedBy,
 		&h.RequestedAt, &h.DecidedBy, nullable{&h.DecidedAt}, &h.DeclineReason)
+	h.DueAt = h.Due()
 	return &h, err
 }
 
 // CreateHandover records a handover asked for; one already waiting for the child is a conflict.
 func (tx *Tx) CreateHandover(h *waymark.Handover) error {
 	h.ID, h.Status, h.RequestedAt = NewID(), waymark.HandoverOpen, tx.s.now()
+	h.DueAt = h.Due()
 	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO handovers (`+handoverColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '', NULL, '')`,
 		h.ID, h.ChildID, h.FromOrgID, h.ToOrgID, h.Kind, h.Reason, h.Note, h.Status, h.RequestedBy, h.RequestedAt)
@@ -87,6 +89,6 @@ func (tx *Tx) DecideHandover(h *waymark.Handover, accept bool, by, why string) e
 		tx.childChanged = true
 	}
 	_, err = tx.tx.ExecContext(tx.ctx, `UPDATE alerts SET cleared_at = $1, cleared_by = 'resolved' WHERE cleared_at IS NULL
-		AND subject = $2 AND kind IN ('handover_requested', 'handover_overdue', 'handover_unanswered')`, h.DecidedAt, h.ID)
+		AND subject = $2 AND kind IN (`+waitingHandover+`)`, h.DecidedAt, h.ID)
 	return wrap(err, "clear handover alerts")
 }

@@ -1,0 +1,26 @@
+package waymark
+
+import (
+	"regexp"
+	"testing"
+)
+
+// Every kind of alert has a title for people and a unique event name for other systems.
+func TestAlertKindsHaveTitlesAndEvents(t *testing.T) {
+	name := regexp.MustCompile(`^[a-z0-9_]+\.[a-z0-9_]+$`)
+	seen := map[string]string{}
+	for kind, k := range alertKinds {
+		if k.title == "" || !name.MatchString(k.event) {
+			t.Errorf("%s: title %q, event %q", kind, k.title, k.event)
+		}
+		if other, dup := seen[k.event]; dup {
+			t.Errorf("%s and %s share the event %s", kind, other, k.event)
+		}
+		seen[k.event] = kind
+	}
+	for _, event := range []string{"handover.requested", "handover.overdue", "transfer.overdue"} {
+		if seen[event] == "" {
+			t.Errorf("no alert is the event %s", event)
+		}
+	}
+}
