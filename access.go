@@ -15,7 +15,9 @@ const (
 	RoleSocialWorker Role = "social_worker"
 	RoleManager      Role = "manager"
 	RolePolice       Role = "police"
-	RoleGuardian     Role = "guardian"
+	RoleICTG         Role = "ictg"       // Independent Child Trafficking Guardian
+	RoleKeyWorker    Role = "key_worker" // a charity's worker who is not an ICTG
+	RoleCarer        Role = "carer"      // foster carer, residential key worker
 	RoleAnalyst      Role = "analyst"
 	RoleAdmin        Role = "admin"
 	// RoleOperator is whoever runs waymark's commands on the server. They hold the database and its
@@ -25,7 +27,7 @@ const (
 )
 
 // Roles lists every role.
-var Roles = []Role{RoleBorder, RoleSocialWorker, RoleManager, RolePolice, RoleGuardian, RoleAnalyst, RoleAdmin}
+var Roles = []Role{RoleBorder, RoleSocialWorker, RoleManager, RolePolice, RoleICTG, RoleKeyWorker, RoleCarer, RoleAnalyst, RoleAdmin}
 
 func roleNames() []string {
 	s := make([]string, len(Roles))
@@ -37,8 +39,11 @@ func roleNames() []string {
 
 // Label is the role's name for people.
 func (r Role) Label() string {
-	if r == "" {
+	switch r {
+	case "":
 		return ""
+	case RoleICTG:
+		return "ICTG"
 	}
 	s := strings.ReplaceAll(string(r), "_", " ")
 	return strings.ToUpper(s[:1]) + s[1:]
@@ -59,23 +64,25 @@ const (
 	ViewAudit        Action = "audit.view"
 	ManageUsers      Action = "users.manage"
 	ViewStats        Action = "stats.view"
-	RecordCare       Action = "care.record"       // placements, screenings, reporting missing, returns, interviews
+	RecordCare       Action = "care.record"       // placements, screenings, return interviews
+	ReportMissing    Action = "missing.report"    // reporting a child missing or away, and their return
 	UpdateMissing    Action = "missing.update"    // police reference, risk, found
 	ViewPack         Action = "missing.pack"      // the missing-person pack
 	ExportReturn     Action = "return.export"     // the looked-after-children return: child-level rows
 	ReviewDuplicates Action = "duplicates.review" // the report of children who may be recorded twice
 	ExportChildren   Action = "children.export"   // every fact of an organisation's children, to a file
+	ManageTeam       Action = "team.manage"       // who is in the team around a child
 )
 
 // Actions lists every action, for the role × action matrix.
-var Actions = []Action{ViewChild, CreateChild, EditChild, AddEncounter, SearchRegistry, OpenWithReason, ConfirmMatch, ViewAudit, ManageUsers, ViewStats, RecordCare, UpdateMissing, ViewPack, ExportReturn, ReviewDuplicates, ExportChildren}
+var Actions = []Action{ViewChild, CreateChild, EditChild, AddEncounter, SearchRegistry, OpenWithReason, ConfirmMatch, ViewAudit, ManageUsers, ViewStats, RecordCare, ReportMissing, UpdateMissing, ViewPack, ExportReturn, ReviewDuplicates, ExportChildren, ManageTeam}
 
 // reach is how far a grant extends.
 type reach int
 
 const (
 	ownOrg       reach = iota + 1 // records owned by the actor's organisation
-	assigned                      // records of children assigned to the actor
+	team                          // only children whose team the actor is in, as their part allows (team.go)
 	anyOrg                        // every organisation (search results carry minimal facts only)
 	whileMissing                  // any child currently missing (the police's search), else own organisation
 )
@@ -85,14 +92,18 @@ var practitioner = map[Action]reach{
 	OpenWithReason: anyOrg, ConfirmMatch: anyOrg,
 }
 
-var carer = map[Action]reach{RecordCare: ownOrg, UpdateMissing: ownOrg, ViewPack: ownOrg}
+var caring = map[Action]reach{RecordCare: ownOrg, ReportMissing: ownOrg, UpdateMissing: ownOrg, ViewPack: ownOrg}
+
+var teamOnly = map[Action]reach{ViewChild: team, ViewPack: team}
 
 var grants = map[Role]map[Action]reach{
 	RoleBorder:       practitioner,
-	RoleSocialWorker: with(practitioner, carer),
+	RoleSocialWorker: with(practitioner, caring),
 	RolePolice:       with(practitioner, map[Action]reach{UpdateMissing: whileMissing, ViewPack: whileMissing}),
-	RoleManager:      with(practitioner, carer, map[Action]reach{ViewStats: ownOrg, ExportReturn: ownOrg, ReviewDuplicates: ownOrg}),
-	RoleGuardian:     {ViewChild: assigned, SearchRegistry: anyOrg, ViewPack: assigned},
+	RoleManager:      with(practitioner, caring, map[Action]reach{ViewStats: ownOrg, ExportReturn: ownOrg, ReviewDuplicates: ownOrg, ManageTeam: ownOrg}),
+	RoleICTG:         with(teamOnly, map[Action]reach{SearchRegistry: anyOrg}),
+	RoleKeyWorker:    with(teamOnly, map[Action]reach{SearchRegistry: anyOrg}),
+	RoleCarer:        with(teamOnly, map[Action]reach{ReportMissing: team}),
 	RoleAnalyst:      {ViewStats: anyOrg}, // aggregates only, small counts suppressed (internal/report)
 	RoleAdmin:        {ViewAudit: ownOrg, ManageUsers: ownOrg},
 	RoleOperator:     {ExportChildren: anyOrg, ExportReturn: anyOrg, ManageUsers: anyOrg},
@@ -121,13 +132,13 @@ func Operator(account string) Actor {
 	return Actor{Role: RoleOperator, Name: "command line (" + account + ")", Addr: "local"}
 }
 
-// Scope is what an action touches: the owning organisation and, for children, who is assigned
-// and who holds a live grant to view it, given for a stated reason.
+// Scope is what an action touches: the owning organisation and, for children, the team around
+// the child and who holds a live grant to view it, given for a stated reason.
 type Scope struct {
 	OrgID      string
-	AssignedTo []string
+	Team       []Member // the current parts, with UserID and Role set
 	GrantedTo  []string
-	Missing    bool   // the child is missing now
+	Missing    bool     // the child is missing now
 	HandoverTo string   // the council a waiting handover would make responsible
 	Former     []string // the organisations responsible before, the recording one first
 }
@@ -144,6 +155,9 @@ func Can(a Actor, act Action, s Scope) error {
 	if act == ViewChild && s.HandoverTo != "" && s.HandoverTo == a.OrgID && grants[a.Role][RecordCare] == ownOrg {
 		return nil // the council asked to take the child on reads the record to decide
 	}
+	if s.teamAllows(a, act) {
+		return nil
+	}
 	if act == ViewChild && slices.Contains(s.Former, a.OrgID) && grants[a.Role][ViewChild] == ownOrg {
 		return nil // the record of its own time (Registry.Child cuts the rest)
 	}
@@ -158,12 +172,32 @@ func Can(a Actor, act Action, s Scope) error {
 		if s.Missing || s.OrgID == a.OrgID {
 			return nil
 		}
-	case assigned: // an explicit assignment, possibly across organisations (e.g. a charity's guardian)
-		if a.UserID != "" && slices.Contains(s.AssignedTo, a.UserID) {
-			return nil
-		}
 	}
 	return Errorf(EFORBIDDEN, "Your role (%s) does not allow this here.", a.Role.Label())
+}
+
+// teamAllows reports whether a's part in the child's team lets them act, whatever organisation
+// they belong to.
+func (s Scope) teamAllows(a Actor, act Action) bool {
+	if a.UserID == "" {
+		return false
+	}
+	for _, m := range s.Team {
+		if m.UserID == a.UserID && m.Role.HeldBy(a.Role) && slices.Contains(parts[m.Role].may, act) {
+			return true
+		}
+	}
+	return false
+}
+
+// InTeam reports whether the user has a part, or a part of the given kinds, in the child's team.
+func (s Scope) InTeam(userID string, kinds ...TeamRole) bool {
+	for _, m := range s.Team {
+		if m.UserID == userID && (len(kinds) == 0 || slices.Contains(kinds, m.Role)) {
+			return true
+		}
+	}
+	return false
 }
 
 // Allowed reports whether the role has the action anywhere: used to show or hide menu entries.
@@ -178,18 +212,18 @@ func (r Role) SeesMissingBoard() bool {
 
 // SeesAlerts reports whether alerts are addressed to the role (the SQL of AlertsFor says whose).
 func (r Role) SeesAlerts() bool {
-	return slices.Contains([]Role{RoleManager, RoleSocialWorker, RoleGuardian, RolePolice}, r)
+	return slices.Contains([]Role{RoleManager, RoleSocialWorker, RoleICTG, RoleKeyWorker, RoleCarer, RolePolice}, r)
 }
 
 // CaseloadReach says which children an actor's caseload holds: all of their own organisation's,
-// or only those assigned to the actor. Roles that see no children get EFORBIDDEN.
-func (a Actor) CaseloadReach() (assignedOnly bool, err error) {
+// or only those whose team the actor is in. Roles that see no children get EFORBIDDEN.
+func (a Actor) CaseloadReach() (teamOnly bool, err error) {
 	switch grants[a.Role][ViewChild] {
 	case ownOrg:
 		return false, nil
-	case assigned:
-		if a.UserID == "" { // a token is no one: nothing is assigned to it
-			return false, Errorf(EFORBIDDEN, "Your role (%s) sees only the children assigned to you, and an API token is not a person.", a.Role.Label())
+	case team:
+		if a.UserID == "" { // a token is no one: it is in no team
+			return false, Errorf(EFORBIDDEN, "Your role (%s) sees only the children whose team you are in, and an API token is not a person.", a.Role.Label())
 		}
 		return true, nil
 	}
@@ -197,13 +231,13 @@ func (a Actor) CaseloadReach() (assignedOnly bool, err error) {
 }
 
 // TokenAllowed says whether an API token may act with role r. A token acts for an organisation,
-// not for a person, so a role that sees only the children assigned to a person cannot have one.
+// not for a person, so a role that sees only the children whose team a person is in cannot have one.
 func (r Role) TokenAllowed() error {
 	if !r.Valid() {
 		return Errorf(EINVALID, "%q is not a role.", r)
 	}
-	if grants[r][ViewChild] == assigned {
-		return Errorf(EINVALID, "A %s sees only the children assigned to them; an API token is not a person, so it cannot act as one.", r.Label())
+	if grants[r][ViewChild] == team {
+		return Errorf(EINVALID, "A %s sees only the children whose team they are in; an API token is not a person, so it cannot act as one.", r.Label())
 	}
 	return nil
 }
@@ -211,15 +245,19 @@ func (r Role) TokenAllowed() error {
 // Valid reports whether r is one of the roles.
 func (r Role) Valid() bool { return slices.Contains(Roles, r) }
 
-// InCaseload reports whether a child with these assigned users is in a's caseload, for deadlines
-// and alerts: a manager's whole organisation, the children assigned to a social worker or guardian,
-// and for a social worker also the children no one is assigned to (the SQL of AlertsFor says the same).
+// InCaseload reports whether a child is in a's caseload, for deadlines and alerts: a manager's
+// whole organisation, the children whose team a person is in, and for a social worker also their
+// organisation's children with no social worker in the team (the SQL of AlertsFor says the same).
 func InCaseload(a Actor, sc Scope) bool {
 	switch {
 	case sc.OrgID == a.OrgID && a.Role == RoleManager:
 		return true
-	case slices.Contains(sc.AssignedTo, a.UserID):
+	case a.UserID != "" && sc.InTeam(a.UserID):
 		return true
 	}
-	return sc.OrgID == a.OrgID && a.Role == RoleSocialWorker && len(sc.AssignedTo) == 0
+	return sc.OrgID == a.OrgID && a.Role == RoleSocialWorker && !sc.hasSocialWorker()
+}
+
+func (s Scope) hasSocialWorker() bool {
+	return slices.ContainsFunc(s.Team, func(m Member) bool { return m.Role == TeamSocialWorker })
 }

@@ -2,44 +2,69 @@ package waymark_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/waymark-org/waymark"
 )
 
 // The expected policy, written out by hand: for each role and action, what is allowed on a record
-// of the actor's own organisation (own), of another (other), and assigned to the actor from
-// another organisation (assigned), of another organisation while the child is missing, and of another
-// organisation the actor's handed the child on to (handed on: Registry.Child shows only the actor's
-// organisation's time). "." denies, "y" allows.
+// of the actor's own organisation (own), of another (other), of another's child whose team the
+// actor is in, in the part their role holds (team), of another organisation's child missing now
+// (missing), and of another organisation's child the actor's organisation handed on (handed on:
+// Registry.Child shows only its own time). "." denies, "y" allows; actions left out deny everywhere.
 var matrix = map[waymark.Role]map[waymark.Action]string{
-	//                         own other assigned other-missing handed-on
-	waymark.RoleBorder:       {waymark.ViewChild: "y...y", waymark.CreateChild: "y....", waymark.EditChild: "y....", waymark.AddEncounter: "y....", waymark.SearchRegistry: "yyyyy", waymark.OpenWithReason: "yyyyy", waymark.ConfirmMatch: "yyyyy", waymark.ViewAudit: ".....", waymark.ManageUsers: ".....", waymark.ViewStats: ".....", waymark.RecordCare: ".....", waymark.UpdateMissing: ".....", waymark.ViewPack: ".....", waymark.ExportReturn: ".....", waymark.ReviewDuplicates: ".....", waymark.ExportChildren: "....."},
-	waymark.RoleSocialWorker: {waymark.ViewChild: "y...y", waymark.CreateChild: "y....", waymark.EditChild: "y....", waymark.AddEncounter: "y....", waymark.SearchRegistry: "yyyyy", waymark.OpenWithReason: "yyyyy", waymark.ConfirmMatch: "yyyyy", waymark.ViewAudit: ".....", waymark.ManageUsers: ".....", waymark.ViewStats: ".....", waymark.RecordCare: "y....", waymark.UpdateMissing: "y....", waymark.ViewPack: "y....", waymark.ExportReturn: ".....", waymark.ReviewDuplicates: ".....", waymark.ExportChildren: "....."},
-	waymark.RoleManager:      {waymark.ViewChild: "y...y", waymark.CreateChild: "y....", waymark.EditChild: "y....", waymark.AddEncounter: "y....", waymark.SearchRegistry: "yyyyy", waymark.OpenWithReason: "yyyyy", waymark.ConfirmMatch: "yyyyy", waymark.ViewAudit: ".....", waymark.ManageUsers: ".....", waymark.ViewStats: "y....", waymark.RecordCare: "y....", waymark.UpdateMissing: "y....", waymark.ViewPack: "y....", waymark.ExportReturn: "y....", waymark.ReviewDuplicates: "y....", waymark.ExportChildren: "....."},
-	waymark.RolePolice:       {waymark.ViewChild: "y...y", waymark.CreateChild: "y....", waymark.EditChild: "y....", waymark.AddEncounter: "y....", waymark.SearchRegistry: "yyyyy", waymark.OpenWithReason: "yyyyy", waymark.ConfirmMatch: "yyyyy", waymark.ViewAudit: ".....", waymark.ManageUsers: ".....", waymark.ViewStats: ".....", waymark.RecordCare: ".....", waymark.UpdateMissing: "y..y.", waymark.ViewPack: "y..y.", waymark.ExportReturn: ".....", waymark.ReviewDuplicates: ".....", waymark.ExportChildren: "....."},
-	waymark.RoleGuardian:     {waymark.ViewChild: "..y..", waymark.CreateChild: ".....", waymark.EditChild: ".....", waymark.AddEncounter: ".....", waymark.SearchRegistry: "yyyyy", waymark.OpenWithReason: ".....", waymark.ConfirmMatch: ".....", waymark.ViewAudit: ".....", waymark.ManageUsers: ".....", waymark.ViewStats: ".....", waymark.RecordCare: ".....", waymark.UpdateMissing: ".....", waymark.ViewPack: "..y..", waymark.ExportReturn: ".....", waymark.ReviewDuplicates: ".....", waymark.ExportChildren: "....."},
-	waymark.RoleAnalyst:      {waymark.ViewChild: ".....", waymark.CreateChild: ".....", waymark.EditChild: ".....", waymark.AddEncounter: ".....", waymark.SearchRegistry: ".....", waymark.OpenWithReason: ".....", waymark.ConfirmMatch: ".....", waymark.ViewAudit: ".....", waymark.ManageUsers: ".....", waymark.ViewStats: "yyyyy", waymark.RecordCare: ".....", waymark.UpdateMissing: ".....", waymark.ViewPack: ".....", waymark.ExportReturn: ".....", waymark.ReviewDuplicates: ".....", waymark.ExportChildren: "....."},
-	waymark.RoleAdmin:        {waymark.ViewChild: ".....", waymark.CreateChild: ".....", waymark.EditChild: ".....", waymark.AddEncounter: ".....", waymark.SearchRegistry: ".....", waymark.OpenWithReason: ".....", waymark.ConfirmMatch: ".....", waymark.ViewAudit: "y....", waymark.ManageUsers: "y....", waymark.ViewStats: ".....", waymark.RecordCare: ".....", waymark.UpdateMissing: ".....", waymark.ViewPack: ".....", waymark.ExportReturn: ".....", waymark.ReviewDuplicates: ".....", waymark.ExportChildren: "....."},
+	//                                   own other team missing handed-on
+	waymark.RoleBorder: {
+		waymark.ViewChild: "y...y", waymark.CreateChild: "y....", waymark.EditChild: "y....", waymark.AddEncounter: "y....",
+		waymark.SearchRegistry: "yyyyy", waymark.OpenWithReason: "yyyyy", waymark.ConfirmMatch: "yyyyy"},
+	waymark.RoleSocialWorker: {
+		waymark.ViewChild: "y.y.y", waymark.CreateChild: "y....", waymark.EditChild: "y....", waymark.AddEncounter: "y.y..",
+		waymark.SearchRegistry: "yyyyy", waymark.OpenWithReason: "yyyyy", waymark.ConfirmMatch: "yyyyy",
+		waymark.RecordCare: "y.y..", waymark.ReportMissing: "y.y..", waymark.UpdateMissing: "y.y..", waymark.ViewPack: "y.y.."},
+	waymark.RoleManager: {
+		waymark.ViewChild: "y.y.y", waymark.CreateChild: "y....", waymark.EditChild: "y....", waymark.AddEncounter: "y.y..",
+		waymark.SearchRegistry: "yyyyy", waymark.OpenWithReason: "yyyyy", waymark.ConfirmMatch: "yyyyy",
+		waymark.RecordCare: "y.y..", waymark.ReportMissing: "y.y..", waymark.UpdateMissing: "y.y..", waymark.ViewPack: "y.y..",
+		waymark.ViewStats: "y....", waymark.ExportReturn: "y....", waymark.ReviewDuplicates: "y....", waymark.ManageTeam: "y...."},
+	waymark.RolePolice: {
+		waymark.ViewChild: "y.y.y", waymark.CreateChild: "y....", waymark.EditChild: "y....", waymark.AddEncounter: "y.y..",
+		waymark.SearchRegistry: "yyyyy", waymark.OpenWithReason: "yyyyy", waymark.ConfirmMatch: "yyyyy",
+		waymark.UpdateMissing: "y.yy.", waymark.ViewPack: "y.yy."},
+	waymark.RoleICTG:      {waymark.ViewChild: "..y..", waymark.ViewPack: "..y..", waymark.SearchRegistry: "yyyyy"},
+	waymark.RoleKeyWorker: {waymark.ViewChild: "..y..", waymark.ViewPack: "..y..", waymark.SearchRegistry: "yyyyy"},
+	waymark.RoleCarer:     {waymark.ViewChild: "..y..", waymark.ViewPack: "..y..", waymark.ReportMissing: "..y.."},
+	waymark.RoleAnalyst:   {waymark.ViewStats: "yyyyy"},
+	waymark.RoleAdmin:     {waymark.ViewAudit: "y....", waymark.ManageUsers: "y...."},
+}
+
+// part is the part in a child's team each role is given in the matrix's team column.
+var part = map[waymark.Role]waymark.TeamRole{
+	waymark.RoleSocialWorker: waymark.TeamSocialWorker, waymark.RoleManager: waymark.TeamSocialWorker,
+	waymark.RolePolice: waymark.TeamPolice, waymark.RoleICTG: waymark.TeamICTG, waymark.RoleKeyWorker: waymark.TeamKeyWorker,
+	waymark.RoleCarer: waymark.TeamCarer, waymark.RoleBorder: waymark.TeamCarer, waymark.RoleAnalyst: waymark.TeamIRO,
+	waymark.RoleAdmin: waymark.TeamIRO,
 }
 
 func TestPolicyMatrix(t *testing.T) {
 	if len(matrix) != len(waymark.Roles) {
 		t.Fatalf("matrix covers %d roles, policy has %d", len(matrix), len(waymark.Roles))
 	}
-	scopes := []waymark.Scope{{OrgID: "own"}, {OrgID: "other"}, {OrgID: "other", AssignedTo: []string{"me"}}, {OrgID: "other", Missing: true}, {OrgID: "other", Former: []string{"own"}}}
 	for _, role := range waymark.Roles {
-		if len(matrix[role]) != len(waymark.Actions) {
-			t.Fatalf("matrix row %s covers %d actions, policy has %d", role, len(matrix[role]), len(waymark.Actions))
-		}
+		scopes := []waymark.Scope{{OrgID: "own"}, {OrgID: "other"},
+			{OrgID: "other", Team: []waymark.Member{{UserID: "me", Role: part[role]}}},
+			{OrgID: "other", Missing: true}, {OrgID: "other", Former: []string{"own"}}}
 		for _, act := range waymark.Actions {
+			want := matrix[role][act]
+			if want == "" {
+				want = "....."
+			}
 			for i, sc := range scopes {
 				t.Run(fmt.Sprintf("%s/%s/%d", role, act, i), func(t *testing.T) {
 					a := waymark.Actor{UserID: "me", OrgID: "own", Role: role}
 					err := waymark.Can(a, act, sc)
-					want := matrix[role][act][i] == 'y'
-					if (err == nil) != want {
-						t.Fatalf("Can = %v, want allowed=%v", err, want)
+					if (err == nil) != (want[i] == 'y') {
+						t.Fatalf("Can = %v, want allowed=%v", err, want[i] == 'y')
 					}
 					if err != nil && waymark.ErrorCode(err) != waymark.EFORBIDDEN {
 						t.Fatalf("refusal code = %s, want forbidden", waymark.ErrorCode(err))
@@ -47,6 +72,24 @@ func TestPolicyMatrix(t *testing.T) {
 				})
 			}
 		}
+	}
+}
+
+// A part in a child's team opens nothing to someone whose role cannot hold it, nor to a token, nor
+// once it belongs to someone else.
+func TestTeamPartNeedsTheRightPerson(t *testing.T) {
+	carer := waymark.Scope{OrgID: "council", Team: []waymark.Member{{UserID: "me", Role: waymark.TeamCarer}}}
+	for _, a := range []waymark.Actor{
+		{UserID: "me", OrgID: "charity", Role: waymark.RoleKeyWorker},
+		{TokenID: "t", OrgID: "charity", Role: waymark.RoleCarer},
+		{UserID: "you", OrgID: "charity", Role: waymark.RoleCarer},
+	} {
+		if waymark.Can(a, waymark.ViewChild, carer) == nil {
+			t.Errorf("%+v opened a carer's child", a)
+		}
+	}
+	if waymark.Can(waymark.Actor{UserID: "me", OrgID: "x", Role: waymark.RoleCarer}, waymark.RecordCare, carer) == nil {
+		t.Error("a carer recorded a placement")
 	}
 }
 
@@ -71,7 +114,7 @@ func TestGrantOpensOneChildForPractitionersOnly(t *testing.T) {
 	sc := waymark.Scope{OrgID: "other", GrantedTo: []string{"me"}}
 	for _, role := range waymark.Roles {
 		a := waymark.Actor{UserID: "me", OrgID: "own", Role: role}
-		want := role != waymark.RoleGuardian && role != waymark.RoleAnalyst && role != waymark.RoleAdmin
+		want := !slices.Contains([]waymark.Role{waymark.RoleICTG, waymark.RoleKeyWorker, waymark.RoleCarer, waymark.RoleAnalyst, waymark.RoleAdmin}, role)
 		if got := waymark.Can(a, waymark.ViewChild, sc) == nil; got != want {
 			t.Errorf("%s with a grant: view=%v, want %v", role, got, want)
 		}
@@ -103,15 +146,17 @@ func TestInCaseload(t *testing.T) {
 		sc   waymark.Scope
 		want bool
 	}{
-		{"assigned to me", sw, waymark.Scope{OrgID: "council", AssignedTo: []string{"u1"}}, true},
-		{"assigned to a colleague", sw, waymark.Scope{OrgID: "council", AssignedTo: []string{"u2"}}, false},
-		{"no one assigned", sw, waymark.Scope{OrgID: "council"}, true},
-		{"another council's, no one assigned", sw, waymark.Scope{OrgID: "other"}, false},
-		{"manager, assigned to a colleague", waymark.Actor{UserID: "m", OrgID: "council", Role: waymark.RoleManager},
-			waymark.Scope{OrgID: "council", AssignedTo: []string{"u2"}}, true},
-		{"guardian, assigned", waymark.Actor{UserID: "g", OrgID: "charity", Role: waymark.RoleGuardian},
-			waymark.Scope{OrgID: "council", AssignedTo: []string{"g"}}, true},
-		{"guardian, no one assigned", waymark.Actor{UserID: "g", OrgID: "charity", Role: waymark.RoleGuardian},
+		{"my child", sw, team("council", "u1", waymark.TeamSocialWorker), true},
+		{"a colleague's child", sw, team("council", "u2", waymark.TeamSocialWorker), false},
+		{"no social worker in the team", sw, team("council", "g", waymark.TeamICTG), true},
+		{"no team", sw, waymark.Scope{OrgID: "council"}, true},
+		{"another council's, no team", sw, waymark.Scope{OrgID: "other"}, false},
+		{"another council's, in its team", sw, team("other", "u1", waymark.TeamIRO), true},
+		{"manager, a colleague's child", waymark.Actor{UserID: "m", OrgID: "council", Role: waymark.RoleManager},
+			team("council", "u2", waymark.TeamSocialWorker), true},
+		{"ICTG, in the team", waymark.Actor{UserID: "g", OrgID: "charity", Role: waymark.RoleICTG},
+			team("council", "g", waymark.TeamICTG), true},
+		{"ICTG, not in the team", waymark.Actor{UserID: "g", OrgID: "charity", Role: waymark.RoleICTG},
 			waymark.Scope{OrgID: "council"}, false},
 		{"analyst", waymark.Actor{UserID: "an", OrgID: "council", Role: waymark.RoleAnalyst}, waymark.Scope{OrgID: "council"}, false},
 	}
@@ -122,24 +167,28 @@ func TestInCaseload(t *testing.T) {
 	}
 }
 
+func team(org, user string, part waymark.TeamRole) waymark.Scope {
+	return waymark.Scope{OrgID: org, Team: []waymark.Member{{UserID: user, Role: part}}}
+}
+
 func TestCaseloadReach(t *testing.T) {
 	tests := []struct {
-		name         string
-		a            waymark.Actor
-		assignedOnly bool
-		code         string
+		name     string
+		a        waymark.Actor
+		teamOnly bool
+		code     string
 	}{
 		{"social worker", waymark.Actor{UserID: "u", Role: waymark.RoleSocialWorker}, false, ""},
 		{"social worker's token", waymark.Actor{TokenID: "t", Role: waymark.RoleSocialWorker}, false, ""},
-		{"guardian", waymark.Actor{UserID: "g", Role: waymark.RoleGuardian}, true, ""},
-		{"guardian's token", waymark.Actor{TokenID: "t", Role: waymark.RoleGuardian}, false, waymark.EFORBIDDEN},
+		{"carer", waymark.Actor{UserID: "g", Role: waymark.RoleCarer}, true, ""},
+		{"ICTG's token", waymark.Actor{TokenID: "t", Role: waymark.RoleICTG}, false, waymark.EFORBIDDEN},
 		{"analyst", waymark.Actor{UserID: "a", Role: waymark.RoleAnalyst}, false, waymark.EFORBIDDEN},
 		{"admin", waymark.Actor{UserID: "a", Role: waymark.RoleAdmin}, false, waymark.EFORBIDDEN},
 	}
 	for _, tt := range tests {
 		got, err := tt.a.CaseloadReach()
-		if got != tt.assignedOnly || waymark.ErrorCode(err) != tt.code {
-			t.Errorf("%s: %v, %v; want %v, %q", tt.name, got, err, tt.assignedOnly, tt.code)
+		if got != tt.teamOnly || waymark.ErrorCode(err) != tt.code {
+			t.Errorf("%s: %v, %v; want %v, %q", tt.name, got, err, tt.teamOnly, tt.code)
 		}
 	}
 }
@@ -147,7 +196,7 @@ func TestCaseloadReach(t *testing.T) {
 func TestTokenAllowed(t *testing.T) {
 	for _, r := range waymark.Roles {
 		err := r.TokenAllowed()
-		if (r == waymark.RoleGuardian) != (err != nil) {
+		if slices.Contains([]waymark.Role{waymark.RoleICTG, waymark.RoleKeyWorker, waymark.RoleCarer}, r) != (err != nil) {
 			t.Errorf("%s: %v", r, err)
 		}
 	}

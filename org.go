@@ -84,6 +84,7 @@ type User struct {
 	Email        string    `json:"email"`
 	Name         string    `json:"name"`
 	Role         Role      `json:"role"`
+	Phone        string    `json:"phone,omitempty"` // for the team around a child to reach them
 	PasswordHash string    `json:"-"`
 	Disabled     bool      `json:"disabled"`
 	MustChange   bool      `json:"must_change_password"` // set by an admin's reset: choose one's own at sign-in
@@ -102,6 +103,11 @@ func (u *User) Normalize() error {
 		p.add("role", "Role must be one of %s, not %q", strings.Join(roleNames(), ", "), u.Role)
 	}
 	checkLen(&p, "name", u.Name, 200)
+	if u.Phone = clean(u.Phone); u.Phone != "" {
+		if _, err := NormalizePhone(u.Phone); err != nil {
+			p.add("phone", "Enter a telephone number with its area or country code, such as 01632 960123")
+		}
+	}
 	return p.err()
 }
 

@@ -120,9 +120,9 @@ func TestSetUpCommands(t *testing.T) {
 			if err != nil || !strings.HasPrefix(out, "wmt_") {
 				t.Fatalf("token create: %q %v", out, err)
 			}
-			if _, err := cli(t, "", with("token", "create", "--org", "Westmarsh Council", "--role", "guardian")...); err == nil ||
+			if _, err := cli(t, "", with("token", "create", "--org", "Westmarsh Council", "--role", "carer")...); err == nil ||
 				!strings.Contains(message(err), "not a person") {
-				t.Fatalf("a guardian's token: %v", err)
+				t.Fatalf("a carer's token: %v", err)
 			}
 			if out, err := cli(t, "", with("user", "reset-password", "--email", "sw@example.org")...); err != nil || !strings.HasPrefix(out, "password: ") {
 				t.Fatalf("user reset-password: %q %v", out, err)

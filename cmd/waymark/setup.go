@@ -47,9 +47,10 @@ func runOrgCreate(ctx context.Context, e *env, args []string) error {
 func runUserCreate(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
 	org := fs.String("org", "", "the organisation's name")
-	role := fs.String("role", "", "border, social_worker, manager, police, guardian, analyst or admin")
+	role := fs.String("role", "", "border, social_worker, manager, police, ictg, key_worker, carer, analyst or admin")
 	email := fs.String("email", "", "the user's e-mail address (their sign-in name)")
 	name := fs.String("name", "", "the user's full name")
+	phone := fs.String("phone", "", "a telephone number, shown to the team around each child they work with")
 	stdin := fs.Bool("password-stdin", false, "read the password from standard input instead of generating one")
 	return withRegistry(ctx, e, fs, args, []string{"org", "role", "email"}, func(reg *registry.Registry) error {
 		password, err := newPassword(e, *stdin)
@@ -60,7 +61,7 @@ func runUserCreate(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		u := &waymark.User{OrgID: o.ID, Email: *email, Name: *name, Role: waymark.Role(*role)}
+		u := &waymark.User{OrgID: o.ID, Email: *email, Name: *name, Role: waymark.Role(*role), Phone: *phone}
 		if err := reg.CreateUser(ctx, operator(), u, password); err != nil {
 			return err
 		}

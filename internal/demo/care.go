@@ -90,7 +90,7 @@ func episode(ctx context.Context, reg *registry.Registry, a waymark.Actor, c *wa
 		{found, "found", waymark.UpdateMissing, func(e *waymark.MissingEpisode, now time.Time) error {
 			return e.RecordFound(waymark.Found{At: found, Place: "Unit 4, Demo Industrial Estate", By: "Northshire Police", Where: where}, now)
 		}},
-		{back, "returned", waymark.RecordCare, func(e *waymark.MissingEpisode, now time.Time) error { return e.RecordReturned(back, now) }},
+		{back, "returned", waymark.ReportMissing, func(e *waymark.MissingEpisode, now time.Time) error { return e.RecordReturned(back, now) }},
 	}
 	for _, s := range steps {
 		if s.at.IsZero() {

@@ -32,19 +32,22 @@ type Login struct {
 	UserID   string
 }
 
+// people are the demo's users; their telephone numbers are from the ranges Ofcom keeps for drama.
 var people = []struct {
-	role       waymark.Role
-	org, email string
-	name       string
+	role        waymark.Role
+	org, email  string
+	name, phone string
 }{
-	{waymark.RoleBorder, "Border Force South East", "border@border.example.org", "Sam Border"},
-	{waymark.RoleSocialWorker, "Northshire County Council", "social.worker@northshire.example.org", "Alex Social"},
-	{waymark.RoleManager, "Northshire County Council", "manager@northshire.example.org", "Morgan Manager"},
-	{waymark.RolePolice, "Northshire Police", "police@police.example.org", "Pat Police"},
-	{waymark.RoleGuardian, "Safe Passage Guardians", "guardian@guardians.example.org", "Gabi Guardian"},
-	{waymark.RoleAnalyst, "Northshire County Council", "analyst@northshire.example.org", "Ari Analyst"},
-	{waymark.RoleAdmin, "Northshire County Council", "admin@northshire.example.org", "Ade Admin"},
-	{waymark.RoleSocialWorker, "Eastport City Council", "social.worker@eastport.example.org", "Eli Eastport"},
+	{waymark.RoleBorder, "Border Force South East", "border@border.example.org", "Sam Border", "01632 960001"},
+	{waymark.RoleSocialWorker, "Northshire County Council", "social.worker@northshire.example.org", "Alex Social", "01632 960002"},
+	{waymark.RoleManager, "Northshire County Council", "manager@northshire.example.org", "Morgan Manager", "01632 960003"},
+	{waymark.RolePolice, "Northshire Police", "police@police.example.org", "Pat Police", "01632 960004"},
+	{waymark.RoleICTG, "Safe Passage Guardians", "guardian@guardians.example.org", "Gabi Guardian", "07700 900005"},
+	{waymark.RoleKeyWorker, "Safe Passage Guardians", "key.worker@guardians.example.org", "Kit Keyworker", "07700 900006"},
+	{waymark.RoleCarer, "Northshire County Council", "carer@northshire.example.org", "Casey Carer", "07700 900007"},
+	{waymark.RoleAnalyst, "Northshire County Council", "analyst@northshire.example.org", "Ari Analyst", ""},
+	{waymark.RoleAdmin, "Northshire County Council", "admin@northshire.example.org", "Ade Admin", ""},
+	{waymark.RoleSocialWorker, "Eastport City Council", "social.worker@eastport.example.org", "Eli Eastport", "01632 960008"},
 }
 
 // Options size the world.
@@ -78,7 +81,7 @@ func Seed(ctx context.Context, reg *registry.Registry, opt Options) ([]Login, er
 		if pw == "" {
 			pw = auth.NewSecret("")[:16]
 		}
-		u := &waymark.User{OrgID: orgs[p.org].ID, Email: p.email, Name: p.name, Role: p.role}
+		u := &waymark.User{OrgID: orgs[p.org].ID, Email: p.email, Name: p.name, Role: p.role, Phone: p.phone}
 		if err := reg.CreateUser(ctx, op, u, pw); err != nil {
 			return nil, fmt.Errorf("demo users: %w", err)
 		}
@@ -100,13 +103,8 @@ func seedChildren(ctx context.Context, reg *registry.Registry, opt Options, acto
 	g := synth.New(opt.Seed, reg.Now())
 	owners := []string{"Northshire County Council", "Northshire County Council", "Northshire County Council", "Northshire County Council",
 		"Northshire County Council", "Eastport City Council", "Border Force South East", "Northshire Police"}
-	var guardian string
-	for _, l := range logins {
-		if l.Role == waymark.RoleGuardian {
-			guardian = l.UserID
-		}
-	}
 	council := actors["Northshire County Council"]
+	team := newTeams(logins, council.OrgID)
 	var inCare, recorded []*waymark.Child
 	for i := range opt.Children {
 		a := actors[owners[i%len(owners)]]
@@ -139,8 +137,8 @@ func seedChildren(ctx context.Context, reg *registry.Registry, opt Options, acto
 		if c.OrgID == actors["Border Force South East"].OrgID {
 			recorded = append(recorded, c)
 		}
-		if i%8 == 0 && c.OrgID == council.OrgID {
-			if err := reg.Assign(ctx, a, c.ID, guardian); err != nil {
+		if c.OrgID == council.OrgID {
+			if err := team.form(ctx, reg, c.ID, i); err != nil {
 				return err
 			}
 		}
@@ -186,6 +184,47 @@ func seedTwice(ctx context.Context, reg *registry.Registry, police waymark.Actor
 		DateOfBirth: c.DateOfBirth, Nationality: c.Nationality, Phones: c.Phones[:1]}
 	if err := reg.CreateChild(ctx, police, again, nil); err != nil {
 		return fmt.Errorf("demo child recorded twice: %w", err)
+	}
+	return nil
+}
+
+// teams gives Northshire's children their teams: the social worker for most, the ICTG for every
+// eighth, a charity's key worker and the foster carer for a few.
+type teams struct {
+	manager waymark.Actor
+	users   map[waymark.Role]string
+}
+
+func newTeams(logins []Login, council string) *teams {
+	t := &teams{users: map[waymark.Role]string{}}
+	for _, l := range logins {
+		if _, seen := t.users[l.Role]; !seen { // the first of each role: Northshire's social worker
+			t.users[l.Role] = l.UserID
+		}
+		if l.Role == waymark.RoleManager {
+			t.manager = waymark.Actor{UserID: l.UserID, OrgID: council, Role: l.Role, Name: "demo seed", Addr: "127.0.0.1"}
+		}
+	}
+	return t
+}
+
+func (t *teams) form(ctx context.Context, reg *registry.Registry, childID string, i int) error {
+	parts := []struct {
+		every int
+		user  waymark.Role
+		part  waymark.TeamRole
+	}{
+		{2, waymark.RoleSocialWorker, waymark.TeamSocialWorker}, {8, waymark.RoleICTG, waymark.TeamICTG},
+		{12, waymark.RoleKeyWorker, waymark.TeamKeyWorker}, {10, waymark.RoleCarer, waymark.TeamCarer},
+	}
+	for _, p := range parts {
+		if i%p.every != 0 {
+			continue
+		}
+		m := &waymark.Member{ChildID: childID, UserID: t.users[p.user], Role: p.part}
+		if err := reg.AddTeamMember(ctx, t.manager, m); err != nil {
+			return fmt.Errorf("demo team: %w", err)
+		}
 	}
 	return nil
 }

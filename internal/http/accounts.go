@@ -13,6 +13,8 @@ func (s *Server) accountRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /account/password", s.signedIn(s.passwordPage))
 	mux.HandleFunc("POST /account/password", s.signedIn(s.changePassword))
 	mux.HandleFunc("GET /users", s.signedIn(s.usersPage))
+	mux.HandleFunc("GET /users/new", s.signedIn(s.newUserPage))
+	mux.HandleFunc("POST /users", s.signedIn(s.addUser))
 	mux.HandleFunc("POST /users/{id}/reset", s.signedIn(s.resetPassword))
 }
 
@@ -85,6 +87,42 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, "users", v)
+}
+
+func (s *Server) newUserPage(w http.ResponseWriter, r *http.Request) {
+	if err := s.Registry.Check(r.Context(), actor(r), waymark.ManageUsers, waymark.Scope{OrgID: actor(r).OrgID}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "user_form", &web.View{Title: "Add a user", Form: url.Values{}, Data: userFormData()})
+}
+
+func userFormData() map[string]any {
+	roles := []web.Option{{Value: "", Label: "Choose a role"}}
+	for _, rl := range waymark.Roles {
+		roles = append(roles, web.Option{Value: string(rl), Label: rl.Label()})
+	}
+	return map[string]any{"Roles": roles}
+}
+
+func (s *Server) addUser(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, waymark.Errorf(waymark.EINVALID, "The form could not be read."))
+		return
+	}
+	f := r.PostForm
+	u := &waymark.User{Email: f.Get("email"), Name: f.Get("name"), Role: waymark.Role(f.Get("role")), Phone: f.Get("phone")}
+	temporary, err := s.Registry.AddUser(r.Context(), actor(r), u)
+	if code := waymark.ErrorCode(err); code == waymark.EINVALID || code == waymark.ECONFLICT {
+		s.formError(w, r, "user_form", "Add a user", f, waymark.ErrorFields(err), userFormData())
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.usersDone(w, r, "User added. Give them this password by another channel (not e-mail): it works for one sign-in, at which they choose their own.",
+		"Temporary", temporary, "ResetID", u.ID)
 }
 
 func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {

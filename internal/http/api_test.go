@@ -309,7 +309,7 @@ func apiIdentify(t *testing.T, a *app) {
 // opens nothing, rather than the whole organisation's children.
 func TestGuardianTokenSeesNothing(t *testing.T) {
 	a := newApp(t, sqlstore.SQLite)
-	tok := a.token(guardian, waymark.RoleGuardian)
+	tok := a.token(guardian, waymark.RoleICTG)
 	for _, path := range []string{"/api/v1/children", "/api/v1/children/" + a.childOf(socialWorker)} {
 		if code, out := a.call(tok, "GET", path, ""); code != http.StatusUnauthorized {
 			t.Fatalf("GET %s with a guardian's token: %d %v", path, code, out)

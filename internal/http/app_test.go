@@ -70,6 +70,8 @@ const (
 	police       = "police@police.example.org"
 	analyst      = "analyst@northshire.example.org"
 	manager      = "manager@northshire.example.org"
+	carer        = "carer@northshire.example.org"
+	keyWorker    = "key.worker@guardians.example.org"
 )
 
 func (a *app) actor(email string) waymark.Actor {

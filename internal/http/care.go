@@ -16,7 +16,7 @@ import (
 )
 
 func (s *Server) careRoutes(mux *http.ServeMux) {
-	forms := []careForm{s.placementForm(), s.placementEndForm(), s.screeningForm(), s.missingForm(), s.handoverForm()}
+	forms := []careForm{s.placementForm(), s.placementEndForm(), s.screeningForm(), s.missingForm(), s.handoverForm(), s.teamForm()}
 	for _, f := range forms {
 		mux.HandleFunc("GET /children/{id}/"+f.path+"/new", s.signedIn(s.showForm(f)))
 		mux.HandleFunc("POST /children/{id}/"+f.path, s.signedIn(s.postForm(f)))
@@ -236,7 +236,7 @@ func (s *Server) episodeStep(w http.ResponseWriter, r *http.Request) {
 		act, change = waymark.UpdateMissing, func(e *waymark.MissingEpisode, now time.Time) error { return e.RecordFound(f, now) }
 	case "returned":
 		at := fr.time("returned_at")
-		act, change = waymark.RecordCare, func(e *waymark.MissingEpisode, now time.Time) error { return e.RecordReturned(at, now) }
+		act, change = waymark.ReportMissing, func(e *waymark.MissingEpisode, now time.Time) error { return e.RecordReturned(at, now) }
 	case "interviewed":
 		at, declined := fr.time("interview_at"), fr.f.Get("declined") != ""
 		act, change = waymark.RecordCare, func(e *waymark.MissingEpisode, now time.Time) error {

@@ -41,6 +41,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	s.secondFactorRoutes(mux)
 	s.ssoRoutes(mux)
 	s.handoverRoutes(mux)
+	s.teamRoutes(mux)
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
@@ -222,7 +223,7 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 	canEdit := waymark.Can(a, waymark.EditChild, waymark.Scope{OrgID: rec.Child.OrgID}) == nil
 	s.render(w, r, "child", &web.View{Title: rec.Child.Name(), Flash: flash, Data: map[string]any{
 		"Child": rec.Child, "Encounters": rec.Encounters, "Owner": rec.Owner, "RecordedBy": rec.RecordedBy, "CanEdit": canEdit,
-		"Care": rec.Care, "Handovers": rec.Handovers, "OrgNames": rec.OrgNames, "Until": rec.Until, "Now": s.Registry.Now()}})
+		"Care": rec.Care, "Handovers": rec.Handovers, "OrgNames": rec.OrgNames, "Team": rec.Team, "Until": rec.Until, "Now": s.Registry.Now()}})
 }
 
 func (s *Server) editChildPage(w http.ResponseWriter, r *http.Request) {

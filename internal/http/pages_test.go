@@ -215,7 +215,7 @@ func TestGuardianSeesAssignedChildrenOnly(t *testing.T) {
 	a := newApp(t, sqlstore.SQLite)
 	c := a.client(guardian)
 	_, page := get(t, c, a.srv.URL+"/children")
-	list, _, _ := a.store.Children(ctx, sqlstore.ChildFilter{AssignedTo: a.actor(guardian).UserID})
+	list, _, _ := a.store.Children(ctx, sqlstore.ChildFilter{InTeamOf: a.actor(guardian).UserID})
 	if len(list) == 0 {
 		t.Fatal("demo guardian has no assigned children")
 	}
@@ -339,18 +339,18 @@ func TestMenuOpensForEveryRole(t *testing.T) {
 	}
 }
 
-// The admin makes a token on the page, sees it once, and revokes it; a guardian's role is refused
+// The admin makes a token on the page, sees it once, and revokes it; a carer's role is refused
 // naming the field, with what was typed kept.
 func TestTokensPage(t *testing.T) {
 	a := newApp(t, sqlstore.SQLite)
 	c := a.client(admin)
-	res, err := c.PostForm(a.srv.URL+"/tokens", url.Values{"name": {"Control room"}, "role": {"guardian"}, "expires": {"30"}})
+	res, err := c.PostForm(a.srv.URL+"/tokens", url.Values{"name": {"Control room"}, "role": {"carer"}, "expires": {"30"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	page := readAll(t, res)
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "an API token is not a person") || !strings.Contains(page, `value="Control room"`) {
-		t.Fatalf("a guardian's token: %d\n%s", res.StatusCode, page)
+		t.Fatalf("a carer's token: %d\n%s", res.StatusCode, page)
 	}
 	res, _ = c.PostForm(a.srv.URL+"/tokens", url.Values{"role": {"police"}, "expires": {"30"}}) // an empty name
 	if page := readAll(t, res); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "Say what the token is for") {

@@ -148,6 +148,26 @@ func (r *Registry) CreateUser(ctx context.Context, a waymark.Actor, u *waymark.U
 	})
 }
 
+// AddUser adds a user to the actor's organisation with a temporary password, returned to be given
+// to them by another channel: it works for one sign-in, at which they choose their own.
+func (r *Registry) AddUser(ctx context.Context, a waymark.Actor, u *waymark.User) (string, error) {
+	u.OrgID = a.OrgID
+	if err := r.check(ctx, a, waymark.ManageUsers, waymark.Scope{OrgID: u.OrgID}, "user", ""); err != nil {
+		return "", err
+	}
+	temporary := auth.NewSecret("")[:20]
+	u.PasswordHash = auth.HashPassword(temporary)
+	return temporary, r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
+		if err := tx.CreateUser(u); err != nil {
+			return err
+		}
+		if err := tx.SetPassword(u.ID, u.PasswordHash, true); err != nil {
+			return err
+		}
+		return tx.Audit(entry(a, "user.create", "user", u.ID, u.OrgID))
+	})
+}
+
 // DisableUser stops a user signing in and ends their sessions at once.
 func (r *Registry) DisableUser(ctx context.Context, a waymark.Actor, userID string) error {
 	return r.changeUser(ctx, a, userID, "user.disable", func(tx *sqlstore.Tx, u *waymark.User) error { return tx.DisableUser(u.ID) })
@@ -170,24 +190,3 @@ func (r *Registry) OrgByName(ctx context.Context, a waymark.Actor, name string) 
 	return r.store.OrgByName(ctx, name)
 }
 
-// Assign puts a user (a guardian, a key worker) on a child's team: they see the child from then on.
-func (r *Registry) Assign(ctx context.Context, a waymark.Actor, childID, userID string) error {
-	sc, err := r.store.ChildScope(ctx, childID)
-	if err != nil {
-		return err
-	}
-	if err := r.check(ctx, a, waymark.EditChild, sc, "child", childID); err != nil {
-		return err
-	}
-	if _, err := r.store.User(ctx, userID); err != nil {
-		return err
-	}
-	return r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
-		if err := tx.Assign(childID, userID); err != nil {
-			return err
-		}
-		e := entry(a, "child.assign", "child", childID, sc.OrgID)
-		e.Reason = "user " + userID
-		return tx.Audit(e)
-	})
-}

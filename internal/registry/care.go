@@ -76,11 +76,11 @@ func (r *Registry) reindex(ctx context.Context, childID string) {
 	}
 }
 
-// recordCare checks RecordCare on the child, then runs write (given the child's scope) and audits it
-// as action on record.
-func (r *Registry) recordCare(ctx context.Context, a waymark.Actor, childID, action, recType string,
+// recordCare checks act on the child, then runs write (given the child's
+// scope) and audits it as action on record.
+func (r *Registry) recordCare(ctx context.Context, a waymark.Actor, act waymark.Action, childID, action, recType string,
 	write func(tx *sqlstore.Tx, sc waymark.Scope) (string, error)) error {
-	sc, err := r.childScope(ctx, a, waymark.RecordCare, childID)
+	sc, err := r.childScope(ctx, a, act, childID)
 	if err != nil {
 		return err
 	}
@@ -103,7 +103,7 @@ func (r *Registry) AddPlacement(ctx context.Context, a waymark.Actor, p *waymark
 	if err := p.Normalize(r.store.Now()); err != nil {
 		return err
 	}
-	return r.recordCare(ctx, a, p.ChildID, "placement.create", "placement", func(tx *sqlstore.Tx, sc waymark.Scope) (string, error) {
+	return r.recordCare(ctx, a, waymark.RecordCare, p.ChildID, "placement.create", "placement", func(tx *sqlstore.Tx, sc waymark.Scope) (string, error) {
 		before, err := r.store.Placements(ctx, p.ChildID)
 		if err != nil {
 			return "", err
@@ -139,7 +139,7 @@ func (r *Registry) EndPlacement(ctx context.Context, a waymark.Actor, id string,
 	if len(bad) > 0 {
 		return &waymark.Error{Code: waymark.EINVALID, Message: "Please correct the fields named below.", Fields: bad}
 	}
-	return r.recordCare(ctx, a, p.ChildID, "placement.end", "placement", func(tx *sqlstore.Tx, sc waymark.Scope) (string, error) {
+	return r.recordCare(ctx, a, waymark.RecordCare, p.ChildID, "placement.end", "placement", func(tx *sqlstore.Tx, sc waymark.Scope) (string, error) {
 		return id, tx.EndPlacement(id, end, reason)
 	})
 }
@@ -149,7 +149,7 @@ func (r *Registry) AddScreening(ctx context.Context, a waymark.Actor, s *waymark
 	if err := s.Normalize(r.store.Now()); err != nil {
 		return err
 	}
-	return r.recordCare(ctx, a, s.ChildID, "screening.create", "screening", func(tx *sqlstore.Tx, sc waymark.Scope) (string, error) {
+	return r.recordCare(ctx, a, waymark.RecordCare, s.ChildID, "screening.create", "screening", func(tx *sqlstore.Tx, sc waymark.Scope) (string, error) {
 		s.OrgID, s.RecordedBy = sc.OrgID, a.Name
 		return s.ID, tx.CreateScreening(s)
 	})
@@ -157,7 +157,7 @@ func (r *Registry) AddScreening(ctx context.Context, a waymark.Actor, s *waymark
 
 // SuggestedRiskFactors lists the factors that raise the risk of a child going missing now.
 func (r *Registry) SuggestedRiskFactors(ctx context.Context, a waymark.Actor, childID string) ([]string, error) {
-	if _, err := r.childScope(ctx, a, waymark.RecordCare, childID); err != nil {
+	if _, err := r.childScope(ctx, a, waymark.ReportMissing, childID); err != nil {
 		return nil, err
 	}
 	c, err := r.store.Child(ctx, childID)
@@ -195,7 +195,7 @@ func (r *Registry) ReportMissing(ctx context.Context, a waymark.Actor, e *waymar
 		return err
 	}
 	defer r.reindex(ctx, e.ChildID)
-	return r.recordCare(ctx, a, e.ChildID, "missing.report", "missing_episode", func(tx *sqlstore.Tx, sc waymark.Scope) (string, error) {
+	return r.recordCare(ctx, a, waymark.ReportMissing, e.ChildID, "missing.report", "missing_episode", func(tx *sqlstore.Tx, sc waymark.Scope) (string, error) {
 		care, err := r.care(ctx, e.ChildID)
 		if err != nil {
 			return "", err

@@ -96,7 +96,10 @@ func TestUpcoming(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if err := registry.StoreOf(reg).InTx(ctx, func(tx *sqlstore.Tx) error { return tx.Assign(kids["a colleague's"].ID, colleague.ID) }); err != nil {
+			if err := registry.StoreOf(reg).InTx(ctx, func(tx *sqlstore.Tx) error {
+				return tx.AddTeamMember(&waymark.Member{ChildID: kids["a colleague's"].ID, UserID: colleague.ID, Role: waymark.TeamSocialWorker,
+					From: "2026-01-01", AddedBy: "test"})
+			}); err != nil {
 				t.Fatal(err)
 			}
 			got, err := reg.Upcoming(ctx, sw)

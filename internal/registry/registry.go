@@ -212,6 +212,7 @@ type ChildRecord struct {
 	RecordedBy *waymark.Organisation
 	Care       *Care
 	Handovers  []*waymark.Handover // newest first: who was responsible, and since when
+	Team       []*waymark.Member   // current parts first, with contact details
 	OrgNames   map[string]string   // the names of the organisations the handovers name
 	// Until, if set, is the end of the viewer's organisation's time as responsible: an organisation
 	// that handed the child on sees the identity facts and whether the child is missing now, but of
@@ -242,6 +243,9 @@ func (r *Registry) Child(ctx context.Context, a waymark.Actor, id string) (*Chil
 		return nil, err
 	}
 	if rec.Handovers, err = r.store.ChildHandovers(ctx, id); err != nil {
+		return nil, err
+	}
+	if rec.Team, err = r.store.Team(ctx, id); err != nil {
 		return nil, err
 	}
 	for _, h := range rec.Handovers {
@@ -498,15 +502,15 @@ func (r *Registry) Photo(ctx context.Context, a waymark.Actor, photoID string, t
 	return contentType, data, err
 }
 
-// Caseload lists the children the actor may see, matching f (its OrgID and AssignedTo are set here).
+// Caseload lists the children the actor may see, matching f (its OrgID and InTeamOf are set here).
 func (r *Registry) Caseload(ctx context.Context, a waymark.Actor, f sqlstore.ChildFilter) ([]sqlstore.ChildSummary, int, error) {
-	assignedOnly, err := a.CaseloadReach()
+	teamOnly, err := a.CaseloadReach()
 	if err != nil {
 		return nil, 0, r.check(ctx, a, waymark.ViewChild, waymark.Scope{}, "caseload", "")
 	}
-	f.OrgID, f.AssignedTo = a.OrgID, ""
-	if assignedOnly {
-		f.AssignedTo = a.UserID
+	f.OrgID, f.InTeamOf = a.OrgID, ""
+	if teamOnly {
+		f.InTeamOf = a.UserID
 	}
 	list, total, err := r.store.Children(ctx, f)
 	if err != nil {

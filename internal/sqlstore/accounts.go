@@ -67,8 +67,8 @@ func (tx *Tx) CreateUser(u *waymark.User) error {
 		return err
 	}
 	u.ID, u.CreatedAt = NewID(), tx.s.now()
-	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO users (id, org_id, email, name, role, password_hash, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, u.ID, u.OrgID, u.Email, u.Name, string(u.Role), u.PasswordHash, u.CreatedAt)
+	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO users (id, org_id, email, name, role, password_hash, created_at, phone)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, u.ID, u.OrgID, u.Email, u.Name, string(u.Role), u.PasswordHash, u.CreatedAt, u.Phone)
 	if isUniqueViolation(err) {
 		return &waymark.Error{Code: waymark.ECONFLICT, Message: "That e-mail address is already in use.",
 			Fields: []waymark.FieldError{{Field: "email", Message: "already belongs to another user"}}}
@@ -79,12 +79,12 @@ func (tx *Tx) CreateUser(u *waymark.User) error {
 	return nil
 }
 
-const userColumns = `id, org_id, email, name, role, password_hash, disabled, must_change, totp_secret <> '', created_at`
+const userColumns = `id, org_id, email, name, role, password_hash, disabled, must_change, totp_secret <> '', created_at, phone`
 
 func scanUser(row interface{ Scan(...any) error }) (*waymark.User, error) {
 	var u waymark.User
 	var role string
-	err := row.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &role, &u.PasswordHash, &u.Disabled, &u.MustChange, &u.TOTP, &u.CreatedAt)
+	err := row.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &role, &u.PasswordHash, &u.Disabled, &u.MustChange, &u.TOTP, &u.CreatedAt, &u.Phone)
 	u.Role = waymark.Role(role)
 	return &u, err
 }

@@ -127,18 +127,18 @@ func scanAlert(r scanner) (*waymark.Alert, error) {
 
 // AlertsFor lists the first limit open alerts an actor is told of and their organisation has not
 // marked done, newest first, with how many there are in all: a manager every alert of
-// the organisation; a social worker or guardian those of children assigned to them (a social
-// worker also those of children no one is assigned to); a police officer the missing-child alerts
-// of placements their force covers.
+// the organisation; anyone else those of the children whose team they are in (a social worker
+// also those of their organisation's children with no social worker in the team); a police officer
+// the missing-child alerts of placements their force covers.
 func (s *Store) AlertsFor(ctx context.Context, a waymark.Actor, limit int) ([]*waymark.Alert, int, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+alertColumns+`, count(*) OVER () FROM alerts a JOIN children c ON c.id = a.child_id
 		WHERE a.cleared_at IS NULL AND NOT EXISTS (SELECT 1 FROM alert_dismissals d WHERE d.alert_id = a.id AND d.org_id = $1) AND (
 		  (a.org_id = $1 AND $2 = 'manager')
-		  OR (a.org_id = $1 AND $2 = 'social_worker' AND (
-		      EXISTS (SELECT 1 FROM child_assignments x WHERE x.child_id = a.child_id AND x.user_id = $3)
-		      OR NOT EXISTS (SELECT 1 FROM child_assignments x WHERE x.child_id = a.child_id)))
+		  OR (a.org_id = $1 AND $2 = 'social_worker' AND NOT EXISTS (SELECT 1 FROM team_members x WHERE x.child_id = a.child_id
+		      AND x.role = 'social_worker' AND x.ended_at IS NULL))
 		  OR (a.org_id = $1 AND $2 = 'admin' AND a.kind = 'records_opened')
-		  OR ($2 = 'guardian' AND EXISTS (SELECT 1 FROM child_assignments x WHERE x.child_id = a.child_id AND x.user_id = $3))
+		  OR ($2 NOT IN ('admin', 'analyst') AND a.kind <> 'records_opened'
+		      AND EXISTS (SELECT 1 FROM team_members x WHERE x.child_id = a.child_id AND x.user_id = $3 AND x.ended_at IS NULL))
 		  OR (a.police_org_id = $1 AND $2 = 'police' AND a.kind IN ('missing','missing_24h','missing_72h','missing_7d','missing_28d'))
 		) ORDER BY a.due_at DESC LIMIT $4`, a.OrgID, string(a.Role), a.UserID, limit)
 	if err != nil {
@@ -197,9 +197,10 @@ func (s *Store) RaisedSince(ctx context.Context, since time.Time) (map[[2]string
 // inCaseload is waymark.InCaseload in SQL, for the child whose id is the column given: true for
 // everyone when $1, the actor's organisation, is empty; $2 is the actor's role, $3 their user id.
 func inCaseload(childID, childOrg string) string {
-	return `($1 = '' OR EXISTS (SELECT 1 FROM child_assignments x WHERE x.child_id = ` + childID + ` AND x.user_id = $3)
+	return `($1 = '' OR EXISTS (SELECT 1 FROM team_members x WHERE x.child_id = ` + childID + ` AND x.user_id = $3 AND x.ended_at IS NULL)
 		OR (` + childOrg + ` = $1 AND $2 = 'manager')
-		OR (` + childOrg + ` = $1 AND $2 = 'social_worker' AND NOT EXISTS (SELECT 1 FROM child_assignments x WHERE x.child_id = ` + childID + `)))`
+		OR (` + childOrg + ` = $1 AND $2 = 'social_worker' AND NOT EXISTS (SELECT 1 FROM team_members x WHERE x.child_id = ` + childID + `
+		    AND x.role = 'social_worker' AND x.ended_at IS NULL)))`
 }
 
 // PendingInterviews lists the episodes of children in a's caseload (every organisation's, for the
@@ -227,7 +228,7 @@ type ChildDate struct {
 func (s *Store) BornBetween(ctx context.Context, a waymark.Actor, from, to string) ([]ChildDate, error) {
 	q := `SELECT id, org_id, ref, date_of_birth FROM children c WHERE date_of_birth >= $4 AND date_of_birth <= $5
 		AND date_of_birth <> '' AND ` + inCaseload("c.id", "c.org_id")
-	if a.OrgID != "" && a.Role != waymark.RoleGuardian { // a condition of its own, so that the organisation's index is used
+	if teamOnly, _ := a.CaseloadReach(); a.OrgID != "" && !teamOnly { // a condition of its own, so that the organisation's index is used
 		q += ` AND org_id = $1`
 	}
 	rows, err := s.db.QueryContext(ctx, q, a.OrgID, string(a.Role), a.UserID, from, to)

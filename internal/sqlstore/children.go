@@ -275,8 +275,11 @@ func (s *Store) ChildScopes(ctx context.Context, ids []string) (map[string]wayma
 	}{
 		{"children", `SELECT id, org_id FROM children WHERE id IN (` + in + `)`, args,
 			func(sc *waymark.Scope, org string) { sc.OrgID = org }},
-		{"child assignments", `SELECT child_id, user_id FROM child_assignments WHERE child_id IN (` + in + `)`, args,
-			func(sc *waymark.Scope, u string) { sc.AssignedTo = append(sc.AssignedTo, u) }},
+		{"teams", `SELECT child_id, role || ' ' || user_id FROM team_members WHERE child_id IN (` + in + `) AND ended_at IS NULL`, args,
+			func(sc *waymark.Scope, part string) {
+				role, user, _ := strings.Cut(part, " ")
+				sc.Team = append(sc.Team, waymark.Member{UserID: user, Role: waymark.TeamRole(role)})
+			}},
 		{"child access grants", `SELECT child_id, user_id FROM access_grants WHERE child_id IN (` + in + `) AND expires_at > $` +
 			strconv.Itoa(len(ids)+1), append(args, s.now()),
 			func(sc *waymark.Scope, u string) { sc.GrantedTo = append(sc.GrantedTo, u) }},
@@ -305,18 +308,6 @@ func (s *Store) ChildScopes(ctx context.Context, ids []string) (map[string]wayma
 		}
 	}
 	return out, nil
-}
-
-// Assignments returns who is assigned to each of the children named, by child id.
-func (s *Store) Assignments(ctx context.Context, ids []string) (map[string][]string, error) {
-	out := map[string][]string{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	in, args := s.in(ids, 1)
-	err := s.eachPair(ctx, `SELECT child_id, user_id FROM child_assignments WHERE child_id IN (`+in+`)`, args,
-		func(id, user string) { out[id] = append(out[id], user) })
-	return out, wrap(err, "child assignments")
 }
 
 // ChildRefs returns the references of the children named, by id.
@@ -380,15 +371,6 @@ func (tx *Tx) GrantsSince(userID, orgID string, since time.Time) (int, error) {
 	return n, wrap(err, "count grants")
 }
 
-// Assign gives a user (a guardian) access to a child.
-func (tx *Tx) Assign(childID, userID string) error {
-	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO child_assignments (child_id, user_id) VALUES ($1, $2)`, childID, userID)
-	if isUniqueViolation(err) {
-		return nil
-	}
-	return wrap(err, "assign child")
-}
-
 // ChildSummary is a caseload row: enough to recognise a child, nothing sealed.
 type ChildSummary struct {
 	ID, OrgID, Ref, GivenNames, FamilyName, Sex, DateOfBirth, Nationality string
@@ -404,12 +386,12 @@ func (c ChildSummary) Name() string {
 
 // ChildFilter selects a caseload.
 type ChildFilter struct {
-	OrgID      string // the organisation's children…
-	AssignedTo string // …or, when set, only those assigned to this user, whoever owns them
-	Query      string // words matched against every name and the reference
-	Lacking    string // only children still lacking this identification fact (e.g. "photo")
-	Limit      int
-	Offset     int
+	OrgID    string // the organisation's children…
+	InTeamOf string // …or, when set, only those whose team this user is in, whoever owns them
+	Query    string // words matched against every name and the reference
+	Lacking  string // only children still lacking this identification fact (e.g. "photo")
+	Limit    int
+	Offset   int
 }
 
 // CountChildren counts an organisation's children, or (orgID "") every child.
@@ -424,8 +406,8 @@ func (s *Store) Children(ctx context.Context, f ChildFilter) ([]ChildSummary, in
 	var where []string
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
-	if f.AssignedTo != "" {
-		where = append(where, "id IN (SELECT child_id FROM child_assignments WHERE user_id = "+arg(f.AssignedTo)+")")
+	if f.InTeamOf != "" {
+		where = append(where, "id IN (SELECT child_id FROM team_members WHERE user_id = "+arg(f.InTeamOf)+" AND ended_at IS NULL)")
 	} else {
 		where = append(where, "org_id = "+arg(f.OrgID))
 	}

@@ -1,7 +1,19 @@
 package sqlstore
 
+import "fmt"
+
 // AuditCommits counts the transactions SQLite's audit writer has committed.
 func AuditCommits(s *Store) int64 { return s.writer.commits.Load() }
 
 // Busy is busy, for its test.
 var Busy = busy
+
+// Exec runs statements as they are, to set a database back to an older schema.
+func Exec(s *Store, statements ...string) error {
+	for _, q := range statements {
+		if _, err := s.db.Exec(q); err != nil {
+			return fmt.Errorf("%s: %w", q, err)
+		}
+	}
+	return nil
+}

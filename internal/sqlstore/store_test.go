@@ -276,21 +276,21 @@ func TestCaseloadSearch(t *testing.T) {
 				t.Errorf("query %q lacking %q: %d/%d rows, %v; want %d", tt.query, tt.lacking, len(list), total, err, tt.want)
 			}
 		}
-		u := &waymark.User{OrgID: o.ID, Email: "g@example.org", Role: waymark.RoleGuardian, PasswordHash: "h"}
+		u := &waymark.User{OrgID: o.ID, Email: "g@example.org", Role: waymark.RoleICTG, PasswordHash: "h"}
 		if err := s.InTx(ctx, func(tx *sqlstore.Tx) error {
 			if err := tx.CreateUser(u); err != nil {
 				return err
 			}
-			return tx.Assign(nam.ID, u.ID)
+			return join(tx, nam.ID, u.ID, waymark.TeamICTG)
 		}); err != nil {
 			t.Fatal(err)
 		}
-		list, _, _ := s.Children(ctx, sqlstore.ChildFilter{OrgID: o.ID, AssignedTo: u.ID})
+		list, _, _ := s.Children(ctx, sqlstore.ChildFilter{OrgID: o.ID, InTeamOf: u.ID})
 		if len(list) != 1 || list[0].ID != nam.ID {
-			t.Fatalf("assigned caseload = %+v", list)
+			t.Fatalf("the team's caseload = %+v", list)
 		}
 		sc, err := s.ChildScope(ctx, nam.ID)
-		if err != nil || sc.OrgID != o.ID || len(sc.AssignedTo) != 1 {
+		if err != nil || sc.OrgID != o.ID || !sc.InTeam(u.ID) {
 			t.Fatalf("scope = %+v, %v", sc, err)
 		}
 	})
@@ -316,7 +316,9 @@ func TestChildScopes(t *testing.T) {
 				}
 				users[i] = u.ID
 			}
-			for _, err := range []error{tx.Assign(a.ID, users[0]), tx.Assign(a.ID, users[1]),
+			ended := &waymark.Member{ChildID: a.ID, UserID: users[3], Role: waymark.TeamIRO, From: "2026-01-01", AddedBy: "test"}
+			for _, err := range []error{join(tx, a.ID, users[0], waymark.TeamSocialWorker), join(tx, a.ID, users[1], waymark.TeamIRO),
+				tx.AddTeamMember(ended), tx.EndTeamMember(a.ID, ended.ID, "test"),
 				tx.Grant(users[2], a.ID, "police enquiry 12", now.Add(time.Hour)), tx.Grant(users[3], a.ID, "expired grant", now.Add(-time.Hour)),
 				tx.CreateEpisode(episode(b, time.Time{})), tx.CreateEpisode(episode(c, now))} {
 				if err != nil {
@@ -333,7 +335,8 @@ func TestChildScopes(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := map[string]waymark.Scope{
-			a.ID: {OrgID: o.ID, AssignedTo: users[:2], GrantedTo: users[2:3]},
+			a.ID: {OrgID: o.ID, Team: []waymark.Member{{UserID: users[0], Role: waymark.TeamSocialWorker}, {UserID: users[1], Role: waymark.TeamIRO}},
+				GrantedTo: users[2:3]},
 			b.ID: {OrgID: other.ID, Missing: true},
 			c.ID: {OrgID: o.ID},
 		}
@@ -342,9 +345,10 @@ func TestChildScopes(t *testing.T) {
 		}
 		for id, w := range want {
 			g := got[id]
-			slices.Sort(g.AssignedTo)
-			slices.Sort(w.AssignedTo)
-			if g.OrgID != w.OrgID || g.Missing != w.Missing || !slices.Equal(g.AssignedTo, w.AssignedTo) || !slices.Equal(g.GrantedTo, w.GrantedTo) {
+			byUser := func(a, b waymark.Member) int { return strings.Compare(a.UserID, b.UserID) }
+			slices.SortFunc(g.Team, byUser)
+			slices.SortFunc(w.Team, byUser)
+			if g.OrgID != w.OrgID || g.Missing != w.Missing || !slices.Equal(g.Team, w.Team) || !slices.Equal(g.GrantedTo, w.GrantedTo) {
 				t.Errorf("scope of %s = %+v, want %+v", id, g, w)
 			}
 			if one, err := s.ChildScope(ctx, id); err != nil || one.OrgID != w.OrgID || one.Missing != w.Missing {
@@ -1098,4 +1102,9 @@ func TestFailedBatchLeavesNothing(t *testing.T) {
 			t.Fatalf("%d children after one more, want 1", n)
 		}
 	})
+}
+
+// join gives a user a part in a child's team.
+func join(tx *sqlstore.Tx, childID, userID string, part waymark.TeamRole) error {
+	return tx.AddTeamMember(&waymark.Member{ChildID: childID, UserID: userID, Role: part, From: "2026-01-01", AddedBy: "test"})
 }
