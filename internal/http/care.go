@@ -264,7 +264,7 @@ func (s *Server) episodeStep(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if waymark.Can(actor(r), waymark.ViewPack, waymark.Scope{OrgID: e.OrgID, Missing: e.Open()}) != nil {
+	if !s.Registry.May(r.Context(), actor(r), waymark.ViewPack, e.ChildID) {
 		http.Redirect(w, r, "/missing?saved=1", http.StatusSeeOther) // found by another force: no longer theirs to see
 		return
 	}

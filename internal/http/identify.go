@@ -93,7 +93,7 @@ func (s *Server) identifyConfirm(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if s.Registry.MayView(r.Context(), actor(r), id) {
+	if s.Registry.May(r.Context(), actor(r), waymark.ViewChild, id) {
 		http.Redirect(w, r, "/children/"+id+"?saved=1", http.StatusSeeOther)
 		return
 	}

@@ -220,9 +220,8 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	flash := savedFlash(r, "Saved.")
-	canEdit := waymark.Can(a, waymark.EditChild, waymark.Scope{OrgID: rec.Child.OrgID}) == nil
 	s.render(w, r, "child", &web.View{Title: rec.Child.Name(), Flash: flash, Data: map[string]any{
-		"Child": rec.Child, "Encounters": rec.Encounters, "Owner": rec.Owner, "RecordedBy": rec.RecordedBy, "CanEdit": canEdit,
+		"Child": rec.Child, "Encounters": rec.Encounters, "Owner": rec.Owner, "RecordedBy": rec.RecordedBy, "May": rec.May,
 		"Care": rec.Care, "Handovers": rec.Handovers, "OrgNames": rec.OrgNames, "Team": rec.Team, "Until": rec.Until, "Now": s.Registry.Now()}})
 }
 

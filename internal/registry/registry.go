@@ -214,6 +214,8 @@ type ChildRecord struct {
 	Handovers  []*waymark.Handover // newest first: who was responsible, and since when
 	Team       []*waymark.Member   // current parts first, with contact details
 	OrgNames   map[string]string   // the names of the organisations the handovers name
+	// May says what the viewer may do with this child, by action: for pages to offer only that.
+	May map[string]bool
 	// Until, if set, is the end of the viewer's organisation's time as responsible: an organisation
 	// that handed the child on sees the identity facts and whether the child is missing now, but of
 	// the record only what happened until then.
@@ -226,7 +228,10 @@ func (r *Registry) Child(ctx context.Context, a waymark.Actor, id string) (*Chil
 	if err != nil {
 		return nil, err
 	}
-	rec := &ChildRecord{OrgNames: map[string]string{}}
+	rec := &ChildRecord{OrgNames: map[string]string{}, May: map[string]bool{}}
+	for _, act := range waymark.Actions {
+		rec.May[string(act)] = waymark.Can(a, act, sc) == nil
+	}
 	if rec.Child, err = r.store.Child(ctx, id); err != nil {
 		return nil, err
 	}
@@ -282,15 +287,17 @@ func viewsUntil(a waymark.Actor, sc waymark.Scope, hs []*waymark.Handover) (unti
 	return until, true
 }
 
-// cutAt leaves of the record what happened while org was responsible for the child, until then.
+// cutAt leaves of the record what happened while org was responsible for the child, until then:
+// the care it recorded (each placement, screening and episode carries the organisation responsible
+// when it was recorded), and the contacts it recorded or that happened before.
 func (rec *ChildRecord) cutAt(org string, until time.Time) {
 	rec.Until = until
-	before := func(t time.Time) bool { return !t.After(rec.Until) }
-	rec.Encounters = slices.DeleteFunc(rec.Encounters, func(e *waymark.Encounter) bool { return !before(e.At) })
-	rec.Care.Placements = slices.DeleteFunc(rec.Care.Placements, func(p *waymark.Placement) bool { return !before(p.Start) })
-	rec.Care.Screenings = slices.DeleteFunc(rec.Care.Screenings, func(s *waymark.Screening) bool { return !before(s.Date) })
-	rec.Care.Episodes = slices.DeleteFunc(rec.Care.Episodes, func(e *waymark.MissingEpisode) bool { return !before(e.LastSeenAt) })
+	rec.Encounters = slices.DeleteFunc(rec.Encounters, func(e *waymark.Encounter) bool { return e.OrgID != org && e.At.After(until) })
+	rec.Care.Placements = slices.DeleteFunc(rec.Care.Placements, func(p *waymark.Placement) bool { return p.OrgID != org })
+	rec.Care.Screenings = slices.DeleteFunc(rec.Care.Screenings, func(s *waymark.Screening) bool { return s.OrgID != org })
+	rec.Care.Episodes = slices.DeleteFunc(rec.Care.Episodes, func(e *waymark.MissingEpisode) bool { return e.OrgID != org })
 	rec.Care.Alerts = nil
+	rec.Team = nil // who cares for the child now, and where, is not for those who handed them on
 	rec.Handovers = slices.DeleteFunc(rec.Handovers, func(h *waymark.Handover) bool { return h.FromOrgID != org && h.ToOrgID != org })
 }
 
@@ -425,7 +432,7 @@ func (r *Registry) Encounter(ctx context.Context, a waymark.Actor, id string) (*
 		if err != nil {
 			return nil, err
 		}
-		if until, cut := viewsUntil(a, sc, hs); cut && e.At.After(until) {
+		if until, cut := viewsUntil(a, sc, hs); cut && e.OrgID != a.OrgID && e.At.After(until) {
 			return nil, r.refuse(ctx, a, waymark.ViewChild, sc, "encounter", id,
 				waymark.Errorf(waymark.EFORBIDDEN, "This contact was recorded after your organisation handed the child on."))
 		}

@@ -64,8 +64,8 @@ func (r *Registry) TokenActor(ctx context.Context, header, addr string) (waymark
 	return a, err
 }
 
-// MayView reports whether the actor may open a child's record (where to send them after a write).
-func (r *Registry) MayView(ctx context.Context, a waymark.Actor, childID string) bool {
+// May reports whether the actor may act on a child now (where to send them after a write).
+func (r *Registry) May(ctx context.Context, a waymark.Actor, act waymark.Action, childID string) bool {
 	sc, err := r.store.ChildScope(ctx, childID)
-	return err == nil && waymark.Can(a, waymark.ViewChild, sc) == nil
+	return err == nil && waymark.Can(a, act, sc) == nil
 }
