@@ -189,4 +189,3 @@ func (r *Registry) OrgByName(ctx context.Context, a waymark.Actor, name string) 
 	}
 	return r.store.OrgByName(ctx, name)
 }
-
