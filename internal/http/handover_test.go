@@ -78,6 +78,16 @@ func TestHandoverThroughTheAPI(t *testing.T) {
 			if code != http.StatusCreated || h["kind"] != "transfer" {
 				t.Fatalf("transfer: %d %v", code, h)
 			}
+			alertsOn := func(email string) []*waymark.Alert {
+				rec, err := a.reg.Child(ctx, a.actor(email), id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return rec.Care.Alerts
+			}
+			if !hasAlert(alertsOn(otherCouncil), waymark.AlertHandoverRequested, id) || hasAlert(alertsOn(manager), waymark.AlertHandoverRequested, id) {
+				t.Fatal("the child's page shows the transfer's alert to the wrong council")
+			}
 			if code, out := a.call(east, "POST", "/api/v1/handovers/"+h["id"].(string)+"/decline", `{}`); code != http.StatusUnprocessableEntity || errorField(out) != "reason" {
 				t.Fatalf("declined without a reason: %d %v", code, out)
 			}

@@ -247,6 +247,11 @@ func (r *Registry) Child(ctx context.Context, a waymark.Actor, id string) (*Chil
 	if rec.Care, err = r.care(ctx, id); err != nil {
 		return nil, err
 	}
+	// The alerts of the organisation responsible, and those addressed to the viewer's (a handover
+	// asked of it, a police force's).
+	rec.Care.Alerts = slices.DeleteFunc(rec.Care.Alerts, func(al *waymark.Alert) bool {
+		return al.OrgID != sc.OrgID && al.OrgID != a.OrgID && al.PoliceOrgID != a.OrgID
+	})
 	if rec.Handovers, err = r.store.ChildHandovers(ctx, id); err != nil {
 		return nil, err
 	}
