@@ -72,10 +72,11 @@ const (
 	ReviewDuplicates Action = "duplicates.review" // the report of children who may be recorded twice
 	ExportChildren   Action = "children.export"   // every fact of an organisation's children, to a file
 	ManageTeam       Action = "team.manage"       // who is in the team around a child
+	EditProfile      Action = "child.profile"     // the Philomena profile, and a recent photo
 )
 
 // Actions lists every action, for the role × action matrix.
-var Actions = []Action{ViewChild, CreateChild, EditChild, AddEncounter, SearchRegistry, OpenWithReason, ConfirmMatch, ViewAudit, ManageUsers, ViewStats, RecordCare, ReportMissing, UpdateMissing, ViewPack, ExportReturn, ReviewDuplicates, ExportChildren, ManageTeam}
+var Actions = []Action{ViewChild, CreateChild, EditChild, AddEncounter, SearchRegistry, OpenWithReason, ConfirmMatch, ViewAudit, ManageUsers, ViewStats, RecordCare, ReportMissing, UpdateMissing, ViewPack, ExportReturn, ReviewDuplicates, ExportChildren, ManageTeam, EditProfile}
 
 // reach is how far a grant extends.
 type reach int
@@ -92,7 +93,7 @@ var practitioner = map[Action]reach{
 	OpenWithReason: anyOrg, ConfirmMatch: anyOrg,
 }
 
-var caring = map[Action]reach{RecordCare: ownOrg, ReportMissing: ownOrg, UpdateMissing: ownOrg, ViewPack: ownOrg}
+var caring = map[Action]reach{RecordCare: ownOrg, ReportMissing: ownOrg, UpdateMissing: ownOrg, ViewPack: ownOrg, EditProfile: ownOrg}
 
 var teamOnly = map[Action]reach{ViewChild: team, ViewPack: team}
 
@@ -103,7 +104,7 @@ var grants = map[Role]map[Action]reach{
 	RoleManager:      with(practitioner, caring, map[Action]reach{ViewStats: ownOrg, ExportReturn: ownOrg, ReviewDuplicates: ownOrg, ManageTeam: ownOrg}),
 	RoleICTG:         with(teamOnly, map[Action]reach{SearchRegistry: anyOrg}),
 	RoleKeyWorker:    with(teamOnly, map[Action]reach{SearchRegistry: anyOrg}),
-	RoleCarer:        with(teamOnly, map[Action]reach{ReportMissing: team}),
+	RoleCarer:        with(teamOnly, map[Action]reach{ReportMissing: team, EditProfile: team}),
 	RoleAnalyst:      {ViewStats: anyOrg}, // aggregates only, small counts suppressed (internal/report)
 	RoleAdmin:        {ViewAudit: ownOrg, ManageUsers: ownOrg},
 	RoleOperator:     {ExportChildren: anyOrg, ExportReturn: anyOrg, ManageUsers: anyOrg},

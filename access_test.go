@@ -21,19 +21,20 @@ var matrix = map[waymark.Role]map[waymark.Action]string{
 	waymark.RoleSocialWorker: {
 		waymark.ViewChild: "y.y.y", waymark.CreateChild: "y....", waymark.EditChild: "y....", waymark.AddEncounter: "y.y..",
 		waymark.SearchRegistry: "yyyyy", waymark.OpenWithReason: "yyyyy", waymark.ConfirmMatch: "yyyyy",
-		waymark.RecordCare: "y.y..", waymark.ReportMissing: "y.y..", waymark.UpdateMissing: "y.y..", waymark.ViewPack: "y.y.."},
+		waymark.RecordCare: "y.y..", waymark.ReportMissing: "y.y..", waymark.UpdateMissing: "y.y..", waymark.ViewPack: "y.y..",
+		waymark.EditProfile: "y.y.."},
 	waymark.RoleManager: {
 		waymark.ViewChild: "y.y.y", waymark.CreateChild: "y....", waymark.EditChild: "y....", waymark.AddEncounter: "y.y..",
 		waymark.SearchRegistry: "yyyyy", waymark.OpenWithReason: "yyyyy", waymark.ConfirmMatch: "yyyyy",
 		waymark.RecordCare: "y.y..", waymark.ReportMissing: "y.y..", waymark.UpdateMissing: "y.y..", waymark.ViewPack: "y.y..",
-		waymark.ViewStats: "y....", waymark.ExportReturn: "y....", waymark.ReviewDuplicates: "y....", waymark.ManageTeam: "y...."},
+		waymark.EditProfile: "y.y..", waymark.ViewStats: "y....", waymark.ExportReturn: "y....", waymark.ReviewDuplicates: "y....", waymark.ManageTeam: "y...."},
 	waymark.RolePolice: {
 		waymark.ViewChild: "y.y.y", waymark.CreateChild: "y....", waymark.EditChild: "y....", waymark.AddEncounter: "y.y..",
 		waymark.SearchRegistry: "yyyyy", waymark.OpenWithReason: "yyyyy", waymark.ConfirmMatch: "yyyyy",
 		waymark.UpdateMissing: "y.yy.", waymark.ViewPack: "y.yy."},
 	waymark.RoleICTG:      {waymark.ViewChild: "..y..", waymark.ViewPack: "..y..", waymark.SearchRegistry: "yyyyy"},
 	waymark.RoleKeyWorker: {waymark.ViewChild: "..y..", waymark.ViewPack: "..y..", waymark.SearchRegistry: "yyyyy"},
-	waymark.RoleCarer:     {waymark.ViewChild: "..y..", waymark.ViewPack: "..y..", waymark.ReportMissing: "..y.."},
+	waymark.RoleCarer:     {waymark.ViewChild: "..y..", waymark.ViewPack: "..y..", waymark.ReportMissing: "..y..", waymark.EditProfile: "..y.."},
 	waymark.RoleAnalyst:   {waymark.ViewStats: "yyyyy"},
 	waymark.RoleAdmin:     {waymark.ViewAudit: "y....", waymark.ManageUsers: "y...."},
 }

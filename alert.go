@@ -93,5 +93,6 @@ var alertKinds = map[string]struct{ event, title string }{
 	AlertHandoverDeclined:    {"handover.declined", "Your handover was declined: you are still responsible"},
 	AlertTransferReminder:    {"transfer.reminder", "A transfer to you is halfway to its 10 working days: accept or decline"},
 	AlertTransferOverdue:     {"transfer.overdue", "Transfer waiting over 10 working days: accept or decline"},
+	AlertProfileReview:       {"profile.review_due", "Philomena profile due for its monthly review"},
 	AlertTransferUnanswered:  {"transfer.unanswered", "Your transfer is not yet accepted after 10 working days: you are still responsible"},
 }

@@ -28,10 +28,10 @@ var parts = map[TeamRole]struct {
 	holders []Role
 	may     []Action
 }{
-	TeamSocialWorker: {[]Role{RoleSocialWorker, RoleManager}, []Action{ViewChild, AddEncounter, RecordCare, ReportMissing, UpdateMissing, ViewPack}},
+	TeamSocialWorker: {[]Role{RoleSocialWorker, RoleManager}, []Action{ViewChild, AddEncounter, RecordCare, ReportMissing, UpdateMissing, ViewPack, EditProfile}},
 	TeamICTG:         {[]Role{RoleICTG}, []Action{ViewChild, ViewPack}},
 	TeamKeyWorker:    {[]Role{RoleKeyWorker}, []Action{ViewChild, ViewPack}},
-	TeamCarer:        {[]Role{RoleCarer}, []Action{ViewChild, ReportMissing, ViewPack}},
+	TeamCarer:        {[]Role{RoleCarer}, []Action{ViewChild, ReportMissing, ViewPack, EditProfile}},
 	TeamPolice:       {[]Role{RolePolice}, []Action{ViewChild, AddEncounter, UpdateMissing, ViewPack}},
 	TeamIRO:          {[]Role{RoleSocialWorker, RoleManager}, []Action{ViewChild}},
 }

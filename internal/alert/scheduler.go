@@ -160,6 +160,16 @@ func (s *Scheduler) due(ctx context.Context, now time.Time) ([]*waymark.Alert, e
 			add(d.Kind, d.Subject, d.ChildID, d.OrgID, "", d.DueAt)
 		}
 	}
+	// A profile is due a month after its review: only those reviewed a month (give or take
+	// StaleAfter and the months' lengths) ago can be.
+	monthAgo := now.AddDate(0, -1, 0)
+	profiles, err := s.Store.ProfilesReviewedBetween(ctx, monthAgo.Add(-waymark.StaleAfter).AddDate(0, 0, -4), monthAgo.AddDate(0, 0, 4))
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range profiles {
+		add(waymark.AlertProfileReview, p.ID, p.ChildID, p.OrgID, "", (&waymark.Profile{ReviewedAt: p.ReviewedAt}).ReviewDue())
+	}
 	pending, err := s.Store.PendingInterviews(ctx, waymark.Actor{})
 	if err != nil {
 		return nil, err

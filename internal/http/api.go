@@ -37,6 +37,8 @@ func (s *Server) apiRoutes() []Route {
 		{"PATCH", "/api/v1/encounters/{id}", s.apiPatchEncounter},
 		{"GET", "/api/v1/children/{id}/handovers", s.apiChildHandovers},
 		{"POST", "/api/v1/children/{id}/handovers", s.apiRequestHandover},
+		{"GET", "/api/v1/children/{id}/profile", s.apiProfile},
+		{"PUT", "/api/v1/children/{id}/profile", s.apiSaveProfile},
 		{"GET", "/api/v1/children/{id}/team", s.apiTeam},
 		{"POST", "/api/v1/children/{id}/team", s.apiAddTeamMember},
 		{"POST", "/api/v1/children/{id}/team/{member}/end", s.apiEndTeamMember},

@@ -222,7 +222,7 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 	flash := savedFlash(r, "Saved.")
 	s.render(w, r, "child", &web.View{Title: rec.Child.Name(), Flash: flash, Data: map[string]any{
 		"Child": rec.Child, "Encounters": rec.Encounters, "Owner": rec.Owner, "RecordedBy": rec.RecordedBy, "May": rec.May,
-		"Care": rec.Care, "Handovers": rec.Handovers, "OrgNames": rec.OrgNames, "Team": rec.Team, "Until": rec.Until, "Now": s.Registry.Now()}})
+		"Care": rec.Care, "Handovers": rec.Handovers, "OrgNames": rec.OrgNames, "Team": rec.Team, "Profile": rec.Profile, "Until": rec.Until, "Now": s.Registry.Now()}})
 }
 
 func (s *Server) editChildPage(w http.ResponseWriter, r *http.Request) {

@@ -364,7 +364,8 @@ type Pack struct {
 	Owner      *waymark.Organisation
 	Care       *Care
 	Encounters []*waymark.Encounter
-	Previous   int // earlier missing episodes
+	Profile    *waymark.Profile // the Philomena profile written before, if any
+	Previous   int              // earlier missing episodes
 }
 
 // Pack returns the missing-person pack of an episode. The owner's practitioners may open it, and
@@ -389,6 +390,9 @@ func (r *Registry) Pack(ctx context.Context, a waymark.Actor, episodeID string) 
 		return nil, err
 	}
 	if p.Encounters, err = r.store.Encounters(ctx, e.ChildID); err != nil {
+		return nil, err
+	}
+	if p.Profile, err = r.store.Profile(ctx, e.ChildID); err != nil {
 		return nil, err
 	}
 	for _, x := range p.Care.Episodes {

@@ -213,6 +213,7 @@ type ChildRecord struct {
 	Care       *Care
 	Handovers  []*waymark.Handover // newest first: who was responsible, and since when
 	Team       []*waymark.Member   // current parts first, with contact details
+	Profile    *waymark.Profile    // the Philomena profile, if written
 	OrgNames   map[string]string   // the names of the organisations the handovers name
 	// May says what the viewer may do with this child, by action: for pages to offer only that.
 	May map[string]bool
@@ -256,6 +257,9 @@ func (r *Registry) Child(ctx context.Context, a waymark.Actor, id string) (*Chil
 		return nil, err
 	}
 	if rec.Team, err = r.store.Team(ctx, id); err != nil {
+		return nil, err
+	}
+	if rec.Profile, err = r.store.Profile(ctx, id); err != nil {
 		return nil, err
 	}
 	for _, h := range rec.Handovers {
@@ -302,7 +306,7 @@ func (rec *ChildRecord) cutAt(org string, until time.Time) {
 	rec.Care.Screenings = slices.DeleteFunc(rec.Care.Screenings, func(s *waymark.Screening) bool { return s.OrgID != org })
 	rec.Care.Episodes = slices.DeleteFunc(rec.Care.Episodes, func(e *waymark.MissingEpisode) bool { return e.OrgID != org })
 	rec.Care.Alerts = nil
-	rec.Team = nil // who cares for the child now, and where, is not for those who handed them on
+	rec.Team, rec.Profile = nil, nil // who cares for the child now, and where, is not for those who handed them on
 	rec.Handovers = slices.DeleteFunc(rec.Handovers, func(h *waymark.Handover) bool { return h.FromOrgID != org && h.ToOrgID != org })
 }
 
@@ -469,9 +473,14 @@ func (r *Registry) UpdateEncounter(ctx context.Context, a waymark.Actor, e *waym
 
 // AddPhoto stores a JPEG or PNG for a child: metadata stripped, thumbnail made, both encrypted.
 func (r *Registry) AddPhoto(ctx context.Context, a waymark.Actor, childID string, data []byte) (*waymark.Photo, error) {
-	sc, err := r.childScope(ctx, a, waymark.EditChild, childID)
+	sc, err := r.store.ChildScope(ctx, childID)
 	if err != nil {
 		return nil, err
+	}
+	if waymark.Can(a, waymark.EditProfile, sc) != nil { // a carer keeping the profile's photo recent
+		if err := r.check(ctx, a, waymark.EditChild, sc, "child", childID); err != nil {
+			return nil, err
+		}
 	}
 	img, err := photo.Process(data)
 	if err != nil {

@@ -88,6 +88,7 @@ func Pack(p *registry.Pack, now time.Time, loc *time.Location) *PackView {
 				return waymark.Label(b.Kind) + ": " + b.Reference
 			}), "none recorded")...),
 		}},
+		profile(p.Profile, when),
 		{"People and places of concern", []Field{field("Recorded", orLines(field("", append([]string{c.Concerns}, adults...)...).Lines, "None recorded")...)}},
 		{"Health needs", []Field{field("Needs and medication", cmp.Or(c.HealthNeeds, "None recorded"))}},
 		{"Placement and contacts", []Field{
@@ -97,6 +98,24 @@ func Pack(p *registry.Pack, now time.Time, loc *time.Location) *PackView {
 		}},
 	}
 	return v
+}
+
+// profile is the Philomena profile written before the child went missing, with when it was last
+// reviewed, or says there is none.
+func profile(p *waymark.Profile, when func(time.Time) string) Section {
+	if p == nil {
+		return Section{"Philomena profile", []Field{field("Profile", "None written before the child went missing")}}
+	}
+	return Section{"Philomena profile", []Field{
+		field("Reviewed", when(p.ReviewedAt)+" by "+p.ReviewedBy),
+		field("Appearance now", p.Appearance),
+		field("Usual clothing", p.Clothing),
+		field("Places they go", p.Places),
+		field("Friends and associates", p.People),
+		field("Phones and social media", p.Online),
+		field("Transport and money", p.Transport),
+		field("Vulnerabilities", p.Vulnerabilities),
+	}}
 }
 
 func dobAge(c *waymark.Child, today time.Time) string {

@@ -90,6 +90,7 @@ var resolved = []struct{ kinds, table, cond string }{
 	{`'unsuitable_placement'`, "placements", "end_at IS NOT NULL"},
 	{`'identification_incomplete'`, "children", "missing = ''"},
 	{waitingHandover, "handovers", "status <> 'open'"},
+	{`'profile_review_due'`, "child_profiles", "superseded_at IS NOT NULL"},
 }
 
 // ClearResolved clears every open alert whose cause is gone (the child found, the interview held,
