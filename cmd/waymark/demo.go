@@ -41,7 +41,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	logins, err := demo.Seed(ctx, registry.New(store), demo.Options{Children: *children, Seed: *seed, Journey: true})
+	logins, err := demo.Seed(ctx, registry.New(store), demo.Options{Children: *children, Seed: *seed, Journey: true, SetClock: store.SetClock})
 	if err != nil {
 		return err
 	}

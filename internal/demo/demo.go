@@ -56,9 +56,11 @@ type Options struct {
 	Seed     uint64
 	// Password, when set,, gives each user the same password (tests); otherwise each gets a random one.
 	Password string
-	// Journey tells the child's journey across agencies too: of the children the border force
-	// recorded, the first handed to Northshire and accepted, the next handed over and waiting.
+	// Journey tells the child's journey across agencies too (journey.go).
 	Journey bool
+	// SetClock, when set, moves the store's clock, so that the journey can tell what happened
+	// earlier: a handover waiting since the small hours, a profile reviewed five weeks ago.
+	SetClock func(now func() time.Time)
 }
 
 // Seed fills an empty store with the demo world and returns every user's credentials.
@@ -147,29 +149,13 @@ func seedChildren(ctx context.Context, reg *registry.Registry, opt Options, acto
 		return err
 	}
 	if opt.Journey {
-		if err := seedHandovers(ctx, reg, actors["Border Force South East"], council, recorded); err != nil {
+		j := &journey{reg: reg, setClock: opt.SetClock, border: actors["Border Force South East"], council: council,
+			eastport: actors["Eastport City Council"].OrgID}
+		if err := j.tell(ctx, recorded, inCare, team.withCarer); err != nil {
 			return err
 		}
 	}
 	return seedCare(ctx, reg, g, council, actors["Northshire Police"].OrgID, inCare)
-}
-
-// seedHandovers has the border force hand its first two children to Northshire: the first
-// accepted, the second waiting on the council.
-func seedHandovers(ctx context.Context, reg *registry.Registry, border, council waymark.Actor, recorded []*waymark.Child) error {
-	for i, c := range recorded[:min(2, len(recorded))] {
-		h := &waymark.Handover{ChildID: c.ID, ToOrgID: council.OrgID, Reason: "Found in Northshire's area",
-			Note: "Met off a lorry at the port; waiting at the port office with an interpreter."}
-		if err := reg.RequestHandover(ctx, border, h); err != nil {
-			return fmt.Errorf("demo handover: %w", err)
-		}
-		if i == 0 {
-			if _, err := reg.DecideHandover(ctx, council, h.ID, true, ""); err != nil {
-				return fmt.Errorf("demo handover accepted: %w", err)
-			}
-		}
-	}
-	return nil
 }
 
 // seedTwice has the police record again, after a raid, a child the council looks after — under
@@ -191,8 +177,9 @@ func seedTwice(ctx context.Context, reg *registry.Registry, police waymark.Actor
 // teams gives Northshire's children their teams: the social worker for most, the ICTG for every
 // eighth, a charity's key worker and the foster carer for a few.
 type teams struct {
-	manager waymark.Actor
-	users   map[waymark.Role]string
+	manager   waymark.Actor
+	users     map[waymark.Role]string
+	withCarer []string // the children placed with the demo's foster carer
 }
 
 func newTeams(logins []Login, council string) *teams {
@@ -224,6 +211,9 @@ func (t *teams) form(ctx context.Context, reg *registry.Registry, childID string
 		m := &waymark.Member{ChildID: childID, UserID: t.users[p.user], Role: p.part}
 		if err := reg.AddTeamMember(ctx, t.manager, m); err != nil {
 			return fmt.Errorf("demo team: %w", err)
+		}
+		if p.part == waymark.TeamCarer {
+			t.withCarer = append(t.withCarer, childID)
 		}
 	}
 	return nil

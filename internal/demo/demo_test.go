@@ -2,9 +2,13 @@ package demo_test
 
 import (
 	"context"
+	"io"
+	"log/slog"
+	"maps"
 	"testing"
 
 	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/alert"
 	"github.com/waymark-org/waymark/internal/auth"
 	"github.com/waymark-org/waymark/internal/demo"
 	"github.com/waymark-org/waymark/internal/registry"
@@ -20,7 +24,7 @@ func TestDemoJourney(t *testing.T) {
 	ctx := context.Background()
 	store := storetest.Open(t, sqlstore.SQLite)
 	reg := registry.New(store)
-	logins, err := demo.Seed(ctx, reg, demo.Options{Children: 24, Seed: 7, Password: "demo password 123", Journey: true})
+	logins, err := demo.Seed(ctx, reg, demo.Options{Children: 24, Seed: 7, Password: "demo password 123", Journey: true, SetClock: store.SetClock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,9 +44,29 @@ func TestDemoJourney(t *testing.T) {
 	}
 	got := map[string]int{}
 	for _, h := range list {
-		got[h.Status]++
+		got[h.Kind+" "+h.Status]++
+		if h.Kind == waymark.HandoverKind && h.Status == waymark.HandoverOpen && !store.Now().After(h.DueAt) {
+			t.Errorf("the waiting handover is not yet overdue: due %v", h.DueAt)
+		}
 	}
-	if got[waymark.HandoverAccepted] != 1 || got[waymark.HandoverOpen] != 1 {
-		t.Fatalf("the demo's handovers: %v, want one accepted and one waiting", got)
+	if want := map[string]int{"handover accepted": 1, "handover open": 1, "transfer open": 1}; !maps.Equal(got, want) {
+		t.Fatalf("the demo's handovers: %v, want %v", got, want)
+	}
+	sweep := alert.New(store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if _, err := sweep.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	alerts, _, err := reg.Alerts(ctx, manager, 500)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]bool{}
+	for _, a := range alerts {
+		kinds[a.Kind] = true
+	}
+	for _, k := range []string{waymark.AlertHandoverOverdue, waymark.AlertProfileReview} {
+		if !kinds[k] {
+			t.Errorf("the demo's manager has no %s alert: %v", k, kinds)
+		}
 	}
 }
