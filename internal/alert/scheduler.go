@@ -170,6 +170,9 @@ func (s *Scheduler) due(ctx context.Context, now time.Time) ([]*waymark.Alert, e
 	for _, p := range profiles {
 		add(waymark.AlertProfileReview, p.ID, p.ChildID, p.OrgID, "", (&waymark.Profile{ReviewedAt: p.ReviewedAt}).ReviewDue())
 	}
+	if err := s.firstDays(ctx, now, add); err != nil {
+		return nil, err
+	}
 	pending, err := s.Store.PendingInterviews(ctx, waymark.Actor{})
 	if err != nil {
 		return nil, err
@@ -209,4 +212,40 @@ func (s *Scheduler) due(ctx context.Context, now time.Time) ([]*waymark.Alert, e
 		add(waymark.AlertUnsuitablePlacement, p.ID, p.ChildID, p.OrgID, p.PoliceOrgID, p.Start)
 	}
 	return out, nil
+}
+
+// firstDays works out the deadlines of the first 72 hours: safety plans to write and review,
+// strategy discussions to hold, and their actions.
+func (s *Scheduler) firstDays(ctx context.Context, now time.Time, add func(kind, subject, childID, orgID, police string, at time.Time)) error {
+	plans, err := s.Store.SafetyPlansDue(ctx, now.Add(-waymark.StaleAfter-waymark.SafetyPlanWithin))
+	if err != nil {
+		return err
+	}
+	for _, d := range plans {
+		add(waymark.AlertSafetyPlanDue, d.Subject, d.ChildID, d.OrgID, "", d.At.Add(waymark.SafetyPlanWithin))
+	}
+	reviews, err := s.Store.SafetyPlanReviews(ctx)
+	if err != nil {
+		return err
+	}
+	waiting, err := s.Store.WaitingStrategies(ctx)
+	if err != nil {
+		return err
+	}
+	for kind, ds := range map[string][]sqlstore.Deadline{waymark.AlertSafetyPlanReview: reviews, waymark.AlertStrategyDue: waiting} {
+		for _, d := range ds {
+			if !d.At.IsZero() {
+				add(kind, d.Subject, d.ChildID, d.OrgID, "", d.At)
+			}
+		}
+	}
+	actions, err := s.Store.OpenActions(ctx, now.Add(-waymark.StaleAfter).Format(waymark.DateLayout))
+	if err != nil {
+		return err
+	}
+	for _, a := range actions {
+		add(waymark.AlertActionDue, a.Subject, a.ChildID, a.OrgID, "", a.At)
+		add(waymark.AlertActionOverdue, a.Subject, a.ChildID, a.OrgID, "", a.Overdue)
+	}
+	return nil
 }

@@ -42,6 +42,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	s.ssoRoutes(mux)
 	s.handoverRoutes(mux)
 	s.teamRoutes(mux)
+	s.firstDaysRoutes(mux)
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
@@ -222,7 +223,8 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 	flash := savedFlash(r, "Saved.")
 	s.render(w, r, "child", &web.View{Title: rec.Child.Name(), Flash: flash, Data: map[string]any{
 		"Child": rec.Child, "Encounters": rec.Encounters, "Owner": rec.Owner, "RecordedBy": rec.RecordedBy, "May": rec.May,
-		"Care": rec.Care, "Handovers": rec.Handovers, "OrgNames": rec.OrgNames, "Team": rec.Team, "Profile": rec.Profile, "Until": rec.Until, "Now": s.Registry.Now()}})
+		"Care": rec.Care, "Handovers": rec.Handovers, "OrgNames": rec.OrgNames, "Team": rec.Team, "Profile": rec.Profile, "FirstDays": rec.FirstDays,
+		"Checklist": rec.Checklist(s.Registry.Now()), "Until": rec.Until, "Now": s.Registry.Now()}})
 }
 
 func (s *Server) editChildPage(w http.ResponseWriter, r *http.Request) {

@@ -151,6 +151,11 @@ func (r *Registry) AddScreening(ctx context.Context, a waymark.Actor, s *waymark
 	}
 	return r.recordCare(ctx, a, waymark.RecordCare, s.ChildID, "screening.create", "screening", func(tx *sqlstore.Tx, sc waymark.Scope) (string, error) {
 		s.OrgID, s.RecordedBy = sc.OrgID, a.Name
+		if s.Concern() {
+			if err := r.openStrategy(tx, s.ChildID, sc.OrgID, waymark.StrategyConcern); err != nil {
+				return "", err
+			}
+		}
 		return s.ID, tx.CreateScreening(s)
 	})
 }
@@ -202,6 +207,11 @@ func (r *Registry) ReportMissing(ctx context.Context, a waymark.Actor, e *waymar
 		}
 		if care.Open() != nil {
 			return "", waymark.Errorf(waymark.ECONFLICT, "This child is already reported missing; update that episode instead.")
+		}
+		if len(care.Episodes) > 0 {
+			if err := r.openStrategy(tx, e.ChildID, sc.OrgID, waymark.StrategyMissingAgain); err != nil {
+				return "", err
+			}
 		}
 		if p := care.Current(e.LastSeenAt); p != nil {
 			e.PlacementType = p.Type

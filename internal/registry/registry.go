@@ -185,6 +185,11 @@ func (r *Registry) CreateChild(ctx context.Context, a waymark.Actor, c *waymark.
 				return err
 			}
 		}
+		if c.UASC {
+			if err := r.openStrategy(tx, c.ID, c.OrgID, waymark.StrategyUnaccompanied); err != nil {
+				return err
+			}
+		}
 		return tx.Audit(entry(a, string(waymark.CreateChild), "child", c.ID, c.OrgID))
 	})
 	if err == nil {
@@ -214,6 +219,7 @@ type ChildRecord struct {
 	Handovers  []*waymark.Handover // newest first: who was responsible, and since when
 	Team       []*waymark.Member   // current parts first, with contact details
 	Profile    *waymark.Profile    // the Philomena profile, if written
+	FirstDays                      // the safety plan, strategy discussions and NRM referral
 	OrgNames   map[string]string   // the names of the organisations the handovers name
 	// May says what the viewer may do with this child, by action: for pages to offer only that.
 	May map[string]bool
@@ -262,6 +268,9 @@ func (r *Registry) Child(ctx context.Context, a waymark.Actor, id string) (*Chil
 	if rec.Profile, err = r.store.Profile(ctx, id); err != nil {
 		return nil, err
 	}
+	if err := r.firstDays(ctx, id, &rec.FirstDays); err != nil {
+		return nil, err
+	}
 	for _, h := range rec.Handovers {
 		for _, org := range []string{h.FromOrgID, h.ToOrgID} {
 			if o, err := r.store.Org(ctx, org); err == nil {
@@ -307,6 +316,7 @@ func (rec *ChildRecord) cutAt(org string, until time.Time) {
 	rec.Care.Episodes = slices.DeleteFunc(rec.Care.Episodes, func(e *waymark.MissingEpisode) bool { return e.OrgID != org })
 	rec.Care.Alerts = nil
 	rec.Team, rec.Profile = nil, nil // who cares for the child now, and where, is not for those who handed them on
+	rec.FirstDays = FirstDays{}
 	rec.Handovers = slices.DeleteFunc(rec.Handovers, func(h *waymark.Handover) bool { return h.FromOrgID != org && h.ToOrgID != org })
 }
 

@@ -34,30 +34,39 @@ func (r *Registry) AddTeamMember(ctx context.Context, a waymark.Actor, m *waymar
 	})
 }
 
-// teamUser finds the person a part is asked for; one not found, or disabled, is a bad field.
+// teamUser finds the person a part is asked for.
 func (r *Registry) teamUser(ctx context.Context, m *waymark.Member) (*waymark.User, error) {
-	var u *waymark.User
-	var err error
 	field := "user_id"
-	switch m.UserID = strings.TrimSpace(m.UserID); {
-	case m.UserID != "":
-		u, err = r.store.User(ctx, m.UserID)
-	case strings.TrimSpace(m.Email) != "":
+	if strings.TrimSpace(m.UserID) == "" && strings.TrimSpace(m.Email) != "" {
 		field = "email"
-		u, err = r.store.UserByEmail(ctx, strings.ToLower(strings.TrimSpace(m.Email)))
-	default:
-		return nil, &waymark.Error{Code: waymark.EINVALID, Message: "No one was added to the team.",
-			Fields: []waymark.FieldError{{Field: "user_id", Message: "Name the person by their Waymark user id or e-mail address"}}}
 	}
-	if waymark.ErrorCode(err) == waymark.ENOTFOUND || err == nil && u.Disabled {
-		return nil, &waymark.Error{Code: waymark.EINVALID, Message: "No one was added to the team.",
-			Fields: []waymark.FieldError{{Field: field, Message: "No one who can sign in to Waymark has this " + strings.ReplaceAll(field, "_", " ")}}}
-	}
+	u, err := r.userNamed(ctx, m.UserID, m.Email, field)
 	if err != nil {
 		return nil, err
 	}
 	m.UserID = u.ID
 	return u, nil
+}
+
+// userNamed finds a person by user id or, failing that, e-mail address; one not found, or
+// disabled, is a bad field.
+func (r *Registry) userNamed(ctx context.Context, id, email, field string) (*waymark.User, error) {
+	var u *waymark.User
+	var err error
+	switch id, email = strings.TrimSpace(id), strings.ToLower(strings.TrimSpace(email)); {
+	case id != "":
+		u, err = r.store.User(ctx, id)
+	case email != "":
+		u, err = r.store.UserByEmail(ctx, email)
+	default:
+		return nil, &waymark.Error{Code: waymark.EINVALID, Message: "No one was named.",
+			Fields: []waymark.FieldError{{Field: field, Message: "Name the person by their Waymark user id or e-mail address"}}}
+	}
+	if waymark.ErrorCode(err) == waymark.ENOTFOUND || err == nil && u.Disabled {
+		return nil, &waymark.Error{Code: waymark.EINVALID, Message: "No one was named who can sign in to Waymark.",
+			Fields: []waymark.FieldError{{Field: field, Message: "No one who can sign in to Waymark has this user id or e-mail address"}}}
+	}
+	return u, err
 }
 
 // EndTeamMember ends a person's part in the team around a child, and returns it ended: they no

@@ -91,6 +91,10 @@ var resolved = []struct{ kinds, table, cond string }{
 	{`'identification_incomplete'`, "children", "missing = ''"},
 	{waitingHandover, "handovers", "status <> 'open'"},
 	{`'profile_review_due'`, "child_profiles", "superseded_at IS NOT NULL"},
+	{`'safety_plan_review_due'`, "safety_plans", "superseded_at IS NOT NULL"},
+	{`'safety_plan_due'`, "placements", "end_at IS NOT NULL OR EXISTS (SELECT 1 FROM safety_plans sp WHERE sp.child_id = r.child_id)"},
+	{`'strategy_due'`, "strategy_discussions", "held_at IS NOT NULL"},
+	{`'strategy_action_due','strategy_action_overdue'`, "strategy_actions", "done_at IS NOT NULL"},
 }
 
 // ClearResolved clears every open alert whose cause is gone (the child found, the interview held,

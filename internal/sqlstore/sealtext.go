@@ -22,6 +22,7 @@ var sealedText = []struct {
 	{"placements", "placement", []string{"address"}},
 	{"missing_episodes", "episode", []string{"last_seen_place", "last_seen_with", "clothing", "circumstances", "found_place", "found_by", "found_detail"}},
 	{"encounters", "encounter", []string{"place", "circumstances", "accompanying_adults"}},
+	{"strategy_actions", "action", []string{"what"}},
 }
 
 func textAAD(kind, id, col string) []byte { return []byte(kind + ":" + id + ":" + col) }

@@ -1,0 +1,194 @@
+package http
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/registry"
+	"github.com/waymark-org/waymark/internal/web"
+)
+
+// The first 72 hours: the safety plan, strategy discussions and their actions, the NRM referral.
+
+func (s *Server) firstDaysRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("POST /strategy-actions/{id}/done", s.signedIn(s.actionDonePage))
+}
+
+// current reads the child's record for a form's starting values; nil if it cannot be read.
+func (s *Server) current(r *http.Request) *registry.ChildRecord {
+	rec, err := s.Registry.Child(r.Context(), actor(r), r.PathValue("id"))
+	if err != nil {
+		return nil
+	}
+	return rec
+}
+
+func (s *Server) safetyPlanForm() careForm {
+	return careForm{path: "safety-plan", page: "safety_plan_form", title: "Safety plan",
+		data: func(r *http.Request) map[string]any { return map[string]any{"ChildID": r.PathValue("id")} },
+		start: func(r *http.Request) url.Values {
+			rec := s.current(r)
+			if rec == nil || rec.SafetyPlan == nil {
+				return url.Values{}
+			}
+			p := rec.SafetyPlan
+			return url.Values{"supervision": {p.Supervision}, "phones": {p.Phones}, "contacts": {p.Contacts},
+				"traffickers": {p.Traffickers}, "first_absence": {p.FirstAbsence}, "who_is_told": {p.WhoIsTold}}
+		},
+		save: func(r *http.Request, fr *formReader) (string, error) {
+			f := fr.f
+			p := &waymark.SafetyPlan{ChildID: r.PathValue("id"), Supervision: f.Get("supervision"), Phones: f.Get("phones"),
+				Contacts: f.Get("contacts"), Traffickers: f.Get("traffickers"), FirstAbsence: f.Get("first_absence"), WhoIsTold: f.Get("who_is_told")}
+			return "/children/" + p.ChildID + "?saved=1#first-days", s.Registry.SaveSafetyPlan(r.Context(), actor(r), p)
+		}}
+}
+
+// strategyRows is how many attendees and actions the strategy form offers.
+const strategyRows = 6
+
+func (s *Server) strategyForm() careForm {
+	return careForm{path: "strategy", page: "strategy_form", title: "Record a strategy discussion",
+		data: func(r *http.Request) map[string]any {
+			rows := make([]int, strategyRows)
+			for i := range rows {
+				rows[i] = i + 1
+			}
+			return map[string]any{"ChildID": r.PathValue("id"), "Rows": rows, "Agencies": web.Options("", waymark.StrategyAgencies...)}
+		},
+		start: func(r *http.Request) url.Values {
+			return url.Values{"held_at": {s.Registry.Now().In(s.Location).Format(formTime)}}
+		},
+		save: func(r *http.Request, fr *formReader) (string, error) {
+			st := &waymark.Strategy{ChildID: r.PathValue("id"), HeldAt: fr.time("held_at"), Shared: fr.f.Get("shared"), Decisions: fr.f.Get("decisions")}
+			for i := range strategyRows {
+				n := strconv.Itoa(i + 1)
+				st.Attendees = append(st.Attendees, waymark.Attendee{Name: fr.f.Get("attendee_name_" + n),
+					Agency: fr.f.Get("attendee_agency_" + n), Organisation: fr.f.Get("attendee_org_" + n)})
+				st.Actions = append(st.Actions, &waymark.StrategyAction{What: fr.f.Get("action_what_" + n),
+					Email: fr.f.Get("action_owner_" + n), Due: fr.f.Get("action_due_" + n)})
+			}
+			if len(fr.bad) > 0 {
+				return "", nil
+			}
+			return "/children/" + st.ChildID + "?saved=1#first-days", s.Registry.RecordStrategy(r.Context(), actor(r), st)
+		}}
+}
+
+func (s *Server) nrmForm() careForm {
+	return careForm{path: "nrm", page: "nrm_form", title: "Record the NRM referral",
+		data:  func(r *http.Request) map[string]any { return map[string]any{"ChildID": r.PathValue("id")} },
+		start: func(r *http.Request) url.Values { return url.Values{"referred_on": {s.today()}} },
+		save: func(r *http.Request, fr *formReader) (string, error) {
+			id := r.PathValue("id")
+			return "/children/" + id + "?saved=1#first-days", s.Registry.RecordNRMReferral(r.Context(), actor(r), id, fr.f.Get("referred_on"))
+		}}
+}
+
+func (s *Server) actionDonePage(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if err := s.Registry.ActionDone(r.Context(), actor(r), r.PathValue("id")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	back := r.PostFormValue("child")
+	if back == "" || !validID(back) {
+		http.Redirect(w, r, "/alerts?saved=1", http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/children/%s?saved=1#first-days", back), http.StatusSeeOther)
+}
+
+// validID reports whether s looks like one of Waymark's ids (so it is safe in a redirect).
+func validID(s string) bool {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return len(s) > 0 && len(s) <= 40
+}
+
+func (s *Server) apiSafetyPlan(w http.ResponseWriter, r *http.Request) {
+	rec, err := s.Registry.Child(r.Context(), actor(r), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if rec.SafetyPlan == nil {
+		s.fail(w, r, waymark.Errorf(waymark.ENOTFOUND, "No safety plan has been written for this child."))
+		return
+	}
+	writeJSON(w, http.StatusOK, rec.SafetyPlan)
+}
+
+func (s *Server) apiSaveSafetyPlan(w http.ResponseWriter, r *http.Request) {
+	var p waymark.SafetyPlan
+	if err := decodeJSON(w, r, &p); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.ChildID = r.PathValue("id")
+	if err := s.Registry.SaveSafetyPlan(r.Context(), actor(r), &p); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, &p)
+}
+
+func (s *Server) apiStrategies(w http.ResponseWriter, r *http.Request) {
+	rec, err := s.Registry.Child(r.Context(), actor(r), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"strategy_discussions": list(rec.Strategies)})
+}
+
+func (s *Server) apiFirstDays(w http.ResponseWriter, r *http.Request) {
+	rec, err := s.Registry.Child(r.Context(), actor(r), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"checklist": rec.Checklist(s.Registry.Now())})
+}
+
+func (s *Server) apiNRMReferral(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		ReferredOn string `json:"referred_on"`
+	}
+	if err := decodeJSON(w, r, &body); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.Registry.RecordNRMReferral(r.Context(), actor(r), r.PathValue("id"), body.ReferredOn); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, &body)
+}
+
+func (s *Server) apiRecordStrategy(w http.ResponseWriter, r *http.Request) {
+	var st waymark.Strategy
+	if err := decodeJSON(w, r, &st); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	st.ChildID = r.PathValue("id")
+	if err := s.Registry.RecordStrategy(r.Context(), actor(r), &st); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, &st)
+}
+
+func (s *Server) apiActionDone(w http.ResponseWriter, r *http.Request) {
+	if err := s.Registry.ActionDone(r.Context(), actor(r), r.PathValue("id")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"id": r.PathValue("id"), "status": "done"})
+}
