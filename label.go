@@ -23,4 +23,5 @@ var labels = map[string]string{
 	"within_a_year": "Within a year", "none": "No counterpart", "across_names": "Parts of two of its names", "biometric": "Fingerprints / DNA",
 	"marks": "Marks", "same_kind": "Same kind of mark, elsewhere", "status": "Missing now?", "missing_now": "Reported missing, not yet found",
 	"not_missing": "Not missing now", "not_given": "Part of the recorded name not given",
+	"childrens_services": "Children's services", "home_office": "Home Office", "ictg": "ICTG", "border_force": "Border Force",
 }

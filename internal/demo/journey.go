@@ -13,7 +13,9 @@ import (
 // journey tells the child's journey across agencies: the border force hands its first child to
 // Northshire, which accepted in the night, and the next one this morning, still waiting past its
 // four hours; Northshire is transferring a child to Eastport under the National Transfer Scheme;
-// the foster carer's children have Philomena profiles, one overdue for review.
+// the foster carer's children have Philomena profiles, one overdue for review; the first of them
+// has a safety plan written four days ago and not yet reviewed, and a strategy discussion held
+// three days ago whose action for the police was due yesterday.
 type journey struct {
 	reg      *registry.Registry
 	setClock func(func() time.Time)
@@ -43,7 +45,36 @@ func (j *journey) tell(ctx context.Context, recorded, inCare []*waymark.Child, w
 	if err := j.transfer(ctx, inCare); err != nil {
 		return err
 	}
-	return j.profiles(ctx, withCarer)
+	if err := j.profiles(ctx, withCarer); err != nil {
+		return err
+	}
+	if len(withCarer) == 0 {
+		return nil
+	}
+	return j.firstDays(ctx, withCarer[0])
+}
+
+func (j *journey) firstDays(ctx context.Context, childID string) error {
+	j.ago(4 * 24 * time.Hour)
+	plan := &waymark.SafetyPlan{ChildID: childID, Supervision: "Within sight of the carer at all times for the first week; no trips out alone",
+		Phones: "The child's phone is kept by the carer at night; no new SIM", Contacts: "The ICTG, the social worker, school",
+		Traffickers:  "'Uncle' (about 40, silver estate car) must not be let in; call 999 if he appears",
+		FirstAbsence: "Call 999 at once, then the duty team: do not wait", WhoIsTold: "Duty social worker, police, the ICTG"}
+	if err := j.reg.SaveSafetyPlan(ctx, j.council, plan); err != nil {
+		return fmt.Errorf("demo safety plan: %w", err)
+	}
+	j.ago(3 * 24 * time.Hour)
+	held := time.Now().Add(-3 * 24 * time.Hour)
+	st := &waymark.Strategy{ChildID: childID, HeldAt: held, Shared: "The child's phone holds numbers linked to a cannabis grow in Eastport.",
+		Decisions: "Stay in foster care with the safety plan; the police to check the numbers; ICTG to visit twice a week.",
+		Attendees: []waymark.Attendee{{Name: "Alex Social", Agency: "childrens_services", Organisation: "Northshire County Council"},
+			{Name: "Pat Police", Agency: "police", Organisation: "Northshire Police"}, {Name: "Gabi Guardian", Agency: "ictg", Organisation: "Safe Passage Guardians"}},
+		Actions: []*waymark.StrategyAction{{What: "Check the numbers on the child's phone against intelligence", Email: "police@police.example.org",
+			Due: held.AddDate(0, 0, 2).Format(waymark.DateLayout)}}}
+	if err := j.reg.RecordStrategy(ctx, j.council, st); err != nil {
+		return fmt.Errorf("demo strategy discussion: %w", err)
+	}
+	return nil
 }
 
 func (j *journey) handovers(ctx context.Context, recorded []*waymark.Child) error {

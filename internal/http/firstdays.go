@@ -46,27 +46,39 @@ func (s *Server) safetyPlanForm() careForm {
 		}}
 }
 
-// strategyRows is how many attendees and actions the strategy form offers.
-const strategyRows = 6
+// The strategy form offers rows for this many attendees and actions.
+const (
+	attendeeRows = 6
+	actionRows   = 4
+)
+
+// rows numbers n form rows from 1.
+func rows(n int) []int {
+	r := make([]int, n)
+	for i := range r {
+		r[i] = i + 1
+	}
+	return r
+}
 
 func (s *Server) strategyForm() careForm {
 	return careForm{path: "strategy", page: "strategy_form", title: "Record a strategy discussion",
 		data: func(r *http.Request) map[string]any {
-			rows := make([]int, strategyRows)
-			for i := range rows {
-				rows[i] = i + 1
-			}
-			return map[string]any{"ChildID": r.PathValue("id"), "Rows": rows, "Agencies": web.Options("", waymark.StrategyAgencies...)}
+			return map[string]any{"ChildID": r.PathValue("id"), "Attendees": rows(attendeeRows), "Actions": rows(actionRows),
+				"Agencies": web.Options("Choose an agency", waymark.StrategyAgencies...)}
 		},
 		start: func(r *http.Request) url.Values {
 			return url.Values{"held_at": {s.Registry.Now().In(s.Location).Format(formTime)}}
 		},
 		save: func(r *http.Request, fr *formReader) (string, error) {
 			st := &waymark.Strategy{ChildID: r.PathValue("id"), HeldAt: fr.time("held_at"), Shared: fr.f.Get("shared"), Decisions: fr.f.Get("decisions")}
-			for i := range strategyRows {
-				n := strconv.Itoa(i + 1)
+			for _, i := range rows(attendeeRows) {
+				n := strconv.Itoa(i)
 				st.Attendees = append(st.Attendees, waymark.Attendee{Name: fr.f.Get("attendee_name_" + n),
 					Agency: fr.f.Get("attendee_agency_" + n), Organisation: fr.f.Get("attendee_org_" + n)})
+			}
+			for _, i := range rows(actionRows) {
+				n := strconv.Itoa(i)
 				st.Actions = append(st.Actions, &waymark.StrategyAction{What: fr.f.Get("action_what_" + n),
 					Email: fr.f.Get("action_owner_" + n), Due: fr.f.Get("action_due_" + n)})
 			}
