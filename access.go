@@ -73,10 +73,11 @@ const (
 	ExportChildren   Action = "children.export"   // every fact of an organisation's children, to a file
 	ManageTeam       Action = "team.manage"       // who is in the team around a child
 	EditProfile      Action = "child.profile"     // the Philomena profile, and a recent photo
+	MergeRecords     Action = "child.merge"       // two records of one child made one, or a merge undone
 )
 
 // Actions lists every action, for the role × action matrix.
-var Actions = []Action{ViewChild, CreateChild, EditChild, AddEncounter, SearchRegistry, OpenWithReason, ConfirmMatch, ViewAudit, ManageUsers, ViewStats, RecordCare, ReportMissing, UpdateMissing, ViewPack, ExportReturn, ReviewDuplicates, ExportChildren, ManageTeam, EditProfile}
+var Actions = []Action{ViewChild, CreateChild, EditChild, AddEncounter, SearchRegistry, OpenWithReason, ConfirmMatch, ViewAudit, ManageUsers, ViewStats, RecordCare, ReportMissing, UpdateMissing, ViewPack, ExportReturn, ReviewDuplicates, ExportChildren, ManageTeam, EditProfile, MergeRecords}
 
 // reach is how far a grant extends.
 type reach int
@@ -101,7 +102,7 @@ var grants = map[Role]map[Action]reach{
 	RoleBorder:       practitioner,
 	RoleSocialWorker: with(practitioner, caring),
 	RolePolice:       with(practitioner, map[Action]reach{UpdateMissing: whileMissing, ViewPack: whileMissing}),
-	RoleManager:      with(practitioner, caring, map[Action]reach{ViewStats: ownOrg, ExportReturn: ownOrg, ReviewDuplicates: ownOrg, ManageTeam: ownOrg}),
+	RoleManager:      with(practitioner, caring, map[Action]reach{ViewStats: ownOrg, ExportReturn: ownOrg, ReviewDuplicates: ownOrg, ManageTeam: ownOrg, MergeRecords: ownOrg}),
 	RoleICTG:         with(teamOnly, map[Action]reach{SearchRegistry: anyOrg}),
 	RoleKeyWorker:    with(teamOnly, map[Action]reach{SearchRegistry: anyOrg}),
 	RoleCarer:        with(teamOnly, map[Action]reach{ReportMissing: team, EditProfile: team}),

@@ -27,7 +27,8 @@ var matrix = map[waymark.Role]map[waymark.Action]string{
 		waymark.ViewChild: "y.y.y", waymark.CreateChild: "y....", waymark.EditChild: "y....", waymark.AddEncounter: "y.y..",
 		waymark.SearchRegistry: "yyyyy", waymark.OpenWithReason: "yyyyy", waymark.ConfirmMatch: "yyyyy",
 		waymark.RecordCare: "y.y..", waymark.ReportMissing: "y.y..", waymark.UpdateMissing: "y.y..", waymark.ViewPack: "y.y..",
-		waymark.EditProfile: "y.y..", waymark.ViewStats: "y....", waymark.ExportReturn: "y....", waymark.ReviewDuplicates: "y....", waymark.ManageTeam: "y...."},
+		waymark.EditProfile: "y.y..", waymark.ViewStats: "y....", waymark.ExportReturn: "y....", waymark.ReviewDuplicates: "y....", waymark.ManageTeam: "y....",
+		waymark.MergeRecords: "y...."},
 	waymark.RolePolice: {
 		waymark.ViewChild: "y.y.y", waymark.CreateChild: "y....", waymark.EditChild: "y....", waymark.AddEncounter: "y.y..",
 		waymark.SearchRegistry: "yyyyy", waymark.OpenWithReason: "yyyyy", waymark.ConfirmMatch: "yyyyy",

@@ -94,6 +94,7 @@ var alertKinds = map[string]struct{ event, title string }{
 	AlertTransferReminder:    {"transfer.reminder", "A transfer to you is halfway to its 10 working days: accept or decline"},
 	AlertTransferOverdue:     {"transfer.overdue", "Transfer waiting over 10 working days: accept or decline"},
 	AlertProfileReview:       {"profile.review_due", "Philomena profile due for its monthly review"},
+	AlertMergeRequested:      {"merge.requested", "Another organisation asks to merge one of your records: agree or decline"},
 	AlertSafetyPlanDue:       {"safety_plan.due", "Placed with a trafficking concern and no safety plan after 24 hours"},
 	AlertSafetyPlanReview:    {"safety_plan.review_due", "Safety plan due for review (72 hours, or after a missing episode)"},
 	AlertStrategyDue:         {"strategy.due", "Strategy discussion not held within a working day"},

@@ -43,6 +43,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	s.handoverRoutes(mux)
 	s.teamRoutes(mux)
 	s.firstDaysRoutes(mux)
+	s.mergeRoutes(mux)
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
@@ -220,7 +221,14 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if into := rec.Child.MergedInto; into != "" { // its reference leads to the record it was merged into
+		http.Redirect(w, r, "/children/"+into+"?merged="+url.QueryEscape(rec.Child.Ref), http.StatusSeeOther)
+		return
+	}
 	flash := savedFlash(r, "Saved.")
+	if ref := r.URL.Query().Get("merged"); ref != "" {
+		flash = "Record " + ref + " was merged into this one."
+	}
 	s.render(w, r, "child", &web.View{Title: rec.Child.Name(), Flash: flash, Data: map[string]any{
 		"Child": rec.Child, "Encounters": rec.Encounters, "Owner": rec.Owner, "RecordedBy": rec.RecordedBy, "May": rec.May,
 		"Care": rec.Care, "Handovers": rec.Handovers, "OrgNames": rec.OrgNames, "Team": rec.Team, "Profile": rec.Profile, "FirstDays": rec.FirstDays,

@@ -72,7 +72,7 @@ func (r *Registry) changed() {
 // change feed puts it there a moment later: the write itself has succeeded.
 func (r *Registry) reindex(ctx context.Context, childID string) {
 	if c, err := r.store.Child(ctx, childID); err == nil {
-		r.Engine.Put(c)
+		r.index(c)
 	}
 }
 

@@ -78,8 +78,10 @@ func (r *Registry) LoadIndex(ctx context.Context) (int, error) {
 	}()
 	n := 0
 	err = r.store.AllChildren(ctx, "", func(c *waymark.Child) error {
-		recs <- identify.FromChild(c)
-		n++
+		if c.MergedInto == "" { // a record merged away is found as the one it was merged into
+			recs <- identify.FromChild(c)
+			n++
+		}
 		return nil
 	})
 	close(recs)
@@ -111,13 +113,22 @@ func (r *Registry) CatchUp(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			r.Engine.Put(c)
+			r.index(c)
 		}
 		r.followed.Store(reached)
 		if len(ids) < 1000 {
 			return nil
 		}
 	}
+}
+
+// index puts a child into the identification index, or takes one merged away out of it.
+func (r *Registry) index(c *waymark.Child) {
+	if c.MergedInto != "" {
+		r.Engine.Index.Remove(c.ID)
+		return
+	}
+	r.Engine.Put(c)
 }
 
 func entry(a waymark.Actor, action, recType, recID, recOrg string) *audit.Entry {
@@ -328,6 +339,11 @@ func (r *Registry) UpdateChild(ctx context.Context, a waymark.Actor, c *waymark.
 	}
 	if err := c.Normalize(r.store.Now()); err != nil {
 		return err
+	}
+	if old, err := r.store.Child(ctx, c.ID); err != nil {
+		return err
+	} else if old.MergedInto != "" {
+		return waymark.Errorf(waymark.ECONFLICT, "This record was merged into another: change that one.")
 	}
 	c.OrgID, c.MissingNow = sc.OrgID, sc.Missing
 	err = r.store.InTx(ctx, func(tx *sqlstore.Tx) error {

@@ -94,6 +94,7 @@ var resolved = []struct{ kinds, table, cond string }{
 	{`'safety_plan_review_due'`, "safety_plans", "superseded_at IS NOT NULL"},
 	{`'safety_plan_due'`, "placements", "end_at IS NOT NULL OR EXISTS (SELECT 1 FROM safety_plans sp WHERE sp.child_id = r.child_id)"},
 	{`'strategy_due'`, "strategy_discussions", "held_at IS NOT NULL"},
+	{`'merge_requested'`, "merges", "status <> 'requested'"},
 	{`'strategy_action_due','strategy_action_overdue'`, "strategy_actions", "done_at IS NOT NULL"},
 }
 
@@ -231,7 +232,7 @@ type ChildDate struct {
 // BornBetween lists the children of a's caseload (every organisation's, for the zero actor) born
 // on or after from and on or before to (YYYY-MM-DD).
 func (s *Store) BornBetween(ctx context.Context, a waymark.Actor, from, to string) ([]ChildDate, error) {
-	q := `SELECT id, org_id, ref, date_of_birth FROM children c WHERE date_of_birth >= $4 AND date_of_birth <= $5
+	q := `SELECT id, org_id, ref, date_of_birth FROM children c WHERE date_of_birth >= $4 AND date_of_birth <= $5 AND merged_into = ''
 		AND date_of_birth <> '' AND ` + inCaseload("c.id", "c.org_id")
 	if teamOnly, _ := a.CaseloadReach(); a.OrgID != "" && !teamOnly { // a condition of its own, so that the organisation's index is used
 		q += ` AND org_id = $1`

@@ -160,7 +160,7 @@ func (tx *Tx) UpdateChild(c *waymark.Child) error {
 
 const childSelect = `SELECT id, org_id, ref, given_names, family_name, sex, date_of_birth, dob_estimated, nationality,
 	facts, sealed, created_at, updated_at, EXISTS (SELECT 1 FROM missing_episodes m WHERE m.child_id = children.id
-		AND m.found_at IS NULL AND m.returned_at IS NULL), recorded_by_org_id FROM children`
+		AND m.found_at IS NULL AND m.returned_at IS NULL), recorded_by_org_id, merged_into FROM children`
 
 // scanChild reads a child row; q, when not nil, is used to read the photos' descriptions too.
 func (s *Store) scanChild(ctx context.Context, q querier, row interface{ Scan(...any) error }) (*waymark.Child, error) {
@@ -168,7 +168,7 @@ func (s *Store) scanChild(ctx context.Context, q querier, row interface{ Scan(..
 	var f string
 	var sealed []byte
 	if err := row.Scan(&c.ID, &c.OrgID, &c.Ref, &c.GivenNames, &c.FamilyName, &c.Sex, &c.DateOfBirth, &c.DOBEstimated,
-		&c.Nationality, &f, &sealed, &c.CreatedAt, &c.UpdatedAt, &c.MissingNow, &c.RecordedByOrgID); err != nil {
+		&c.Nationality, &f, &sealed, &c.CreatedAt, &c.UpdatedAt, &c.MissingNow, &c.RecordedByOrgID, &c.MergedInto); err != nil {
 		return nil, err
 	}
 	c.RecordedByOrgID = cmp.Or(c.RecordedByOrgID, c.OrgID) // '' until the child changes hands
@@ -406,6 +406,7 @@ func (s *Store) Children(ctx context.Context, f ChildFilter) ([]ChildSummary, in
 	var where []string
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	where = append(where, "merged_into = ''")
 	if f.InTeamOf != "" {
 		where = append(where, "id IN (SELECT child_id FROM team_members WHERE user_id = "+arg(f.InTeamOf)+" AND ended_at IS NULL)")
 	} else {
