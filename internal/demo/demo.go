@@ -150,7 +150,7 @@ func seedChildren(ctx context.Context, reg *registry.Registry, opt Options, acto
 	}
 	if opt.Journey {
 		j := &journey{reg: reg, setClock: opt.SetClock, border: actors["Border Force South East"], council: council,
-			eastport: actors["Eastport City Council"].OrgID}
+			manager: team.manager, eastport: actors["Eastport City Council"].OrgID}
 		if err := j.tell(ctx, recorded, inCare, team.withCarer); err != nil {
 			return err
 		}

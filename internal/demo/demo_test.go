@@ -52,6 +52,9 @@ func TestDemoJourney(t *testing.T) {
 	if want := map[string]int{"handover accepted": 1, "handover open": 1, "transfer open": 1}; !maps.Equal(got, want) {
 		t.Fatalf("the demo's handovers: %v, want %v", got, want)
 	}
+	if merges, err := reg.Merges(ctx, manager, waymark.MergeDone); err != nil || len(merges) != 1 {
+		t.Fatalf("the demo's merged pair: %v %v", merges, err)
+	}
 	sweep := alert.New(store, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if _, err := sweep.Tick(ctx); err != nil {
 		t.Fatal(err)

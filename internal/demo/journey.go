@@ -15,12 +15,14 @@ import (
 // four hours; Northshire is transferring a child to Eastport under the National Transfer Scheme;
 // the foster carer's children have Philomena profiles, one overdue for review; the first of them
 // has a safety plan written four days ago and not yet reviewed, and a strategy discussion held
-// three days ago whose action for the police was due yesterday.
+// three days ago whose action for the police was due yesterday; and a child Northshire recorded
+// twice, a week apart, the second record merged into the first.
 type journey struct {
 	reg      *registry.Registry
 	setClock func(func() time.Time)
 	border   waymark.Actor
 	council  waymark.Actor
+	manager  waymark.Actor
 	eastport string
 }
 
@@ -46,6 +48,9 @@ func (j *journey) tell(ctx context.Context, recorded, inCare []*waymark.Child, w
 		return err
 	}
 	if err := j.profiles(ctx, withCarer); err != nil {
+		return err
+	}
+	if err := j.mergedPair(ctx, inCare); err != nil {
 		return err
 	}
 	if len(withCarer) == 0 {
@@ -124,6 +129,28 @@ func (j *journey) profiles(ctx context.Context, withCarer []string) error {
 		if err := j.reg.SaveProfile(ctx, j.council, p); err != nil {
 			return fmt.Errorf("demo profile: %w", err)
 		}
+	}
+	return nil
+}
+
+// mergedPair records the last of Northshire's children again, under the name order the child gave
+// at a police station, and merges that record into the first.
+func (j *journey) mergedPair(ctx context.Context, inCare []*waymark.Child) error {
+	if len(inCare) == 0 {
+		return nil
+	}
+	c := inCare[len(inCare)-1]
+	j.ago(8 * 24 * time.Hour)
+	again := &waymark.Child{GivenNames: c.FamilyName, FamilyName: c.GivenNames, Sex: c.Sex, Nationality: c.Nationality,
+		Documents: []waymark.Document{{Type: "national_id", Number: "DEMO-" + c.Ref[len(c.Ref)-4:], Country: c.Nationality}}}
+	first := &waymark.Encounter{Kind: "referral", At: time.Now().Add(-8 * 24 * time.Hour), Place: "Northshire police station", Agency: "police"}
+	if err := j.reg.CreateChild(ctx, j.council, again, first); err != nil {
+		return fmt.Errorf("demo child recorded again: %w", err)
+	}
+	j.ago(24 * time.Hour)
+	m := &waymark.Merge{SurvivorID: c.ID, MergedID: again.ID, Reason: "The national ID card found with the child matches; the child confirmed it is theirs"}
+	if err := j.reg.RequestMerge(ctx, j.manager, m); err != nil {
+		return fmt.Errorf("demo merge: %w", err)
 	}
 	return nil
 }
