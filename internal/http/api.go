@@ -31,25 +31,50 @@ func (s *Server) apiRoutes() []Route {
 		{"GET", "/api/v1/children", s.apiListChildren},
 		{"GET", "/api/v1/children/{id}", s.apiGetChild},
 		{"PATCH", "/api/v1/children/{id}", s.apiPatchChild},
-		{"GET", "/api/v1/children/{id}/encounters", s.apiListEncounters},
+		{"GET", "/api/v1/children/{id}/encounters", s.apiRecord(func(rec *registry.ChildRecord) any {
+			return map[string]any{"encounters": list(rec.Encounters)}
+		})},
 		{"POST", "/api/v1/children/{id}/encounters", s.apiCreateEncounter},
 		{"GET", "/api/v1/encounters/{id}", s.apiGetEncounter},
 		{"PATCH", "/api/v1/encounters/{id}", s.apiPatchEncounter},
-		{"GET", "/api/v1/children/{id}/handovers", s.apiChildHandovers},
+		{"GET", "/api/v1/children/{id}/handovers", s.apiRecord(func(rec *registry.ChildRecord) any {
+			return map[string]any{"handovers": list(rec.Handovers)}
+		})},
 		{"POST", "/api/v1/children/{id}/handovers", s.apiRequestHandover},
-		{"GET", "/api/v1/children/{id}/profile", s.apiProfile},
-		{"PUT", "/api/v1/children/{id}/profile", s.apiSaveProfile},
-		{"GET", "/api/v1/children/{id}/safety-plan", s.apiSafetyPlan},
-		{"PUT", "/api/v1/children/{id}/safety-plan", s.apiSaveSafetyPlan},
-		{"GET", "/api/v1/children/{id}/strategy-discussions", s.apiStrategies},
-		{"POST", "/api/v1/children/{id}/strategy-discussions", s.apiRecordStrategy},
+		{"GET", "/api/v1/children/{id}/profile", s.apiRecord(func(rec *registry.ChildRecord) any { return nilIfNone(rec.Profile) })},
+		{"PUT", "/api/v1/children/{id}/profile", apiSave(s, http.StatusOK, func(r *http.Request, p *waymark.Profile) error {
+			p.ChildID = r.PathValue("id")
+			return s.Registry.SaveProfile(r.Context(), actor(r), p)
+		})},
+		{"GET", "/api/v1/children/{id}/safety-plan", s.apiRecord(func(rec *registry.ChildRecord) any { return nilIfNone(rec.SafetyPlan) })},
+		{"PUT", "/api/v1/children/{id}/safety-plan", apiSave(s, http.StatusOK, func(r *http.Request, p *waymark.SafetyPlan) error {
+			p.ChildID = r.PathValue("id")
+			return s.Registry.SaveSafetyPlan(r.Context(), actor(r), p)
+		})},
+		{"GET", "/api/v1/children/{id}/strategy-discussions", s.apiRecord(func(rec *registry.ChildRecord) any {
+			return map[string]any{"strategy_discussions": list(rec.Strategies)}
+		})},
+		{"POST", "/api/v1/children/{id}/strategy-discussions", apiSave(s, http.StatusCreated, func(r *http.Request, st *waymark.Strategy) error {
+			st.ChildID = r.PathValue("id")
+			return s.Registry.RecordStrategy(r.Context(), actor(r), st)
+		})},
 		{"POST", "/api/v1/strategy-actions/{id}/done", s.apiActionDone},
-		{"PUT", "/api/v1/children/{id}/nrm-referral", s.apiNRMReferral},
-		{"GET", "/api/v1/children/{id}/first-72-hours", s.apiFirstDays},
-		{"GET", "/api/v1/children/{id}/team", s.apiTeam},
-		{"POST", "/api/v1/children/{id}/team", s.apiAddTeamMember},
+		{"PUT", "/api/v1/children/{id}/nrm-referral", apiSave(s, http.StatusOK, func(r *http.Request, n *nrmReferral) error {
+			return s.Registry.RecordNRMReferral(r.Context(), actor(r), r.PathValue("id"), n.ReferredOn)
+		})},
+		{"GET", "/api/v1/children/{id}/first-72-hours", s.apiRecord(func(rec *registry.ChildRecord) any {
+			return map[string]any{"checklist": rec.Checklist(s.Registry.Now())}
+		})},
+		{"GET", "/api/v1/children/{id}/team", s.apiRecord(func(rec *registry.ChildRecord) any { return map[string]any{"team": list(rec.Team)} })},
+		{"POST", "/api/v1/children/{id}/team", apiSave(s, http.StatusCreated, func(r *http.Request, m *waymark.Member) error {
+			m.ChildID = r.PathValue("id")
+			return s.Registry.AddTeamMember(r.Context(), actor(r), m)
+		})},
 		{"POST", "/api/v1/children/{id}/team/{member}/end", s.apiEndTeamMember},
-		{"POST", "/api/v1/children/{id}/merges", s.apiRequestMerge},
+		{"POST", "/api/v1/children/{id}/merges", apiSave(s, http.StatusCreated, func(r *http.Request, m *waymark.Merge) error {
+			m.SurvivorID = r.PathValue("id")
+			return s.Registry.RequestMerge(r.Context(), actor(r), m)
+		})},
 		{"GET", "/api/v1/merges", s.apiMerges},
 		{"POST", "/api/v1/merges/{id}/agree", s.apiMergeStep("agree")},
 		{"POST", "/api/v1/merges/{id}/decline", s.apiMergeStep("decline")},
@@ -82,12 +107,71 @@ func serveOpenAPI(w http.ResponseWriter, r *http.Request) {
 	w.Write(openAPI)
 }
 
+// apiRecord answers with what pick takes from the record of the child in the path (nil: not found).
+func (s *Server) apiRecord(pick func(*registry.ChildRecord) any) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		rec, err := s.Registry.Child(r.Context(), actor(r), r.PathValue("id"))
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		v := pick(rec)
+		if v == nil {
+			s.fail(w, r, waymark.Errorf(waymark.ENOTFOUND, "This child's record holds none yet."))
+			return
+		}
+		writeJSON(w, http.StatusOK, v)
+	}
+}
+
+// apiSave decodes the body into a new T, has save store it (for the path's id), and answers with
+// it as saved, with status.
+func apiSave[T any](s *Server, status int, save func(r *http.Request, v *T) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		v := new(T)
+		if err := decodeJSON(w, r, v); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if err := save(r, v); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		writeJSON(w, status, v)
+	}
+}
+
+// reason reads the optional {"reason"} body of a decision.
+func reason(w http.ResponseWriter, r *http.Request) (string, error) {
+	var body struct {
+		Reason string `json:"reason"`
+	}
+	if r.ContentLength == 0 {
+		return "", nil
+	}
+	err := decodeJSON(w, r, &body)
+	return body.Reason, err
+}
+
 // list is s, or an empty list rather than JSON's null.
 func list[T any](s []T) []T {
 	if s == nil {
 		return []T{}
 	}
 	return s
+}
+
+// nilIfNone is v, or an untyped nil when v is a nil pointer (for apiRecord's not found).
+func nilIfNone[T any](v *T) any {
+	if v == nil {
+		return nil
+	}
+	return v
+}
+
+// nrmReferral is the body recording an NRM referral.
+type nrmReferral struct {
+	ReferredOn string `json:"referred_on"`
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -237,15 +321,6 @@ func (s *Server) apiListChildren(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"children": rows, "total": total})
-}
-
-func (s *Server) apiListEncounters(w http.ResponseWriter, r *http.Request) {
-	rec, err := s.Registry.Child(r.Context(), actor(r), r.PathValue("id"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"encounters": list(rec.Encounters)})
 }
 
 func (s *Server) apiCreateEncounter(w http.ResponseWriter, r *http.Request) {

@@ -94,31 +94,18 @@ func (s *Server) apiRequestHandover(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiDecideHandover(accept bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		var body struct {
-			Reason string `json:"reason"`
+		why, err := reason(w, r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
 		}
-		if r.ContentLength != 0 {
-			if err := decodeJSON(w, r, &body); err != nil {
-				s.fail(w, r, err)
-				return
-			}
-		}
-		h, err := s.Registry.DecideHandover(r.Context(), actor(r), r.PathValue("id"), accept, body.Reason)
+		h, err := s.Registry.DecideHandover(r.Context(), actor(r), r.PathValue("id"), accept, why)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		writeJSON(w, http.StatusOK, h)
 	}
-}
-
-func (s *Server) apiChildHandovers(w http.ResponseWriter, r *http.Request) {
-	rec, err := s.Registry.Child(r.Context(), actor(r), r.PathValue("id"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"handovers": list(rec.Handovers)})
 }
 
 func (s *Server) apiListHandovers(w http.ResponseWriter, r *http.Request) {

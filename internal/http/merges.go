@@ -74,20 +74,6 @@ func (s *Server) mergeStep(r *http.Request, step, why string) (*waymark.Merge, e
 	return s.Registry.DecideMerge(r.Context(), actor(r), r.PathValue("id"), step == "agree", why)
 }
 
-func (s *Server) apiRequestMerge(w http.ResponseWriter, r *http.Request) {
-	var m waymark.Merge
-	if err := decodeJSON(w, r, &m); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	m.SurvivorID = r.PathValue("id")
-	if err := s.Registry.RequestMerge(r.Context(), actor(r), &m); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, &m)
-}
-
 func (s *Server) apiMerges(w http.ResponseWriter, r *http.Request) {
 	merges, err := s.Registry.Merges(r.Context(), actor(r), r.URL.Query().Get("status"))
 	if err != nil {
@@ -99,16 +85,12 @@ func (s *Server) apiMerges(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiMergeStep(step string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		var body struct {
-			Reason string `json:"reason"`
+		why, err := reason(w, r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
 		}
-		if r.ContentLength != 0 {
-			if err := decodeJSON(w, r, &body); err != nil {
-				s.fail(w, r, err)
-				return
-			}
-		}
-		m, err := s.mergeStep(r, step, body.Reason)
+		m, err := s.mergeStep(r, step, why)
 		if err != nil {
 			s.fail(w, r, err)
 			return

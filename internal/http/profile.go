@@ -30,30 +30,3 @@ func (s *Server) profileForm() careForm {
 			return "/children/" + p.ChildID + "?saved=1#profile", s.Registry.SaveProfile(r.Context(), actor(r), p)
 		}}
 }
-
-func (s *Server) apiProfile(w http.ResponseWriter, r *http.Request) {
-	rec, err := s.Registry.Child(r.Context(), actor(r), r.PathValue("id"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if rec.Profile == nil {
-		s.fail(w, r, waymark.Errorf(waymark.ENOTFOUND, "No Philomena profile has been written for this child."))
-		return
-	}
-	writeJSON(w, http.StatusOK, rec.Profile)
-}
-
-func (s *Server) apiSaveProfile(w http.ResponseWriter, r *http.Request) {
-	var p waymark.Profile
-	if err := decodeJSON(w, r, &p); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	p.ChildID = r.PathValue("id")
-	if err := s.Registry.SaveProfile(r.Context(), actor(r), &p); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, &p)
-}

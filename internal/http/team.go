@@ -41,29 +41,6 @@ func (s *Server) endTeamMemberPage(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/children/"+id+"?saved=1#team", http.StatusSeeOther)
 }
 
-func (s *Server) apiTeam(w http.ResponseWriter, r *http.Request) {
-	rec, err := s.Registry.Child(r.Context(), actor(r), r.PathValue("id"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"team": list(rec.Team)})
-}
-
-func (s *Server) apiAddTeamMember(w http.ResponseWriter, r *http.Request) {
-	var m waymark.Member
-	if err := decodeJSON(w, r, &m); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	m.ChildID = r.PathValue("id")
-	if err := s.Registry.AddTeamMember(r.Context(), actor(r), &m); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, &m)
-}
-
 func (s *Server) apiEndTeamMember(w http.ResponseWriter, r *http.Request) {
 	m, err := s.Registry.EndTeamMember(r.Context(), actor(r), r.PathValue("id"), r.PathValue("member"))
 	if err != nil {

@@ -18,13 +18,7 @@ func (tx *Tx) SaveSafetyPlan(p *waymark.SafetyPlan) error {
 
 // SafetyPlan returns a child's current safety plan, or nil if none has been written.
 func (s *Store) SafetyPlan(ctx context.Context, childID string) (*waymark.SafetyPlan, error) {
-	var p waymark.SafetyPlan
-	found, err := s.currentVersion(ctx, "safety_plans", childID, &p)
-	if !found || err != nil {
-		return nil, err
-	}
-	p.ReviewedAt = p.ReviewedAt.UTC()
-	return &p, nil
+	return current[waymark.SafetyPlan](ctx, s, "safety_plans", childID)
 }
 
 // Deadline is something due for a child, for the alert sweep: its subject, child, organisation

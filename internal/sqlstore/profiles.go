@@ -15,13 +15,7 @@ func (tx *Tx) SaveProfile(p *waymark.Profile) error {
 
 // Profile returns a child's current Philomena profile, or nil if none has been written.
 func (s *Store) Profile(ctx context.Context, childID string) (*waymark.Profile, error) {
-	var p waymark.Profile
-	found, err := s.currentVersion(ctx, "child_profiles", childID, &p)
-	if !found || err != nil {
-		return nil, err
-	}
-	p.ReviewedAt = p.ReviewedAt.UTC()
-	return &p, nil
+	return current[waymark.Profile](ctx, s, "child_profiles", childID)
 }
 
 // ProfileReview is a current profile's last review, for the alert sweep.

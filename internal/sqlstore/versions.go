@@ -61,4 +61,14 @@ func (s *Store) currentVersion(ctx context.Context, table, childID string, v any
 	return true, wrap(json.Unmarshal(plain, v), "decode "+table+" "+id)
 }
 
+// current reads a child's current version in table as a T, or nil if there is none.
+func current[T any](ctx context.Context, s *Store, table, childID string) (*T, error) {
+	v := new(T)
+	found, err := s.currentVersion(ctx, table, childID, v)
+	if !found || err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
 func versionAAD(table, id string) []byte { return []byte(table + ":" + id) }
