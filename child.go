@@ -16,6 +16,7 @@ type Child struct {
 	OrgID              string      `json:"org_id,omitempty"`             // the organisation responsible for the child now
 	RecordedByOrgID    string      `json:"recorded_by_org_id,omitempty"` // the one that recorded them (read only)
 	MergedInto         string      `json:"merged_into,omitempty"`        // the record this one was merged into (read only)
+	OtherRefs          []string    `json:"other_refs,omitempty"`         // references of the records merged into this one (read only)
 	GivenNames         string      `json:"given_names"`
 	FamilyName         string      `json:"family_name"`
 	Aliases            []Name      `json:"aliases,omitempty"`

@@ -55,8 +55,8 @@ func (m *Merge) Normalize() error {
 	return p.err()
 }
 
-// Absorb adds to c the identity facts of o, the same child recorded again: o's names become
-// aliases; documents, phones, biometrics, languages and nationalities are joined; a fact c lacks
+// Absorb adds to c the identity facts of o, the same child recorded again: o's reference and names
+// become c's other reference and aliases; documents, phones, biometrics, languages and nationalities are joined; a fact c lacks
 // is taken from o, and free text of o's that c does not hold is added below c's.
 func (c *Child) Absorb(o *Child) {
 	names := append([]Name{{GivenNames: o.GivenNames, FamilyName: o.FamilyName}}, o.Aliases...)
@@ -68,6 +68,7 @@ func (c *Child) Absorb(o *Child) {
 			c.Aliases = append(c.Aliases, n)
 		}
 	}
+	c.OtherRefs = union(c.OtherRefs, append([]string{o.Ref}, o.OtherRefs...))
 	c.Phones = union(c.Phones, o.Phones)
 	c.Languages = union(c.Languages, o.Languages)
 	for _, n := range o.Nationalities() {

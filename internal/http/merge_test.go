@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/sqlstore"
 	"github.com/waymark-org/waymark/internal/sqlstore/storetest"
 )
 
@@ -99,6 +100,9 @@ func TestMergeAndUndo(t *testing.T) {
 			if len(c.Documents) != 1 || len(c.Phones) != 2 || len(c.Aliases) != 1 || len(rec.Care.Placements) != 1 || len(rec.Encounters) != 2 ||
 				rec.NRMReferred == "" || rec.Profile == nil || rec.Profile.Appearance != "Tall, thin, for Mehari" {
 				t.Fatalf("the survivor after the merge: %+v, care %+v", c, rec.Care)
+			}
+			if found, _, err := a.reg.Caseload(ctx, mgr, sqlstore.ChildFilter{Query: m.Ref}); err != nil || len(found) != 1 || found[0].ID != s.ID {
+				t.Fatalf("the merged reference does not find the survivor: %v %v", found, err)
 			}
 			res, err := a.client(manager).Get(a.srv.URL + "/children/" + m.ID)
 			if err != nil || res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/children/"+s.ID+"?merged="+m.Ref {

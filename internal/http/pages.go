@@ -72,12 +72,17 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request) {
 		return "/children?" + v.Encode()
 	}
 	alerts, alertCount, upcoming, err := s.deadlines(r, 3)
+	var others []sqlstore.ChildSummary
+	if err == nil && offset == 0 && q.Get("q") == "" && q.Get("lacking") == "" {
+		others, err = s.Registry.OtherTeams(r.Context(), actor(r))
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	data := map[string]any{
-		"Children": list, "Total": total, "Prev": "", "Next": "",
+		"OtherTeams": others,
+		"Children":   list, "Total": total, "Prev": "", "Next": "",
 		"LackingOptions": []string{"photo", "document", "fingerprints", "DNA reference"},
 		"Alerts":         alerts,
 		"AlertCount":     alertCount,

@@ -62,6 +62,11 @@ func TestTeamAroundTheChild(t *testing.T) {
 			}
 			_, page := get(t, a.client(carer), a.srv.URL+"/children")
 			contains(t, page, c.ID)
+			if code, out := a.call(mgr, "POST", team, `{"email": "`+police+`", "role": "police_officer"}`); code != http.StatusCreated {
+				t.Fatalf("add the officer in the case: %d %v", code, out)
+			}
+			_, page = get(t, a.client(police), a.srv.URL+"/children")
+			contains(t, page, "In your teams, of other organisations", c.ID)
 			e := &waymark.MissingEpisode{ChildID: c.ID, Kind: "missing", Risk: "high", LastSeenAt: a.reg.Now().Add(-time.Hour), LastSeenPlace: "Foster home"}
 			if err := a.reg.ReportMissing(ctx, a.actor(carer), e); err != nil {
 				t.Fatalf("the carer could not report the child missing: %v", err)
@@ -80,7 +85,7 @@ func TestTeamAroundTheChild(t *testing.T) {
 			_, page = get(t, a.client(manager), a.srv.URL+"/children/"+c.ID)
 			contains(t, page, "Team around the child", "Casey Carer", `href="tel:&#43;447700900007"`, "mailto:"+carer, "Independent Child Trafficking Guardian")
 			code, list := a.call(sw, "GET", team, "")
-			if code != http.StatusOK || len(list["team"].([]any)) != 2 {
+			if code != http.StatusOK || len(list["team"].([]any)) != 3 {
 				t.Fatalf("the team: %d %v", code, list)
 			}
 			if code, out := a.call(mgr, "POST", team+"/"+m["id"].(string)+"/end", ""); code != http.StatusOK || out["ended_at"] == nil {
@@ -93,7 +98,7 @@ func TestTeamAroundTheChild(t *testing.T) {
 				t.Fatalf("the carer still sees the child after their part ended: %d", code)
 			}
 			_, list = a.call(sw, "GET", team, "")
-			if last := list["team"].([]any)[1].(map[string]any); last["ended_by"] == "" || last["ended_at"] == nil {
+			if last := list["team"].([]any)[2].(map[string]any); last["ended_by"] == "" || last["ended_at"] == nil {
 				t.Fatalf("the ended part is not kept: %v", last)
 			}
 			for _, action := range []string{"team.add", "team.end"} {

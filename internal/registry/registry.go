@@ -344,6 +344,8 @@ func (r *Registry) UpdateChild(ctx context.Context, a waymark.Actor, c *waymark.
 		return err
 	} else if old.MergedInto != "" {
 		return waymark.Errorf(waymark.ECONFLICT, "This record was merged into another: change that one.")
+	} else {
+		c.OtherRefs = old.OtherRefs // read only: a merge writes them
 	}
 	c.OrgID, c.MissingNow = sc.OrgID, sc.Missing
 	err = r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
@@ -564,6 +566,23 @@ func (r *Registry) Caseload(ctx context.Context, a waymark.Actor, f sqlstore.Chi
 		return nil, 0, err
 	}
 	return list, total, r.store.Audit(ctx, entry(a, "caseload.view", "caseload", "", a.OrgID))
+}
+
+// OtherTeams lists the children of other organisations whose team the actor is in (an IRO, the
+// police officer in the case): their own organisation's caseload does not hold them.
+func (r *Registry) OtherTeams(ctx context.Context, a waymark.Actor) ([]sqlstore.ChildSummary, error) {
+	if teamOnly, err := a.CaseloadReach(); err != nil || teamOnly || a.UserID == "" {
+		return nil, nil // the caseload itself is the team's, or there is none
+	}
+	list, _, err := r.store.Children(ctx, sqlstore.ChildFilter{InTeamOf: a.UserID, Limit: 50})
+	if err != nil {
+		return nil, err
+	}
+	list = slices.DeleteFunc(list, func(c sqlstore.ChildSummary) bool { return c.OrgID == a.OrgID })
+	if len(list) == 0 {
+		return nil, nil
+	}
+	return list, r.store.Audit(ctx, entry(a, "caseload.view", "caseload", "teams", a.OrgID))
 }
 
 // AuditLog lists audit entries by or about the actor's organisation (admins only).

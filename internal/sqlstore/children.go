@@ -34,6 +34,7 @@ type facts struct {
 	Marks              string         `json:"marks,omitempty"`
 	UASC               bool           `json:"uasc,omitempty"`
 	UASCCeased         string         `json:"uasc_ceased,omitempty"`
+	OtherRefs          []string       `json:"other_refs,omitempty"`
 }
 
 // sealedFacts are encrypted at rest: documents, biometric references, health, concerns, and the
@@ -49,10 +50,12 @@ type sealedFacts struct {
 
 func childAAD(id string) []byte { return []byte("child:" + id) }
 
-// searchText is what the caseload search matches: every name, folded, and the reference.
+// searchText is what the caseload search matches: every name, folded, and the references.
 func searchText(c *waymark.Child) string {
 	var b strings.Builder
-	b.WriteString(" " + strings.ToLower(c.Ref) + " ")
+	for _, ref := range append([]string{c.Ref}, c.OtherRefs...) {
+		b.WriteString(" " + strings.ToLower(ref) + " ")
+	}
 	for _, n := range c.AllNames() {
 		b.WriteString(fold.String(n.GivenNames+" "+n.FamilyName) + " ")
 	}
@@ -61,7 +64,7 @@ func searchText(c *waymark.Child) string {
 
 func (tx *Tx) childColumns(c *waymark.Child) (factsJSON string, sealed []byte, err error) {
 	f, err := json.Marshal(facts{Aliases: c.Aliases, AgeBasis: c.AgeBasis, OtherNationalities: c.OtherNationalities,
-		Languages: c.Languages, Phones: c.Phones, UASC: c.UASC, UASCCeased: c.UASCCeased})
+		Languages: c.Languages, Phones: c.Phones, UASC: c.UASC, UASCCeased: c.UASCCeased, OtherRefs: c.OtherRefs})
 	if err != nil {
 		return "", nil, err
 	}
@@ -177,7 +180,7 @@ func (s *Store) scanChild(ctx context.Context, q querier, row interface{ Scan(..
 		return nil, fmt.Errorf("child %s facts: %w", c.ID, err)
 	}
 	c.Aliases, c.AgeBasis, c.OtherNationalities = plain.Aliases, plain.AgeBasis, plain.OtherNationalities
-	c.UASC, c.UASCCeased = plain.UASC, plain.UASCCeased
+	c.UASC, c.UASCCeased, c.OtherRefs = plain.UASC, plain.UASCCeased, plain.OtherRefs
 	c.Languages, c.Phones, c.Description, c.Marks = plain.Languages, plain.Phones, plain.Description, plain.Marks
 	opened, err := s.keys.Open(sealed, childAAD(c.ID))
 	if err != nil {
