@@ -415,6 +415,7 @@ func (s *Store) Children(ctx context.Context, f ChildFilter) ([]ChildSummary, in
 	} else {
 		where = append(where, "org_id = "+arg(f.OrgID))
 	}
+	listed := len(where)
 	for _, tok := range fold.Tokens(f.Query) {
 		where = append(where, "search LIKE "+arg("%"+escapeLike(tok)+"%")+` ESCAPE '\'`)
 	}
@@ -433,7 +434,7 @@ func (s *Store) Children(ctx context.Context, f ChildFilter) ([]ChildSummary, in
 	const order = ` ORDER BY updated_at DESC, id DESC`
 	window := ` LIMIT ` + arg(limit) + ` OFFSET ` + arg(max(f.Offset, 0))
 	page := ` WHERE ` + cond + order + window
-	if len(where) > 1 {
+	if len(where) > listed {
 		// A search picks the page's ids from the narrow index of what is searched, then reads
 		// those rows: walking every row in order, to test each, costs a row read per child. On
 		// SQLite the + keeps the planner from taking the ordered index for that walk.

@@ -166,8 +166,8 @@ func (s *Store) Strategies(ctx context.Context, childID string) ([]*waymark.Stra
 		}
 		return &st, nil
 	})
-	if err != nil {
-		return nil, err
+	if err != nil || len(list) == 0 {
+		return list, err
 	}
 	actions, err := s.strategyActions(ctx, `a.child_id = $1`, childID)
 	for _, st := range list {

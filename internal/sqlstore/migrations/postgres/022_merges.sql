@@ -7,6 +7,8 @@ ALTER TABLE children ADD COLUMN merged_into TEXT NOT NULL DEFAULT '';
 -- them alone.
 DROP INDEX children_org_updated;
 CREATE INDEX children_org_updated ON children(org_id, merged_into, updated_at, id);
+DROP INDEX children_org_dob;
+CREATE INDEX children_org_dob ON children(org_id, merged_into, date_of_birth, id, ref);
 -- A merge names the other record by its reference, whoever holds it.
 CREATE INDEX children_ref ON children(ref);
 CREATE TABLE merges (
