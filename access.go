@@ -192,14 +192,9 @@ func (s Scope) teamAllows(a Actor, act Action) bool {
 	return false
 }
 
-// InTeam reports whether the user has a part, or a part of the given kinds, in the child's team.
-func (s Scope) InTeam(userID string, kinds ...TeamRole) bool {
-	for _, m := range s.Team {
-		if m.UserID == userID && (len(kinds) == 0 || slices.Contains(kinds, m.Role)) {
-			return true
-		}
-	}
-	return false
+// InTeam reports whether the user has a part in the child's team.
+func (s Scope) InTeam(userID string) bool {
+	return slices.ContainsFunc(s.Team, func(m Member) bool { return m.UserID == userID })
 }
 
 // Allowed reports whether the role has the action anywhere: used to show or hide menu entries.
