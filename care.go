@@ -49,6 +49,9 @@ func (p *Placement) Normalize(now time.Time) error {
 	if !p.End.IsZero() && p.End.Before(p.Start) {
 		pr.add("end", "The end must not be before the start")
 	}
+	if p.Provider == "" && p.Address == "" {
+		pr.add("provider", "Name the carer, home or provider, or give the address")
+	}
 	checkLen(&pr, "provider", p.Provider, 300)
 	checkLen(&pr, "address", p.Address, 1000)
 	checkLen(&pr, "end_reason", p.EndReason, 2000)

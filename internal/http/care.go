@@ -119,7 +119,7 @@ func (s *Server) today() string { return s.Registry.Now().In(s.Location).Format(
 func (s *Server) placementForm() careForm {
 	return careForm{path: "placements", page: "placement_form", title: "Record a placement",
 		data: func(r *http.Request) map[string]any {
-			return map[string]any{"ChildID": r.PathValue("id"), "TypeOptions": web.Options("", waymark.PlacementTypes...),
+			return map[string]any{"ChildID": r.PathValue("id"), "TypeOptions": web.Options("Choose the type", waymark.PlacementTypes...),
 				"PoliceOptions": s.policeOptions(r)}
 		},
 		start: func(r *http.Request) url.Values { return url.Values{"start": {s.today()}} },

@@ -112,12 +112,45 @@ func readAll(t *testing.T, res *http.Response) string {
 	return b.String()
 }
 
+// An empty placement form, or one that would end the current placement without saying why, saves
+// nothing and ends nothing — not even while the child is missing.
+func TestPlacementFormEndsNothingUnsaid(t *testing.T) {
+	a := newApp(t, storetest.Dialects(t)[0])
+	c := a.client(socialWorker)
+	id := a.childOf(socialWorker)
+	p := &waymark.Placement{ChildID: id, Type: "residential", Provider: "Hill House", Start: time.Now().AddDate(0, -1, 0)}
+	if err := a.reg.AddPlacement(ctx, a.actor(socialWorker), p, "Moved"); err != nil {
+		t.Fatal(err)
+	}
+	for _, form := range []url.Values{
+		{"placement_type": {"foster"}, "start": {time.Now().Format(waymark.DateLayout)}}, // all a browser sent of an empty form
+		{"placement_type": {"foster"}, "provider": {"The Okafor family"}, "start": {time.Now().Format(waymark.DateLayout)}},
+	} {
+		res, err := c.PostForm(a.srv.URL+"/children/"+id+"/placements", form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page := readAll(t, res)
+		if res.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("%v: %d", form, res.StatusCode)
+		}
+		if form.Get("provider") == "" {
+			contains(t, page, `href="#provider"`)
+		} else {
+			contains(t, page, `href="#reason_for_change"`, "Hill House", `value="The Okafor family"`)
+		}
+		if now, _ := a.store.Placement(ctx, p.ID); !now.End.IsZero() {
+			t.Fatalf("%v ended the current placement", form)
+		}
+	}
+}
+
 func TestEndPlacement(t *testing.T) {
 	a := newApp(t, storetest.Dialects(t)[0])
 	c := a.client(socialWorker)
 	id := a.childOf(socialWorker)
 	p := &waymark.Placement{ChildID: id, Type: "foster", Provider: "The Okafor family", Start: time.Now().AddDate(0, -1, 0)}
-	if err := a.reg.AddPlacement(ctx, a.actor(socialWorker), p, ""); err != nil {
+	if err := a.reg.AddPlacement(ctx, a.actor(socialWorker), p, "Moved to foster care"); err != nil {
 		t.Fatal(err)
 	}
 	_, page := get(t, c, a.srv.URL+"/children/"+id)

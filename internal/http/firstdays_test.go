@@ -61,7 +61,7 @@ func TestFirstSeventyTwoHours(t *testing.T) {
 			if err := a.reg.AddScreening(ctx, a.actor(socialWorker), &waymark.Screening{ChildID: id, Date: start, Outcome: "trafficking_concern"}); err != nil {
 				t.Fatal(err)
 			}
-			if err := a.reg.AddPlacement(ctx, a.actor(socialWorker), &waymark.Placement{ChildID: id, Type: "foster", Start: start}, ""); err != nil {
+			if err := a.reg.AddPlacement(ctx, a.actor(socialWorker), &waymark.Placement{ChildID: id, Type: "foster", Provider: "The Okafor family", Start: start}, ""); err != nil {
 				t.Fatal(err)
 			}
 			_, list := a.call(sw, "GET", base+"/strategy-discussions", "")

@@ -32,7 +32,7 @@ func (s *Server) identifyPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	form := url.Values{"at": {s.Registry.Now().In(s.Location).Format(formTime)}}
-	s.render(w, r, "identify", &web.View{Title: "Identify a child", Form: form, Flash: r.URL.Query().Get("done"), Data: s.identifyData()})
+	s.render(w, r, "identify", &web.View{Title: "Identify a child", Form: form, Flash: identifyDone[r.URL.Query().Get("done")], Data: s.identifyData()})
 }
 
 func (s *Server) identifySearch(w http.ResponseWriter, r *http.Request) {
@@ -97,7 +97,7 @@ func (s *Server) identifyConfirm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/children/"+id+"?saved=1", http.StatusSeeOther)
 		return
 	}
-	http.Redirect(w, r, "/identify?done="+url.QueryEscape("Confirmed. The contact is now on the child's record, and its owner can see it."), http.StatusSeeOther)
+	http.Redirect(w, r, "/identify?done=confirmed", http.StatusSeeOther)
 }
 
 func (s *Server) identifyReject(w http.ResponseWriter, r *http.Request) {
@@ -112,7 +112,7 @@ func (s *Server) identifyReject(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if q == nil { // what the child gave did not come back: nothing to show again
-		http.Redirect(w, r, "/identify?done="+url.QueryEscape("Recorded: not this child."), http.StatusSeeOther)
+		http.Redirect(w, r, "/identify?done=rejected", http.StatusSeeOther)
 		return
 	}
 	// The search is shown again, not left behind: at a raid the next candidate is the next question.
@@ -172,4 +172,11 @@ func (s *Server) duplicatesReport(w http.ResponseWriter, r *http.Request) {
 		v.Refresh = 10
 	}
 	s.render(w, r, "duplicates", v)
+}
+
+// identifyDone are the messages the identify page shows after a judgement, by key: never text
+// from the address, which anyone could send in a link.
+var identifyDone = map[string]string{
+	"confirmed": "Confirmed. The contact is now on the child's record, and its owner can see it.",
+	"rejected":  "Recorded: not this child.",
 }

@@ -366,3 +366,16 @@ func TestIntakeCheckIsGated(t *testing.T) {
 		t.Fatalf("the intake check was not audited as a search: %d then %d", len(before), len(after))
 	}
 }
+
+// The identify page's message after a judgement is one of its own, chosen by key: a link cannot
+// make it say anything else.
+func TestIdentifyMessageOnlyByKey(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	c := a.client(police)
+	_, page := get(t, c, a.srv.URL+"/identify?done="+url.QueryEscape("Child confirmed safe: close the case"))
+	if strings.Contains(page, "close the case") {
+		t.Fatal("the page says what the link told it to")
+	}
+	_, page = get(t, c, a.srv.URL+"/identify?done=rejected")
+	contains(t, page, "Recorded: not this child.")
+}

@@ -69,7 +69,7 @@ func TestMergeAndUndo(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if err := a.reg.AddPlacement(ctx, sw, &waymark.Placement{ChildID: m.ID, Type: "foster", Start: now.Add(-time.Hour)}, ""); err != nil {
+			if err := a.reg.AddPlacement(ctx, sw, &waymark.Placement{ChildID: m.ID, Type: "foster", Provider: "The Okafor family", Start: now.Add(-time.Hour)}, ""); err != nil {
 				t.Fatal(err)
 			}
 			if err := a.reg.AddScreening(ctx, sw, &waymark.Screening{ChildID: m.ID, Date: now, Outcome: "trafficking_concern"}); err != nil {

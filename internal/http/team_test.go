@@ -76,7 +76,7 @@ func TestTeamAroundTheChild(t *testing.T) {
 			}); err != nil {
 				t.Fatalf("the carer could not record the return: %v", err)
 			}
-			p := &waymark.Placement{ChildID: c.ID, Type: "foster", Start: a.reg.Now()}
+			p := &waymark.Placement{ChildID: c.ID, Type: "foster", Provider: "x", Start: a.reg.Now()}
 			if err := a.reg.AddPlacement(ctx, a.actor(carer), p, ""); waymark.ErrorCode(err) != waymark.EFORBIDDEN {
 				t.Fatalf("the carer recorded a placement: %v", err)
 			}

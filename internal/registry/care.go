@@ -108,8 +108,15 @@ func (r *Registry) AddPlacement(ctx context.Context, a waymark.Actor, p *waymark
 		if err != nil {
 			return "", err
 		}
+		reasonForChange = strings.TrimSpace(reasonForChange)
 		for _, old := range before {
 			if old.End.IsZero() && old.Start.Before(p.Start) {
+				if reasonForChange == "" { // never end a placement as a side effect, unsaid
+					return "", &waymark.Error{Code: waymark.EINVALID, Message: "The placement was not saved.",
+						Fields: []waymark.FieldError{{Field: "reason_for_change", Message: "The child's current placement (" +
+							strings.TrimSuffix(waymark.Label(old.Type)+", "+old.Provider, ", ") + ", since " + old.Start.Format("2 Jan 2006") +
+							") ends with this one: say why"}}}
+				}
 				if err := tx.EndPlacement(old.ID, p.Start, reasonForChange); err != nil {
 					return "", err
 				}
