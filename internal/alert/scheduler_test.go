@@ -123,7 +123,7 @@ func TestMissingEpisodeAlertsNeitherRepeatNorSkip(t *testing.T) {
 		t.Run(string(d), func(t *testing.T) {
 			w := newWorld(t, d)
 			c := w.child("2010-05-01")
-			p := &waymark.Placement{ChildID: c.ID, Type: "residential", Start: w.now, PoliceOrgID: w.force.ID}
+			p := &waymark.Placement{ChildID: c.ID, Type: "residential", Provider: "Hill House", Start: w.now, PoliceOrgID: w.force.ID}
 			if err := w.reg.AddPlacement(ctx, w.worker, p, ""); err != nil {
 				t.Fatal(err)
 			}

@@ -157,7 +157,7 @@ func (w *world) sender(m *mailbox) *alert.Sender {
 // the missing alert.
 func (w *world) reportMissing() *waymark.Child {
 	c := w.child("2010-05-01")
-	if err := w.reg.AddPlacement(ctx, w.worker, &waymark.Placement{ChildID: c.ID, Type: "residential", Start: w.now.AddDate(0, 0, -7), PoliceOrgID: w.force.ID}, ""); err != nil {
+	if err := w.reg.AddPlacement(ctx, w.worker, &waymark.Placement{ChildID: c.ID, Type: "residential", Provider: "Hill House", Start: w.now.AddDate(0, 0, -7), PoliceOrgID: w.force.ID}, ""); err != nil {
 		w.t.Fatal(err)
 	}
 	e := &waymark.MissingEpisode{ChildID: c.ID, Kind: "missing", Risk: "high", LastSeenAt: w.now.Add(-time.Hour), LastSeenPlace: "Station"}
