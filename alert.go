@@ -64,6 +64,33 @@ func (a *Alert) Police() bool {
 	return false
 }
 
+// Dismissable reports whether someone may mark the alert done: a missing child's alerts stay until
+// the child is found or comes back.
+func (a *Alert) Dismissable() bool { return !a.Police() }
+
+// Link is where something is acted on: a path, and what is there.
+type Link struct{ Path, What string }
+
+// Where says where the alert is acted on, if anywhere.
+func (a *Alert) Where() Link {
+	switch a.Kind {
+	case AlertMissing, AlertMissing24h, AlertMissing72h, AlertMissing7d, AlertMissing28d, AlertInterviewDue, AlertInterviewOverdue:
+		return Link{"/missing/" + a.Subject, "episode"}
+	case AlertRecordsOpened:
+		return Link{"/audit?action=child.open_with_reason", "who opened which, and why"}
+	case AlertHandoverRequested, AlertHandoverOverdue, AlertHandoverUnanswered, AlertHandoverDeclined,
+		AlertTransferReminder, AlertTransferOverdue, AlertTransferUnanswered:
+		return Link{"/handovers", "handovers"}
+	case AlertMergeRequested:
+		return Link{"/merges", "merges"}
+	case AlertProfileReview:
+		return Link{"/children/" + a.ChildID + "#profile", "profile"}
+	case AlertSafetyPlanDue, AlertSafetyPlanReview, AlertStrategyDue, AlertActionDue, AlertActionOverdue:
+		return Link{"/children/" + a.ChildID + "#first-days", "first 72 hours"}
+	}
+	return Link{}
+}
+
 // Open reports whether the alert still needs someone.
 func (a *Alert) Open() bool { return a.ClearedAt.IsZero() }
 

@@ -190,9 +190,10 @@ func TestEndPlacement(t *testing.T) {
 	}
 }
 
-// A police officer marking a missing-child alert done clears it for the force only: the council
-// looking after the child still sees it, until the child is found.
-func TestAlertClearedForOneOrganisationOnly(t *testing.T) {
+// A missing child's alert cannot be marked done while the child is missing, by the police or the
+// council (issue 28, 4): it stays until the child is found or comes back, and its escalations show
+// as one line, the latest stage.
+func TestMissingChildAlertStaysUntilFound(t *testing.T) {
 	for _, d := range storetest.Dialects(t) {
 		t.Run(string(d), func(t *testing.T) {
 			a := newApp(t, d)
@@ -200,32 +201,47 @@ func TestAlertClearedForOneOrganisationOnly(t *testing.T) {
 			if err := a.reg.CreateChild(ctx, a.actor(socialWorker), child, nil); err != nil {
 				t.Fatal(err)
 			}
-			e := &waymark.MissingEpisode{ChildID: child.ID, Kind: "missing", LastSeenAt: a.reg.Now().Add(-time.Hour), Risk: "high", PoliceOrgID: a.actor(police).OrgID}
+			e := &waymark.MissingEpisode{ChildID: child.ID, Kind: "missing", LastSeenAt: a.reg.Now().Add(-25 * time.Hour), Risk: "high", PoliceOrgID: a.actor(police).OrgID}
 			if err := a.reg.ReportMissing(ctx, a.actor(socialWorker), e); err != nil {
 				t.Fatal(err)
 			}
 			if err := alert.New(a.store, slog.New(slog.DiscardHandler)).Sweep(ctx); err != nil {
 				t.Fatal(err)
 			}
-			officer, manager := a.client(police), a.client(manager)
-			_, page := get(t, officer, a.srv.URL+"/alerts")
-			m := regexp.MustCompile(`action="/alerts/([^/"]+)/done"`).FindStringSubmatch(page)
-			if m == nil {
-				t.Fatalf("the police see no alert to mark done:\n%s", page)
+			for _, who := range []string{police, manager} {
+				as, _, err := a.reg.Alerts(ctx, a.actor(who), 50)
+				if err != nil || len(as) == 0 {
+					t.Fatalf("%s has no alert: %v", who, err)
+				}
+				var lines []string
+				for _, al := range as {
+					if al.ChildID == child.ID {
+						lines = append(lines, al.Kind)
+					}
+				}
+				if len(lines) != 1 || lines[0] != waymark.AlertMissing24h {
+					t.Fatalf("%s sees %v for one episode, want the latest stage alone", who, lines)
+				}
+				_, page := get(t, a.client(who), a.srv.URL+"/alerts")
+				if strings.Contains(page, `action="/alerts/`+as[0].ID+`/done"`) {
+					t.Fatalf("%s is offered to mark a missing child's alert done", who)
+				}
+				res, err := a.client(who).PostForm(a.srv.URL+"/alerts/"+as[0].ID+"/done", nil)
+				if err != nil || res.StatusCode != http.StatusConflict {
+					t.Fatalf("%s marked it done: %v %v", who, res.StatusCode, err)
+				}
+				res.Body.Close()
 			}
-			if _, page := get(t, manager, a.srv.URL+"/alerts"); !strings.Contains(page, m[1]) {
-				t.Fatalf("the council does not see alert %s to begin with", m[1])
+			if _, err := a.reg.UpdateEpisode(ctx, a.actor(police), e.ID, waymark.UpdateMissing, "found", func(e *waymark.MissingEpisode, now time.Time) error {
+				return e.RecordFound(waymark.Found{At: now, Place: "Mill Lane", Where: "cannabis_farm"}, now)
+			}); err != nil {
+				t.Fatal(err)
 			}
-			res, err := officer.PostForm(a.srv.URL+"/alerts/"+m[1]+"/done", nil)
-			if err != nil || res.StatusCode != http.StatusSeeOther {
-				t.Fatalf("mark done: %v %v", res, err)
+			if err := alert.New(a.store, slog.New(slog.DiscardHandler)).Sweep(ctx); err != nil {
+				t.Fatal(err)
 			}
-			res.Body.Close()
-			if _, page := get(t, officer, a.srv.URL+"/alerts"); strings.Contains(page, m[1]) {
-				t.Fatal("the alert is still shown to the police after they marked it done")
-			}
-			if _, page := get(t, manager, a.srv.URL+"/alerts"); !strings.Contains(page, m[1]) {
-				t.Fatal("the police cleared the council's alert")
+			if as, _, _ := a.reg.Alerts(ctx, a.actor(manager), 50); hasAlert(as, waymark.AlertMissing24h, child.ID) {
+				t.Fatal("the alert outlived the find")
 			}
 		})
 	}

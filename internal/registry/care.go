@@ -337,7 +337,18 @@ func (r *Registry) Alerts(ctx context.Context, a waymark.Actor, limit int) ([]*w
 	if a.Role == "" {
 		return nil, 0, waymark.Errorf(waymark.EUNAUTHORIZED, "Please sign in.")
 	}
-	return r.store.AlertsFor(ctx, a, limit)
+	list, total, err := r.store.AlertsFor(ctx, a, limit)
+	// A missing child's escalations are one line: the latest stage (the list is newest first).
+	seen := map[string]bool{}
+	kept := slices.DeleteFunc(list, func(al *waymark.Alert) bool {
+		if !al.Police() {
+			return false
+		}
+		dup := seen[al.Subject]
+		seen[al.Subject] = true
+		return dup
+	})
+	return kept, total - (len(list) - len(kept)), err
 }
 
 // AlertsShown is how many alerts the alerts page lists at most.
@@ -352,6 +363,9 @@ func (r *Registry) ClearAlert(ctx context.Context, a waymark.Actor, id string) e
 	i := slices.IndexFunc(mine, func(x *waymark.Alert) bool { return x.ID == id })
 	if i < 0 {
 		return waymark.Errorf(waymark.ENOTFOUND, "No open alert of yours was found.")
+	}
+	if !mine[i].Dismissable() {
+		return waymark.Errorf(waymark.ECONFLICT, "A missing child's alert stays until the child is found or comes back: record what you have done on the episode.")
 	}
 	return r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
 		if err := tx.DismissAlert(id, a.OrgID, a.Name); err != nil {
