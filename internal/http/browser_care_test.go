@@ -189,7 +189,7 @@ func TestBrowserStatistics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(headline, "suspected victims were referred between 1 January 2020 and 31 December 2030") {
+	if !strings.Contains(headline, "children were referred between 1 January 2020 and 31 December 2030") {
 		t.Errorf("headline %q", headline)
 	}
 	if charts < 5 || bars < 5 || curve != 1 {

@@ -20,7 +20,7 @@ func TestStatisticsPageCSVAndAPI(t *testing.T) {
 			if code != 200 {
 				t.Fatalf("manager stats: %d", code)
 			}
-			contains(t, page, "suspected victims were referred between 1 January 2020 and 31 December 2030", "Key figures",
+			contains(t, page, "children were referred between 1 January 2020 and 31 December 2030", "Key figures",
 				"Age when first missing", "<svg class=\"chart\"", "Placement when the episode began", "/stats.csv?")
 			if strings.Contains(page, "shown as &lt;5") {
 				t.Error("the manager's own figures are suppressed")

@@ -162,9 +162,9 @@ func (s *Stats) headline() string {
 	if p.From.Day() == 1 && p.From.Month() == time.April {
 		last = "last year"
 	}
-	victims := "suspected victims were"
+	victims := "children were" // recorded, not all screened with a trafficking concern
 	if s.Referred.N == 1 && !s.Referred.Hidden {
-		victims = "suspected victim was"
+		victims = "child was"
 	}
 	out := fmt.Sprintf("%s %s referred between %s and %s", n(s.Referred), victims, between, p.To.Format("2 January 2006"))
 	if !s.AnnualRate.Hidden && s.Months != 12 {

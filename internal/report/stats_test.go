@@ -67,7 +67,7 @@ func council() []*sqlstore.Case {
 
 func TestHeadlineExample(t *testing.T) {
 	s := report.Compute(council(), period(t, "2026-04-01", "2026-08-31"), day("2026-10-01"))
-	want := "107 suspected victims were referred between 1 April and 31 August 2026, an annual rate of about 257 " +
+	want := "107 children were referred between 1 April and 31 August 2026, an annual rate of about 257 " +
 		"compared with 238 last year; 25 went missing, 16 of them aged 17."
 	if s.Headline != want {
 		t.Errorf("headline:\n got %s\nwant %s", s.Headline, want)
@@ -183,7 +183,7 @@ func TestSuppression(t *testing.T) {
 			t.Errorf("suppressed JSON lacks %s:\n%s", want, body)
 		}
 	}
-	if !strings.HasPrefix(s.Headline, "fewer than 5 suspected victims were referred") || strings.Contains(s.Headline, "annual rate") {
+	if !strings.HasPrefix(s.Headline, "fewer than 5 children were referred") || strings.Contains(s.Headline, "annual rate") {
 		t.Errorf("headline: %s", s.Headline)
 	}
 	for _, tb := range s.Tables {
