@@ -11,6 +11,7 @@ type Alert struct {
 	Subject     string    `json:"subject"` // the episode, placement or child that raised it
 	ChildID     string    `json:"child_id"`
 	ChildRef    string    `json:"child_ref"`
+	ChildName   string    `json:"-"` // for Waymark's own pages only: never sent by e-mail or webhook
 	OrgID       string    `json:"org_id"`
 	PoliceOrgID string    `json:"police_org_id,omitempty"`
 	DueAt       time.Time `json:"due_at"`

@@ -1,7 +1,9 @@
 package waymark
 
 import (
+	"encoding/json"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -22,5 +24,13 @@ func TestAlertKindsHaveTitlesAndEvents(t *testing.T) {
 		if seen[event] == "" {
 			t.Errorf("no alert is the event %s", event)
 		}
+	}
+}
+
+// An alert's child name is for Waymark's own pages: what is sent out (its JSON) never holds it.
+func TestAlertJSONHoldsNoName(t *testing.T) {
+	b, err := json.Marshal(&Alert{Kind: AlertMissing, ChildRef: "WM-1", ChildName: "Dawit Tesfay"})
+	if err != nil || strings.Contains(string(b), "Dawit") {
+		t.Fatalf("%s %v", b, err)
 	}
 }

@@ -121,12 +121,15 @@ func (tx *Tx) ClearResolved(now time.Time) (int64, error) {
 	return total + n, nil
 }
 
-const alertColumns = `a.id, a.kind, a.subject, a.child_id, c.ref, a.org_id, a.police_org_id, a.due_at, a.raised_at, a.cleared_at, a.cleared_by`
+const alertColumns = `a.id, a.kind, a.subject, a.child_id, c.ref, a.org_id, a.police_org_id, a.due_at, a.raised_at, a.cleared_at, a.cleared_by,
+	c.given_names, c.family_name, c.nationality`
 
 func scanAlert(r scanner) (*waymark.Alert, error) {
 	var a waymark.Alert
+	var c waymark.Child
 	err := r.Scan(&a.ID, &a.Kind, &a.Subject, &a.ChildID, &a.ChildRef, &a.OrgID, &a.PoliceOrgID, &a.DueAt, &a.RaisedAt,
-		nullable{&a.ClearedAt}, &a.ClearedBy)
+		nullable{&a.ClearedAt}, &a.ClearedBy, &c.GivenNames, &c.FamilyName, &c.Nationality)
+	a.ChildName = c.Name()
 	a.DueAt, a.RaisedAt = a.DueAt.UTC(), a.RaisedAt.UTC()
 	return &a, err
 }
