@@ -84,9 +84,7 @@ func (s *Server) showForm(cf careForm) http.HandlerFunc {
 
 func (s *Server) postForm(cf careForm) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-		if err := r.ParseForm(); err != nil {
-			s.fail(w, r, waymark.Errorf(waymark.EINVALID, "The form could not be read."))
+		if !s.parseForm(w, r, 64<<10) {
 			return
 		}
 		fr := &formReader{f: r.PostForm, loc: s.Location}
@@ -217,9 +215,7 @@ func (s *Server) episodePage(w http.ResponseWriter, r *http.Request) {
 
 // episodeStep records one step of an episode: police details, found, returned, interview.
 func (s *Server) episodeStep(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, waymark.Errorf(waymark.EINVALID, "The form could not be read."))
+	if !s.parseForm(w, r, 64<<10) {
 		return
 	}
 	fr := &formReader{f: r.PostForm, loc: s.Location}

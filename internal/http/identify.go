@@ -36,9 +36,7 @@ func (s *Server) identifyPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) identifySearch(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, waymark.Errorf(waymark.EINVALID, "The form could not be read."))
+	if !s.parseForm(w, r, 64<<10) {
 		return
 	}
 	if r.PostForm.Get("doc_number_0") != "" {
@@ -78,9 +76,7 @@ func (s *Server) showMatches(w http.ResponseWriter, r *http.Request, q *waymark.
 }
 
 func (s *Server) identifyConfirm(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, waymark.Errorf(waymark.EINVALID, "The form could not be read."))
+	if !s.parseForm(w, r, 64<<10) {
 		return
 	}
 	e, bad := encounterFromForm(r.PostForm, s.Location)
@@ -101,9 +97,7 @@ func (s *Server) identifyConfirm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) identifyReject(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, waymark.Errorf(waymark.EINVALID, "The form could not be read."))
+	if !s.parseForm(w, r, 64<<10) {
 		return
 	}
 	id, q := r.PostForm.Get("child_id"), s.probeOf(r)
@@ -133,10 +127,8 @@ func (s *Server) probeOf(r *http.Request) *waymark.Child {
 }
 
 func (s *Server) openWithReason(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	id := r.PathValue("id")
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, waymark.Errorf(waymark.EINVALID, "The form could not be read."))
+	if !s.parseForm(w, r, 16<<10) {
 		return
 	}
 	f := r.PostForm

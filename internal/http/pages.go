@@ -202,6 +202,17 @@ func (s *Server) createChild(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/children/"+c.ID+"?saved=1", http.StatusSeeOther)
 }
 
+// parseForm reads a posted form of at most limit bytes; if it cannot, it answers the request
+// itself and returns false.
+func (s *Server) parseForm(w http.ResponseWriter, r *http.Request, limit int64) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, waymark.Errorf(waymark.EINVALID, "The form could not be read."))
+		return false
+	}
+	return true
+}
+
 // savedFlash is msg when the page follows a successful save (…?saved=1), else "".
 func savedFlash(r *http.Request, msg string) string {
 	if r.URL.Query().Get("saved") == "" {
@@ -354,9 +365,7 @@ func (s *Server) newEncounterPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) createEncounter(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, waymark.Errorf(waymark.EINVALID, "The form could not be read."))
+	if !s.parseForm(w, r, 64<<10) {
 		return
 	}
 	e, bad := encounterFromForm(r.PostForm, s.Location)

@@ -194,9 +194,7 @@ func (s *Server) resetSecondFactor(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) setMFARoles(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, waymark.Errorf(waymark.EINVALID, "The form could not be read."))
+	if !s.parseForm(w, r, 16<<10) {
 		return
 	}
 	var roles []waymark.Role
