@@ -93,6 +93,9 @@ func TestAlertsAndUnsuitableBoards(t *testing.T) {
 		t.Fatalf("unsuitable board: %d", code)
 	}
 	contains(t, page, "Demo provider")
+	if strings.Contains(page, "Open record") || !strings.Contains(page, "WM-") {
+		t.Fatal("the board does not name the children") // issue 28, 5
+	}
 	code, page = get(t, manager, a.srv.URL+"/alerts")
 	if code != 200 {
 		t.Fatalf("alerts: %d", code)

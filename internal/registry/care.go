@@ -375,8 +375,14 @@ func (r *Registry) ClearAlert(ctx context.Context, a waymark.Actor, id string) e
 	})
 }
 
+// Unsuitable is a line of the unsuitable placements board: the placement and whose it is.
+type Unsuitable struct {
+	*waymark.Placement
+	Name, Ref string
+}
+
 // UnsuitablePlacements lists the open B&B and hostel placements of the actor's organisation.
-func (r *Registry) UnsuitablePlacements(ctx context.Context, a waymark.Actor) ([]*waymark.Placement, error) {
+func (r *Registry) UnsuitablePlacements(ctx context.Context, a waymark.Actor) ([]Unsuitable, error) {
 	if err := r.check(ctx, a, waymark.RecordCare, waymark.Scope{OrgID: a.OrgID}, "board", "placements"); err != nil {
 		return nil, err
 	}
@@ -384,7 +390,23 @@ func (r *Registry) UnsuitablePlacements(ctx context.Context, a waymark.Actor) ([
 	if err != nil {
 		return nil, err
 	}
-	return ps, r.store.Audit(ctx, entry(a, "placements.board", "board", "unsuitable_placements", a.OrgID)) // addresses
+	ids := make([]string, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ChildID
+	}
+	names, err := r.store.ChildNames(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	refs, err := r.store.ChildRefs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Unsuitable, len(ps))
+	for i, p := range ps {
+		out[i] = Unsuitable{p, names[p.ChildID], refs[p.ChildID]}
+	}
+	return out, r.store.Audit(ctx, entry(a, "placements.board", "board", "unsuitable_placements", a.OrgID)) // addresses
 }
 
 // Pack is what the police need the moment a child is reported missing (the Philomena Protocol's

@@ -315,13 +315,23 @@ func (s *Store) ChildScopes(ctx context.Context, ids []string) (map[string]wayma
 
 // ChildRefs returns the references of the children named, by id.
 func (s *Store) ChildRefs(ctx context.Context, ids []string) (map[string]string, error) {
+	return s.childColumn(ctx, ids, "ref", "child references")
+}
+
+// ChildNames returns the names of the children named, by id, given names first.
+func (s *Store) ChildNames(ctx context.Context, ids []string) (map[string]string, error) {
+	return s.childColumn(ctx, ids, "given_names || ' ' || family_name", "child names")
+}
+
+// childColumn returns expr of the children named, by id.
+func (s *Store) childColumn(ctx context.Context, ids []string, expr, what string) (map[string]string, error) {
 	out := make(map[string]string, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
 	in, args := s.in(ids, 1)
-	err := s.eachPair(ctx, `SELECT id, ref FROM children WHERE id IN (`+in+`)`, args, func(id, ref string) { out[id] = ref })
-	return out, wrap(err, "child references")
+	err := s.eachPair(ctx, `SELECT id, `+expr+` FROM children WHERE id IN (`+in+`)`, args, func(id, v string) { out[id] = strings.TrimSpace(v) })
+	return out, wrap(err, what)
 }
 
 // eachPair runs a query of two text columns and hands each row to f.
