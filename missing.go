@@ -48,7 +48,7 @@ type StatusChange struct {
 // Episode kinds, risk grades, the factors that raise risk, and where children are found.
 var (
 	MissingKinds       = []string{"missing", "absent"}
-	RiskGrades         = []string{"high", "medium", "low"}
+	RiskGrades         = []string{"high", "medium", "low", "very_low"} // the College of Policing's grades
 	RiskFactors        = []string{"trafficking_concern", "age", "no_identification_record", "previous_episodes", "first_days_in_care", "adult_of_concern"}
 	FoundCircumstances = []string{"cannabis_farm", "brothel", "other_exploitation", "with_adult_of_concern", "another_town", "friends_or_family", "returned_alone", "other"}
 )
@@ -93,7 +93,7 @@ func (e *MissingEpisode) Normalize(now time.Time) error {
 		p.add("kind", "Choose missing (whereabouts unknown) or absent (whereabouts known)")
 	}
 	if !slices.Contains(RiskGrades, e.Risk) {
-		p.add("risk", "Risk must be high, medium or low")
+		p.add("risk", "Choose the risk: high, medium, low or very low")
 	}
 	if e.LastSeenAt.IsZero() {
 		p.add("last_seen_at", "Enter when the child was last seen")

@@ -173,14 +173,10 @@ func (s *Server) missingForm() careForm {
 				"RiskOptions": web.Options("Choose", waymark.RiskGrades...), "FactorOptions": web.Options("", waymark.RiskFactors...),
 				"PoliceOptions": s.policeOptions(r)}
 		},
-		start: func(r *http.Request) url.Values {
+		start: func(r *http.Request) url.Values { // the risk is the reporter's to grade: the factors are suggested, not the grade
 			factors, _ := s.Registry.SuggestedRiskFactors(r.Context(), actor(r), r.PathValue("id"))
-			risk := "medium"
-			if len(factors) >= 2 {
-				risk = "high"
-			}
 			return url.Values{"kind": {"missing"}, "last_seen_at": {s.Registry.Now().In(s.Location).Format(formTime)},
-				"risk": {risk}, "risk_factors": factors}
+				"risk_factors": factors}
 		},
 		save: func(r *http.Request, fr *formReader) (string, error) {
 			e := &waymark.MissingEpisode{ChildID: r.PathValue("id"), Kind: fr.f.Get("kind"), LastSeenAt: fr.time("last_seen_at"),

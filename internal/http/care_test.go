@@ -68,7 +68,10 @@ func TestReportMissingFormKeepsInputOnError(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("form: %d", code)
 	}
-	contains(t, page, "What raises the risk", `name="risk_factors" value="trafficking_concern"`)
+	contains(t, page, "What raises the risk", `name="risk_factors" value="trafficking_concern"`, `value="very_low"`)
+	if regexp.MustCompile(`<option value="(high|medium|low|very_low)" selected>`).MatchString(page) {
+		t.Fatal("the form grades the risk itself") // issue 28, 9: the reporter chooses
+	}
 	form := url.Values{"kind": {"missing"}, "last_seen_at": {"yesterday"}, "last_seen_place": {"Bus station"}, "risk": {""},
 		"clothing": {"Red jacket"}}
 	res, err := c.PostForm(a.srv.URL+"/children/"+id+"/missing", form)
