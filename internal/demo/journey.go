@@ -119,7 +119,11 @@ func (j *journey) transfer(ctx context.Context, inCare []*waymark.Child) error {
 // reviewed five weeks ago, so overdue; the others last week.
 func (j *journey) profiles(ctx context.Context, withCarer []string) error {
 	for i, id := range withCarer {
-		j.ago(time.Duration(map[bool]int{true: 35, false: 7}[i == 0]) * 24 * time.Hour)
+		days := 7
+		if i == 0 {
+			days = 35 // overdue for its monthly review
+		}
+		j.ago(time.Duration(days) * 24 * time.Hour)
 		p := &waymark.Profile{ChildID: id, Appearance: "Slim, about 1.65 m, short black hair; a small scar on the chin",
 			Clothing: "Black puffer jacket, grey tracksuit, white trainers; a blue backpack",
 			Places:   "Northshire bus station; the phone shop on Station Road; the mosque on Friday afternoons",

@@ -61,8 +61,11 @@ func (r *Registry) RequestMerge(ctx context.Context, a waymark.Actor, m *waymark
 			return err
 		}
 		if other.OrgID != a.OrgID {
-			childOfOther := map[bool]string{true: m.SurvivorID, false: m.MergedID}[survivor.OrgID == other.OrgID]
-			_, err := tx.RaiseAlerts([]*waymark.Alert{{Kind: waymark.AlertMergeRequested, Subject: m.ID, ChildID: childOfOther,
+			theirs := m.MergedID // the alert names the other organisation's own record
+			if survivor.OrgID == other.OrgID {
+				theirs = m.SurvivorID
+			}
+			_, err := tx.RaiseAlerts([]*waymark.Alert{{Kind: waymark.AlertMergeRequested, Subject: m.ID, ChildID: theirs,
 				OrgID: other.OrgID, DueAt: m.RequestedAt}})
 			return err
 		}

@@ -282,8 +282,12 @@ func (r *Registry) Child(ctx context.Context, a waymark.Actor, id string) (*Chil
 	if err := r.firstDays(ctx, id, &rec.FirstDays); err != nil {
 		return nil, err
 	}
+	rec.OrgNames[rec.Owner.ID], rec.OrgNames[rec.RecordedBy.ID] = rec.Owner.Name, rec.RecordedBy.Name
 	for _, h := range rec.Handovers {
 		for _, org := range []string{h.FromOrgID, h.ToOrgID} {
+			if _, known := rec.OrgNames[org]; known {
+				continue // each organisation read once, most already with the record
+			}
 			if o, err := r.store.Org(ctx, org); err == nil {
 				rec.OrgNames[org] = o.Name
 			}
