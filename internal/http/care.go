@@ -21,6 +21,7 @@ func (s *Server) careRoutes(mux *http.ServeMux) {
 	for _, f := range forms {
 		mux.HandleFunc("GET /children/{id}/"+f.path+"/new", s.signedIn(s.showForm(f)))
 		mux.HandleFunc("POST /children/{id}/"+f.path, s.signedIn(s.postForm(f)))
+		s.formTitles["POST /children/{id}/"+f.path] = f.title
 	}
 	mux.HandleFunc("GET /missing", s.signedIn(s.missingBoard))
 	mux.HandleFunc("GET /missing/{id}", s.signedIn(s.episodePage))

@@ -1,7 +1,6 @@
 package http
 
 import (
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -44,6 +43,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	s.teamRoutes(mux)
 	s.firstDaysRoutes(mux)
 	s.mergeRoutes(mux)
+	s.heldRoutes(mux)
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
@@ -157,18 +157,7 @@ func (s *Server) createChild(w http.ResponseWriter, r *http.Request) {
 	c, bad := childFromForm(form, s.Registry.Now().In(s.Location))
 	e, badE := encounterFromForm(form, s.Location)
 	bad = append(bad, badE...)
-	// Keep an accepted photo across a rejected form, so nothing typed or taken is lost.
-	if len(upload) == 0 && form.Get("photo_pending") != "" {
-		upload, _ = base64.StdEncoding.DecodeString(form.Get("photo_pending"))
-	}
-	if len(upload) > 0 {
-		if img, perr := photo.Process(upload); perr != nil {
-			bad = append(bad, waymark.ErrorFields(perr)...)
-			form.Del("photo_pending")
-		} else {
-			form.Set("photo_pending", base64.StdEncoding.EncodeToString(img.Data))
-		}
-	}
+	upload, bad = s.keptPhoto(r, form, upload, bad)
 	if err == nil && len(bad) == 0 && form.Get("confirm_new") == "" {
 		// Before a second record is made, say who this child may already be.
 		dups, derr := s.Registry.PossibleDuplicates(r.Context(), a, c)
@@ -177,6 +166,7 @@ func (s *Server) createChild(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if len(dups) > 0 {
+			s.keepPhoto(r, form, upload)
 			data := s.childFormData(true, "")
 			data["Duplicates"] = dups
 			s.render(w, r, "child_form", &web.View{Title: "Record first contact", Form: form, Data: data})
@@ -187,6 +177,7 @@ func (s *Server) createChild(w http.ResponseWriter, r *http.Request) {
 		err = s.Registry.CreateChild(r.Context(), actor(r), c, e)
 	}
 	if len(bad) > 0 || waymark.ErrorCode(err) == waymark.EINVALID || waymark.ErrorCode(err) == waymark.ECONFLICT {
+		s.keepPhoto(r, form, upload)
 		s.formError(w, r, "child_form", "Record first contact", form, append(bad, waymark.ErrorFields(err)...), s.childFormData(true, ""))
 		return
 	} else if err != nil {
@@ -198,8 +189,47 @@ func (s *Server) createChild(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
+		if tok := form.Get("photo_held"); tok != "" {
+			s.Registry.DropHeld(r.Context(), actor(r), tok, "held.photo.saved", c.ID)
+		}
 	}
 	http.Redirect(w, r, "/children/"+c.ID+"?saved=1", http.StatusSeeOther)
+}
+
+// keptPhoto checks the photo sent with a first contact, or takes the one kept from an earlier try
+// of the same form (photo_held), naming what is wrong with either.
+func (s *Server) keptPhoto(r *http.Request, form url.Values, upload []byte, bad []waymark.FieldError) ([]byte, []waymark.FieldError) {
+	if len(upload) > 0 {
+		if _, err := photo.Process(upload); err != nil {
+			form.Del("photo_held")
+			return nil, append(bad, waymark.ErrorFields(err)...)
+		}
+		form.Del("photo_held") // a new photo replaces the one kept
+		return upload, bad
+	}
+	tok := form.Get("photo_held")
+	if tok == "" {
+		return nil, bad
+	}
+	p, err := s.Registry.HeldPhoto(r.Context(), actor(r), tok)
+	if err != nil {
+		form.Del("photo_held")
+		return nil, append(bad, waymark.FieldError{Field: "photo", Message: "The photo taken earlier was kept for two hours and is gone; take it again"})
+	}
+	return p.Data, bad
+}
+
+// keepPhoto keeps a new photo on the server while its form goes back for correction, so that the
+// page carries a token and a thumbnail rather than the photo itself.
+func (s *Server) keepPhoto(r *http.Request, form url.Values, upload []byte) {
+	if len(upload) == 0 || form.Get("photo_held") != "" {
+		return
+	}
+	if tok, err := s.Registry.HoldPhoto(r.Context(), actor(r), upload); err == nil {
+		form.Set("photo_held", tok)
+	} else {
+		s.Log.Warn("keep a photo", "err", err)
+	}
 }
 
 // parseForm reads a posted form of at most limit bytes; if it cannot, it answers the request

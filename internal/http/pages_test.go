@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"image/jpeg"
 	"io"
+	"math/rand/v2"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -141,7 +142,8 @@ func TestFirstContactFormKeepsInputOnError(t *testing.T) {
 	fields := url.Values{"given_names": {"Selam"}, "family_name": {"Tesfay Kidane"}, "date_of_birth": {"31/02/2010"},
 		"nationality": {"ER"}, "phones": {"+291 7123456\nnot a phone"}, "kind": {"first_contact"}, "at": {"2026-11-20T03:10"},
 		"place": {"Dover Eastern Docks"}, "agency": {"border"}, "marks": {"Scar on left hand"}}
-	ct, body := multipartForm(t, fields, jpegBytes(t))
+	big := noisyJPEG(t, 900, 1200)
+	ct, body := multipartForm(t, fields, big)
 	res, err := c.Post(a.srv.URL+"/children", ct, body)
 	if err != nil {
 		t.Fatal(err)
@@ -152,12 +154,23 @@ func TestFirstContactFormKeepsInputOnError(t *testing.T) {
 		t.Fatalf("status %d", res.StatusCode)
 	}
 	contains(t, string(page), "There is a problem", `href="#date_of_birth"`, `href="#phones"`, `value="Tesfay Kidane"`,
-		"Scar on left hand", "Dover Eastern Docks", "A photo is attached", `<option value="ER" selected>`)
+		"Scar on left hand", "Dover Eastern Docks", "The photo taken is kept", `<option value="ER" selected>`)
+	// The photo stays on the server: the page carries a token and a thumbnail, not the photo.
+	if len(big) < 500<<10 || len(page) > 64<<10 {
+		t.Fatalf("a %d-byte photo made a %d-byte page", len(big), len(page))
+	}
+	held := heldPhoto(t, string(page))
+	if code, thumb := get(t, c, a.srv.URL+"/held/photos/"+held); code != 200 || len(thumb) == 0 || len(thumb) > 64<<10 {
+		t.Fatalf("thumbnail of the kept photo: %d, %d bytes", code, len(thumb))
+	}
+	if code, _ := get(t, a.client(socialWorker), a.srv.URL+"/held/photos/"+held); code != http.StatusNotFound {
+		t.Fatalf("another user opened the kept photo: %d", code)
+	}
 
 	// Correct the two fields and resubmit with the kept photo: the record is saved with it.
 	fields.Set("date_of_birth", "2010-02-28")
 	fields.Set("phones", "+291 7123456")
-	fields.Set("photo_pending", pendingPhoto(t, string(page)))
+	fields.Set("photo_held", held)
 	ct, body = multipartForm(t, fields, nil)
 	res, err = c.Post(a.srv.URL+"/children", ct, body)
 	if err != nil {
@@ -178,14 +191,28 @@ func TestFirstContactFormKeepsInputOnError(t *testing.T) {
 	}
 }
 
-func pendingPhoto(t testing.TB, page string) string {
-	const marker = `name="photo_pending" value="`
+func heldPhoto(t testing.TB, page string) string {
+	const marker = `name="photo_held" value="`
 	i := strings.Index(page, marker)
 	if i < 0 {
-		t.Fatal("no pending photo in page")
+		t.Fatal("no kept photo in page")
 	}
 	rest := page[i+len(marker):]
-	return strings.ReplaceAll(rest[:strings.IndexByte(rest, '"')], "&#43;", "+")
+	return rest[:strings.IndexByte(rest, '"')]
+}
+
+// noisyJPEG is a photo that does not compress, as a phone's camera makes.
+func noisyJPEG(t testing.TB, w, h int) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range img.Pix {
+		img.Pix[i] = byte(rng.IntN(256))
+	}
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 95}); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
 
 func TestCrossOrganisationRefusedAndAudited(t *testing.T) {

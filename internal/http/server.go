@@ -33,11 +33,15 @@ type Server struct {
 	PublicURL string
 	// TrustProxy takes the client address from X-Forwarded-For (only behind a proxy you run).
 	TrustProxy bool
+
+	routes     *http.ServeMux
+	formTitles map[string]string // each care form's title by its route, for a kept form's page
 }
 
 // Handler returns the whole application: pages, API and static files, behind the security middleware.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
+	s.routes, s.formTitles = mux, map[string]string{}
 	mux.Handle("GET /static/", noListing(http.StripPrefix("/static/", http.FileServerFS(web.Static()))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
 	s.pageRoutes(mux)
@@ -209,6 +213,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, page string, v *
 func (s *Server) signedIn(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if actor(r).Role == "" {
+			if s.holdRequest(w, r) {
+				return
+			}
 			s.fail(w, r, waymark.Errorf(waymark.EUNAUTHORIZED, "Please sign in."))
 			return
 		}

@@ -31,8 +31,11 @@ func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := &web.View{Title: "Sign in", Form: url.Values{"next": {r.URL.Query().Get("next")}}}
-	if r.URL.Query().Get("changed") != "" {
+	switch {
+	case r.URL.Query().Get("changed") != "":
 		v.Flash = "Your password is changed. Sign in with it."
+	case r.URL.Query().Get("held") != "":
+		v.Flash = "Your session had ended, so what you sent is not saved yet. Nothing is lost: it is kept for you. Sign in again and you can send it."
 	}
 	s.render(w, r, "signin", v)
 }

@@ -1,0 +1,67 @@
+package http_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/waymark-org/waymark/internal/sqlstore"
+)
+
+// An officer at a port types a first contact and takes a photo; the session ends before they
+// send it. Nothing is lost: they sign in again, are told what happened, and send it.
+func TestBrowserFirstContactSurvivesAnEndedSession(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	ctx := browser(t)
+	photo := filepath.Join(t.TempDir(), "port.jpg")
+	if err := os.WriteFile(photo, jpegBytes(t), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.store.SetClock(time.Now) })
+	base := a.srv.URL
+	var flash, offer, heading string
+	var thumbs int
+	err := chromedp.Do(ctx,
+		signInAs(base, "border@border.example.org"),
+		chromedp.Navigate(base+"/children/new"),
+		chromedp.WaitVisible(chromedp.ID("given_names")),
+		chromedp.SendKeys(chromedp.ID("given_names"), "Tsega"),
+		chromedp.SendKeys(chromedp.ID("family_name"), "Berhe Woldu"),
+		chromedp.SetValue(chromedp.ID("date_of_birth"), "2011-07-09"),
+		chromedp.SendKeys(chromedp.ID("place"), "Dover Eastern Docks"),
+		chromedp.SetUploadFiles(chromedp.ID("photo"), []string{photo}),
+		chromedp.Func(func(context.Context, *chromedp.Target) error {
+			later := time.Now().Add(3 * time.Hour) // the session has ended while the officer typed
+			a.store.SetClock(func() time.Time { return later })
+			return nil
+		}),
+		chromedp.Submit(chromedp.ID("given_names")),
+		chromedp.WaitVisible(chromedp.ID("password")),
+		into(&flash, chromedp.Text(chromedp.CSS("main"))),
+		screenshot("held-signin"),
+		chromedp.SendKeys(chromedp.ID("email"), "border@border.example.org"),
+		chromedp.SendKeys(chromedp.ID("password"), password),
+		chromedp.Submit(chromedp.ID("password")),
+		chromedp.WaitVisible(chromedp.CSS(`form[action="/held/send"]`)),
+		into(&offer, chromedp.Text(chromedp.CSS("main"))),
+		screenshot("held-offer"),
+		chromedp.Click(chromedp.CSS(`form[action="/held/send"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(".child-head")),
+		into(&heading, chromedp.Text(chromedp.CSS("h1"))),
+		into(&thumbs, chromedp.Evaluate[int](`document.querySelectorAll('.child-head img').length`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(flash, "Nothing is lost") || !strings.Contains(offer, "Record first contact") {
+		t.Fatalf("the officer was not told what happened:\n%s\n%s", flash, offer)
+	}
+	if heading != "Tsega Berhe Woldu" || thumbs == 0 {
+		t.Fatalf("the kept first contact saved %q with %d photos", heading, thumbs)
+	}
+}
