@@ -52,7 +52,7 @@ func (s *Server) identifySearch(w http.ResponseWriter, r *http.Request) {
 
 // showMatches searches for q and shows the candidates; those the form says were judged not to be
 // the child (rejected) are marked so. The form's limit asks for more than ten, to see every tie.
-func (s *Server) showMatches(w http.ResponseWriter, r *http.Request, q *waymark.Child, flash string) {
+func (s *Server) showMatches(w http.ResponseWriter, r *http.Request, q *waymark.Child, flash string, bad ...waymark.FieldError) {
 	data := s.identifyData()
 	limit, _ := strconv.Atoi(r.PostForm.Get("limit"))
 	matches, err := s.Registry.IdentifyMatches(r.Context(), actor(r), q, limit)
@@ -72,7 +72,10 @@ func (s *Server) showMatches(w http.ResponseWriter, r *http.Request, q *waymark.
 		rejected[id] = true
 	}
 	data["Rejected"] = rejected
-	s.render(w, r, "identify", &web.View{Title: "Identify a child", Form: r.PostForm, Flash: flash, Data: data})
+	if len(bad) > 0 {
+		w.WriteHeader(http.StatusUnprocessableEntity)
+	}
+	s.render(w, r, "identify", &web.View{Title: "Identify a child", Form: r.PostForm, Flash: flash, Errors: bad, Data: data})
 }
 
 func (s *Server) identifyConfirm(w http.ResponseWriter, r *http.Request) {
@@ -85,7 +88,21 @@ func (s *Server) identifyConfirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PostForm.Get("child_id")
-	if err := s.Registry.ConfirmMatch(r.Context(), actor(r), r.PostForm.Get("search"), id, e); err != nil {
+	err := s.Registry.ConfirmMatch(r.Context(), actor(r), r.PostForm.Get("search"), id, e, r.PostForm.Get("sure") == "yes")
+	if code := waymark.ErrorCode(err); code == waymark.EFORBIDDEN || code == waymark.EINVALID && len(waymark.ErrorFields(err)) > 0 {
+		if q := s.probeOf(r); q != nil { // the candidates again, with what to do before confirming
+			bad := waymark.ErrorFields(err)
+			if len(bad) == 0 {
+				bad = []waymark.FieldError{{Field: "candidate-" + id, Message: waymark.ErrorMessage(err)}}
+			}
+			r.PostForm.Del("child_id")
+			r.PostForm.Del("search")
+			r.PostForm.Del("sure")
+			s.showMatches(w, r, q, "", bad...)
+			return
+		}
+	}
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}

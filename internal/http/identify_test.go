@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/url"
@@ -149,7 +150,30 @@ func TestIntakeWarnsOfPossibleDuplicate(t *testing.T) {
 	if res.StatusCode != 200 {
 		t.Fatalf("status %d", res.StatusCode)
 	}
-	contains(t, string(page), "This child may already be recorded", existing.Ref, "Northshire County Council", `value="Tekle"`)
+	contains(t, string(page), "This child may already be recorded", existing.Ref, "Northshire County Council", `value="Tekle"`,
+		// identify opens beside the form, with what was typed
+		`<form method="post" action="/identify#results" target="_blank"><input type="hidden" name="`, `<input type="hidden" name="family_name" value="Tekle">`)
+
+	// Saved again without a word on the warning: the form says what is missing, and keeps everything.
+	fields.Set("dups_shown", "1")
+	ct, body = multipartForm(t, fields, nil)
+	res, _ = c.Post(a.srv.URL+"/children", ct, body)
+	page, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 422 {
+		t.Fatalf("saved again without ticking: %d", res.StatusCode)
+	}
+	contains(t, string(page), "There is a problem", `href="#confirm_new"`, "or identify the child instead", `value="Tekle"`)
+
+	// The identify form the warning posts finds the recorded child from what was typed.
+	probe := url.Values{}
+	for _, m := range regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`).FindAllStringSubmatch(
+		string(page[:strings.Index(string(page), `id="confirm_new"`)]), -1) {
+		probe.Add(m[1], html.UnescapeString(m[2]))
+	}
+	if _, _, found := postForm(t, c, a.srv.URL+"/identify", probe); !strings.Contains(found, "Reference "+existing.Ref) {
+		t.Fatalf("identify from the warning (%v) does not find the child", probe)
+	}
 	fields.Set("confirm_new", "1")
 	ct, body = multipartForm(t, fields, nil)
 	res, _ = c.Post(a.srv.URL+"/children", ct, body)
@@ -378,4 +402,44 @@ func TestIdentifyMessageOnlyByKey(t *testing.T) {
 	}
 	_, page = get(t, c, a.srv.URL+"/identify?done=rejected")
 	contains(t, page, "Recorded: not this child.")
+}
+
+// "This is the child" is said of a record the person has seen: another organisation's once opened
+// with a reason, and a weak candidate only with a second, explicit confirmation.
+func TestConfirmNeedsTheRecordSeenAndWeakNeedsSure(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	child := &waymark.Child{GivenNames: "Ardit", FamilyName: "Hoxha Kola", Sex: "M", DateOfBirth: "2009-03-14", Nationality: "AL"}
+	if err := a.reg.CreateChild(ctx, a.actor(socialWorker), child, nil); err != nil {
+		t.Fatal(err)
+	}
+	officer := a.client(police)
+	probe := url.Values{"family_name": {"Kola"}, "age": {"12"}, "at": {"2026-11-21T04:30"}, "place": {"Millbridge"}}
+	_, _, page := postForm(t, officer, a.srv.URL+"/identify", probe)
+	contains(t, page, "Reference "+child.Ref, "weak match", "To confirm, open the record first")
+	confirm := url.Values{"child_id": {child.ID}, "search": {regexp.MustCompile(`name="search" value="([^"]+)"`).FindStringSubmatch(page)[1]}}
+	for k, v := range probe {
+		confirm[k] = v
+	}
+	code, _, page := postForm(t, officer, a.srv.URL+"/identify/confirm", confirm)
+	if code != 422 || !strings.Contains(page, "Open this record first") || !strings.Contains(page, "Reference "+child.Ref) {
+		t.Fatalf("confirmed a record never opened: %d\n%s", code, page)
+	}
+	refused, _ := a.store.AuditEntries(ctx, sqlstore.AuditFilter{RecordID: child.ID, Action: string(waymark.ConfirmMatch), Outcome: audit.Denied})
+	if len(refused) != 1 {
+		t.Fatalf("the refusal was not audited: %+v", refused)
+	}
+	if code, _, _ := postForm(t, officer, a.srv.URL+"/children/"+child.ID+"/open",
+		url.Values{"category": {"found"}, "reference": {"NP-2026-1121"}}); code != 303 {
+		t.Fatalf("open with reason: %d", code)
+	}
+	_, _, page = postForm(t, officer, a.srv.URL+"/identify", probe)
+	confirm.Set("search", regexp.MustCompile(`name="search" value="([^"]+)"`).FindStringSubmatch(page)[1])
+	code, _, page = postForm(t, officer, a.srv.URL+"/identify/confirm", confirm)
+	if code != 422 || !strings.Contains(page, "tick that you are sure") || !strings.Contains(page, `href="#sure-`+child.ID+`"`) {
+		t.Fatalf("a weak candidate confirmed in one click: %d\n%s", code, page)
+	}
+	confirm.Set("sure", "yes")
+	if code, loc, _ := postForm(t, officer, a.srv.URL+"/identify/confirm", confirm); code != 303 || loc != "/children/"+child.ID+"?saved=1" {
+		t.Fatalf("confirm when sure: %d %s", code, loc)
+	}
 }

@@ -169,7 +169,12 @@ func (s *Server) createChild(w http.ResponseWriter, r *http.Request) {
 			s.keepPhoto(r, form, upload)
 			data := s.childFormData(true, "")
 			data["Duplicates"] = dups
-			s.render(w, r, "child_form", &web.View{Title: "Record first contact", Form: form, Data: data})
+			v := &web.View{Title: "Record first contact", Form: form, Data: data}
+			if form.Get("dups_shown") != "" { // saved again without saying what to do about them
+				v.Errors = []waymark.FieldError{{Field: "confirm_new", Message: "Tick “I have checked: this is a different child” to make a new record, or identify the child instead"}}
+				w.WriteHeader(http.StatusUnprocessableEntity)
+			}
+			s.render(w, r, "child_form", v)
 			return
 		}
 	}

@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"runtime"
+	"strconv"
 	"slices"
 	"sync"
 	"time"
@@ -289,11 +290,25 @@ func (r *Registry) alertManyOpened(tx *sqlstore.Tx, a waymark.Actor, childID, or
 
 // ConfirmMatch records that a person has confirmed that the found child of their search is this
 // recorded child, one of its candidates: the contact becomes an "identified" encounter on the
-// child's record, whoever owns it, and how the candidate compared is kept as a judgement.
-func (r *Registry) ConfirmMatch(ctx context.Context, a waymark.Actor, searchID, childID string, e *waymark.Encounter) error {
+// child's record, whoever owns it, and how the candidate compared is kept as a judgement. Only a
+// record the person has seen can be confirmed (another organisation's once opened with a reason),
+// and a weak candidate only when they say they are sure.
+func (r *Registry) ConfirmMatch(ctx context.Context, a waymark.Actor, searchID, childID string, e *waymark.Encounter, sure bool) error {
 	j, err := r.judgement(ctx, a, searchID, childID, true)
 	if err != nil {
 		return err
+	}
+	sc, err := r.childScope(ctx, a, waymark.ConfirmMatch, childID)
+	if err != nil {
+		return err
+	}
+	if waymark.Can(a, waymark.ViewChild, sc) != nil {
+		return r.refuse(ctx, a, waymark.ConfirmMatch, sc, "child", childID, waymark.Errorf(waymark.EFORBIDDEN,
+			"Open this record first (say what for) and compare its photo and details with the child: a child is confirmed from their record, not from a reference."))
+	}
+	if j.Probability < identify.PossibleAt && !sure {
+		return &waymark.Error{Code: waymark.EINVALID, Message: "This candidate is a weak match.", Fields: []waymark.FieldError{{Field: "sure-" + childID,
+			Message: "This is a weak match: under " + strconv.Itoa(int(identify.PossibleAt*100)) + "% likely. Compare the photo and the record, then tick that you are sure"}}}
 	}
 	e.Kind = "identified"
 	return r.addEncounter(ctx, a, waymark.ConfirmMatch, childID, e, "identified as previously recorded", j)

@@ -46,15 +46,15 @@ func TestJudgementsTeachTheNextStartUp(t *testing.T) {
 				who := []waymark.Actor{a, b}[i%2]
 				id := search(who)
 				for range 2 { // a double click: one judgement
-					if err := reg.ConfirmMatch(ctx, who, id, child.ID, found()); err != nil {
+					if err := reg.ConfirmMatch(ctx, who, id, child.ID, found(), true); err != nil {
 						t.Fatal(err)
 					}
 				}
 			}
 			theirs := search(b)
 			for name, err := range map[string]error{
-				"another's search": reg.ConfirmMatch(ctx, a, theirs, child.ID, found()),
-				"a made-up search": reg.ConfirmMatch(ctx, a, "made-up", child.ID, found()),
+				"another's search": reg.ConfirmMatch(ctx, a, theirs, child.ID, found(), true),
+				"a made-up search": reg.ConfirmMatch(ctx, a, "made-up", child.ID, found(), true),
 				"not a candidate":  reg.RejectMatch(ctx, b, theirs, "some-other-child"),
 				"no search at all": reg.RejectMatch(ctx, b, "", child.ID),
 			} {
@@ -109,7 +109,7 @@ func TestOnePersonCannotTeachTheModel(t *testing.T) {
 		if err != nil || len(m.List) == 0 {
 			t.Fatalf("search: %v", err)
 		}
-		if err := reg.ConfirmMatch(ctx, a, m.SearchID, child.ID, &waymark.Encounter{At: time.Now(), Circumstances: "x"}); err != nil {
+		if err := reg.ConfirmMatch(ctx, a, m.SearchID, child.ID, &waymark.Encounter{At: time.Now(), Circumstances: "x"}, true); err != nil {
 			t.Fatal(err)
 		}
 	}
