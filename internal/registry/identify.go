@@ -3,8 +3,8 @@ package registry
 import (
 	"context"
 	"runtime"
-	"strconv"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
