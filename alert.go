@@ -1,6 +1,9 @@
 package waymark
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Alert is a deadline that has come due for a child: missing, still missing, a return interview
 // due or overdue, a birthday that changes the plan, an incomplete identification record, an
@@ -34,6 +37,8 @@ const (
 	AlertIdentification      = "identification_incomplete"
 	AlertUnsuitablePlacement = "unsuitable_placement"
 	AlertRecordsOpened       = "records_opened" // one person opened many of the organisation's records with a reason
+	AlertRiskReview          = "missing_risk_review"
+	AlertMonthlyReview       = "missing_monthly_review"
 )
 
 // OpenedAlertAfter is how many of an organisation's records one person of another may open with a
@@ -59,7 +64,7 @@ const StaleAfter = 30 * 24 * time.Hour
 // Police reports whether the police force covering the placement is told of this kind of alert.
 func (a *Alert) Police() bool {
 	switch a.Kind {
-	case AlertMissing, AlertMissing24h, AlertMissing72h, AlertMissing7d, AlertMissing28d:
+	case AlertMissing, AlertMissing24h, AlertMissing72h, AlertMissing7d, AlertMissing28d, AlertRiskReview, AlertMonthlyReview:
 		return true
 	}
 	return false
@@ -77,6 +82,9 @@ func (a *Alert) Where() Link {
 	switch a.Kind {
 	case AlertMissing, AlertMissing24h, AlertMissing72h, AlertMissing7d, AlertMissing28d, AlertInterviewDue, AlertInterviewOverdue:
 		return Link{"/missing/" + a.Subject, "episode"}
+	case AlertRiskReview, AlertMonthlyReview: // the subject is a review, named after its episode
+		episode, _, _ := strings.Cut(a.Subject, "-")
+		return Link{"/missing/" + episode + "#review", "episode"}
 	case AlertRecordsOpened:
 		return Link{"/audit?action=child.open_with_reason", "who opened which, and why"}
 	case AlertHandoverRequested, AlertHandoverOverdue, AlertHandoverUnanswered, AlertHandoverDeclined,
@@ -115,6 +123,8 @@ var alertKinds = map[string]struct{ event, title string }{
 	AlertIdentification:      {"identification.incomplete", "Identification record incomplete 24 hours after first contact"},
 	AlertUnsuitablePlacement: {"placement.unsuitable", "Placed in a B&B or hostel"},
 	AlertRecordsOpened:       {"records.opened", "One person opened many of your records today"},
+	AlertRiskReview:          {"missing.risk_review_due", "Missing: the risk is due for review"},
+	AlertMonthlyReview:       {"missing.monthly_review_due", "Long-term missing: monthly review due"},
 	AlertHandoverRequested:   {"handover.requested", "A child is handed over to you: accept or decline"},
 	AlertHandoverOverdue:     {"handover.overdue", "Handover waiting over 4 hours: accept or decline"},
 	AlertHandoverUnanswered:  {"handover.unanswered", "Your handover is not yet accepted after 4 hours: you are still responsible"},

@@ -23,5 +23,8 @@ var labels = map[string]string{
 	"within_a_year": "Within a year", "none": "No counterpart", "across_names": "Parts of two of its names", "biometric": "Fingerprints / DNA",
 	"marks": "Marks", "same_kind": "Same kind of mark, elsewhere", "status": "Missing now?", "missing_now": "Reported missing, not yet found",
 	"not_missing": "Not missing now", "not_given": "Part of the recorded name not given",
+	"absent": "Absent (away without authorisation)", "kind_changed": "Went from missing to absent, or back: a new episode follows",
+	"in_custody": "Found in police custody", "in_hospital": "Found in hospital", "new_placement": "Moved to a new placement",
+	"risk_reviewed": "Risk reviewed", "interviewed": "Return interview recorded", "prevention": "Police prevention interview recorded",
 	"childrens_services": "Children's services", "home_office": "Home Office", "ictg": "ICTG", "border_force": "Border Force",
 }

@@ -9,32 +9,65 @@ import (
 // MissingEpisode is one time a child was missing (whereabouts unknown) or absent (whereabouts known,
 // but not where they should be), from the report to the return interview.
 type MissingEpisode struct {
-	ID            string         `json:"id,omitempty"`
-	ChildID       string         `json:"child_id,omitempty"`
-	OrgID         string         `json:"org_id,omitempty"`
-	Kind          string         `json:"kind"`
-	LastSeenAt    time.Time      `json:"last_seen_at"`
-	LastSeenPlace string         `json:"last_seen_place,omitempty"`
-	LastSeenWith  string         `json:"last_seen_with,omitempty"`
-	Clothing      string         `json:"clothing,omitempty"`
-	Circumstances string         `json:"circumstances,omitempty"`
-	ReportedAt    time.Time      `json:"reported_at,omitzero"`
-	PoliceRef     string         `json:"police_ref,omitempty"`
-	PoliceOrgID   string         `json:"police_org_id,omitempty"`
-	Risk          string         `json:"risk"`
-	RiskFactors   []string       `json:"risk_factors,omitempty"`
-	PlacementType string         `json:"placement_type,omitempty"` // where the child was living when they went
-	FoundAt       time.Time      `json:"found_at,omitzero"`
-	FoundPlace    string         `json:"found_place,omitempty"`
-	FoundBy       string         `json:"found_by,omitempty"`
-	FoundWhere    string         `json:"found_circumstances,omitempty"` // one of FoundCircumstances
-	FoundDetail   string         `json:"found_detail,omitempty"`
-	ReturnedAt    time.Time      `json:"returned_at,omitzero"`
-	InterviewAt   time.Time      `json:"interview_at,omitzero"`
-	InterviewBy   string         `json:"interview_by,omitempty"`
-	Declined      bool           `json:"interview_declined,omitempty"`
-	History       []StatusChange `json:"history,omitempty"`
-	RecordedBy    string         `json:"recorded_by,omitempty"`
+	ID            string    `json:"id,omitempty"`
+	ChildID       string    `json:"child_id,omitempty"`
+	OrgID         string    `json:"org_id,omitempty"`
+	Kind          string    `json:"kind"`
+	LastSeenAt    time.Time `json:"last_seen_at"`
+	LastSeenPlace string    `json:"last_seen_place,omitempty"`
+	LastSeenWith  string    `json:"last_seen_with,omitempty"`
+	Clothing      string    `json:"clothing,omitempty"`
+	Circumstances string    `json:"circumstances,omitempty"`
+	ReportedAt    time.Time `json:"reported_at,omitzero"`
+	PoliceRef     string    `json:"police_ref,omitempty"`
+	PoliceOrgID   string    `json:"police_org_id,omitempty"`
+	Risk          string    `json:"risk"`
+	RiskFactors   []string  `json:"risk_factors,omitempty"`
+	PlacementType string    `json:"placement_type,omitempty"` // where the child was living when they went
+	FoundAt       time.Time `json:"found_at,omitzero"`
+	FoundPlace    string    `json:"found_place,omitempty"`
+	FoundBy       string    `json:"found_by,omitempty"`
+	FoundWhere    string    `json:"found_circumstances,omitempty"` // one of FoundCircumstances
+	FoundDetail   string    `json:"found_detail,omitempty"`
+	ReturnedAt    time.Time `json:"returned_at,omitzero"`
+	Interview
+	PreventionAt   time.Time      `json:"prevention_at,omitzero"`
+	PreventionBy   string         `json:"prevention_by,omitempty"`
+	PreventionNote string         `json:"prevention_note,omitempty"`
+	FollowedBy     string         `json:"followed_by,omitempty"` // the episode that continued this one in the other kind
+	History        []StatusChange `json:"history,omitempty"`
+	RecordedBy     string         `json:"recorded_by,omitempty"`
+}
+
+// Interview is the independent return interview offered after a child is found or comes back: when
+// it was offered, whether the child accepted, when it was held, by whom, and what was learnt.
+type Interview struct {
+	OfferedAt   time.Time `json:"interview_offered_at,omitzero"`
+	Declined    bool      `json:"interview_declined,omitempty"`
+	InterviewAt time.Time `json:"interview_at,omitzero"` // when held
+	InterviewBy string    `json:"interview_by,omitempty"`
+	ByRole      string    `json:"interview_by_role,omitempty"` // their role and organisation
+	Independent bool      `json:"interview_independent,omitempty"`
+	Learnt      Learnt    `json:"interview_learnt,omitzero"`
+}
+
+// Learnt is what a return interview found out: what police and the safety plan need.
+type Learnt struct {
+	PushPull     string `json:"push_pull,omitempty"` // why they went, what drew them
+	Where        string `json:"where,omitempty"`
+	WithWhom     string `json:"with_whom,omitempty"`
+	Exploitation string `json:"exploitation,omitempty"` // exploitation or harm disclosed
+	Risks        string `json:"risks,omitempty"`
+	Actions      string `json:"actions,omitempty"`
+}
+
+// RiskReview is one grading of a missing child's risk: the report's, then each review.
+type RiskReview struct {
+	ID   string    `json:"id"`
+	At   time.Time `json:"at"`
+	By   string    `json:"by"`
+	Risk string    `json:"risk"`
+	Note string    `json:"note,omitempty"`
 }
 
 // StatusChange is one step of an episode, with who recorded it.
@@ -50,11 +83,47 @@ var (
 	MissingKinds       = []string{"missing", "absent"}
 	RiskGrades         = []string{"high", "medium", "low", "very_low"} // the College of Policing's grades
 	RiskFactors        = []string{"trafficking_concern", "age", "no_identification_record", "previous_episodes", "first_days_in_care", "adult_of_concern"}
-	FoundCircumstances = []string{"cannabis_farm", "brothel", "other_exploitation", "with_adult_of_concern", "another_town", "friends_or_family", "returned_alone", "other"}
+	FoundCircumstances = []string{"cannabis_farm", "brothel", "other_exploitation", "with_adult_of_concern", "another_town", "friends_or_family",
+		"in_custody", "in_hospital", "new_placement", "returned_alone", "other"}
 )
 
-// ReturnInterviewWithin is how soon after return an independent return interview is due.
+// KindChanged is how an episode ends when the child goes from missing to absent or back: the
+// episode that follows it carries on.
+const KindChanged = "kind_changed"
+
+// ReturnInterviewWithin is how soon after the child is found or comes back an independent return
+// interview is due (DfE statutory guidance, 2014: within 72 hours of the child's return).
 const ReturnInterviewWithin = 72 * time.Hour
+
+// How often a missing child's risk is reviewed by default, by grade, until LongTermAfter; then
+// monthly. The APP asks for reviews at intervals set by the grade and whenever anything is learnt;
+// these are Waymark's defaults (docs/care.md).
+var (
+	RiskReviewEvery = map[string]time.Duration{"high": 2 * time.Hour, "medium": 6 * time.Hour, "low": 12 * time.Hour, "very_low": 24 * time.Hour}
+	LongTermAfter   = 28 * 24 * time.Hour
+)
+
+// NextReview is when the risk is next to be reviewed after the review at last, and whether that is
+// a long-term missing child's monthly review.
+func (e *MissingEpisode) NextReview(last RiskReview) (time.Time, bool) {
+	longTerm := e.LastSeenAt.Add(LongTermAfter)
+	if last.At.Before(longTerm) {
+		every, ok := RiskReviewEvery[last.Risk]
+		if !ok {
+			every = RiskReviewEvery["high"]
+		}
+		if at := last.At.Add(every); at.Before(longTerm) {
+			return at, false
+		}
+		return longTerm, true
+	}
+	return last.At.AddDate(0, 1, 0), true
+}
+
+// LongTerm reports whether the child has been missing longer than LongTermAfter at now.
+func (e *MissingEpisode) LongTerm(now time.Time) bool {
+	return e.Open() && now.Sub(e.LastSeenAt) > LongTermAfter
+}
 
 // Status is where the episode stands: "missing" or "absent" until found, then "found", then "returned".
 func (e *MissingEpisode) Status() string {
@@ -70,17 +139,22 @@ func (e *MissingEpisode) Status() string {
 // Open reports whether the child is still missing or absent.
 func (e *MissingEpisode) Open() bool { return e.FoundAt.IsZero() && e.ReturnedAt.IsZero() }
 
-// InterviewDue is when the return interview is due; zero before the child returns.
+// Ended is when the episode ended: the child found, or back (whichever came first); zero while open.
+func (e *MissingEpisode) Ended() time.Time { return e.FoundAt }
+
+// InterviewDue is when the return interview is due: 72 hours after the child was found or came back
+// (found in custody, in hospital or moved to a new placement counts); zero while missing, or when
+// the episode only turned into one of the other kind.
 func (e *MissingEpisode) InterviewDue() time.Time {
-	if e.ReturnedAt.IsZero() {
+	if e.FoundAt.IsZero() || e.FoundWhere == KindChanged {
 		return time.Time{}
 	}
-	return e.ReturnedAt.Add(ReturnInterviewWithin)
+	return e.FoundAt.Add(ReturnInterviewWithin)
 }
 
-// InterviewPending reports whether the return interview is still to be done.
+// InterviewPending reports whether the return interview is still to be held (or declined).
 func (e *MissingEpisode) InterviewPending() bool {
-	return !e.ReturnedAt.IsZero() && e.InterviewAt.IsZero() && !e.Declined
+	return !e.InterviewDue().IsZero() && e.InterviewAt.IsZero() && !e.Declined
 }
 
 // Normalize trims and validates a new report, naming each bad field.
@@ -174,27 +248,124 @@ func (e *MissingEpisode) RecordReturned(at, now time.Time) error {
 	return nil
 }
 
-// RecordInterview validates and applies the return interview (or its refusal).
-func (e *MissingEpisode) RecordInterview(at time.Time, by string, declined bool, now time.Time) error {
+// RecordInterview validates and applies the return interview: offered, then held or declined.
+func (e *MissingEpisode) RecordInterview(iv Interview, now time.Time) error {
 	var p problems
-	by = clean(by)
+	iv.InterviewBy, iv.ByRole = clean(iv.InterviewBy), clean(iv.ByRole)
+	l := &iv.Learnt
+	l.PushPull, l.Where, l.WithWhom = strings.TrimSpace(l.PushPull), strings.TrimSpace(l.Where), strings.TrimSpace(l.WithWhom)
+	l.Exploitation, l.Risks, l.Actions = strings.TrimSpace(l.Exploitation), strings.TrimSpace(l.Risks), strings.TrimSpace(l.Actions)
 	switch {
-	case e.ReturnedAt.IsZero():
-		p.add("interview_at", "Record the child's return first")
-	case at.IsZero():
-		p.add("interview_at", "Enter when the interview was held or offered")
-	case at.After(now.Add(time.Hour)):
-		p.add("interview_at", "The interview cannot be in the future")
-	case at.Before(e.ReturnedAt):
-		p.add("interview_at", "The interview must be after the return")
+	case e.InterviewDue().IsZero():
+		p.add("interview_offered_at", "Record that the child was found or came back first")
+	case iv.OfferedAt.IsZero():
+		p.add("interview_offered_at", "Enter when the interview was offered")
+	case iv.OfferedAt.After(now.Add(time.Hour)):
+		p.add("interview_offered_at", "The offer cannot be in the future")
+	case iv.OfferedAt.Before(e.FoundAt):
+		p.add("interview_offered_at", "The offer must be after the child was found or came back")
 	}
-	if by == "" && !declined {
-		p.add("interview_by", "Enter who held the interview")
+	if !iv.Declined {
+		switch {
+		case iv.InterviewAt.IsZero():
+			p.add("interview_at", "Enter when the interview was held, or tick that the child declined it")
+		case iv.InterviewAt.After(now.Add(time.Hour)):
+			p.add("interview_at", "The interview cannot be in the future")
+		case !iv.OfferedAt.IsZero() && iv.InterviewAt.Before(iv.OfferedAt):
+			p.add("interview_at", "The interview must be after it was offered")
+		}
+		if iv.InterviewBy == "" {
+			p.add("interview_by", "Enter who held the interview")
+		}
+	} else {
+		iv.InterviewAt, iv.Learnt = time.Time{}, Learnt{}
 	}
-	checkLen(&p, "interview_by", by, 300)
+	checkLen(&p, "interview_by", iv.InterviewBy, 300)
+	checkLen(&p, "interview_by_role", iv.ByRole, 300)
+	for f, v := range map[string]string{"push_pull": l.PushPull, "learnt_where": l.Where, "learnt_with_whom": l.WithWhom,
+		"exploitation_disclosed": l.Exploitation, "learnt_risks": l.Risks, "learnt_actions": l.Actions} {
+		checkLen(&p, f, v, 8000)
+	}
 	if err := p.err(); err != nil {
 		return err
 	}
-	e.InterviewAt, e.InterviewBy, e.Declined = at, by, declined
+	e.Interview = iv
 	return nil
+}
+
+// RecordPrevention validates and applies the police prevention interview (safe and well check).
+func (e *MissingEpisode) RecordPrevention(at time.Time, by, note string, now time.Time) error {
+	var p problems
+	by, note = clean(by), strings.TrimSpace(note)
+	switch {
+	case e.FoundAt.IsZero():
+		p.add("prevention_at", "Record that the child was found or came back first")
+	case at.IsZero():
+		p.add("prevention_at", "Enter when the prevention interview was held")
+	case at.After(now.Add(time.Hour)):
+		p.add("prevention_at", "The prevention interview cannot be in the future")
+	case at.Before(e.LastSeenAt):
+		p.add("prevention_at", "The prevention interview must be after the child was last seen")
+	}
+	if by == "" {
+		p.add("prevention_by", "Enter the officer who held it")
+	}
+	checkLen(&p, "prevention_by", by, 300)
+	checkLen(&p, "prevention_note", note, 8000)
+	if err := p.err(); err != nil {
+		return err
+	}
+	e.PreventionAt, e.PreventionBy, e.PreventionNote = at, by, note
+	return nil
+}
+
+// ReviewRisk validates a review of the risk of a missing child and applies its grade.
+func (e *MissingEpisode) ReviewRisk(rv *RiskReview) error {
+	var p problems
+	rv.Risk, rv.Note = strings.TrimSpace(rv.Risk), strings.TrimSpace(rv.Note)
+	if !e.Open() {
+		p.add("review_risk", "The child is no longer missing: there is no risk to review")
+	}
+	if !slices.Contains(RiskGrades, rv.Risk) {
+		p.add("review_risk", "Choose the risk: high, medium, low or very low")
+	}
+	if rv.Note == "" {
+		p.add("review_note", "Say what the review found: what is new, and why the grade stays or changes")
+	}
+	checkLen(&p, "review_note", rv.Note, 8000)
+	if err := p.err(); err != nil {
+		return err
+	}
+	e.Risk = rv.Risk
+	return nil
+}
+
+// ChangeKind ends the episode at at because the child went from missing to absent or back, and
+// returns the episode that carries on in the other kind (the return counts them apart).
+func (e *MissingEpisode) ChangeKind(kind string, at time.Time, note string, now time.Time) (*MissingEpisode, error) {
+	var p problems
+	note = strings.TrimSpace(note)
+	switch {
+	case !e.Open():
+		p.add("new_kind", "The child is no longer missing or absent")
+	case !slices.Contains(MissingKinds, kind) || kind == e.Kind:
+		p.add("new_kind", "Choose the other kind: missing (whereabouts unknown) or absent (whereabouts known)")
+	}
+	switch {
+	case at.IsZero():
+		p.add("changed_at", "Enter when the child's whereabouts became known or were lost")
+	case at.After(now.Add(time.Hour)):
+		p.add("changed_at", "The change cannot be in the future")
+	case at.Before(e.LastSeenAt):
+		p.add("changed_at", "The change must be after the child was last seen")
+	}
+	checkLen(&p, "change_note", note, 8000)
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	next := *e
+	next.ID, next.Kind, next.LastSeenAt, next.ReportedAt, next.History = "", kind, at, now, nil
+	next.Interview, next.PreventionAt, next.PreventionBy, next.PreventionNote = Interview{}, time.Time{}, "", ""
+	e.FoundAt, e.FoundWhere, e.FoundDetail = at, KindChanged, note
+	return &next, nil
 }

@@ -141,14 +141,27 @@ func (s *Scheduler) due(ctx context.Context, now time.Time) ([]*waymark.Alert, e
 			out = append(out, &waymark.Alert{Kind: kind, Subject: subject, ChildID: childID, OrgID: orgID, PoliceOrgID: police, DueAt: at})
 		}
 	}
-	// Only a child last seen within StaleAfter of the last (longest) escalation can have one still due.
-	open, err := s.Store.OpenEpisodesSeenSince(ctx, now.Add(-waymark.StaleAfter-waymark.Escalations[len(waymark.Escalations)-1].After))
+	// Every open episode, however long: a child is missing until found, and reviewed monthly.
+	open, err := s.Store.OpenEpisodes(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	reviews, err := s.Store.OpenReviews(ctx)
 	if err != nil {
 		return nil, err
 	}
 	for _, e := range open {
 		for _, esc := range waymark.Escalations {
 			add(esc.Kind, e.ID, e.ChildID, e.OrgID, e.PoliceOrgID, e.LastSeenAt.Add(esc.After)) // time missing counts from last seen
+		}
+		if rs := reviews[e.ID]; len(rs) > 0 {
+			last := rs[len(rs)-1]
+			at, monthly := e.NextReview(last)
+			kind := waymark.AlertRiskReview
+			if monthly {
+				kind = waymark.AlertMonthlyReview
+			}
+			add(kind, last.ID, e.ChildID, e.OrgID, e.PoliceOrgID, at)
 		}
 	}
 	handovers, err := s.Store.OpenHandovers(ctx)
@@ -178,7 +191,7 @@ func (s *Scheduler) due(ctx context.Context, now time.Time) ([]*waymark.Alert, e
 		return nil, err
 	}
 	for _, e := range pending {
-		add(waymark.AlertInterviewDue, e.ID, e.ChildID, e.OrgID, e.PoliceOrgID, e.ReturnedAt)
+		add(waymark.AlertInterviewDue, e.ID, e.ChildID, e.OrgID, e.PoliceOrgID, e.FoundAt)
 		add(waymark.AlertInterviewOverdue, e.ID, e.ChildID, e.OrgID, e.PoliceOrgID, e.InterviewDue())
 	}
 	for _, b := range birthdays {

@@ -140,7 +140,16 @@ func TestMissingEpisodeAlertsNeitherRepeatNorSkip(t *testing.T) {
 			same(t, "police told", w.open(w.police), waymark.AlertMissing)
 
 			w.now = w.now.Add(25 * time.Hour)
-			same(t, "after 25 hours", kinds(t, s), waymark.AlertIdentification, waymark.AlertMissing24h)
+			// A high risk is reviewed every 2 hours: the report's grading is long past due.
+			same(t, "after 25 hours", kinds(t, s), waymark.AlertIdentification, waymark.AlertMissing24h, waymark.AlertRiskReview)
+			if _, err := w.reg.ReviewRisk(ctx, w.police, e.ID, &waymark.RiskReview{Risk: "high", Note: "Seen on CCTV at the station"}); err != nil {
+				t.Fatal(err)
+			}
+			same(t, "the sweep after the review", kinds(t, s))
+			same(t, "reviewed", w.open(w.manager), waymark.AlertIdentification, waymark.AlertMissing24h)
+			w.now = w.now.Add(2 * time.Hour)
+			same(t, "2 hours after the review", kinds(t, s), waymark.AlertRiskReview)
+			same(t, "police told of the review due", w.open(w.police), waymark.AlertMissing24h, waymark.AlertRiskReview)
 
 			// Down for a week: a new scheduler (a restart) catches up on both passed deadlines, once.
 			w.now = w.now.Add(7 * 24 * time.Hour)
@@ -148,7 +157,7 @@ func TestMissingEpisodeAlertsNeitherRepeatNorSkip(t *testing.T) {
 			same(t, "after a restart 8 days in", kinds(t, s), waymark.AlertMissing72h, waymark.AlertMissing7d)
 			same(t, "and again", kinds(t, s))
 			// All four stages are raised and open; the list shows the episode once, at its latest.
-			same(t, "manager's open alerts", w.open(w.manager), waymark.AlertIdentification, waymark.AlertMissing7d)
+			same(t, "manager's open alerts", w.open(w.manager), waymark.AlertIdentification, waymark.AlertMissing7d, waymark.AlertRiskReview)
 
 			_, err := w.reg.UpdateEpisode(ctx, w.police, e.ID, waymark.UpdateMissing, "found", func(e *waymark.MissingEpisode, now time.Time) error {
 				return e.RecordFound(waymark.Found{At: now, Place: "Farm Lane", Where: "cannabis_farm"}, now)
@@ -156,19 +165,20 @@ func TestMissingEpisodeAlertsNeitherRepeatNorSkip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			same(t, "after the find", kinds(t, s))
-			same(t, "missing alerts cleared", w.open(w.manager), waymark.AlertIdentification)
+			// The return interview's clock starts when the child is found, not when they are back.
+			same(t, "after the find", kinds(t, s), waymark.AlertInterviewDue)
+			same(t, "missing alerts cleared", w.open(w.manager), waymark.AlertIdentification, waymark.AlertInterviewDue)
 
 			w.now = w.now.Add(3 * time.Hour)
 			returned := func(e *waymark.MissingEpisode, now time.Time) error { return e.RecordReturned(now, now) }
 			if _, err := w.reg.UpdateEpisode(ctx, w.worker, e.ID, waymark.RecordCare, "returned", returned); err != nil {
 				t.Fatal(err)
 			}
-			same(t, "returned", kinds(t, s), waymark.AlertInterviewDue)
-			w.now = w.now.Add(73 * time.Hour)
+			same(t, "returned", kinds(t, s))
+			w.now = w.now.Add(70 * time.Hour)
 			same(t, "73 hours later", kinds(t, s), waymark.AlertInterviewOverdue)
 			interview := func(e *waymark.MissingEpisode, now time.Time) error {
-				return e.RecordInterview(now, "Independent advocate", false, now)
+				return e.RecordInterview(waymark.Interview{OfferedAt: now, InterviewAt: now, InterviewBy: "Independent advocate"}, now)
 			}
 			if _, err := w.reg.UpdateEpisode(ctx, w.worker, e.ID, waymark.RecordCare, "interviewed", interview); err != nil {
 				t.Fatal(err)
@@ -271,6 +281,55 @@ func TestLongMissingStillEscalates(t *testing.T) {
 				}
 			}
 			same(t, "missing 57 and 59 days", kinds(t, w.scheduler()), waymark.AlertMissing28d)
+		})
+	}
+}
+
+// A child is missing until found, however long: reviews fall due by the grade for 28 days, then
+// monthly, and a child who goes from missing to absent starts a new episode that carries on.
+func TestLongTermMissingIsReviewedMonthly(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			w := newWorld(t, d)
+			c := w.child("2009-05-01")
+			s := w.scheduler()
+			e := &waymark.MissingEpisode{ChildID: c.ID, Kind: "missing", Risk: "low", LastSeenAt: w.now, LastSeenPlace: "School"}
+			if err := w.reg.ReportMissing(ctx, w.worker, e); err != nil {
+				t.Fatal(err)
+			}
+			review := func(risk string) {
+				t.Helper()
+				if _, err := w.reg.ReviewRisk(ctx, w.worker, e.ID, &waymark.RiskReview{Risk: risk, Note: "no news"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			same(t, "reported", kinds(t, s), waymark.AlertMissing)
+			w.now = w.now.Add(13 * time.Hour) // a low risk is reviewed every 12 hours
+			same(t, "13 hours", kinds(t, s), waymark.AlertRiskReview)
+			w.now = w.now.Add(27*24*time.Hour - 14*time.Hour)
+			same(t, "27 days", kinds(t, s), waymark.AlertIdentification, waymark.AlertMissing24h, waymark.AlertMissing72h, waymark.AlertMissing7d)
+			review("low")
+			same(t, "reviewed at 27 days", kinds(t, s))
+			w.now = w.now.Add(25 * time.Hour)
+			same(t, "28 days", kinds(t, s), waymark.AlertMissing28d, waymark.AlertRiskReview)
+			review("medium") // past 28 days: the next review is a month on
+			for range 6 {    // two months on, swept every ten days: the next monthly review, once
+				w.now = w.now.Add(10 * 24 * time.Hour)
+				kinds(t, s)
+			}
+			same(t, "88 days: the monthly review is open", w.open(w.manager), waymark.AlertIdentification, waymark.AlertMissing28d, waymark.AlertMonthlyReview)
+
+			// Seen at a friend's: no longer missing but absent. A new episode, its own alerts.
+			next, err := w.reg.ChangeEpisodeKind(ctx, w.worker, e.ID, "absent", w.now, "Seen at a friend's address")
+			if err != nil {
+				t.Fatal(err)
+			}
+			old, err := w.store.Episode(ctx, e.ID)
+			if err != nil || old.Open() || old.FollowedBy != next.ID || !old.InterviewDue().IsZero() || next.Kind != "absent" || !next.Open() {
+				t.Fatalf("kind change: old %+v, next %+v, %v", old, next, err)
+			}
+			same(t, "absent", kinds(t, s), waymark.AlertMissing)
+			same(t, "the missing episode's alerts cleared", w.open(w.manager), waymark.AlertIdentification, waymark.AlertMissing)
 		})
 	}
 }

@@ -103,7 +103,8 @@ func episode(ctx context.Context, reg *registry.Registry, a waymark.Actor, c *wa
 	if reg.Now().Sub(back) > 7*24*time.Hour { // long past: the interview was held
 		held := back.Add(48 * time.Hour)
 		interview := func(e *waymark.MissingEpisode, now time.Time) error {
-			return e.RecordInterview(held, "Independent advocate", false, now)
+			return e.RecordInterview(waymark.Interview{OfferedAt: e.FoundAt.Add(2 * time.Hour), InterviewAt: held, InterviewBy: "Independent advocate",
+				ByRole: "Return interview worker, Northshire Children's Rights Service", Independent: true}, now)
 		}
 		_, err := reg.UpdateEpisode(ctx, a, e.ID, waymark.RecordCare, "interviewed", interview)
 		return err

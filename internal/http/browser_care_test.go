@@ -92,9 +92,14 @@ func TestBrowserCareJourney(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("returned_at")),
 		chromedp.Submit(chromedp.ID("returned_at")),
 		chromedp.WaitVisible(chromedp.ID("interview_by")),
+		chromedp.SetValue(chromedp.ID("interview_outcome"), "accepted"),
 		chromedp.SendKeys(chromedp.ID("interview_by"), "Independent advocate"),
+		chromedp.SendKeys(chromedp.ID("interview_by_role"), "Return interview worker, children's rights service"),
+		chromedp.Click(chromedp.CSS(`input[name="interview_independent"]`)),
+		chromedp.SendKeys(chromedp.ID("push_pull"), "Owed money to the man with the silver car"),
+		screenshot("return-interview"),
 		chromedp.Submit(chromedp.ID("interview_by")),
-		chromedp.WaitVisible(chromedp.Search(`//dd[contains(., "Held")]`)),
+		chromedp.WaitVisible(chromedp.Search(`//dd[contains(., "held") and contains(., "Independent advocate")]`)),
 		a.sweep(time.Minute),
 		chromedp.Navigate(base+"/alerts"),
 		into(&alertsAfter, chromedp.Text(chromedp.CSS("main"))),
@@ -124,6 +129,14 @@ func TestBrowserCareJourney(t *testing.T) {
 	}
 	if !strings.Contains(childPage, "Cannabis farm") || !strings.Contains(childPage, "Returned") {
 		t.Fatalf("child page does not show the episode:\n%s", childPage)
+	}
+	// What the return interview learnt is on the episode, and sealed at rest.
+	_, episode := get(t, a.client(socialWorker), strings.Split(episodeURL, "?")[0])
+	contains(t, episode, "What the return interview learnt", "Owed money to the man with the silver car", "independent of the placement")
+	var raw string
+	if err := a.store.DB().QueryRow(`SELECT interview_learnt FROM missing_episodes WHERE child_id = $1`, c.ID).Scan(&raw); err != nil ||
+		raw == "" || strings.Contains(raw, "Owed money") {
+		t.Fatalf("what was learnt is not sealed: %q %v", raw, err)
 	}
 	// The police's opening of the pack is in the audit log.
 	entries, err := a.store.AuditEntries(context.Background(), sqlstore.AuditFilter{OrgID: a.actor(police).OrgID, Action: string(waymark.ViewPack)})

@@ -193,8 +193,18 @@ func (s *Server) missingForm() careForm {
 }
 
 func (s *Server) episodeData(rec *registry.EpisodeRecord) map[string]any {
-	return map[string]any{"Episode": rec.Episode, "Child": rec.Child, "Owner": rec.Owner,
-		"FoundOptions": web.Options("Choose", waymark.FoundCircumstances...), "RiskOptions": web.Options("", waymark.RiskGrades...)}
+	next, monthly := rec.NextReview()
+	kinds := []web.Option{{Value: "", Label: "Choose"}}
+	for _, k := range waymark.MissingKinds {
+		if k != rec.Episode.Kind {
+			kinds = append(kinds, web.Option{Value: k, Label: waymark.Label(k)})
+		}
+	}
+	return map[string]any{"Episode": rec.Episode, "Child": rec.Child, "Owner": rec.Owner, "Reviews": rec.Reviews,
+		"NextReview": next, "Monthly": monthly, "Overdue": !next.IsZero() && next.Before(s.Registry.Now()), "KindOptions": kinds,
+		"FoundOptions": web.Options("Choose", waymark.FoundCircumstances...), "RiskOptions": web.Options("Choose", waymark.RiskGrades...),
+		"OutcomeOptions": []web.Option{{Value: "", Label: "Choose"}, {Value: "accepted", Label: "Accepted: the interview was held"},
+			{Value: "declined", Label: "Declined by the child"}}}
 }
 
 func (s *Server) episodePage(w http.ResponseWriter, r *http.Request) {
@@ -205,46 +215,67 @@ func (s *Server) episodePage(w http.ResponseWriter, r *http.Request) {
 	}
 	now := s.Registry.Now().In(s.Location).Format(formTime)
 	e := rec.Episode
-	form := url.Values{"police_ref": {e.PoliceRef}, "risk": {e.Risk}, "found_at": {now}, "returned_at": {now}, "interview_at": {now}}
+	form := url.Values{"police_ref": {e.PoliceRef}, "found_at": {now}, "returned_at": {now}, "changed_at": {now},
+		"interview_offered_at": {now}, "interview_at": {now}, "prevention_at": {now}}
 	flash := savedFlash(r, "Saved.")
 	s.render(w, r, "episode", &web.View{Title: "Missing episode", Flash: flash, Form: form, Data: s.episodeData(rec)})
 }
 
-// episodeStep records one step of an episode: police details, found, returned, interview.
+// episodeStep records one step of an episode: police details, a risk review, a change of kind,
+// found, returned, the return interview, the police prevention interview.
 func (s *Server) episodeStep(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r, 64<<10) {
 		return
 	}
 	fr := &formReader{f: r.PostForm, loc: s.Location}
+	f := fr.f
+	id, step := r.PathValue("id"), r.PathValue("step")
 	var act waymark.Action
 	var change func(e *waymark.MissingEpisode, now time.Time) error
-	switch step := r.PathValue("step"); step {
+	var e *waymark.MissingEpisode
+	var err error
+	switch step {
 	case "police":
 		act, change = waymark.UpdateMissing, func(e *waymark.MissingEpisode, now time.Time) error {
-			e.PoliceRef, e.Risk = fr.f.Get("police_ref"), fr.f.Get("risk")
+			e.PoliceRef = f.Get("police_ref")
 			return e.Normalize(now)
 		}
+	case "risk":
+		if len(fr.bad) == 0 {
+			e, err = s.Registry.ReviewRisk(r.Context(), actor(r), id, &waymark.RiskReview{Risk: f.Get("review_risk"), Note: f.Get("review_note")})
+		}
+	case "kind":
+		at := fr.time("changed_at")
+		if len(fr.bad) == 0 {
+			e, err = s.Registry.ChangeEpisodeKind(r.Context(), actor(r), id, f.Get("new_kind"), at, f.Get("change_note"))
+		}
 	case "found":
-		f := waymark.Found{At: fr.time("found_at"), Place: fr.f.Get("found_place"), By: fr.f.Get("found_by"),
-			Where: fr.f.Get("found_circumstances"), Detail: fr.f.Get("found_detail")}
-		act, change = waymark.UpdateMissing, func(e *waymark.MissingEpisode, now time.Time) error { return e.RecordFound(f, now) }
+		found := waymark.Found{At: fr.time("found_at"), Place: f.Get("found_place"), By: f.Get("found_by"),
+			Where: f.Get("found_circumstances"), Detail: f.Get("found_detail")}
+		act, change = waymark.UpdateMissing, func(e *waymark.MissingEpisode, now time.Time) error { return e.RecordFound(found, now) }
 	case "returned":
 		at := fr.time("returned_at")
 		act, change = waymark.ReportMissing, func(e *waymark.MissingEpisode, now time.Time) error { return e.RecordReturned(at, now) }
 	case "interviewed":
-		at, declined := fr.time("interview_at"), fr.f.Get("declined") != ""
-		act, change = waymark.RecordCare, func(e *waymark.MissingEpisode, now time.Time) error {
-			return e.RecordInterview(at, fr.f.Get("interview_by"), declined, now)
+		iv := waymark.Interview{OfferedAt: fr.time("interview_offered_at"), Declined: f.Get("interview_outcome") == "declined",
+			InterviewAt: fr.time("interview_at"), InterviewBy: f.Get("interview_by"), ByRole: f.Get("interview_by_role"),
+			Independent: f.Get("interview_independent") != "", Learnt: waymark.Learnt{PushPull: f.Get("push_pull"), Where: f.Get("learnt_where"),
+				WithWhom: f.Get("learnt_with_whom"), Exploitation: f.Get("exploitation_disclosed"), Risks: f.Get("learnt_risks"), Actions: f.Get("learnt_actions")}}
+		if f.Get("interview_outcome") == "" {
+			fr.bad = append(fr.bad, waymark.FieldError{Field: "interview_outcome", Message: "Say whether the child accepted the interview or declined it"})
+		}
+		act, change = waymark.RecordCare, func(e *waymark.MissingEpisode, now time.Time) error { return e.RecordInterview(iv, now) }
+	case "prevention":
+		at := fr.time("prevention_at")
+		act, change = waymark.UpdateMissing, func(e *waymark.MissingEpisode, now time.Time) error {
+			return e.RecordPrevention(at, f.Get("prevention_by"), f.Get("prevention_note"), now)
 		}
 	default:
 		http.NotFound(w, r)
 		return
 	}
-	id := r.PathValue("id")
-	var err error
-	var e *waymark.MissingEpisode
-	if len(fr.bad) == 0 {
-		e, err = s.Registry.UpdateEpisode(r.Context(), actor(r), id, act, r.PathValue("step"), change)
+	if change != nil && len(fr.bad) == 0 {
+		e, err = s.Registry.UpdateEpisode(r.Context(), actor(r), id, act, step, change)
 	}
 	if err = fr.done(err); waymark.ErrorCode(err) == waymark.EINVALID {
 		rec, rerr := s.Registry.Episode(r.Context(), actor(r), id)
@@ -262,7 +293,7 @@ func (s *Server) episodeStep(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/missing?saved=1", http.StatusSeeOther) // found by another force: no longer theirs to see
 		return
 	}
-	http.Redirect(w, r, "/missing/"+id+"?saved=1", http.StatusSeeOther)
+	http.Redirect(w, r, "/missing/"+e.ID+"?saved=1", http.StatusSeeOther)
 }
 
 func (s *Server) missingBoard(w http.ResponseWriter, r *http.Request) {
@@ -272,7 +303,17 @@ func (s *Server) missingBoard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	flash := savedFlash(r, "Saved. The child's social worker has been told.")
-	s.render(w, r, "missing_board", &web.View{Title: "Missing now", Flash: flash, Data: map[string]any{"Rows": rows, "Now": s.Registry.Now()}})
+	now := s.Registry.Now()
+	var recent, longTerm []registry.MissingRow
+	for _, row := range rows {
+		if row.Episode.LongTerm(now) {
+			longTerm = append(longTerm, row)
+		} else {
+			recent = append(recent, row)
+		}
+	}
+	s.render(w, r, "missing_board", &web.View{Title: "Missing now", Flash: flash, Data: map[string]any{
+		"Recent": recent, "LongTerm": longTerm, "Now": now}})
 }
 
 // deadlines are the first limit open alerts addressed to the actor, how many there are, and what

@@ -253,3 +253,54 @@ func TestMissingChildAlertStaysUntilFound(t *testing.T) {
 		})
 	}
 }
+
+// A missing episode as the practitioners work it: the risk reviewed with a reason, the child turned
+// from missing to absent as a new episode, and a child missing over 28 days on its own board.
+func TestRiskReviewKindChangeAndLongTermBoard(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			a := newApp(t, d)
+			c := &waymark.Child{GivenNames: "Yonas", FamilyName: "Habte", Sex: "M", DateOfBirth: "2010-01-02", Nationality: "ER"}
+			if err := a.reg.CreateChild(ctx, a.actor(socialWorker), c, nil); err != nil {
+				t.Fatal(err)
+			}
+			e := &waymark.MissingEpisode{ChildID: c.ID, Kind: "missing", Risk: "medium", LastSeenAt: time.Now().Add(-time.Hour)}
+			if err := a.reg.ReportMissing(ctx, a.actor(socialWorker), e); err != nil {
+				t.Fatal(err)
+			}
+			sw := a.client(socialWorker)
+			_, page := get(t, sw, a.srv.URL+"/missing/"+e.ID)
+			contains(t, page, "Next review due", "Review the risk", "Whereabouts now known")
+
+			code, _, page := postForm(t, sw, a.srv.URL+"/missing/"+e.ID+"/risk", url.Values{"review_risk": {"high"}})
+			if code != 422 || !strings.Contains(page, `href="#review_note"`) {
+				t.Fatalf("a review with no reason: %d", code)
+			}
+			code, loc, _ := postForm(t, sw, a.srv.URL+"/missing/"+e.ID+"/risk", url.Values{"review_risk": {"high"}, "review_note": {"Seen getting into a silver car"}})
+			if code != 303 {
+				t.Fatalf("review: %d", code)
+			}
+			_, page = get(t, sw, a.srv.URL+loc)
+			contains(t, page, "Seen getting into a silver car", "risk-high", "Alex Social")
+
+			code, loc, _ = postForm(t, sw, a.srv.URL+"/missing/"+e.ID+"/kind", url.Values{"new_kind": {"absent"},
+				"changed_at": {time.Now().In(time.UTC).Format("2006-01-02T15:04")}, "change_note": {"At his cousin's flat"}})
+			if code != 303 || strings.Contains(loc, e.ID) {
+				t.Fatalf("kind change: %d %s", code, loc)
+			}
+			_, page = get(t, sw, a.srv.URL+loc)
+			contains(t, page, "Absent (away without authorisation)")
+			_, page = get(t, sw, a.srv.URL+"/missing/"+e.ID)
+			contains(t, page, "Open the episode that follows it", "Ended")
+
+			later := time.Now().Add(40 * 24 * time.Hour)
+			a.store.SetClock(func() time.Time { return later })
+			t.Cleanup(func() { a.store.SetClock(time.Now) })
+			_, board := get(t, a.client(socialWorker), a.srv.URL+"/missing")
+			i := strings.Index(board, "Long-term missing: over 28 days")
+			if i < 0 || !strings.Contains(board[i:], "Yonas Habte") {
+				t.Fatalf("the long-term board lacks the child:\n%s", board)
+			}
+		})
+	}
+}

@@ -140,7 +140,7 @@ func addEvent(tx *sqlstore.Tx, c *waymark.Child, ev Event, actor string) (bool, 
 	case "missing":
 		e := &waymark.MissingEpisode{ChildID: c.ID, OrgID: c.OrgID, Kind: cmp.Or(ev.Kind, "missing"), LastSeenAt: at, ReportedAt: at,
 			FoundAt: when(cmp.Or(ev.FoundAt, ev.End)), FoundWhere: ev.FoundCircumstances, ReturnedAt: when(ev.End),
-			InterviewAt: when(ev.InterviewAt), RecordedBy: actor,
+			Interview: waymark.Interview{InterviewAt: when(ev.InterviewAt)}, RecordedBy: actor,
 			History: []waymark.StatusChange{{Status: "missing", At: at, By: actor, Note: "imported"}}}
 		return true, tx.CreateEpisode(e)
 	default: // screening

@@ -232,11 +232,21 @@ func (r *Registry) ReportMissing(ctx context.Context, a waymark.Actor, e *waymar
 	})
 }
 
-// EpisodeRecord is an episode with the child it belongs to.
+// EpisodeRecord is an episode with the child it belongs to and the gradings of its risk.
 type EpisodeRecord struct {
 	Episode *waymark.MissingEpisode
 	Child   *waymark.Child
 	Owner   *waymark.Organisation
+	Reviews []waymark.RiskReview
+}
+
+// NextReview is when the risk is next to be reviewed, and whether as a monthly review; zero when
+// the child is no longer missing.
+func (rec *EpisodeRecord) NextReview() (time.Time, bool) {
+	if !rec.Episode.Open() || len(rec.Reviews) == 0 {
+		return time.Time{}, false
+	}
+	return rec.Episode.NextReview(rec.Reviews[len(rec.Reviews)-1])
 }
 
 // Episode returns a missing episode, for those who may see the pack; the view is audited.
@@ -253,6 +263,11 @@ func (r *Registry) Episode(ctx context.Context, a waymark.Actor, id string) (*Ep
 	if rec.Child, err = r.store.Child(ctx, e.ChildID); err != nil {
 		return nil, err
 	}
+	reviews, err := r.store.Reviews(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	rec.Reviews = reviews[id]
 	if rec.Owner, err = r.store.Org(ctx, sc.OrgID); err != nil {
 		return nil, err
 	}
@@ -260,11 +275,16 @@ func (r *Registry) Episode(ctx context.Context, a waymark.Actor, id string) (*Ep
 }
 
 // UpdateEpisode applies change to an episode, records the step in its history and returns the
-// episode as it now stands. act is the
-// permission the change needs (UpdateMissing for police details and finds, RecordCare for returns
-// and interviews).
+// episode as it now stands. act is the permission the change needs (UpdateMissing for police
+// details and finds, RecordCare for returns and interviews).
 func (r *Registry) UpdateEpisode(ctx context.Context, a waymark.Actor, id string, act waymark.Action, status string,
 	change func(e *waymark.MissingEpisode, now time.Time) error) (*waymark.MissingEpisode, error) {
+	return r.updateEpisode(ctx, a, id, act, status, change, nil)
+}
+
+// updateEpisode is UpdateEpisode, with more to write in the same transaction (also, if not nil).
+func (r *Registry) updateEpisode(ctx context.Context, a waymark.Actor, id string, act waymark.Action, status string,
+	change func(e *waymark.MissingEpisode, now time.Time) error, also func(tx *sqlstore.Tx, e *waymark.MissingEpisode, now time.Time) error) (*waymark.MissingEpisode, error) {
 	e, err := r.store.Episode(ctx, id)
 	if err != nil {
 		return nil, err
@@ -282,6 +302,11 @@ func (r *Registry) UpdateEpisode(ctx context.Context, a waymark.Actor, id string
 		if err := tx.UpdateEpisode(e); err != nil {
 			return err
 		}
+		if also != nil {
+			if err := also(tx, e, now); err != nil {
+				return err
+			}
+		}
 		return tx.Audit(entry(a, "missing."+status, "missing_episode", id, sc.OrgID))
 	})
 	if err != nil {
@@ -292,15 +317,44 @@ func (r *Registry) UpdateEpisode(ctx context.Context, a waymark.Actor, id string
 	return e, nil
 }
 
-// MissingRow is one line of the "missing now" board.
-type MissingRow struct {
-	Episode *waymark.MissingEpisode
-	Child   *waymark.Child
-	Owner   string
+// ReviewRisk records a review of a missing child's risk, graded again and why, by the actor; the
+// next review falls due from it.
+func (r *Registry) ReviewRisk(ctx context.Context, a waymark.Actor, id string, rv *waymark.RiskReview) (*waymark.MissingEpisode, error) {
+	return r.updateEpisode(ctx, a, id, waymark.UpdateMissing, "risk_reviewed", func(e *waymark.MissingEpisode, now time.Time) error {
+		rv.At, rv.By = now, a.Name
+		return e.ReviewRisk(rv)
+	}, func(tx *sqlstore.Tx, e *waymark.MissingEpisode, _ time.Time) error { return tx.AddReview(e, rv) })
 }
 
-// MissingNow lists the children missing or absent now, longest first: a council's own children, or
-// for the police every child missing anywhere (they may open the pack of each). Audited.
+// ChangeEpisodeKind ends an episode because the child went from missing to absent or back, and
+// opens the episode that carries on, which it returns: the return counts each kind apart.
+func (r *Registry) ChangeEpisodeKind(ctx context.Context, a waymark.Actor, id, kind string, at time.Time, note string) (*waymark.MissingEpisode, error) {
+	var next *waymark.MissingEpisode
+	_, err := r.updateEpisode(ctx, a, id, waymark.ReportMissing, waymark.KindChanged, func(e *waymark.MissingEpisode, now time.Time) (err error) {
+		next, err = e.ChangeKind(kind, at, note, now)
+		return err
+	}, func(tx *sqlstore.Tx, e *waymark.MissingEpisode, now time.Time) error {
+		next.RecordedBy = a.Name
+		next.History = []waymark.StatusChange{{Status: next.Kind, At: now, By: a.Name, Note: "was " + e.Kind}}
+		if err := tx.CreateEpisode(next); err != nil {
+			return err
+		}
+		e.FollowedBy = next.ID
+		return tx.UpdateEpisode(e)
+	})
+	return next, err
+}
+
+// MissingRow is one line of the "missing now" board.
+type MissingRow struct {
+	Episode    *waymark.MissingEpisode
+	Child      *waymark.Child
+	Owner      string
+	NextReview time.Time // when the risk is next to be reviewed
+}
+
+// MissingNow lists the children missing or absent now, the latest reported first: a council's own
+// children, or for the police every child missing anywhere (they may open the pack of each). Audited.
 func (r *Registry) MissingNow(ctx context.Context, a waymark.Actor) ([]MissingRow, error) {
 	orgID := a.OrgID
 	switch {
@@ -313,9 +367,13 @@ func (r *Registry) MissingNow(ctx context.Context, a waymark.Actor) ([]MissingRo
 	if err != nil {
 		return nil, err
 	}
+	reviews, err := r.store.OpenReviews(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var rows []MissingRow
 	owners := map[string]string{}
-	for _, e := range open {
+	for _, e := range slices.Backward(open) {
 		c, err := r.store.Child(ctx, e.ChildID)
 		if err != nil {
 			return nil, err
@@ -327,7 +385,11 @@ func (r *Registry) MissingNow(ctx context.Context, a waymark.Actor) ([]MissingRo
 			}
 			owners[e.OrgID] = org.Name
 		}
-		rows = append(rows, MissingRow{Episode: e, Child: c, Owner: owners[e.OrgID]})
+		row := MissingRow{Episode: e, Child: c, Owner: owners[e.OrgID]}
+		if rs := reviews[e.ID]; len(rs) > 0 {
+			row.NextReview, _ = e.NextReview(rs[len(rs)-1])
+		}
+		rows = append(rows, row)
 	}
 	return rows, r.store.Audit(ctx, entry(a, "missing.board", "board", "missing", orgID))
 }

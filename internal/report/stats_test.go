@@ -144,8 +144,8 @@ func TestReturnsRepeatsAndPlacement(t *testing.T) {
 	c := &sqlstore.Case{ChildID: "x", Referred: day("2026-04-02"), DateOfBirth: "2009-09-09",
 		Placements: []*waymark.Placement{{Type: "bnb_hostel", Start: day("2026-04-02")}},
 		Episodes: []*waymark.MissingEpisode{
-			{ChildID: "x", LastSeenAt: may, ReturnedAt: may.Add(24 * time.Hour), InterviewAt: may.Add(48 * time.Hour), FoundWhere: "cannabis_farm"},
-			{ChildID: "x", LastSeenAt: may.AddDate(0, 0, 10), ReturnedAt: may.AddDate(0, 0, 11), InterviewAt: may.AddDate(0, 0, 20), FoundWhere: "brothel"},
+			{ChildID: "x", LastSeenAt: may, FoundAt: may.Add(24 * time.Hour), ReturnedAt: may.Add(24 * time.Hour), Interview: waymark.Interview{InterviewAt: may.Add(48 * time.Hour)}, FoundWhere: "cannabis_farm"},
+			{ChildID: "x", LastSeenAt: may.AddDate(0, 0, 10), FoundAt: may.AddDate(0, 0, 11), ReturnedAt: may.AddDate(0, 0, 11), Interview: waymark.Interview{InterviewAt: may.AddDate(0, 0, 20)}, FoundWhere: "brothel"},
 			{ChildID: "x", LastSeenAt: may.AddDate(0, 1, 0)},
 		},
 		Screenings: []*waymark.Screening{{Exploitation: []string{"cannabis", "sexual"}}}}

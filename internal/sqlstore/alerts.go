@@ -86,6 +86,8 @@ const waitingHandover = `'handover_requested','handover_overdue','handover_unans
 // resolved says, per kind of alert, which subjects no longer need it: the rows of table that meet cond.
 var resolved = []struct{ kinds, table, cond string }{
 	{`'missing','missing_24h','missing_72h','missing_7d','missing_28d'`, "missing_episodes", "found_at IS NOT NULL OR returned_at IS NOT NULL"},
+	{`'missing_risk_review','missing_monthly_review'`, "missing_reviews", `EXISTS (SELECT 1 FROM missing_reviews n WHERE n.episode_id = r.episode_id
+		AND (n.at > r.at OR n.at = r.at AND n.id > r.id)) OR EXISTS (SELECT 1 FROM missing_episodes e WHERE e.id = r.episode_id AND e.found_at IS NOT NULL)`},
 	{`'return_interview_due','return_interview_overdue'`, "missing_episodes", "interview_at IS NOT NULL OR declined"},
 	{`'unsuitable_placement'`, "placements", "end_at IS NOT NULL"},
 	{`'identification_incomplete'`, "children", "missing = ''"},
@@ -148,7 +150,8 @@ func (s *Store) AlertsFor(ctx context.Context, a waymark.Actor, limit int) ([]*w
 		  OR (a.org_id = $1 AND $2 = 'admin' AND a.kind = 'records_opened')
 		  OR ($2 NOT IN ('admin', 'analyst') AND a.kind <> 'records_opened'
 		      AND EXISTS (SELECT 1 FROM team_members x WHERE x.child_id = a.child_id AND x.user_id = $3 AND x.ended_at IS NULL))
-		  OR (a.police_org_id = $1 AND $2 = 'police' AND a.kind IN ('missing','missing_24h','missing_72h','missing_7d','missing_28d'))
+		  OR (a.police_org_id = $1 AND $2 = 'police' AND a.kind IN ('missing','missing_24h','missing_72h','missing_7d','missing_28d',
+		      'missing_risk_review','missing_monthly_review'))
 		) ORDER BY a.due_at DESC LIMIT $4`, a.OrgID, string(a.Role), a.UserID, limit)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list alerts: %w", err)
@@ -215,8 +218,8 @@ func inCaseload(childID, childOrg string) string {
 // PendingInterviews lists the episodes of children in a's caseload (every organisation's, for the
 // zero actor) who have returned and whose return interview is still to be held.
 func (s *Store) PendingInterviews(ctx context.Context, a waymark.Actor) ([]*waymark.MissingEpisode, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+episodeColumns+` FROM missing_episodes WHERE returned_at IS NOT NULL
-		AND interview_at IS NULL AND NOT declined AND `+inCaseload("child_id", "org_id")+` ORDER BY returned_at`,
+	rows, err := s.db.QueryContext(ctx, `SELECT `+episodeColumns+` FROM missing_episodes WHERE found_at IS NOT NULL
+		AND found_where <> 'kind_changed' AND interview_at IS NULL AND NOT declined AND `+inCaseload("child_id", "org_id")+` ORDER BY found_at`,
 		a.OrgID, string(a.Role), a.UserID)
 	if err != nil {
 		return nil, fmt.Errorf("list pending interviews: %w", err)

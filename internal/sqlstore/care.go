@@ -126,7 +126,8 @@ func (s *Store) Screenings(ctx context.Context, childID string) ([]*waymark.Scre
 
 const episodeColumns = `id, child_id, org_id, kind, last_seen_at, last_seen_place, last_seen_with, clothing, circumstances,
 	reported_at, police_ref, police_org_id, risk, risk_factors, placement_type, found_at, found_place, found_by, found_where,
-	found_detail, returned_at, interview_at, interview_by, declined, history, recorded_by`
+	found_detail, returned_at, interview_at, interview_by, declined, history, recorded_by, interview_offered_at, interview_role,
+	interview_independent, interview_learnt, prevention_at, prevention_by, prevention_note, followed_by`
 
 func (tx *Tx) episodeArgs(e *waymark.MissingEpisode) ([]any, error) {
 	history, err := json.Marshal(e.History)
@@ -134,21 +135,31 @@ func (tx *Tx) episodeArgs(e *waymark.MissingEpisode) ([]any, error) {
 		return nil, fmt.Errorf("encode history: %w", err)
 	}
 	seal := func(v, col string) string { return tx.s.seal(v, "episode", e.ID, col) }
+	learnt := ""
+	if e.Learnt != (waymark.Learnt{}) {
+		b, err := json.Marshal(e.Learnt)
+		if err != nil {
+			return nil, fmt.Errorf("encode what was learnt: %w", err)
+		}
+		learnt = seal(string(b), "interview_learnt")
+	}
 	return []any{e.ID, e.ChildID, e.OrgID, e.Kind, e.LastSeenAt.UTC(), seal(e.LastSeenPlace, "last_seen_place"),
 		seal(e.LastSeenWith, "last_seen_with"), seal(e.Clothing, "clothing"), seal(e.Circumstances, "circumstances"),
 		e.ReportedAt.UTC(), e.PoliceRef, e.PoliceOrgID, e.Risk, strings.Join(e.RiskFactors, ","), e.PlacementType,
 		nullable{&e.FoundAt}, seal(e.FoundPlace, "found_place"), seal(e.FoundBy, "found_by"), e.FoundWhere,
 		seal(e.FoundDetail, "found_detail"), nullable{&e.ReturnedAt}, nullable{&e.InterviewAt}, e.InterviewBy, e.Declined,
-		string(history), e.RecordedBy}, nil
+		string(history), e.RecordedBy, nullable{&e.OfferedAt}, e.ByRole, e.Independent, learnt, nullable{&e.PreventionAt},
+		seal(e.PreventionBy, "prevention_by"), seal(e.PreventionNote, "prevention_note"), e.FollowedBy}, nil
 }
 
 func (s *Store) scanEpisode(r scanner) (*waymark.MissingEpisode, error) {
 	var e waymark.MissingEpisode
-	var factors, history string
+	var factors, history, learnt string
 	err := r.Scan(&e.ID, &e.ChildID, &e.OrgID, &e.Kind, &e.LastSeenAt, &e.LastSeenPlace, &e.LastSeenWith, &e.Clothing,
 		&e.Circumstances, &e.ReportedAt, &e.PoliceRef, &e.PoliceOrgID, &e.Risk, &factors, &e.PlacementType, nullable{&e.FoundAt},
 		&e.FoundPlace, &e.FoundBy, &e.FoundWhere, &e.FoundDetail, nullable{&e.ReturnedAt}, nullable{&e.InterviewAt},
-		&e.InterviewBy, &e.Declined, &history, &e.RecordedBy)
+		&e.InterviewBy, &e.Declined, &history, &e.RecordedBy, nullable{&e.OfferedAt}, &e.ByRole, &e.Independent, &learnt,
+		nullable{&e.PreventionAt}, &e.PreventionBy, &e.PreventionNote, &e.FollowedBy)
 	if err != nil {
 		return nil, err
 	}
@@ -159,9 +170,17 @@ func (s *Store) scanEpisode(r scanner) (*waymark.MissingEpisode, error) {
 	if err := json.Unmarshal([]byte(history), &e.History); err != nil {
 		return nil, fmt.Errorf("decode episode history: %w", err)
 	}
-	return &e, s.open("episode", e.ID, map[string]*string{"last_seen_place": &e.LastSeenPlace, "last_seen_with": &e.LastSeenWith,
+	if err := s.open("episode", e.ID, map[string]*string{"last_seen_place": &e.LastSeenPlace, "last_seen_with": &e.LastSeenWith,
 		"clothing": &e.Clothing, "circumstances": &e.Circumstances, "found_place": &e.FoundPlace, "found_by": &e.FoundBy,
-		"found_detail": &e.FoundDetail})
+		"found_detail": &e.FoundDetail, "interview_learnt": &learnt, "prevention_by": &e.PreventionBy, "prevention_note": &e.PreventionNote}); err != nil {
+		return nil, err
+	}
+	if learnt != "" {
+		if err := json.Unmarshal([]byte(learnt), &e.Learnt); err != nil {
+			return nil, fmt.Errorf("decode what was learnt: %w", err)
+		}
+	}
+	return &e, nil
 }
 
 // CreateEpisode records a new missing episode.
@@ -171,13 +190,17 @@ func (tx *Tx) CreateEpisode(e *waymark.MissingEpisode) error {
 	if err != nil {
 		return err
 	}
-	_, err = tx.tx.ExecContext(tx.ctx, `INSERT INTO missing_episodes (`+episodeColumns+`, created_at) VALUES ($1, $2, $3, $4, $5,
-		$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)`,
+	_, err = tx.tx.ExecContext(tx.ctx, `INSERT INTO missing_episodes (`+episodeColumns+`, created_at) VALUES (`+placeholders(1, len(args)+1)+`)`,
 		append(args, tx.s.now())...)
 	if isUniqueViolation(err) {
 		return waymark.Errorf(waymark.ECONFLICT, "This child is already reported missing; update that episode instead.")
+	} else if err != nil {
+		return fmt.Errorf("insert missing episode: %w", err)
 	}
-	return wrap(err, "insert missing episode")
+	// The report grades the risk first: the reviews follow from it.
+	_, err = tx.tx.ExecContext(tx.ctx, `INSERT INTO missing_reviews (id, episode_id, child_id, at, by_name, risk, note)
+		VALUES ($1, $2, $3, $4, $5, $6, '')`, e.ID+"-report", e.ID, e.ChildID, e.ReportedAt.UTC(), e.RecordedBy, e.Risk)
+	return wrap(err, "record the report's risk")
 }
 
 // UpdateEpisode replaces what an episode records (not its child or organisation).
@@ -190,7 +213,8 @@ func (tx *Tx) UpdateEpisode(e *waymark.MissingEpisode) error {
 		last_seen_with = $7, clothing = $8, circumstances = $9, reported_at = $10, police_ref = $11, police_org_id = $12,
 		risk = $13, risk_factors = $14, placement_type = $15, found_at = $16, found_place = $17, found_by = $18, found_where = $19,
 		found_detail = $20, returned_at = $21, interview_at = $22, interview_by = $23, declined = $24, history = $25,
-		recorded_by = $26 WHERE id = $1 AND child_id = $2 AND org_id = $3`, args...)
+		recorded_by = $26, interview_offered_at = $27, interview_role = $28, interview_independent = $29, interview_learnt = $30,
+		prevention_at = $31, prevention_by = $32, prevention_note = $33, followed_by = $34 WHERE id = $1 AND child_id = $2 AND org_id = $3`, args...)
 	return wrap(err, "update missing episode")
 }
 
@@ -213,12 +237,6 @@ func (s *Store) Episodes(ctx context.Context, childID string) ([]*waymark.Missin
 // one organisation's children.
 func (s *Store) OpenEpisodes(ctx context.Context, orgID string) ([]*waymark.MissingEpisode, error) {
 	return s.openEpisodes(ctx, `($1 = '' OR org_id = $1)`, orgID)
-}
-
-// OpenEpisodesSeenSince lists the open episodes whose child was last seen at or after since: the
-// alert sweep's, as only those can have an escalation still due.
-func (s *Store) OpenEpisodesSeenSince(ctx context.Context, since time.Time) ([]*waymark.MissingEpisode, error) {
-	return s.openEpisodes(ctx, `last_seen_at >= $1`, since.UTC())
 }
 
 func (s *Store) openEpisodes(ctx context.Context, cond string, arg any) ([]*waymark.MissingEpisode, error) {
@@ -244,4 +262,49 @@ func (tx *Tx) HasEvent(kind, childID string, at time.Time) (bool, error) {
 	var n int
 	err := tx.tx.QueryRowContext(tx.ctx, query, childID, at.UTC()).Scan(&n)
 	return n > 0, wrap(err, "find "+kind)
+}
+
+// AddReview records a grading of a missing child's risk: the report's, or a review's.
+func (tx *Tx) AddReview(e *waymark.MissingEpisode, rv *waymark.RiskReview) error {
+	rv.ID = e.ID + "-" + NewID() // an alert naming the review leads to its episode
+	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO missing_reviews (id, episode_id, child_id, at, by_name, risk, note)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, rv.ID, e.ID, e.ChildID, rv.At.UTC(), rv.By, rv.Risk, tx.s.seal(rv.Note, "review", rv.ID, "note"))
+	return wrap(err, "record risk review")
+}
+
+// Reviews lists the gradings of the risk of each episode, earliest first.
+func (s *Store) Reviews(ctx context.Context, episodeIDs ...string) (map[string][]waymark.RiskReview, error) {
+	if len(episodeIDs) == 0 {
+		return map[string][]waymark.RiskReview{}, nil
+	}
+	in, args := inList(episodeIDs, 1)
+	return s.reviews(ctx, `r.episode_id IN (`+in+`)`, args...)
+}
+
+// OpenReviews lists the gradings of the risk of every open episode, earliest first.
+func (s *Store) OpenReviews(ctx context.Context) (map[string][]waymark.RiskReview, error) {
+	return s.reviews(ctx, `EXISTS (SELECT 1 FROM missing_episodes e WHERE e.id = r.episode_id AND e.found_at IS NULL AND e.returned_at IS NULL)`)
+}
+
+func (s *Store) reviews(ctx context.Context, cond string, args ...any) (map[string][]waymark.RiskReview, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT r.episode_id, r.id, r.at, r.by_name, r.risk, r.note FROM missing_reviews r
+		WHERE `+cond+` ORDER BY r.at, r.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list risk reviews: %w", err)
+	}
+	defer rows.Close()
+	out := map[string][]waymark.RiskReview{}
+	for rows.Next() {
+		var episode string
+		var rv waymark.RiskReview
+		if err := rows.Scan(&episode, &rv.ID, &rv.At, &rv.By, &rv.Risk, &rv.Note); err != nil {
+			return nil, fmt.Errorf("list risk reviews: %w", err)
+		}
+		if err := s.open("review", rv.ID, map[string]*string{"note": &rv.Note}); err != nil {
+			return nil, err
+		}
+		rv.At = rv.At.UTC()
+		out[episode] = append(out[episode], rv)
+	}
+	return out, wrap(rows.Err(), "list risk reviews")
 }

@@ -52,11 +52,20 @@ func Load(loc *time.Location) (*Templates, error) {
 		},
 		"fieldname": func(prefix string, i int) string { return fmt.Sprintf("%s_%d", prefix, i) },
 		"add":       func(a, b int) int { return a + b },
-		"percent":   percent,
-		"since":     since,
-		"bars":      bars,
-		"pct":       pct,
-		"survival":  survival,
+		"dict": func(kv ...any) map[string]any { // a sub-template's arguments, by name
+			m := map[string]any{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				if k, ok := kv[i].(string); ok {
+					m[k] = kv[i+1]
+				}
+			}
+			return m
+		},
+		"percent":  percent,
+		"since":    since,
+		"bars":     bars,
+		"pct":      pct,
+		"survival": survival,
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/fields.html")
 	if err != nil {
