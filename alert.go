@@ -21,6 +21,7 @@ type Alert struct {
 	RaisedAt    time.Time `json:"raised_at"`
 	ClearedAt   time.Time `json:"cleared_at,omitzero"`
 	ClearedBy   string    `json:"cleared_by,omitempty"`
+	Detail      string    `json:"detail,omitempty"` // what it is about, naming no one (the rules a placement breaks)
 }
 
 // Alert kinds.
@@ -39,7 +40,13 @@ const (
 	AlertRecordsOpened       = "records_opened" // one person opened many of the organisation's records with a reason
 	AlertRiskReview          = "missing_risk_review"
 	AlertMonthlyReview       = "missing_monthly_review"
+	AlertLeaveEnding         = "leave_ending"
+	AlertLeaveEnds           = "leave_ends"
 )
+
+// LeaveWarning is how long before a child's immigration leave ends the team is alerted: an
+// application to extend it must be made before it ends.
+const LeaveWarning = 3 // months
 
 // OpenedAlertAfter is how many of an organisation's records one person of another may open with a
 // reason in a day before the organisation's admins and managers are alerted.
@@ -92,6 +99,8 @@ func (a *Alert) Where() Link {
 		return Link{"/handovers", "handovers"}
 	case AlertMergeRequested:
 		return Link{"/merges", "merges"}
+	case AlertLeaveEnding, AlertLeaveEnds:
+		return Link{"/children/" + a.ChildID + "/edit#looked-after", "immigration status"}
 	case AlertProfileReview:
 		return Link{"/children/" + a.ChildID + "#profile", "profile"}
 	case AlertSafetyPlanDue, AlertSafetyPlanReview, AlertStrategyDue, AlertActionDue, AlertActionOverdue:
@@ -121,9 +130,11 @@ var alertKinds = map[string]struct{ event, title string }{
 	AlertTurning17Half:       {"birthday.17_and_a_half", "Turns 17½: plan for leaving care and immigration status"},
 	AlertTurning18:           {"birthday.18", "Turns 18"},
 	AlertIdentification:      {"identification.incomplete", "Identification record incomplete 24 hours after first contact"},
-	AlertUnsuitablePlacement: {"placement.unsuitable", "Placed in a B&B or hostel"},
+	AlertUnsuitablePlacement: {"placement.unsuitable", "Placed where guidance or the law says a child must not be"},
 	AlertRecordsOpened:       {"records.opened", "One person opened many of your records today"},
 	AlertRiskReview:          {"missing.risk_review_due", "Missing: the risk is due for review"},
+	AlertLeaveEnding:         {"leave.ending", "Immigration leave ends in 3 months: apply to extend it before it ends"},
+	AlertLeaveEnds:           {"leave.ends", "Immigration leave ends today"},
 	AlertMonthlyReview:       {"missing.monthly_review_due", "Long-term missing: monthly review due"},
 	AlertHandoverRequested:   {"handover.requested", "A child is handed over to you: accept or decline"},
 	AlertHandoverOverdue:     {"handover.overdue", "Handover waiting over 4 hours: accept or decline"},

@@ -1,6 +1,7 @@
 package waymark
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -18,15 +19,77 @@ type Placement struct {
 	Start       time.Time `json:"start"`
 	End         time.Time `json:"end,omitzero"`
 	EndReason   string    `json:"end_reason,omitempty"`
-	RecordedBy  string    `json:"recorded_by,omitempty"`
+	// For the looked-after children return and the rules on unregulated accommodation.
+	ProviderKind string `json:"provider_kind,omitempty"` // one of ProviderKinds
+	Postcode     string `json:"postcode,omitempty"`
+	OfstedURN    string `json:"ofsted_urn,omitempty"` // the provider's Ofsted registration (unique reference number)
+	RecordedBy   string `json:"recorded_by,omitempty"`
 }
 
-// PlacementTypes are the kinds of placement, as in the child interchange. A B&B or hostel gives no
-// supervision: guidance calls it unsuitable for a looked-after child, and traffickers find children there.
-var PlacementTypes = []string{"foster", "specialist_foster", "residential", "supported", "bnb_hostel", "other"}
+// PlacementTypes are the kinds of placement, as in the child interchange.
+var PlacementTypes = []string{"foster", "specialist_foster", "residential", "supported", "bnb_hostel", "hotel", "other"}
 
-// Unsuitable reports whether the placement is of a kind guidance calls unsuitable.
-func (p *Placement) Unsuitable() bool { return p.Type == "bnb_hostel" }
+// ProviderKinds are who provides a placement, as the looked-after children return codes them.
+var ProviderKinds = []string{"own_council", "other_council", "other_public", "private", "voluntary", "parent"}
+
+// A placement's rules: each a reason it is unsuitable, or unlawful, for the child.
+const (
+	RuleBnBHostel     = "bnb_hostel"     // a B&B or hostel gives no supervision
+	RuleHotel         = "hotel"          // a hotel is no placement for a looked-after child
+	RuleUnder16       = "under_16"       // supported accommodation or other arrangements, under 16
+	RuleNotRegistered = "not_registered" // supported accommodation not registered with Ofsted
+)
+
+// Rules are what each rule says, with the guidance or law it follows.
+var Rules = map[string]string{
+	RuleBnBHostel:     "B&B or hostel: unsuitable for any looked-after child (statutory guidance; traffickers find children there)",
+	RuleHotel:         "Hotel: not a placement for a looked-after child (the High Court, 2023, on hotels for unaccompanied children)",
+	RuleUnder16:       "Under 16 in supported accommodation or other arrangements: unlawful since 9 September 2021 (Care Planning, Placement and Case Review (England) (Amendment) Regulations 2021)",
+	RuleNotRegistered: "Supported accommodation not registered with Ofsted: unlawful since 28 October 2023 (Supported Accommodation (England) Regulations 2023)",
+}
+
+var (
+	under16Since       = time.Date(2021, 9, 9, 0, 0, 0, 0, time.UTC)
+	registrationSince  = time.Date(2023, 10, 28, 0, 0, 0, 0, time.UTC)
+	unregulatedAtUnder = []string{"supported", "bnb_hostel", "hotel", "other"}
+)
+
+// Breaks lists the rules the placement breaks for a child born on dob (YYYY-MM-DD, or "" when not
+// known), judged at its start and at now while it lasts: the child's age on either day.
+func (p *Placement) Breaks(dob string, now time.Time) []string {
+	var out []string
+	switch p.Type {
+	case "bnb_hostel":
+		out = append(out, RuleBnBHostel)
+	case "hotel":
+		out = append(out, RuleHotel)
+	}
+	at := now
+	if !p.End.IsZero() && p.End.Before(now) {
+		at = p.End
+	}
+	if slices.Contains(unregulatedAtUnder, p.Type) && at.After(under16Since) && under16(dob, at) {
+		out = append(out, RuleUnder16)
+	}
+	if p.Type == "supported" && p.OfstedURN == "" && at.After(registrationSince) {
+		out = append(out, RuleNotRegistered)
+	}
+	return out
+}
+
+// RuleWords says what the rules say, one after another.
+func RuleWords(rules []string) string {
+	words := make([]string, len(rules))
+	for i, r := range rules {
+		words[i] = Rules[r]
+	}
+	return strings.Join(words, "; ")
+}
+
+func under16(dob string, at time.Time) bool {
+	born, err := time.Parse(DateLayout, dob)
+	return err == nil && at.Before(born.AddDate(16, 0, 0))
+}
 
 // Current reports whether the placement is open at t.
 func (p *Placement) Current(t time.Time) bool {
@@ -37,7 +100,15 @@ func (p *Placement) Current(t time.Time) bool {
 func (p *Placement) Normalize(now time.Time) error {
 	var pr problems
 	p.Type, p.Provider, p.Address = strings.TrimSpace(p.Type), clean(p.Provider), strings.TrimSpace(p.Address)
-	p.EndReason = strings.TrimSpace(p.EndReason)
+	p.EndReason, p.ProviderKind = strings.TrimSpace(p.EndReason), strings.TrimSpace(p.ProviderKind)
+	p.Postcode, p.OfstedURN = strings.ToUpper(clean(p.Postcode)), strings.ToUpper(clean(p.OfstedURN))
+	if p.ProviderKind != "" && !slices.Contains(ProviderKinds, p.ProviderKind) {
+		pr.add("provider_kind", "Who provides the placement must be one of %s", strings.Join(ProviderKinds, ", "))
+	}
+	if p.Postcode != "" && !postcode.MatchString(p.Postcode) {
+		pr.add("postcode", "Enter a UK postcode such as NE1 4ST")
+	}
+	checkLen(&pr, "ofsted_urn", p.OfstedURN, 30)
 	if !slices.Contains(PlacementTypes, p.Type) {
 		pr.add("placement_type", "Type of placement must be one of %s", strings.Join(PlacementTypes, ", "))
 	}
@@ -57,6 +128,9 @@ func (p *Placement) Normalize(now time.Time) error {
 	checkLen(&pr, "end_reason", p.EndReason, 2000)
 	return pr.err()
 }
+
+// postcode is a UK postcode's shape, with or without its space.
+var postcode = regexp.MustCompile(`^[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2}$`)
 
 // Screening records whether a child shows indicators of trafficking, and which exploitation.
 type Screening struct {

@@ -36,9 +36,10 @@ type Child struct {
 	HealthNeeds        string      `json:"health_needs,omitempty"`          // medical needs and medication (sealed)
 	Concerns           string      `json:"people_places_concern,omitempty"` // people, places, phones of concern (sealed)
 	Biometrics         []Biometric `json:"biometrics,omitempty"`
-	Photos             []Photo     `json:"photos,omitempty"`
-	CreatedAt          time.Time   `json:"created_at,omitzero"`
-	UpdatedAt          time.Time   `json:"updated_at,omitzero"`
+	Status
+	Photos    []Photo   `json:"photos,omitempty"`
+	CreatedAt time.Time `json:"created_at,omitzero"`
+	UpdatedAt time.Time `json:"updated_at,omitzero"`
 	// MissingNow is read from the care record, never written with the child: a missing or absent
 	// episode is open. Identification leans on it, as a child found is most often one reported missing.
 	MissingNow bool `json:"-"`
@@ -82,7 +83,7 @@ type Photo struct {
 // Enumerations of the domain, in the order forms offer them.
 var (
 	Sexes          = []string{"M", "F", ""}
-	AgeBases       = []string{"document", "claimed", "age_assessment"}
+	AgeBases       = []string{"document", "claimed", "age_assessment", "disputed"}
 	DocumentTypes  = []string{"passport", "national_id", "birth_certificate", "residence_permit", "travel_document", "driving_licence", "other"}
 	BiometricKinds = []string{"fingerprint", "dna"}
 )
@@ -177,6 +178,7 @@ func (c *Child) normalize(now time.Time, needName bool) error {
 	c.normalizeDOB(&p, now)
 	c.normalizeNationalities(&p)
 	c.normalizeUASC(&p)
+	c.Status.normalize(&p)
 	c.Languages = cleanList(c.Languages)
 	c.normalizePhones(&p)
 	c.normalizeDocuments(&p)

@@ -26,5 +26,11 @@ var labels = map[string]string{
 	"absent": "Absent (away without authorisation)", "kind_changed": "Went from missing to absent, or back: a new episode follows",
 	"in_custody": "Found in police custody", "in_hospital": "Found in hospital", "new_placement": "Moved to a new placement",
 	"risk_reviewed": "Risk reviewed", "interviewed": "Return interview recorded", "prevention": "Police prevention interview recorded",
+	"own_council": "Our council", "other_council": "Another council", "other_public": "Another public body",
+	"private": "A private provider", "voluntary": "A voluntary or charitable provider", "parent": "A parent or person with parental responsibility",
+	"disputed":    "Disputed: treated as a child pending assessment",
+	"not_claimed": "No asylum claim", "awaiting_decision": "Claim made, awaiting a decision", "refugee_status": "Refugee status",
+	"humanitarian_protection": "Humanitarian protection", "uasc_leave": "Limited leave as an unaccompanied child",
+	"other_leave": "Other leave", "refused": "Refused", "appeal": "Appealing a refusal", "settled_or_british": "Settled or British",
 	"childrens_services": "Children's services", "home_office": "Home Office", "ictg": "ICTG", "border_force": "Border Force",
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -45,7 +46,10 @@ func runReturn(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		r := report.BuildReturn(cases, year, loc)
+		r := report.BuildReturn(cases, year, loc, reg.Now())
+		for _, w := range r.Warnings() {
+			fmt.Fprintf(e.stderr, "%s\twarning (%s): %s\n", cmp.Or(w.Child, "-"), w.Table, w.Message)
+		}
 		if failures := r.Validate(); len(failures) > 0 {
 			for _, f := range failures {
 				fmt.Fprintf(e.stderr, "%s\trule %s (%s): %s\n", f.Child, f.Code, f.Table, f.Message)

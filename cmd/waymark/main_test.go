@@ -277,9 +277,9 @@ func TestExportReturn(t *testing.T) {
 			}
 			body, _ := os.ReadFile(filepath.Join(dir, "episodes.csv"))
 			want := "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n" +
-				"R1,10/04/2025,S,V2,N8,U6,,,,,,,\n" +
-				"R2,21/04/2025,S,V2,N1,P2,,01/08/2025,X1,,,,\n" +
-				"R2,01/08/2025,P,V2,N1,K2,,,,,,,\n"
+				"R1,10/04/2025,S,V2,N8,U6,PR1,,,,,WM1 2AB,XXXXXXX\n" +
+				"R2,21/04/2025,S,V2,N1,P2,PR1,01/08/2025,X1,,,WM1 2AB,XXXXXXX\n" +
+				"R2,01/08/2025,P,V2,N1,K2,PR1,,,,,WM1 2AB,XXXXXXX\n"
 			if string(body) != want {
 				t.Errorf("episodes.csv:\n%s\nwant\n%s", body, want)
 			}

@@ -136,10 +136,13 @@ func fresh(at, now time.Time) bool { return !at.After(now) && now.Sub(at) < waym
 // due works out every alert whose deadline has passed.
 func (s *Scheduler) due(ctx context.Context, now time.Time) ([]*waymark.Alert, error) {
 	var out []*waymark.Alert
-	add := func(kind, subject, childID, orgID, police string, at time.Time) {
-		if fresh(at, now) {
-			out = append(out, &waymark.Alert{Kind: kind, Subject: subject, ChildID: childID, OrgID: orgID, PoliceOrgID: police, DueAt: at})
+	add := func(kind, subject, childID, orgID, police string, at time.Time) *waymark.Alert {
+		if !fresh(at, now) {
+			return nil
 		}
+		a := &waymark.Alert{Kind: kind, Subject: subject, ChildID: childID, OrgID: orgID, PoliceOrgID: police, DueAt: at}
+		out = append(out, a)
+		return a
 	}
 	// Every open episode, however long: a child is missing until found, and reviewed monthly.
 	open, err := s.Store.OpenEpisodes(ctx, "")
@@ -209,6 +212,15 @@ func (s *Scheduler) due(ctx context.Context, now time.Time) ([]*waymark.Alert, e
 			}
 		}
 	}
+	leaves, err := s.Store.LeaveExpiries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range leaves { // a new end of leave is a new deadline
+		subject := c.ChildID + "/" + c.At.Format(waymark.DateLayout)
+		add(waymark.AlertLeaveEnding, subject, c.ChildID, c.OrgID, "", c.At.AddDate(0, -waymark.LeaveWarning, 0))
+		add(waymark.AlertLeaveEnds, subject, c.ChildID, c.OrgID, "", c.At)
+	}
 	incomplete, err := s.Store.IncompleteRecordedBetween(ctx, now.Add(-waymark.IdentificationGrace-waymark.StaleAfter),
 		now.Add(-waymark.IdentificationGrace))
 	if err != nil {
@@ -217,19 +229,21 @@ func (s *Scheduler) due(ctx context.Context, now time.Time) ([]*waymark.Alert, e
 	for _, c := range incomplete {
 		add(waymark.AlertIdentification, c.ChildID, c.ChildID, c.OrgID, "", c.At.Add(waymark.IdentificationGrace))
 	}
-	unsuitable, err := s.Store.UnsuitablePlacements(ctx, "")
+	unsuitable, err := s.Store.UnsuitablePlacements(ctx, "", now)
 	if err != nil {
 		return nil, err
 	}
 	for _, p := range unsuitable {
-		add(waymark.AlertUnsuitablePlacement, p.ID, p.ChildID, p.OrgID, p.PoliceOrgID, p.Start)
+		if a := add(waymark.AlertUnsuitablePlacement, p.ID, p.ChildID, p.OrgID, p.PoliceOrgID, p.Start); a != nil {
+			a.Detail = waymark.RuleWords(p.Breaks)
+		}
 	}
 	return out, nil
 }
 
 // firstDays works out the deadlines of the first 72 hours: safety plans to write and review,
 // strategy discussions to hold, and their actions.
-func (s *Scheduler) firstDays(ctx context.Context, now time.Time, add func(kind, subject, childID, orgID, police string, at time.Time)) error {
+func (s *Scheduler) firstDays(ctx context.Context, now time.Time, add func(kind, subject, childID, orgID, police string, at time.Time) *waymark.Alert) error {
 	plans, err := s.Store.SafetyPlansDue(ctx, now.Add(-waymark.StaleAfter-waymark.SafetyPlanWithin))
 	if err != nil {
 		return err

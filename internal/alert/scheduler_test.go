@@ -213,6 +213,10 @@ func TestBirthdayIdentificationAndPlacementAlerts(t *testing.T) {
 			}
 			same(t, "B&B", kinds(t, s), waymark.AlertUnsuitablePlacement)
 			same(t, "manager sees", w.open(w.manager), waymark.AlertIdentification, waymark.AlertTurning17Half, waymark.AlertUnsuitablePlacement)
+			alerts, _, _ := w.reg.Alerts(ctx, w.manager, registry.AlertsShown)
+			if i := slices.IndexFunc(alerts, func(a *waymark.Alert) bool { return a.Kind == waymark.AlertUnsuitablePlacement }); alerts[i].Detail != waymark.Rules[waymark.RuleBnBHostel] {
+				t.Errorf("the alert does not say the rule: %q", alerts[i].Detail)
+			}
 			same(t, "police see none of it", w.open(w.police))
 
 			w.now = w.now.Add(time.Hour)
@@ -222,6 +226,19 @@ func TestBirthdayIdentificationAndPlacementAlerts(t *testing.T) {
 			}
 			same(t, "moved to foster care", kinds(t, s))
 			same(t, "B&B alert cleared", w.open(w.manager), waymark.AlertIdentification, waymark.AlertTurning17Half)
+
+			// A 15-year-old in supported accommodation not registered with Ofsted breaks two rules.
+			young := w.child(w.now.AddDate(-15, 0, 0).Format(waymark.DateLayout))
+			supported := &waymark.Placement{ChildID: young.ID, Type: "supported", Provider: "Riverside Lodge", Start: w.now}
+			if err := w.reg.AddPlacement(ctx, w.worker, supported, ""); err != nil {
+				t.Fatal(err)
+			}
+			same(t, "unlawful placement", kinds(t, s), waymark.AlertUnsuitablePlacement)
+			alerts, _, _ = w.reg.Alerts(ctx, w.manager, registry.AlertsShown)
+			if i := slices.IndexFunc(alerts, func(a *waymark.Alert) bool { return a.ChildID == young.ID }); i < 0 ||
+				alerts[i].Detail != waymark.RuleWords([]string{waymark.RuleUnder16, waymark.RuleNotRegistered}) {
+				t.Errorf("the alert does not name both rules: %+v", alerts)
+			}
 
 			// A deadline passed long before anyone saw it is not news.
 			w.child(w.now.AddDate(-19, 0, 0).Format(waymark.DateLayout))
@@ -330,6 +347,27 @@ func TestLongTermMissingIsReviewedMonthly(t *testing.T) {
 			}
 			same(t, "absent", kinds(t, s), waymark.AlertMissing)
 			same(t, "the missing episode's alerts cleared", w.open(w.manager), waymark.AlertIdentification, waymark.AlertMissing)
+		})
+	}
+}
+
+// The end of a child's immigration leave is a deadline: three months before it, and on the day.
+func TestLeaveEndingAlerts(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			w := newWorld(t, d)
+			c := w.child("2009-05-01")
+			ends := w.now.AddDate(0, 3, 2)
+			c.LeaveExpiry, c.ImmigrationStatus = ends.Format(waymark.DateLayout), "uasc_leave"
+			if err := w.reg.UpdateChild(ctx, w.worker, c); err != nil {
+				t.Fatal(err)
+			}
+			s := w.scheduler()
+			same(t, "at once", kinds(t, s))
+			w.now = w.now.Add(3 * 24 * time.Hour)
+			same(t, "three months before", kinds(t, s), waymark.AlertIdentification, waymark.AlertLeaveEnding)
+			w.now = ends.Add(time.Minute)
+			same(t, "on the day", kinds(t, s), waymark.AlertLeaveEnds)
 		})
 	}
 }

@@ -47,7 +47,11 @@ func seedCare(ctx context.Context, reg *registry.Registry, g *synth.Generator, a
 			return fmt.Errorf("demo screening: %w", err)
 		}
 		p := &waymark.Placement{ChildID: c.ID, Type: st.placement, Provider: "Demo provider " + fmt.Sprint(i%5+1),
-			Address: fmt.Sprintf("%d Example Road, Northshire", 10+i), PoliceOrgID: police, Start: start}
+			Address: fmt.Sprintf("%d Example Road, Northshire", 10+i), PoliceOrgID: police, Start: start,
+			ProviderKind: []string{"own_council", "private", "voluntary"}[i%3], Postcode: fmt.Sprintf("NS%d %dAB", 1+i%9, i%10)}
+		if st.placement == "residential" || st.placement == "supported" && i%2 == 0 { // one supported placement is not registered
+			p.OfstedURN = fmt.Sprintf("SC%06d", 400000+i)
+		}
 		if err := reg.AddPlacement(ctx, a, p, ""); err != nil {
 			return fmt.Errorf("demo placement: %w", err)
 		}

@@ -120,6 +120,12 @@ func seedChildren(ctx context.Context, reg *registry.Registry, opt Options, acto
 		// Most children a council takes in alone from abroad are asylum-seeking.
 		c.UASC = a.OrgID == council.OrgID && g.Chance(0.7)
 		first := g.FirstContact(540 * 24 * time.Hour)
+		if a.OrgID == council.OrgID { // what the looked-after children return asks
+			c.LegalStatus, c.CategoryOfNeed, c.Ethnicity = "V2", "N1", ethnicityOf(c.Nationality)
+			if c.UASC {
+				c.CategoryOfNeed, c.ImmigrationStatus, c.ClaimDate = "N8", "awaiting_decision", first.At.AddDate(0, 0, 3).Format(waymark.DateLayout)
+			}
+		}
 		if err := reg.CreateChild(ctx, a, c, first); err != nil {
 			return fmt.Errorf("demo child %d: %w", i, err)
 		}
@@ -217,4 +223,20 @@ func (t *teams) form(ctx context.Context, reg *registry.Registry, childID string
 		}
 	}
 	return nil
+}
+
+// ethnicityOf is a plausible description, as the return codes it, for a child of a nationality:
+// the demo's only; a child describes their own.
+func ethnicityOf(nationality string) string {
+	switch nationality {
+	case "ER", "ET", "SD", "SO", "NG", "GH", "SS":
+		return "BAFR"
+	case "AL", "RO", "UA":
+		return "WOTH"
+	case "VN", "AF", "CN":
+		return "AOTH"
+	case "":
+		return "NOBT"
+	}
+	return "OOTH"
 }

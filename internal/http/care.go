@@ -119,12 +119,13 @@ func (s *Server) placementForm() careForm {
 	return careForm{path: "placements", page: "placement_form", title: "Record a placement",
 		data: func(r *http.Request) map[string]any {
 			return map[string]any{"ChildID": r.PathValue("id"), "TypeOptions": web.Options("Choose the type", waymark.PlacementTypes...),
-				"PoliceOptions": s.policeOptions(r)}
+				"ProviderOptions": web.Options("Not known yet", waymark.ProviderKinds...), "PoliceOptions": s.policeOptions(r)}
 		},
 		start: func(r *http.Request) url.Values { return url.Values{"start": {s.today()}} },
 		save: func(r *http.Request, fr *formReader) (string, error) {
 			p := &waymark.Placement{ChildID: r.PathValue("id"), Type: fr.f.Get("placement_type"), Provider: fr.f.Get("provider"),
-				Address: fr.f.Get("address"), PoliceOrgID: fr.f.Get("police_org_id"), Start: fr.date("start")}
+				Address: fr.f.Get("address"), PoliceOrgID: fr.f.Get("police_org_id"), Start: fr.date("start"),
+				ProviderKind: fr.f.Get("provider_kind"), Postcode: fr.f.Get("postcode"), OfstedURN: fr.f.Get("ofsted_urn")}
 			if len(fr.bad) > 0 {
 				return "", nil
 			}

@@ -31,6 +31,9 @@ func childFromForm(f url.Values, now time.Time) (*waymark.Child, []waymark.Field
 		Phones: splitList(f.Get("phones"), "\r\n,;"), Description: f.Get("description"), Marks: f.Get("marks"),
 		HealthNeeds: f.Get("health_needs"), Concerns: f.Get("people_places_concern"),
 		UASC: f.Get("uasc") == "yes", UASCCeased: f.Get("uasc_ceased"),
+		Status: waymark.Status{LegalStatus: f.Get("legal_status"), CategoryOfNeed: f.Get("category_of_need"), Ethnicity: f.Get("ethnicity"),
+			HomeOfficeRef: f.Get("home_office_ref"), ClaimDate: f.Get("asylum_claim_date"), ImmigrationStatus: f.Get("immigration_status"),
+			LeaveExpiry: f.Get("leave_expiry")},
 	}
 	c.DOBEstimated = c.AgeBasis != "" && c.AgeBasis != "document"
 	for i := range aliasRows {
@@ -83,6 +86,10 @@ func childForm(c *waymark.Child) url.Values {
 		set("uasc", "yes")
 	}
 	set("uasc_ceased", c.UASCCeased)
+	for k, v := range map[string]string{"legal_status": c.LegalStatus, "category_of_need": c.CategoryOfNeed, "ethnicity": c.Ethnicity,
+		"home_office_ref": c.HomeOfficeRef, "asylum_claim_date": c.ClaimDate, "immigration_status": c.ImmigrationStatus, "leave_expiry": c.LeaveExpiry} {
+		set(k, v)
+	}
 	set("phones", strings.Join(c.Phones, "\n"))
 	set("description", c.Description)
 	set("marks", c.Marks)

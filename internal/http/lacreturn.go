@@ -35,7 +35,7 @@ func (s *Server) lacReturn(r *http.Request) (*report.Return, map[string]string, 
 	for _, c := range cases {
 		ids[c.Ref] = c.ChildID
 	}
-	return report.BuildReturn(cases, year, s.Location), ids, nil
+	return report.BuildReturn(cases, year, s.Location, s.Registry.Now()), ids, nil
 }
 
 func (s *Server) returnPage(w http.ResponseWriter, r *http.Request) {
@@ -50,7 +50,7 @@ func (s *Server) returnPage(w http.ResponseWriter, r *http.Request) {
 	}
 	form.Set("year", report.YearLabel(ret.Year))
 	s.render(w, r, "lacreturn", &web.View{Title: "Looked-after-children return", Form: form, Data: map[string]any{
-		"Return": ret, "Year": report.YearLabel(ret.Year), "Tables": ret.Tables(), "Failures": ret.Validate(),
+		"Return": ret, "Year": report.YearLabel(ret.Year), "Tables": ret.Tables(), "Failures": ret.Validate(), "Warnings": ret.Warnings(),
 		"ChildIDs": ids, "Codes": report.PlacementCodes}})
 }
 

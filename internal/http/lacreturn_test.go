@@ -43,7 +43,7 @@ func TestReturnPageAndDownload(t *testing.T) {
 
 			// A child who went missing before anyone placed them is outside any period of care.
 			act := a.actor(manager)
-			c := &waymark.Child{GivenNames: "Test", FamilyName: "Unplaced", Sex: "F", DateOfBirth: "2010-05-05"}
+			c := &waymark.Child{GivenNames: "Test", FamilyName: "Unplaced", Sex: "F", DateOfBirth: "2010-05-05", Status: waymark.Status{Ethnicity: "WOTH"}}
 			if err := a.reg.CreateChild(ctx, act, c, &waymark.Encounter{Kind: "first_contact", At: start.AddDate(0, 0, -1), Agency: "border"}); err != nil {
 				t.Fatal(err)
 			}

@@ -100,14 +100,25 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request) {
 func (s *Server) childFormData(isNew bool, childID string) map[string]any {
 	return map[string]any{
 		"New": isNew, "ChildID": childID, "Action": "/children",
-		"SexOptions":      []web.Option{{Value: "", Label: "Not known"}, {Value: "F", Label: "Female"}, {Value: "M", Label: "Male"}},
-		"AgeBasisOptions": web.Options("Not stated", waymark.AgeBases...),
-		"CountryOptions":  web.CountryOptions(),
-		"DocTypeOptions":  web.Options("—", waymark.DocumentTypes...),
-		"KindOptions":     web.Options("", waymark.EncounterKinds...),
-		"AgencyOptions":   web.Options("", waymark.Agencies...),
-		"UASCOptions":     []web.Option{{Value: "yes", Label: "Unaccompanied asylum-seeking child (UASC)"}},
+		"SexOptions":         []web.Option{{Value: "", Label: "Not known"}, {Value: "F", Label: "Female"}, {Value: "M", Label: "Male"}},
+		"AgeBasisOptions":    web.Options("Not stated", waymark.AgeBases...),
+		"CountryOptions":     web.CountryOptions(),
+		"DocTypeOptions":     web.Options("—", waymark.DocumentTypes...),
+		"KindOptions":        web.Options("", waymark.EncounterKinds...),
+		"AgencyOptions":      web.Options("", waymark.Agencies...),
+		"UASCOptions":        []web.Option{{Value: "yes", Label: "Unaccompanied asylum-seeking child (UASC)"}},
+		"LegalStatusOptions": codeOptions(waymark.LegalStatuses), "NeedOptions": codeOptions(waymark.CategoriesOfNeed),
+		"EthnicityOptions": codeOptions(waymark.Ethnicities), "ImmigrationOptions": web.Options("Not recorded", waymark.ImmigrationStatuses...),
 	}
+}
+
+// codeOptions offers coded choices with their meanings, none chosen to begin with.
+func codeOptions(opts []waymark.Option) []web.Option {
+	out := []web.Option{{Value: "", Label: "Not recorded"}}
+	for _, o := range opts {
+		out = append(out, web.Option{Value: o.Value, Label: o.Value + ": " + o.Label})
+	}
+	return out
 }
 
 func (s *Server) newChildPage(w http.ResponseWriter, r *http.Request) {

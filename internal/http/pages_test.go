@@ -410,3 +410,53 @@ func TestTokensPage(t *testing.T) {
 		t.Fatalf("a social worker opened the tokens page: %d", code)
 	}
 }
+
+// What the return and the immigration plan need is recorded on the child: coded, validated by
+// field, ethnicity and the Home Office reference sealed; a disputed age reads as a child's.
+func TestLookedAfterAndImmigrationFacts(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	c := a.client(socialWorker)
+	id := a.childOf(socialWorker)
+	_, form := get(t, c, a.srv.URL+"/children/"+id+"/edit")
+	contains(t, form, "Looked after and immigration", `<option value="V2"`, `<option value="BAFR"`)
+	vals := childForm(t, a, id)
+	vals.Set("legal_status", "X9")
+	vals.Set("leave_expiry", "31/12/2027")
+	code, _, page := postForm(t, c, a.srv.URL+"/children/"+id+"/edit", vals)
+	if code != 422 || !strings.Contains(page, `href="#legal_status"`) || !strings.Contains(page, `href="#leave_expiry"`) {
+		t.Fatalf("bad codes accepted: %d", code)
+	}
+	vals.Set("legal_status", "C2")
+	vals.Set("category_of_need", "N1")
+	vals.Set("ethnicity", "BAFR")
+	vals.Set("home_office_ref", "HO-S1234567")
+	vals.Set("immigration_status", "uasc_leave")
+	vals.Set("leave_expiry", "2027-12-31")
+	vals.Set("age_basis", "disputed")
+	if code, _, _ := postForm(t, c, a.srv.URL+"/children/"+id+"/edit", vals); code != 303 {
+		t.Fatalf("edit: %d", code)
+	}
+	_, page = get(t, c, a.srv.URL+"/children/"+id)
+	contains(t, page, "disputed: treated as a child pending assessment", "Limited leave as an unaccompanied child, leave ends 31 Dec 2027")
+	_, form = get(t, c, a.srv.URL+"/children/"+id+"/edit")
+	contains(t, form, `<option value="C2" selected>`, `value="HO-S1234567"`)
+	var facts string
+	var sealed []byte
+	if err := a.store.DB().QueryRow(`SELECT facts, sealed FROM children WHERE id = $1`, id).Scan(&facts, &sealed); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(facts, `"legal_status":"C2"`) || strings.Contains(facts+string(sealed), "BAFR") || strings.Contains(facts+string(sealed), "HO-S1234567") {
+		t.Fatalf("ethnicity or the Home Office reference is not sealed: %s", facts)
+	}
+}
+
+// childForm is the edit form's values for a child, as the page would post them.
+func childForm(t *testing.T, a *app, id string) url.Values {
+	t.Helper()
+	c, err := a.store.Child(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return url.Values{"given_names": {c.GivenNames}, "family_name": {c.FamilyName}, "sex": {c.Sex}, "date_of_birth": {c.DateOfBirth},
+		"nationality": {c.Nationality}}
+}

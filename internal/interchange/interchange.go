@@ -30,6 +30,9 @@ type Event struct {
 	Start              string   `json:"start,omitempty"`
 	End                string   `json:"end,omitempty"`
 	PlacementType      string   `json:"placement_type,omitempty"`
+	ProviderKind       string   `json:"provider_kind,omitempty"`
+	Postcode           string   `json:"postcode,omitempty"`
+	OfstedURN          string   `json:"ofsted_urn,omitempty"`
 	Kind               string   `json:"kind,omitempty"` // missing (default) or absent
 	FoundAt            string   `json:"found_at,omitempty"`
 	FoundCircumstances string   `json:"found_circumstances,omitempty"`
@@ -132,6 +135,7 @@ func (e *Event) check(i int) []string {
 		}
 		if e.Type == "placement" {
 			oneOf("placement_type", e.PlacementType, waymark.PlacementTypes)
+			oneOf("provider_kind", e.ProviderKind, waymark.ProviderKinds)
 		} else {
 			oneOf("kind", e.Kind, waymark.MissingKinds)
 			oneOf("found_circumstances", e.FoundCircumstances, waymark.FoundCircumstances)

@@ -136,6 +136,7 @@ func addEvent(tx *sqlstore.Tx, c *waymark.Child, ev Event, actor string) (bool, 
 	switch ev.Type {
 	case "placement":
 		return true, tx.CreatePlacement(&waymark.Placement{ChildID: c.ID, OrgID: c.OrgID, Type: cmp.Or(ev.PlacementType, "other"),
+			ProviderKind: ev.ProviderKind, Postcode: ev.Postcode, OfstedURN: ev.OfstedURN,
 			Start: at, End: when(ev.End), RecordedBy: actor})
 	case "missing":
 		e := &waymark.MissingEpisode{ChildID: c.ID, OrgID: c.OrgID, Kind: cmp.Or(ev.Kind, "missing"), LastSeenAt: at, ReportedAt: at,
@@ -168,7 +169,8 @@ func Export(c *waymark.Child, encounters []*waymark.Encounter, h History) *Recor
 		}
 	}
 	for _, p := range h.Placements {
-		r.Events = append(r.Events, Event{Type: "placement", Start: stamp(p.Start), End: stamp(p.End), PlacementType: p.Type})
+		r.Events = append(r.Events, Event{Type: "placement", Start: stamp(p.Start), End: stamp(p.End), PlacementType: p.Type,
+			ProviderKind: p.ProviderKind, Postcode: p.Postcode, OfstedURN: p.OfstedURN})
 	}
 	for _, e := range h.Episodes {
 		r.Events = append(r.Events, Event{Type: "missing", Kind: e.Kind, Start: stamp(e.LastSeenAt), End: stamp(e.ReturnedAt),

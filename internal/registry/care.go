@@ -439,16 +439,17 @@ func (r *Registry) ClearAlert(ctx context.Context, a waymark.Actor, id string) e
 
 // Unsuitable is a line of the unsuitable placements board: the placement and whose it is.
 type Unsuitable struct {
-	*waymark.Placement
+	sqlstore.Unsuitable
 	Name, Ref string
 }
 
-// UnsuitablePlacements lists the open B&B and hostel placements of the actor's organisation.
+// UnsuitablePlacements lists the open placements of the actor's organisation that break a rule for
+// their child (waymark.Rules), with the rules.
 func (r *Registry) UnsuitablePlacements(ctx context.Context, a waymark.Actor) ([]Unsuitable, error) {
 	if err := r.check(ctx, a, waymark.RecordCare, waymark.Scope{OrgID: a.OrgID}, "board", "placements"); err != nil {
 		return nil, err
 	}
-	ps, err := r.store.UnsuitablePlacements(ctx, a.OrgID)
+	ps, err := r.store.UnsuitablePlacements(ctx, a.OrgID, r.store.Now())
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"archive/zip"
+	"cmp"
 	"fmt"
 	"io"
 	"regexp"
@@ -25,22 +26,17 @@ var PlacementCodes = []PlacementCode{
 	{"residential", "K2", "Children's home subject to Children's Homes Regulations"},
 	{"supported", "K3", "Supported accommodation"},
 	{"bnb_hostel", "P2", "Independent living, e.g. flat, lodgings, bedsit, bed and breakfast or hostel"},
+	{"hotel", "P2", "Independent living, e.g. flat, lodgings, bedsit, bed and breakfast or hostel"},
 	{"other", "Z1", "Other placements"},
 }
+
+// providerCodes are the return's placement provider codes (PLACE_PROVIDER) by Waymark's provider kinds.
+var providerCodes = map[string]string{"parent": "PR0", "own_council": "PR1", "other_council": "PR2", "other_public": "PR3",
+	"private": "PR4", "voluntary": "PR5"}
 
 // validPlaces are the placement codes the guide accepts.
 var validPlaces = []string{"A3", "A4", "A5", "A6", "H5", "K1", "K2", "K3", "P1", "P2", "P3", "R1", "R2", "R3",
 	"R5", "S1", "T0", "T1", "T2", "T3", "T4", "U1", "U2", "U3", "U4", "U5", "U6", "Z1"}
-
-// What Waymark does not record is written as the return's defaults: legal status V2 (accommodated
-// under section 20), category of need N1 (abuse or neglect: a trafficking concern) or N8 (absent
-// parenting: an unaccompanied child with no concern found), ethnicity NOBT (not yet obtained).
-const (
-	legalStatus   = "V2"
-	needAbuse     = "N1"
-	needAbsent    = "N8"
-	ethnicUnknown = "NOBT"
-)
 
 // The return's four tables, one row per line of its CSV files.
 type (
@@ -50,6 +46,8 @@ type (
 		Child                    string
 		DECOM, DEC               time.Time
 		RNE, LS, CIN, Place, REC string
+		Provider, PlPost, URN    string
+		Breaks                   []string // the rules the placement broke for the child (waymark.Rules)
 	}
 	// MissingRow is one missing (M) or away-without-authorisation (A) episode begun in the year.
 	MissingRow struct {
@@ -69,6 +67,8 @@ type Return struct {
 	Episodes []EpisodeRow
 	Missing  []MissingRow
 	UASC     []UASCRow
+	// Made is when the return was made: a year not yet over is not the year's return.
+	Made time.Time
 }
 
 var yearPattern = regexp.MustCompile(`^(\d{4})[-/](\d{2})$`)
@@ -97,8 +97,8 @@ func YearLabel(p Period) string {
 
 // BuildReturn writes the return for the year: every child looked after or missing in it. Nothing
 // is dropped or mended here; Validate says what the guide's rules find wrong.
-func BuildReturn(cases []*sqlstore.Case, year Period, loc *time.Location) *Return {
-	r := &Return{Year: year}
+func BuildReturn(cases []*sqlstore.Case, year Period, loc *time.Location, now time.Time) *Return {
+	r := &Return{Year: year, Made: now}
 	for _, c := range cases {
 		eps := r.episodes(c, loc)
 		miss := r.missing(c, loc)
@@ -107,7 +107,7 @@ func BuildReturn(cases []*sqlstore.Case, year Period, loc *time.Location) *Retur
 		}
 		r.Episodes, r.Missing = append(r.Episodes, eps...), append(r.Missing, miss...)
 		sex, dob := sexCode(c.Sex), dmy(parseDay(c.DateOfBirth, loc))
-		r.Header = append(r.Header, HeaderRow{c.Ref, sex, dob, ethnicUnknown})
+		r.Header = append(r.Header, HeaderRow{c.Ref, sex, dob, c.Ethnicity})
 		if c.UASC {
 			duc := parseDay(c.UASCCeased, loc)
 			if duc.After(year.To) {
@@ -126,16 +126,13 @@ func (r *Return) episodes(c *sqlstore.Case, loc *time.Location) []EpisodeRow {
 	for _, p := range c.Placements {
 		starts, ends = append(starts, day(p.Start, loc)), append(ends, day(p.End, loc))
 	}
-	need := needAbuse
-	if c.UASC && !concernBy(c, r.Year.end()) {
-		need = needAbsent
-	}
 	var out []EpisodeRow
 	for i, p := range c.Placements {
 		if starts[i].After(r.Year.To) || (!ends[i].IsZero() && ends[i].Before(r.Year.From)) {
 			continue
 		}
-		e := EpisodeRow{Child: c.Ref, DECOM: starts[i], RNE: "S", LS: legalStatus, CIN: need, Place: placeCode(p.Type)}
+		e := EpisodeRow{Child: c.Ref, DECOM: starts[i], RNE: "S", LS: c.LegalStatus, CIN: c.CategoryOfNeed, Place: placeCode(p.Type),
+			Provider: providerCodes[p.ProviderKind], PlPost: p.Postcode, URN: p.OfstedURN, Breaks: p.Breaks(c.DateOfBirth, r.Made)}
 		if slices.ContainsFunc(ends, starts[i].Equal) {
 			e.RNE = "P"
 		}
@@ -164,10 +161,6 @@ func (r *Return) missing(c *sqlstore.Case, loc *time.Location) []MissingRow {
 		out = append(out, m)
 	}
 	return out
-}
-
-func concernBy(c *sqlstore.Case, t time.Time) bool {
-	return slices.ContainsFunc(c.Screenings, func(s *waymark.Screening) bool { return s.Concern() && s.Date.Before(t) })
 }
 
 func placeCode(placementType string) string {
@@ -252,7 +245,8 @@ func (r *Return) Tables() []ReturnTable {
 		t[0].Rows = append(t[0].Rows, []string{h.Child, h.Sex, h.DOB, h.Ethnic, "", "", ""})
 	}
 	for _, e := range r.Episodes {
-		t[1].Rows = append(t[1].Rows, []string{e.Child, dmy(e.DECOM), e.RNE, e.LS, e.CIN, e.Place, "", dmy(e.DEC), e.REC, "", "", "", ""})
+		t[1].Rows = append(t[1].Rows, []string{e.Child, dmy(e.DECOM), e.RNE, e.LS, e.CIN, e.Place, e.Provider, dmy(e.DEC), e.REC, "", "",
+			e.PlPost, cmp.Or(e.URN, "XXXXXXX")})
 	}
 	for _, m := range r.Missing {
 		t[2].Rows = append(t[2].Rows, []string{m.Child, m.DOB, m.Missing, dmy(m.Start), dmy(m.End)})

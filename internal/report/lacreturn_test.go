@@ -24,7 +24,7 @@ func year(t *testing.T, s string) report.Period {
 }
 
 func placement(kind, start, end string) *waymark.Placement {
-	p := &waymark.Placement{Type: kind, Start: day(start).Add(10 * time.Hour)}
+	p := &waymark.Placement{Type: kind, Start: day(start).Add(10 * time.Hour), ProviderKind: "own_council", Postcode: "NE1 4ST"}
 	if end != "" {
 		p.End = day(end).Add(15 * time.Hour)
 	}
@@ -40,31 +40,32 @@ func episode(kind, start, found string) *waymark.MissingEpisode {
 }
 
 // histories is a council's year 2025-26: A moved from foster care to a B&B and went missing twice;
-// B went missing after the placement had ended; C left care the year before; D is still placed.
+// B went missing after the placement had ended; C left care the year before; D is still placed,
+// in supported accommodation not registered with Ofsted, and nothing the return needs of D is recorded.
 func histories() []*sqlstore.Case {
 	return []*sqlstore.Case{
-		{Ref: "A", Sex: "M", DateOfBirth: "2009-05-01", UASC: true,
+		{Ref: "A", Sex: "M", DateOfBirth: "2009-05-01", UASC: true, LegalStatus: "V2", CategoryOfNeed: "N8", Ethnicity: "BAFR",
 			Placements: []*waymark.Placement{placement("foster", "2025-01-10", "2025-06-01"), placement("bnb_hostel", "2025-06-01", "")},
 			Episodes:   []*waymark.MissingEpisode{episode("missing", "2025-07-03", "2025-07-05"), episode("absent", "2026-03-30", "")}},
-		{Ref: "B", Sex: "F", Screenings: []*waymark.Screening{{Date: day("2024-02-01"), Outcome: "trafficking_concern"}},
+		{Ref: "B", Sex: "F", LegalStatus: "C2", CategoryOfNeed: "N1", Ethnicity: "WOTH", Screenings: []*waymark.Screening{{Date: day("2024-02-01"), Outcome: "trafficking_concern"}},
 			Placements: []*waymark.Placement{placement("residential", "2024-01-01", "2024-12-31")},
 			Episodes:   []*waymark.MissingEpisode{episode("missing", "2025-05-01", "2025-05-02")}},
 		{Ref: "C", Sex: "M", DateOfBirth: "2008-01-01", Placements: []*waymark.Placement{placement("foster", "2023-01-01", "2024-03-01")}},
 		{Ref: "D", DateOfBirth: "2010-02-02", UASC: true, UASCCeased: "2026-06-01",
 			Screenings: []*waymark.Screening{{Date: day("2025-04-02"), Outcome: "trafficking_concern"}},
-			Placements: []*waymark.Placement{placement("supported", "2025-04-01", "2026-05-01")},
+			Placements: []*waymark.Placement{{Type: "supported", Start: day("2025-04-01").Add(10 * time.Hour), End: day("2026-05-01").Add(15 * time.Hour)}},
 			Episodes:   []*waymark.MissingEpisode{episode("missing", "2026-03-31", "2026-04-02")}},
 	}
 }
 
 func TestReturnTables(t *testing.T) {
-	r := report.BuildReturn(histories(), year(t, "2025-26"), time.UTC)
+	r := report.BuildReturn(histories(), year(t, "2025-26"), time.UTC, day("2026-06-01"))
 	want := map[string][][]string{
-		"header.csv": {{"A", "1", "01/05/2009", "NOBT", "", "", ""}, {"B", "2", "", "NOBT", "", "", ""}, {"D", "", "02/02/2010", "NOBT", "", "", ""}},
+		"header.csv": {{"A", "1", "01/05/2009", "BAFR", "", "", ""}, {"B", "2", "", "WOTH", "", "", ""}, {"D", "", "02/02/2010", "", "", "", ""}},
 		"episodes.csv": {
-			{"A", "10/01/2025", "S", "V2", "N8", "U6", "", "01/06/2025", "X1", "", "", "", ""},
-			{"A", "01/06/2025", "P", "V2", "N8", "P2", "", "", "", "", "", "", ""},
-			{"D", "01/04/2025", "S", "V2", "N1", "K3", "", "", "", "", "", "", ""},
+			{"A", "10/01/2025", "S", "V2", "N8", "U6", "PR1", "01/06/2025", "X1", "", "", "NE1 4ST", "XXXXXXX"},
+			{"A", "01/06/2025", "P", "V2", "N8", "P2", "PR1", "", "", "", "", "NE1 4ST", "XXXXXXX"},
+			{"D", "01/04/2025", "S", "", "", "K3", "", "", "", "", "", "", "XXXXXXX"},
 		},
 		"missing.csv": {{"A", "01/05/2009", "M", "03/07/2025", "05/07/2025"}, {"A", "01/05/2009", "A", "30/03/2026", ""},
 			{"B", "", "M", "01/05/2025", "02/05/2025"}, {"D", "02/02/2010", "M", "31/03/2026", ""}},
@@ -76,9 +77,15 @@ func TestReturnTables(t *testing.T) {
 		}
 	}
 	got := r.Validate()
+	// Nothing unknown is written as a default: each field not recorded fails, naming the child.
 	wantFailures := []report.Failure{
 		{Code: "101", Table: "Header", Child: "D"},
 		{Code: "102", Table: "Header", Child: "B"},
+		{Code: "103", Table: "Header", Child: "D"},
+		{Code: "144", Table: "Episodes", Child: "D"},
+		{Code: "145", Table: "Episodes", Child: "D"},
+		{Code: "WM4", Table: "Episodes", Child: "D"},
+		{Code: "WM5", Table: "Episodes", Child: "D"},
 		{Code: "WM2", Table: "Missing", Child: "B"},
 	}
 	if len(got) != len(wantFailures) {
@@ -89,16 +96,25 @@ func TestReturnTables(t *testing.T) {
 			t.Errorf("failure %d = %+v, want %+v", i, f, wantFailures[i])
 		}
 	}
+	warnings := r.Warnings()
+	if len(warnings) != 2 || warnings[0].Child != "A" || warnings[0].Message != waymark.Rules[waymark.RuleBnBHostel] ||
+		warnings[1].Child != "D" || warnings[1].Message != waymark.Rules[waymark.RuleNotRegistered] {
+		t.Errorf("warnings %+v", warnings)
+	}
+	if w := report.BuildReturn(histories(), year(t, "2025-26"), time.UTC, day("2026-02-01")).Warnings(); len(w) == 0 || w[0].Code != "W1" {
+		t.Errorf("a year not yet over is not warned of: %+v", w)
+	}
 }
 
 // clean is a return that breaks no rule; each case below breaks one.
 func clean(t *testing.T) *report.Return {
 	return &report.Return{
-		Year:     year(t, "2025-26"),
-		Header:   []report.HeaderRow{{Child: "K", Sex: "2", DOB: "01/05/2009", Ethnic: "NOBT"}},
-		Episodes: []report.EpisodeRow{{Child: "K", DECOM: day("2025-04-10"), DEC: day("2025-09-01"), RNE: "S", Place: "U6", REC: "X1"}, {Child: "K", DECOM: day("2025-09-01"), RNE: "P", Place: "K2"}},
-		Missing:  []report.MissingRow{{Child: "K", DOB: "01/05/2009", Missing: "M", Start: day("2025-09-01"), End: day("2025-09-03")}},
-		UASC:     []report.UASCRow{{Child: "K", Sex: "2", DOB: "01/05/2009", DUC: day("2027-05-01")}},
+		Year:   year(t, "2025-26"),
+		Header: []report.HeaderRow{{Child: "K", Sex: "2", DOB: "01/05/2009", Ethnic: "NOBT"}},
+		Episodes: []report.EpisodeRow{{Child: "K", DECOM: day("2025-04-10"), DEC: day("2025-09-01"), RNE: "S", Place: "U6", REC: "X1", LS: "V2", CIN: "N1", Provider: "PR1", PlPost: "NE1 4ST"},
+			{Child: "K", DECOM: day("2025-09-01"), RNE: "P", Place: "K2", LS: "V2", CIN: "N1", Provider: "PR4", PlPost: "NE2 1AA"}},
+		Missing: []report.MissingRow{{Child: "K", DOB: "01/05/2009", Missing: "M", Start: day("2025-09-01"), End: day("2025-09-03")}},
+		UASC:    []report.UASCRow{{Child: "K", Sex: "2", DOB: "01/05/2009", DUC: day("2027-05-01")}},
 	}
 }
 
@@ -112,6 +128,11 @@ func TestReturnRules(t *testing.T) {
 	}{
 		{"101", func(r *report.Return) { r.Header[0].Sex = "9" }},
 		{"102", func(r *report.Return) { r.Header[0].DOB = "31/02/2009" }},
+		{"103", func(r *report.Return) { r.Header[0].Ethnic = "" }},
+		{"144", func(r *report.Return) { r.Episodes[1].LS = "" }},
+		{"145", func(r *report.Return) { r.Episodes[0].CIN = "N9" }},
+		{"WM4", func(r *report.Return) { r.Episodes[1].Provider = "" }},
+		{"WM5", func(r *report.Return) { r.Episodes[0].PlPost = "" }},
 		{"141", func(r *report.Return) { r.Episodes[0].DECOM = time.Time{} }},
 		{"146", func(r *report.Return) { r.Episodes[1].Place = "H9" }},
 		{"356", func(r *report.Return) { r.Episodes[0].DEC = day("2025-04-09") }},
@@ -170,7 +191,7 @@ func TestParseYear(t *testing.T) {
 
 func TestReturnZip(t *testing.T) {
 	var buf bytes.Buffer
-	if err := report.BuildReturn(histories(), year(t, "2025-26"), time.UTC).WriteZip(&buf); err != nil {
+	if err := report.BuildReturn(histories(), year(t, "2025-26"), time.UTC, day("2026-06-01")).WriteZip(&buf); err != nil {
 		t.Fatal(err)
 	}
 	z, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))

@@ -3,6 +3,8 @@ package report
 import (
 	"slices"
 	"time"
+
+	"github.com/waymark-org/waymark"
 )
 
 // Rule is one of the return guide's validation rules for the tables Waymark writes. Codes are the
@@ -29,8 +31,23 @@ var Rules = []Rule{
 	{"102", "Header", "Date of birth is not a valid date.", func(r *Return) []string {
 		return refs(r.Header, func(h HeaderRow) bool { return !validDMY(h.DOB) }, HeaderRow.child)
 	}},
+	{"103", "Header", "Ethnicity is not recorded: record it on the child's record (Edit identity facts, Looked after).", func(r *Return) []string {
+		return refs(r.Header, func(h HeaderRow) bool { return !slices.Contains(waymark.Codes(waymark.Ethnicities), h.Ethnic) }, HeaderRow.child)
+	}},
 	{"141", "Episodes", "Date episode began is not a valid date.", func(r *Return) []string {
 		return refs(r.Episodes, func(e EpisodeRow) bool { return e.DECOM.IsZero() }, EpisodeRow.child)
+	}},
+	{"144", "Episodes", "Legal status is not recorded: record it on the child's record (Edit identity facts, Looked after).", func(r *Return) []string {
+		return refs(r.Episodes, func(e EpisodeRow) bool { return !slices.Contains(waymark.Codes(waymark.LegalStatuses), e.LS) }, EpisodeRow.child)
+	}},
+	{"145", "Episodes", "Category of need is not recorded: record it on the child's record (Edit identity facts, Looked after).", func(r *Return) []string {
+		return refs(r.Episodes, func(e EpisodeRow) bool { return !slices.Contains(waymark.Codes(waymark.CategoriesOfNeed), e.CIN) }, EpisodeRow.child)
+	}},
+	{"WM4", "Episodes", "A placement's provider is not recorded: record who provides it on the placement.", func(r *Return) []string {
+		return refs(r.Episodes, func(e EpisodeRow) bool { return e.Provider == "" }, EpisodeRow.child)
+	}},
+	{"WM5", "Episodes", "A placement's postcode is not recorded: record it on the placement.", func(r *Return) []string {
+		return refs(r.Episodes, func(e EpisodeRow) bool { return e.PlPost == "" }, EpisodeRow.child)
 	}},
 	{"146", "Episodes", "Placement type code is not a valid code.", func(r *Return) []string {
 		return refs(r.Episodes, func(e EpisodeRow) bool { return !slices.Contains(validPlaces, e.Place) }, EpisodeRow.child)
@@ -110,6 +127,21 @@ func laterEnd(e EpisodeRow) time.Time {
 		return time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 	}
 	return e.DEC
+}
+
+// Warnings are what the return is right to contain but someone must know: a placement that broke a
+// rule for the child (unsuitable, or unlawful), and a collection year not yet over.
+func (r *Return) Warnings() []Failure {
+	var out []Failure
+	if r.Made.Before(r.Year.end()) {
+		out = append(out, Failure{"W1", "All", "", "The collection year is not over: this is the year so far, not its return."})
+	}
+	for _, e := range r.Episodes {
+		for _, rule := range e.Breaks {
+			out = append(out, Failure{"W2", "Episodes", e.Child, waymark.Rules[rule]})
+		}
+	}
+	return out
 }
 
 // Validate runs every rule; a child breaking a rule in several rows is named once for it.

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"encoding/json"
 	"context"
 	"fmt"
 	"slices"
@@ -23,11 +24,11 @@ func (tx *Tx) RaiseAlerts(as []*waymark.Alert) ([]*waymark.Alert, error) {
 	rows, args := make([]string, len(as)), make([]any, 0, 8*len(as))
 	for i, a := range as {
 		a.ID, a.RaisedAt = NewID(), now
-		rows[i] = "(" + placeholders(len(args)+1, 8) + ", NULL, '')"
-		args = append(args, a.ID, a.Kind, a.Subject, a.ChildID, a.OrgID, a.PoliceOrgID, a.DueAt.UTC(), a.RaisedAt)
+		rows[i] = "(" + placeholders(len(args)+1, 9) + ", NULL, '')"
+		args = append(args, a.ID, a.Kind, a.Subject, a.ChildID, a.OrgID, a.PoliceOrgID, a.DueAt.UTC(), a.RaisedAt, a.Detail)
 	}
 	res, err := tx.tx.QueryContext(tx.ctx, `INSERT INTO alerts (id, kind, subject, child_id, org_id, police_org_id, due_at, raised_at,
-		cleared_at, cleared_by) VALUES `+strings.Join(rows, ", ")+` ON CONFLICT (kind, subject) DO NOTHING RETURNING id`, args...)
+		detail, cleared_at, cleared_by) VALUES `+strings.Join(rows, ", ")+` ON CONFLICT (kind, subject) DO NOTHING RETURNING id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("raise alerts: %w", err)
 	}
@@ -115,7 +116,7 @@ func (tx *Tx) ClearResolved(now time.Time) (int64, error) {
 		total += n
 	}
 	res, err := tx.tx.ExecContext(tx.ctx, `UPDATE alerts SET cleared_at = $1, cleared_by = 'resolved' WHERE cleared_at IS NULL
-		AND kind IN ('turning_17_5', 'turning_18') AND due_at < $2`, now.UTC(), now.Add(-waymark.StaleAfter).UTC())
+		AND kind IN ('turning_17_5', 'turning_18', 'leave_ending', 'leave_ends') AND due_at < $2`, now.UTC(), now.Add(-waymark.StaleAfter).UTC())
 	if err != nil {
 		return total, fmt.Errorf("clear past birthdays: %w", err)
 	}
@@ -124,13 +125,13 @@ func (tx *Tx) ClearResolved(now time.Time) (int64, error) {
 }
 
 const alertColumns = `a.id, a.kind, a.subject, a.child_id, c.ref, a.org_id, a.police_org_id, a.due_at, a.raised_at, a.cleared_at, a.cleared_by,
-	c.given_names, c.family_name, c.nationality`
+	a.detail, c.given_names, c.family_name, c.nationality`
 
 func scanAlert(r scanner) (*waymark.Alert, error) {
 	var a waymark.Alert
 	var c waymark.Child
 	err := r.Scan(&a.ID, &a.Kind, &a.Subject, &a.ChildID, &a.ChildRef, &a.OrgID, &a.PoliceOrgID, &a.DueAt, &a.RaisedAt,
-		nullable{&a.ClearedAt}, &a.ClearedBy, &c.GivenNames, &c.FamilyName, &c.Nationality)
+		nullable{&a.ClearedAt}, &a.ClearedBy, &a.Detail, &c.GivenNames, &c.FamilyName, &c.Nationality)
 	a.ChildName = c.Name()
 	a.DueAt, a.RaisedAt = a.DueAt.UTC(), a.RaisedAt.UTC()
 	return &a, err
@@ -158,18 +159,10 @@ func (s *Store) AlertsFor(ctx context.Context, a waymark.Actor, limit int) ([]*w
 	}
 	total := 0
 	as, err := collect(rows, func(r scanner) (*waymark.Alert, error) {
-		return scanAlert(countingScanner{r, &total})
+		return scanAlert(extraScanner{r, []any{&total}})
 	})
 	return as, total, err
 }
-
-// countingScanner reads a row's last column, a count over the whole result, into n.
-type countingScanner struct {
-	scanner
-	n *int
-}
-
-func (c countingScanner) Scan(dest ...any) error { return c.scanner.Scan(append(dest, c.n)...) }
 
 // ChildAlerts lists every alert of one child (open and cleared), newest first.
 func (s *Store) ChildAlerts(ctx context.Context, childID string) ([]*waymark.Alert, error) {
@@ -266,5 +259,27 @@ func (s *Store) IncompleteRecordedBetween(ctx context.Context, from, to time.Tim
 		err := r.Scan(&d.ChildID, &d.OrgID, &d.At)
 		d.At = d.At.UTC()
 		return d, err
+	})
+}
+
+// LeaveExpiries lists the children with a recorded end of immigration leave (At), from the facts
+// of those that have one.
+func (s *Store) LeaveExpiries(ctx context.Context) ([]ChildDate, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, org_id, ref, facts FROM children WHERE facts LIKE '%"leave_expiry":%' AND merged_into = ''`)
+	if err != nil {
+		return nil, fmt.Errorf("list leave expiries: %w", err)
+	}
+	return collect(rows, func(r scanner) (ChildDate, error) {
+		var c ChildDate
+		var f string
+		if err := r.Scan(&c.ChildID, &c.OrgID, &c.Ref, &f); err != nil {
+			return c, err
+		}
+		var plain facts
+		if err := json.Unmarshal([]byte(f), &plain); err != nil {
+			return c, fmt.Errorf("child %s facts: %w", c.ChildID, err)
+		}
+		c.At, err = time.Parse(waymark.DateLayout, plain.LeaveExpiry)
+		return c, err
 	})
 }

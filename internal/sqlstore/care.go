@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -39,9 +40,10 @@ type scanner = interface{ Scan(...any) error }
 func (tx *Tx) CreatePlacement(p *waymark.Placement) error {
 	p.ID = NewID()
 	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO placements (id, child_id, org_id, type, provider, address, police_org_id,
-		start_at, end_at, end_reason, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		start_at, end_at, end_reason, recorded_by, created_at, provider_kind, postcode, ofsted_urn)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 		p.ID, p.ChildID, p.OrgID, p.Type, p.Provider, tx.s.seal(p.Address, "placement", p.ID, "address"), p.PoliceOrgID, p.Start.UTC(), nullable{&p.End}, p.EndReason,
-		p.RecordedBy, tx.s.now())
+		p.RecordedBy, tx.s.now(), p.ProviderKind, p.Postcode, p.OfstedURN)
 	if isUniqueViolation(err) {
 		return &waymark.Error{Code: waymark.ECONFLICT, Message: "This child already has an open placement; end it first.",
 			Fields: []waymark.FieldError{{Field: "start", Message: "another placement of this child is still open"}}}
@@ -55,12 +57,13 @@ func (tx *Tx) EndPlacement(id string, end time.Time, reason string) error {
 	return wrap(err, "end placement")
 }
 
-const placementColumns = `id, child_id, org_id, type, provider, address, police_org_id, start_at, end_at, end_reason, recorded_by`
+const placementColumns = `id, child_id, org_id, type, provider, address, police_org_id, start_at, end_at, end_reason, recorded_by,
+	provider_kind, postcode, ofsted_urn`
 
 func (s *Store) scanPlacement(r scanner) (*waymark.Placement, error) {
 	var p waymark.Placement
 	if err := r.Scan(&p.ID, &p.ChildID, &p.OrgID, &p.Type, &p.Provider, &p.Address, &p.PoliceOrgID, &p.Start, nullable{&p.End},
-		&p.EndReason, &p.RecordedBy); err != nil {
+		&p.EndReason, &p.RecordedBy, &p.ProviderKind, &p.Postcode, &p.OfstedURN); err != nil {
 		return nil, err
 	}
 	p.Start = p.Start.UTC()
@@ -82,15 +85,47 @@ func (s *Store) Placement(ctx context.Context, id string) (*waymark.Placement, e
 	return p, notFound(err, "placement")
 }
 
-// UnsuitablePlacements lists the open placements of a kind guidance calls unsuitable, for one
-// organisation (or every one when orgID is empty).
-func (s *Store) UnsuitablePlacements(ctx context.Context, orgID string) ([]*waymark.Placement, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+placementColumns+` FROM placements WHERE type = 'bnb_hostel' AND end_at IS NULL
-		AND ($1 = '' OR org_id = $1) ORDER BY start_at`, orgID)
+// Unsuitable is an open placement that breaks a rule for its child: unsuitable, or unlawful.
+type Unsuitable struct {
+	*waymark.Placement
+	Breaks []string // the rules it breaks (waymark.Rules)
+}
+
+// UnsuitablePlacements lists the open placements that break a rule for their child at now, for
+// one organisation (or every one when orgID is empty), the longest-standing first.
+func (s *Store) UnsuitablePlacements(ctx context.Context, orgID string, now time.Time) ([]Unsuitable, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+prefixed("p.", placementColumns)+`, c.date_of_birth FROM placements p
+		JOIN children c ON c.id = p.child_id WHERE p.type IN ('bnb_hostel', 'hotel', 'supported', 'other') AND p.end_at IS NULL
+		AND ($1 = '' OR p.org_id = $1) ORDER BY p.start_at`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("list unsuitable placements: %w", err)
 	}
-	return collect(rows, s.scanPlacement)
+	all, err := collect(rows, func(r scanner) (Unsuitable, error) {
+		var dob string
+		p, err := s.scanPlacement(extraScanner{r, []any{&dob}})
+		if err != nil {
+			return Unsuitable{}, err
+		}
+		return Unsuitable{p, p.Breaks(dob, now)}, nil
+	})
+	return slices.DeleteFunc(all, func(u Unsuitable) bool { return len(u.Breaks) == 0 }), err
+}
+
+// extraScanner reads columns after those a scan function knows into more.
+type extraScanner struct {
+	scanner
+	more []any
+}
+
+func (e extraScanner) Scan(dest ...any) error { return e.scanner.Scan(append(dest, e.more...)...) }
+
+// prefixed qualifies each of a list of columns with a table's alias.
+func prefixed(alias, columns string) string {
+	cols := strings.Split(columns, ",")
+	for i, c := range cols {
+		cols[i] = alias + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
 }
 
 // CreateScreening records a screening for trafficking indicators.

@@ -14,6 +14,7 @@ type Case struct {
 	ChildID, Ref, OrgID, Sex, DateOfBirth, Nationality string
 	UASC                                               bool      // an unaccompanied asylum-seeking child
 	UASCCeased                                         string    // when that status ended, if it has
+	LegalStatus, CategoryOfNeed, Ethnicity             string    // the return's codes, "" where not recorded
 	Referred                                           time.Time // first referral or first contact
 	Placements                                         []*waymark.Placement
 	Episodes                                           []*waymark.MissingEpisode
@@ -24,14 +25,15 @@ type Case struct {
 // of queries whatever the number of children.
 func (s *Store) Cases(ctx context.Context, orgID string) ([]*Case, error) {
 	const mine = ` WHERE $1 = '' OR org_id = $1`
-	rows, err := s.db.QueryContext(ctx, `SELECT id, ref, org_id, sex, date_of_birth, nationality, facts FROM children`+mine+` ORDER BY ref`, orgID)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, ref, org_id, sex, date_of_birth, nationality, facts, sealed FROM children`+mine+` ORDER BY ref`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("list cases: %w", err)
 	}
 	cases, err := collect(rows, func(r scanner) (*Case, error) {
 		var c Case
 		var f string
-		if err := r.Scan(&c.ChildID, &c.Ref, &c.OrgID, &c.Sex, &c.DateOfBirth, &c.Nationality, &f); err != nil {
+		var sealed []byte
+		if err := r.Scan(&c.ChildID, &c.Ref, &c.OrgID, &c.Sex, &c.DateOfBirth, &c.Nationality, &f, &sealed); err != nil {
 			return nil, err
 		}
 		var plain facts
@@ -39,6 +41,16 @@ func (s *Store) Cases(ctx context.Context, orgID string) ([]*Case, error) {
 			return nil, fmt.Errorf("child %s facts: %w", c.ChildID, err)
 		}
 		c.UASC, c.UASCCeased = plain.UASC, plain.UASCCeased
+		c.LegalStatus, c.CategoryOfNeed = plain.LegalStatus, plain.CategoryOfNeed
+		opened, err := s.keys.Open(sealed, childAAD(c.ChildID))
+		if err != nil {
+			return nil, fmt.Errorf("child %s sealed facts: %w", c.ChildID, err)
+		}
+		var sf sealedFacts
+		if err := json.Unmarshal(opened, &sf); err != nil {
+			return nil, fmt.Errorf("child %s sealed facts: %w", c.ChildID, err)
+		}
+		c.Ethnicity = sf.Ethnicity
 		return &c, nil
 	})
 	if err != nil {

@@ -35,6 +35,11 @@ type facts struct {
 	UASC               bool           `json:"uasc,omitempty"`
 	UASCCeased         string         `json:"uasc_ceased,omitempty"`
 	OtherRefs          []string       `json:"other_refs,omitempty"`
+	LegalStatus        string         `json:"legal_status,omitempty"`
+	CategoryOfNeed     string         `json:"category_of_need,omitempty"`
+	ClaimDate          string         `json:"asylum_claim_date,omitempty"`
+	ImmigrationStatus  string         `json:"immigration_status,omitempty"`
+	LeaveExpiry        string         `json:"leave_expiry,omitempty"`
 }
 
 // sealedFacts are encrypted at rest: documents, biometric references, health, concerns, and the
@@ -46,6 +51,8 @@ type sealedFacts struct {
 	Concerns    string              `json:"concerns,omitempty"`
 	Description string              `json:"description,omitempty"`
 	Marks       string              `json:"marks,omitempty"`
+	Ethnicity   string              `json:"ethnicity,omitempty"`
+	HomeOffice  string              `json:"home_office_ref,omitempty"`
 }
 
 func childAAD(id string) []byte { return []byte("child:" + id) }
@@ -64,11 +71,14 @@ func searchText(c *waymark.Child) string {
 
 func (tx *Tx) childColumns(c *waymark.Child) (factsJSON string, sealed []byte, err error) {
 	f, err := json.Marshal(facts{Aliases: c.Aliases, AgeBasis: c.AgeBasis, OtherNationalities: c.OtherNationalities,
-		Languages: c.Languages, Phones: c.Phones, UASC: c.UASC, UASCCeased: c.UASCCeased, OtherRefs: c.OtherRefs})
+		Languages: c.Languages, Phones: c.Phones, UASC: c.UASC, UASCCeased: c.UASCCeased, OtherRefs: c.OtherRefs,
+		LegalStatus: c.LegalStatus, CategoryOfNeed: c.CategoryOfNeed, ClaimDate: c.ClaimDate, ImmigrationStatus: c.ImmigrationStatus,
+		LeaveExpiry: c.LeaveExpiry})
 	if err != nil {
 		return "", nil, err
 	}
-	plain, err := json.Marshal(sealedFacts{c.Documents, c.Biometrics, c.HealthNeeds, c.Concerns, c.Description, c.Marks})
+	plain, err := json.Marshal(sealedFacts{c.Documents, c.Biometrics, c.HealthNeeds, c.Concerns, c.Description, c.Marks,
+		c.Ethnicity, c.HomeOfficeRef})
 	if err != nil {
 		return "", nil, err
 	}
@@ -182,6 +192,8 @@ func (s *Store) scanChild(ctx context.Context, q querier, row interface{ Scan(..
 	c.Aliases, c.AgeBasis, c.OtherNationalities = plain.Aliases, plain.AgeBasis, plain.OtherNationalities
 	c.UASC, c.UASCCeased, c.OtherRefs = plain.UASC, plain.UASCCeased, plain.OtherRefs
 	c.Languages, c.Phones, c.Description, c.Marks = plain.Languages, plain.Phones, plain.Description, plain.Marks
+	c.LegalStatus, c.CategoryOfNeed, c.ClaimDate = plain.LegalStatus, plain.CategoryOfNeed, plain.ClaimDate
+	c.ImmigrationStatus, c.LeaveExpiry = plain.ImmigrationStatus, plain.LeaveExpiry
 	opened, err := s.keys.Open(sealed, childAAD(c.ID))
 	if err != nil {
 		return nil, fmt.Errorf("child %s sealed facts: %w", c.ID, err)
@@ -192,6 +204,7 @@ func (s *Store) scanChild(ctx context.Context, q querier, row interface{ Scan(..
 	}
 	c.Documents, c.Biometrics, c.HealthNeeds, c.Concerns = sf.Documents, sf.Biometrics, sf.HealthNeeds, sf.Concerns
 	c.Description, c.Marks = cmp.Or(sf.Description, c.Description), cmp.Or(sf.Marks, c.Marks)
+	c.Ethnicity, c.HomeOfficeRef = sf.Ethnicity, sf.HomeOffice
 	if q != nil {
 		var ps map[string][]waymark.Photo
 		ps, err = photos(ctx, q, c.ID)

@@ -38,8 +38,11 @@ func Load(loc *time.Location) (*Templates, error) {
 		"datetime": func(tm time.Time) string { return tm.In(loc).Format("2 Jan 2006, 15:04") },
 		"country":  waymark.CountryName,
 		"label":    waymark.Label,
+		"rule":     func(code string) string { return waymark.Rules[code] },
 		"join":     strings.Join,
 		"age":      func(c *waymark.Child) int { return c.Age(time.Now().In(loc)) },
+		"ageText":  func(c *waymark.Child) string { return ageText(c, time.Now().In(loc)) },
+		"day":      day,
 		"ageOf": func(dob string) int {
 			return (&waymark.Child{DateOfBirth: dob}).Age(time.Now().In(loc))
 		},
@@ -130,4 +133,33 @@ func pct(v any) string {
 		return strconv.FormatFloat(x*100, 'f', 1, 64) + "%"
 	}
 	return ""
+}
+
+// day writes a date kept as YYYY-MM-DD as every page writes dates: 23 Sep 2026.
+func day(s string) string {
+	t, err := time.Parse(waymark.DateLayout, s)
+	if err != nil {
+		return s
+	}
+	return t.Format("2 Jan 2006")
+}
+
+// ageText says a child's age with what it rests on: a claimed age is a claim, and a disputed one
+// is treated as a child's until assessed.
+func ageText(c *waymark.Child, now time.Time) string {
+	if c.DateOfBirth == "" {
+		return "age unknown"
+	}
+	n := c.Age(now)
+	switch {
+	case c.AgeBasis == "claimed":
+		return fmt.Sprintf("age %d (claimed)", n)
+	case c.AgeBasis == "disputed":
+		return fmt.Sprintf("age %d claimed, disputed: treated as a child pending assessment", n)
+	case c.AgeBasis == "age_assessment":
+		return fmt.Sprintf("age %d (assessed)", n)
+	case c.DOBEstimated:
+		return fmt.Sprintf("about %d (estimated)", n)
+	}
+	return fmt.Sprintf("age %d", n)
 }
