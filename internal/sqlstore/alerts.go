@@ -1,8 +1,8 @@
 package sqlstore
 
 import (
-	"encoding/json"
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
