@@ -38,6 +38,7 @@ type Child struct {
 	Biometrics         []Biometric `json:"biometrics,omitempty"`
 	Status
 	Photos    []Photo   `json:"photos,omitempty"`
+	Lacks     []string  `json:"lacking,omitempty"` // what its organisation's rule finds lacking (read only)
 	CreatedAt time.Time `json:"created_at,omitzero"`
 	UpdatedAt time.Time `json:"updated_at,omitzero"`
 	// MissingNow is read from the care record, never written with the child: a missing or absent
@@ -123,23 +124,48 @@ func (c *Child) Age(day time.Time) int {
 	return age
 }
 
-// Missing lists the identification facts not yet recorded. Children vanish in the first days, so
-// the list is shown until it is empty.
-func (c *Child) Missing() []string {
-	var m []string
-	if len(c.Photos) == 0 {
-		m = append(m, "photo")
+// IdentificationFacts are what an organisation may require of a child's identification record,
+// and DefaultCompleteness what it requires unless it says otherwise: never a DNA reference, since
+// a child's DNA is taken only with consent or a legal basis.
+var (
+	IdentificationFacts = []string{"photo", "name", "date_of_birth", "nationality", "fingerprints_or_document", "document", "fingerprints", "dna"}
+	DefaultCompleteness = []string{"photo", "name", "date_of_birth", "nationality", "fingerprints_or_document"}
+)
+
+// Lacking lists the facts rule requires (DefaultCompleteness when nil) that the child's record
+// lacks. Children vanish in the first days, so the list is shown until it is empty.
+func (c *Child) Lacking(rule []string) []string {
+	if rule == nil {
+		rule = DefaultCompleteness
 	}
-	if len(c.Documents) == 0 {
-		m = append(m, "document")
+	kind := func(k string) bool {
+		return slices.ContainsFunc(c.Biometrics, func(b Biometric) bool { return b.Kind == k })
 	}
-	if !slices.ContainsFunc(c.Biometrics, func(b Biometric) bool { return b.Kind == "fingerprint" }) {
-		m = append(m, "fingerprints")
+	has := map[string]bool{"photo": len(c.Photos) > 0, "name": c.GivenNames != "" || c.FamilyName != "",
+		"date_of_birth": c.DateOfBirth != "", "nationality": c.Nationality != "", "document": len(c.Documents) > 0,
+		"fingerprints": kind("fingerprint"), "dna": kind("dna")}
+	has["fingerprints_or_document"] = has["fingerprints"] || has["document"]
+	var out []string
+	for _, f := range IdentificationFacts {
+		if slices.Contains(rule, f) && !has[f] {
+			out = append(out, f)
+		}
 	}
-	if !slices.ContainsFunc(c.Biometrics, func(b Biometric) bool { return b.Kind == "dna" }) {
-		m = append(m, "DNA reference")
+	return out
+}
+
+// Rule writes a completeness rule (nil: the default) as its facts, separated by commas.
+func Rule(rule []string) string {
+	if rule == nil {
+		rule = DefaultCompleteness
 	}
-	return m
+	return strings.Join(rule, ",")
+}
+
+// Identifiable reports whether anything recorded identifies the child beyond what they say: a
+// document or fingerprints.
+func (c *Child) Identifiable() bool {
+	return !slices.Contains(c.Lacking([]string{"fingerprints_or_document"}), "fingerprints_or_document")
 }
 
 // DateLayout is the form of every calendar date in Waymark (ISO 8601).

@@ -109,10 +109,10 @@ func TestChildNormalizeCanonicalises(t *testing.T) {
 	}
 }
 
-func TestMissingAndAge(t *testing.T) {
+func TestLackingAndAge(t *testing.T) {
 	c := waymark.Child{DateOfBirth: "2009-11-23"}
-	if got := c.Missing(); !slices.Equal(got, []string{"photo", "document", "fingerprints", "DNA reference"}) {
-		t.Fatalf("missing = %v", got)
+	if got := c.Lacking(nil); !slices.Equal(got, []string{"photo", "name", "nationality", "fingerprints_or_document"}) {
+		t.Fatalf("lacking = %v", got)
 	}
 	if age := c.Age(now); age != 16 {
 		t.Fatalf("age the day before the birthday = %d", age)
@@ -121,10 +121,20 @@ func TestMissingAndAge(t *testing.T) {
 	if age := c.Age(now); age != 17 {
 		t.Fatalf("age on the birthday = %d", age)
 	}
-	c.Photos, c.Documents = []waymark.Photo{{ID: "p"}}, []waymark.Document{{Type: "passport", Number: "1"}}
-	c.Biometrics = []waymark.Biometric{{Kind: "fingerprint"}, {Kind: "dna"}}
-	if got := c.Missing(); len(got) != 0 {
-		t.Fatalf("complete record missing %v", got)
+	// No DNA by default: a passport, or fingerprints, is enough beside the rest.
+	c.GivenNames, c.Nationality, c.Photos = "Nam", "VN", []waymark.Photo{{ID: "p"}}
+	for _, has := range []func(c *waymark.Child){
+		func(c *waymark.Child) { c.Documents = []waymark.Document{{Type: "passport", Number: "1"}} },
+		func(c *waymark.Child) { c.Biometrics = []waymark.Biometric{{Kind: "fingerprint", Reference: "FP-1"}} },
+	} {
+		d := c
+		has(&d)
+		if got := d.Lacking(nil); len(got) != 0 || !d.Identifiable() {
+			t.Fatalf("complete record lacks %v", got)
+		}
+	}
+	if got := c.Lacking([]string{"photo", "dna", "document"}); !slices.Equal(got, []string{"document", "dna"}) || c.Identifiable() {
+		t.Fatalf("an organisation's own rule: lacking %v", got)
 	}
 }
 

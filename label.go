@@ -32,5 +32,6 @@ var labels = map[string]string{
 	"not_claimed": "No asylum claim", "awaiting_decision": "Claim made, awaiting a decision", "refugee_status": "Refugee status",
 	"humanitarian_protection": "Humanitarian protection", "uasc_leave": "Limited leave as an unaccompanied child",
 	"other_leave": "Other leave", "refused": "Refused", "appeal": "Appealing a refusal", "settled_or_british": "Settled or British",
-	"childrens_services": "Children's services", "home_office": "Home Office", "ictg": "ICTG", "border_force": "Border Force",
+	"fingerprints_or_document": "Fingerprints or a document",
+	"childrens_services":       "Children's services", "home_office": "Home Office", "ictg": "ICTG", "border_force": "Border Force",
 }

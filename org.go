@@ -17,6 +17,8 @@ type Organisation struct {
 	// MFARoles are the roles whose users must pass a second factor to sign in (nil at creation:
 	// DefaultMFARoles; empty: none).
 	MFARoles []Role `json:"mfa_roles"`
+	// Completeness is what a child's identification record must hold (nil: DefaultCompleteness).
+	Completeness []string `json:"completeness,omitempty"`
 }
 
 // DefaultMFARoles are every role but the analyst's, who sees aggregates only.
@@ -73,6 +75,12 @@ func (o *Organisation) Normalize() error {
 	checkLen(&p, "name", o.Name, 200)
 	if !slices.Contains(OrgKinds, o.Kind) {
 		p.add("kind", "Kind must be one of %s, not %q", strings.Join(OrgKinds, ", "), o.Kind)
+	}
+	for _, f := range o.Completeness {
+		if !slices.Contains(IdentificationFacts, f) {
+			p.add("completeness", "Each fact required must be one of %s, not %q", strings.Join(IdentificationFacts, ", "), f)
+			break
+		}
 	}
 	return p.err()
 }

@@ -393,6 +393,14 @@ func TestSecondFactorAndSSOCommands(t *testing.T) {
 			if len(audited(t, db, "second_factor.roles")) != 1 {
 				t.Fatal("the change of second-factor roles is not audited")
 			}
+			if _, err := cli(t, "", with("org", "completeness", "--org", "Westmarsh Council", "--require", "photo,retina")...); err == nil ||
+				!strings.Contains(err.Error(), `--require: `) || !strings.Contains(err.Error(), `"retina"`) {
+				t.Fatalf("an unknown fact: %v", err)
+			}
+			out, err = cli(t, "", with("org", "completeness", "--org", "Westmarsh Council", "--require", "photo, name, dna")...)
+			if err != nil || !strings.Contains(out, "must hold photo,name,dna") || len(audited(t, db, "organisation.completeness")) != 1 {
+				t.Fatalf("org completeness: %q %v", out, err)
+			}
 
 			sso := with("org", "sso", "--org", "Westmarsh Council", "--domain", "westmarsh.example.org", "--issuer", "http://idp.example.org", "--client-id", "waymark")
 			if _, err := cli(t, "", sso...); err == nil || !strings.Contains(err.Error(), "--issuer") {

@@ -21,6 +21,8 @@ func init() {
 	register(command{"org create", "add an organisation (--name, --kind council|police|border|charity)", runOrgCreate})
 	register(command{"user create", "add a user (--org, --role, --email); prints a generated password", runUserCreate})
 	register(command{"user reset-password", "give a user a new password for one sign-in, at which they choose their own (--email); prints it", runUserResetPassword})
+	register(command{"org completeness", "choose what a child's identification record must hold (--org, --require default|fact,fact: " +
+		strings.Join(waymark.IdentificationFacts, ", ") + ")", runOrgCompleteness})
 	register(command{"org second-factor", "choose the roles that must sign in with an authenticator app as well (--org, --roles default|none|role,role)", runOrgSecondFactor})
 	register(command{"org sso", "sign an organisation's users in through its OpenID Connect provider (--org, --domain, --issuer, --client-id; the secret in $WAYMARK_SSO_CLIENT_SECRET; --off)", runOrgSSO})
 	register(command{"user reset-second-factor", "remove a user's authenticator app, lost with their phone; they set up a new one at their next sign-in (--email)", runUserResetSecondFactor})
@@ -139,6 +141,32 @@ func runOrgSecondFactor(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "%q: a second factor is required of %s\n", o.Name, waymark.JoinRoles(roles))
+		return nil
+	})
+}
+
+func runOrgCompleteness(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("org completeness", flag.ContinueOnError)
+	org := fs.String("org", "", "the organisation's name")
+	list := fs.String("require", "", `"default" (`+strings.Join(waymark.DefaultCompleteness, ", ")+`), or facts separated by commas`)
+	return withRegistry(ctx, e, fs, args, []string{"org", "require"}, func(reg *registry.Registry) error {
+		var rule []string
+		if *list != "default" {
+			for _, f := range strings.Split(*list, ",") {
+				rule = append(rule, strings.TrimSpace(f))
+			}
+		}
+		o, err := reg.OrgByName(ctx, operator(), *org)
+		if err != nil {
+			return err
+		}
+		if err := reg.SetCompleteness(ctx, operator(), o.ID, rule); err != nil {
+			if fs := waymark.ErrorFields(err); len(fs) > 0 {
+				return fmt.Errorf("--require: %s", fs[0].Message)
+			}
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%q: a child's identification record must hold %s\n", o.Name, waymark.Rule(rule))
 		return nil
 	})
 }

@@ -311,13 +311,13 @@ func (s *Server) apiListChildren(w http.ResponseWriter, r *http.Request) {
 		DateOfBirth  string   `json:"date_of_birth,omitempty"`
 		DOBEstimated bool     `json:"dob_estimated"`
 		Nationality  string   `json:"nationality,omitempty"`
-		Missing      []string `json:"identification_missing"`
+		Lacking      []string `json:"lacking"`
 	}
 	rows := make([]row, len(list))
 	for i, c := range list {
-		rows[i] = row{c.ID, c.Ref, c.GivenNames, c.FamilyName, c.Sex, c.DateOfBirth, c.DOBEstimated, c.Nationality, c.Missing}
-		if rows[i].Missing == nil {
-			rows[i].Missing = []string{}
+		rows[i] = row{c.ID, c.Ref, c.GivenNames, c.FamilyName, c.Sex, c.DateOfBirth, c.DOBEstimated, c.Nationality, c.Lacks}
+		if rows[i].Lacking == nil {
+			rows[i].Lacking = []string{}
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"children": rows, "total": total})

@@ -83,7 +83,7 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request) {
 	data := map[string]any{
 		"OtherTeams": others,
 		"Children":   list, "Total": total, "Prev": "", "Next": "",
-		"LackingOptions": []string{"photo", "document", "fingerprints", "DNA reference"},
+		"LackingOptions": waymark.IdentificationFacts,
 		"Alerts":         alerts,
 		"AlertCount":     alertCount,
 		"Upcoming":       len(upcoming),

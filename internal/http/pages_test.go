@@ -185,7 +185,7 @@ func TestFirstContactFormKeepsInputOnError(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("child page %d", code)
 	}
-	contains(t, child, "Selam Tesfay Kidane", "/thumbnail", "Dover Eastern Docks", "2917123456", "Still missing")
+	contains(t, child, "Selam Tesfay Kidane", "/thumbnail", "Dover Eastern Docks", "2917123456", "Still lacking")
 	if strings.Contains(child, "No photo yet") {
 		t.Fatal("kept photo was not saved")
 	}

@@ -188,7 +188,7 @@ func (r *Registry) SuggestedRiskFactors(ctx context.Context, a waymark.Actor, ch
 	if age := c.Age(now); age >= 0 && (age < 13 || age >= 17) {
 		f = append(f, "age")
 	}
-	if len(c.Missing()) > 0 {
+	if !c.Identifiable() { // neither a document nor fingerprints: nothing but what the child says
 		f = append(f, "no_identification_record")
 	}
 	if len(care.Episodes) > 0 {

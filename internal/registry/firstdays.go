@@ -120,7 +120,7 @@ type Step struct {
 // Checklist is the first-72-hours checklist of the record at now.
 func (rec *ChildRecord) Checklist(now time.Time) []Step {
 	c, care := rec.Child, rec.Care
-	id := Step{What: "Identification complete", Done: len(c.Missing()) == 0, Due: c.CreatedAt.Add(waymark.IdentificationGrace)}
+	id := Step{What: "Identification complete", Done: len(c.Lacks) == 0, Due: c.CreatedAt.Add(waymark.IdentificationGrace)}
 	handover := Step{What: "Handover accepted", NotNeeded: "recorded by the council responsible"}
 	for _, h := range rec.Handovers { // newest first: the first handover is the last listed
 		if h.Kind != waymark.HandoverKind {

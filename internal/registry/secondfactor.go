@@ -222,3 +222,24 @@ func (r *Registry) SetMFARoles(ctx context.Context, a waymark.Actor, orgID strin
 		return tx.Audit(e)
 	})
 }
+
+// SetCompleteness sets what the organisation's children's identification records must hold (nil:
+// waymark.DefaultCompleteness), and works out again what each lacks; audited.
+func (r *Registry) SetCompleteness(ctx context.Context, a waymark.Actor, orgID string, rule []string) error {
+	if err := r.check(ctx, a, waymark.ManageUsers, waymark.Scope{OrgID: orgID}, "organisation", orgID); err != nil {
+		return err
+	}
+	if err := (&waymark.Organisation{Name: "-", Kind: waymark.OrgKinds[0], Completeness: rule}).Normalize(); err != nil {
+		return err
+	}
+	err := r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
+		if err := tx.SetCompleteness(orgID, rule); err != nil {
+			return err
+		}
+		e := entry(a, "organisation.completeness", "organisation", orgID, orgID)
+		e.Reason = "required: " + waymark.Rule(rule)
+		return tx.Audit(e)
+	})
+	r.changed()
+	return err
+}

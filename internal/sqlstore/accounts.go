@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/waymark-org/waymark"
@@ -18,8 +19,8 @@ func (tx *Tx) CreateOrg(o *waymark.Organisation) error {
 	if o.MFARoles == nil {
 		o.MFARoles = waymark.DefaultMFARoles()
 	}
-	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO organisations (id, name, kind, mfa_roles, created_at) VALUES ($1, $2, $3, $4, $5)`,
-		o.ID, o.Name, o.Kind, waymark.JoinRoles(o.MFARoles), tx.s.now())
+	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO organisations (id, name, kind, mfa_roles, created_at, completeness) VALUES ($1, $2, $3, $4, $5, $6)`,
+		o.ID, o.Name, o.Kind, waymark.JoinRoles(o.MFARoles), tx.s.now(), strings.Join(o.Completeness, ","))
 	if isUniqueViolation(err) {
 		return &waymark.Error{Code: waymark.ECONFLICT, Message: "That organisation already exists.",
 			Fields: []waymark.FieldError{{Field: "name", Message: fmt.Sprintf("%q is already taken", o.Name)}}}
@@ -30,14 +31,76 @@ func (tx *Tx) CreateOrg(o *waymark.Organisation) error {
 	return nil
 }
 
-const orgColumns = `id, name, kind, mfa_roles`
+const orgColumns = `id, name, kind, mfa_roles, completeness`
 
 func scanOrg(row interface{ Scan(...any) error }) (*waymark.Organisation, error) {
 	var o waymark.Organisation
-	var mfa string
-	err := row.Scan(&o.ID, &o.Name, &o.Kind, &mfa)
+	var mfa, complete string
+	err := row.Scan(&o.ID, &o.Name, &o.Kind, &mfa, &complete)
 	o.MFARoles = mfaRoles(mfa)
+	if complete != "" {
+		o.Completeness = strings.Split(complete, ",")
+	}
 	return &o, err
+}
+
+// SetCompleteness sets what the organisation's children's identification records must hold (nil:
+// the default) and works out again what each of them lacks.
+func (tx *Tx) SetCompleteness(orgID string, rule []string) error {
+	if _, err := tx.tx.ExecContext(tx.ctx, `UPDATE organisations SET completeness = $1 WHERE id = $2`, strings.Join(rule, ","), orgID); err != nil {
+		return fmt.Errorf("set completeness: %w", err)
+	}
+	delete(tx.rules, orgID)
+	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT id FROM children WHERE org_id = $1`, orgID)
+	if err != nil {
+		return fmt.Errorf("list children: %w", err)
+	}
+	ids, err := collect(rows, func(r scanner) (string, error) {
+		var id string
+		return id, r.Scan(&id)
+	})
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := tx.relack(id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// lacking is what the rule of c's organisation finds c lacks, as stored.
+func (tx *Tx) lacking(c *waymark.Child) (string, error) {
+	rule, ok := tx.rules[c.OrgID]
+	if !ok {
+		var complete string
+		if err := tx.tx.QueryRowContext(tx.ctx, `SELECT completeness FROM organisations WHERE id = $1`, c.OrgID).Scan(&complete); err != nil && err != sql.ErrNoRows {
+			return "", fmt.Errorf("read completeness: %w", err)
+		}
+		if complete != "" {
+			rule = strings.Split(complete, ",")
+		}
+		if tx.rules == nil {
+			tx.rules = map[string][]string{}
+		}
+		tx.rules[c.OrgID] = rule
+	}
+	return strings.Join(c.Lacking(rule), ","), nil
+}
+
+// relack works out again what a child's record lacks.
+func (tx *Tx) relack(childID string) error {
+	c, err := tx.Child(childID)
+	if err != nil {
+		return err
+	}
+	lacks, err := tx.lacking(c)
+	if err != nil {
+		return err
+	}
+	_, err = tx.tx.ExecContext(tx.ctx, `UPDATE children SET missing = $1 WHERE id = $2`, lacks, childID)
+	return wrap(err, "update what a child lacks")
 }
 
 // Org returns the organisation with the given id.

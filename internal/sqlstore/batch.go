@@ -59,8 +59,12 @@ func (tx *Tx) CreateChildren(cs []*waymark.Child) error {
 		if err != nil {
 			return err
 		}
+		lacks, err := tx.lacking(c)
+		if err != nil {
+			return err
+		}
 		rows[i] = []any{c.ID, c.OrgID, c.Ref, c.GivenNames, c.FamilyName, c.Sex, c.DateOfBirth, c.DOBEstimated, c.Nationality,
-			f, sealed, searchText(c), strings.Join(c.Missing(), ","), c.CreatedAt, c.UpdatedAt}
+			f, sealed, searchText(c), lacks, c.CreatedAt, c.UpdatedAt}
 	}
 	return tx.insertRows("children", `id, org_id, ref, given_names, family_name, sex, date_of_birth, dob_estimated, nationality,
 		facts, sealed, search, missing, created_at, updated_at`, rows)

@@ -128,11 +128,15 @@ func (tx *Tx) CreateChild(c *waymark.Child) error {
 	if err != nil {
 		return err
 	}
+	lacks, err := tx.lacking(c)
+	if err != nil {
+		return err
+	}
 	_, err = tx.tx.ExecContext(tx.ctx, `INSERT INTO children (id, org_id, ref, given_names, family_name, sex, date_of_birth,
 		dob_estimated, nationality, facts, sealed, search, missing, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 		c.ID, c.OrgID, c.Ref, c.GivenNames, c.FamilyName, c.Sex, c.DateOfBirth, c.DOBEstimated, c.Nationality,
-		f, sealed, searchText(c), strings.Join(c.Missing(), ","), c.CreatedAt, c.UpdatedAt)
+		f, sealed, searchText(c), lacks, c.CreatedAt, c.UpdatedAt)
 	if isUniqueViolation(err) {
 		return &waymark.Error{Code: waymark.ECONFLICT, Message: "Another child already has that reference.",
 			Fields: []waymark.FieldError{{Field: "ref", Message: fmt.Sprintf("%q is already used in this organisation", c.Ref)}}}
@@ -153,11 +157,20 @@ func (tx *Tx) UpdateChild(c *waymark.Child) error {
 	if err != nil {
 		return err
 	}
+	if c.OrgID == "" {
+		if err := tx.tx.QueryRowContext(tx.ctx, `SELECT org_id FROM children WHERE id = $1`, c.ID).Scan(&c.OrgID); err != nil {
+			return notFound(err, "child")
+		}
+	}
+	lacks, err := tx.lacking(c)
+	if err != nil {
+		return err
+	}
 	res, err := tx.tx.ExecContext(tx.ctx, `UPDATE children SET ref = $1, given_names = $2, family_name = $3, sex = $4,
 		date_of_birth = $5, dob_estimated = $6, nationality = $7, facts = $8, sealed = $9, search = $10, missing = $11,
 		updated_at = $12 WHERE id = $13`,
 		c.Ref, c.GivenNames, c.FamilyName, c.Sex, c.DateOfBirth, c.DOBEstimated, c.Nationality, f, sealed,
-		searchText(c), strings.Join(c.Missing(), ","), c.UpdatedAt, c.ID)
+		searchText(c), lacks, c.UpdatedAt, c.ID)
 	if isUniqueViolation(err) {
 		return &waymark.Error{Code: waymark.ECONFLICT, Message: "Another child already has that reference.",
 			Fields: []waymark.FieldError{{Field: "ref", Message: fmt.Sprintf("%q is already used in this organisation", c.Ref)}}}
@@ -173,16 +186,19 @@ func (tx *Tx) UpdateChild(c *waymark.Child) error {
 
 const childSelect = `SELECT id, org_id, ref, given_names, family_name, sex, date_of_birth, dob_estimated, nationality,
 	facts, sealed, created_at, updated_at, EXISTS (SELECT 1 FROM missing_episodes m WHERE m.child_id = children.id
-		AND m.found_at IS NULL AND m.returned_at IS NULL), recorded_by_org_id, merged_into FROM children`
+		AND m.found_at IS NULL AND m.returned_at IS NULL), recorded_by_org_id, merged_into, missing FROM children`
 
 // scanChild reads a child row; q, when not nil, is used to read the photos' descriptions too.
 func (s *Store) scanChild(ctx context.Context, q querier, row interface{ Scan(...any) error }) (*waymark.Child, error) {
 	var c waymark.Child
-	var f string
+	var f, lacks string
 	var sealed []byte
 	if err := row.Scan(&c.ID, &c.OrgID, &c.Ref, &c.GivenNames, &c.FamilyName, &c.Sex, &c.DateOfBirth, &c.DOBEstimated,
-		&c.Nationality, &f, &sealed, &c.CreatedAt, &c.UpdatedAt, &c.MissingNow, &c.RecordedByOrgID, &c.MergedInto); err != nil {
+		&c.Nationality, &f, &sealed, &c.CreatedAt, &c.UpdatedAt, &c.MissingNow, &c.RecordedByOrgID, &c.MergedInto, &lacks); err != nil {
 		return nil, err
+	}
+	if lacks != "" {
+		c.Lacks = strings.Split(lacks, ",")
 	}
 	c.RecordedByOrgID = cmp.Or(c.RecordedByOrgID, c.OrgID) // '' until the child changes hands
 	var plain facts
@@ -401,7 +417,7 @@ func (tx *Tx) GrantsSince(userID, orgID string, since time.Time) (int, error) {
 type ChildSummary struct {
 	ID, OrgID, Ref, GivenNames, FamilyName, Sex, DateOfBirth, Nationality string
 	DOBEstimated                                                          bool
-	Missing                                                               []string
+	Lacks                                                                 []string // what the organisation's rule finds lacking
 	UpdatedAt                                                             time.Time
 }
 
@@ -477,7 +493,7 @@ func (s *Store) Children(ctx context.Context, f ChildFilter) ([]ChildSummary, in
 		var missing string
 		err := r.Scan(&c.ID, &c.OrgID, &c.Ref, &c.GivenNames, &c.FamilyName, &c.Sex, &c.DateOfBirth, &c.DOBEstimated, &c.Nationality, &missing, &c.UpdatedAt)
 		if missing != "" {
-			c.Missing = strings.Split(missing, ",")
+			c.Lacks = strings.Split(missing, ",")
 		}
 		return c, err
 	})

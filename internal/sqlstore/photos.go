@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/waymark-org/waymark"
 )
@@ -24,12 +23,10 @@ func (tx *Tx) AddPhoto(childID string, p *waymark.Photo, image, thumbnail []byte
 	if err != nil {
 		return fmt.Errorf("insert photo: %w", err)
 	}
-	c, err := tx.Child(childID)
-	if err != nil {
+	if err := tx.relack(childID); err != nil {
 		return err
 	}
-	_, err = tx.tx.ExecContext(tx.ctx, `UPDATE children SET missing = $1, updated_at = $2 WHERE id = $3`,
-		strings.Join(c.Missing(), ","), tx.s.now(), childID)
+	_, err = tx.tx.ExecContext(tx.ctx, `UPDATE children SET updated_at = $1 WHERE id = $2`, tx.s.now(), childID)
 	return wrap(err, "update child after photo")
 }
 

@@ -236,6 +236,7 @@ type Tx struct {
 	// childChanged is set when the transaction created or changed a child: listeners are told at commit.
 	childChanged bool
 	stmts        map[string]*sql.Stmt // the batch statements of an import, prepared once each
+	rules        map[string][]string  // organisations' completeness rules read so far
 }
 
 // batchExec and batchQuery run a batch statement of an import: on SQLite prepared once in the

@@ -267,8 +267,9 @@ func TestCaseloadSearch(t *testing.T) {
 			{"r-77", "", 1},
 			{"50%_", "", 0},
 			{"", "photo", 2},
-			{"", "fingerprints", 1},
-			{"", "document", 1},
+			{"", "fingerprints_or_document", 1}, // Ștefan: Nam has a document
+			{"", "date_of_birth", 1},
+			{"", "dna", 0}, // not required by default
 		}
 		for _, tt := range tests {
 			list, total, err := s.Children(ctx, sqlstore.ChildFilter{OrgID: o.ID, Query: tt.query, Lacking: tt.lacking})
