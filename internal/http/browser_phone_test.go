@@ -1,6 +1,9 @@
 package http_test
 
 import (
+	"context"
+	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -10,31 +13,75 @@ import (
 )
 
 // Every page fits a 320 px phone without scrolling sideways (issue 28, 18): wide tables become
-// cards.
+// cards; and axe-core finds nothing wrong with it on a phone or a desktop (issue 28, 21).
 func TestPagesFitAPhone(t *testing.T) {
 	a := newApp(t, sqlstore.SQLite)
 	base := a.srv.URL
 	child := "/children/" + a.childOf(socialWorker)
+	open, err := a.store.OpenEpisodes(ctx, a.actor(socialWorker).OrgID)
+	if err != nil || len(open) == 0 {
+		t.Fatalf("the demo has no child missing: %v", err)
+	}
+	episode := "/missing/" + open[0].ID
+	axe := axeSource(t)
 	for who, paths := range map[string][]string{
-		police:  {"/missing", "/identify", "/alerts"},
-		manager: {"/children", child, "/alerts", "/duplicates", "/handovers", "/merges", "/stats", "/placements/unsuitable"},
-		admin:   {"/audit", "/users", "/tokens"},
+		police:       {"/missing", "/identify", "/alerts", episode},
+		socialWorker: {"/children/new", child + "/edit", child + "/placements/new", child + "/screenings/new", episode, episode + "/pack", "/held"},
+		manager:      {"/children", child, "/alerts", "/duplicates", "/handovers", "/merges", "/stats", "/stats/return", "/placements/unsuitable"},
+		admin:        {"/audit", "/users", "/tokens"},
 	} {
 		ctx := browser(t)
 		if err := chromedp.Do(ctx, chromedp.EmulateViewport(320, 700), signInAs(base, who)); err != nil {
 			t.Fatal(err)
 		}
 		for _, path := range paths {
-			var width int
-			err := chromedp.Do(ctx, chromedp.Navigate(base+path), chromedp.WaitVisible(chromedp.CSS("main")),
-				into(&width, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)),
-				screenshot("phone"+strings.ReplaceAll(path, "/", "-")))
-			if err != nil {
-				t.Fatal(path, err)
-			}
-			if width > 320 {
-				t.Errorf("%s is %d px wide on a 320 px phone", path, width)
+			for _, w := range []int64{320, 1280} {
+				var width int
+				var violations string
+				err := chromedp.Do(ctx, chromedp.EmulateViewport(w, 700), chromedp.Navigate(base+path), chromedp.WaitVisible(chromedp.CSS("main")),
+					into(&width, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)),
+					screenshot(fmt.Sprintf("phone%s-%d", strings.ReplaceAll(path, "/", "-"), w)), axeRun(axe, &violations))
+				if err != nil {
+					t.Fatal(path, err)
+				}
+				if w == 320 && width > 320 {
+					t.Errorf("%s is %d px wide on a 320 px phone", path, width)
+				}
+				if violations != "" {
+					t.Errorf("axe-core on %s at %d px:\n%s", path, w, violations)
+				}
 			}
 		}
 	}
+}
+
+// axeSource is axe-core's script ($WAYMARK_AXE, installed from npm by the test command); "" where
+// it is not installed, unless WAYMARK_REQUIRE_AXE is set.
+func axeSource(t *testing.T) string {
+	path := os.Getenv("WAYMARK_AXE")
+	src, err := os.ReadFile(path)
+	if path == "" || err != nil {
+		if os.Getenv("WAYMARK_REQUIRE_AXE") != "" {
+			t.Fatalf("axe-core not found at $WAYMARK_AXE (%q) but WAYMARK_REQUIRE_AXE is set: %v", path, err)
+		}
+		t.Log("axe-core not installed: pages are not checked for accessibility")
+		return ""
+	}
+	return string(src)
+}
+
+// axeRun runs axe-core on the page, keeping its violations, one per line, in dst.
+func axeRun(src string, dst *string) step {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		if src == "" {
+			return nil
+		}
+		if _, err := chromedp.Evaluate[any](src)(ctx, tg); err != nil {
+			return err
+		}
+		v, err := chromedp.Evaluate[string](`axe.run().then(r => r.violations.map(v => v.id + ': ' + v.help + ' — ' +
+			v.nodes.map(n => n.target.join(' ')).join(' | ')).join('\n'))`, chromedp.EvalAwaitPromise)(ctx, tg)
+		*dst = v
+		return err
+	})
 }

@@ -36,7 +36,7 @@ func TestMissingBoardAndPackAccess(t *testing.T) {
 			if code != 200 {
 				t.Fatalf("police pack: %d", code)
 			}
-			contains(t, pack, "Missing-person pack", "Last seen", "Two older males in a grey car", "Health needs", "Trafficking concern",
+			contains(t, pack, `<p class="marking">OFFICIAL-SENSITIVE</p>`, "Missing-person pack", "Last seen", "Two older males in a grey car", "Health needs", "Trafficking concern",
 				`href="/missing/`+m[1]+`/pack.pdf"`)
 			res, err := police.Get(a.srv.URL + "/missing/" + m[1] + "/pack.pdf")
 			if err != nil {
