@@ -91,11 +91,30 @@ var (
 
 // Name returns the child's primary name for display, family name last unless the script puts it first.
 func (c *Child) Name() string {
-	n := strings.TrimSpace(c.GivenNames + " " + c.FamilyName)
+	n := Name{GivenNames: c.GivenNames, FamilyName: c.FamilyName}.Written(c.Nationality)
 	if n == "" {
 		return "(no name given)"
 	}
 	return n
+}
+
+// familyFirst are the nationalities whose names are written family name first.
+var familyFirst = []string{"CN", "TW", "HK", "MO", "VN", "KR", "KP", "JP", "HU", "KH"}
+
+// Written writes the name as the child's custom writes it: the family name first where that is
+// the custom (Chinese, Vietnamese, Korean, Japanese, Hungarian names; any in Han or Hangul script),
+// and with no space between the parts in Han and Hangul (李明, not 明 李).
+func (n Name) Written(nationality string) string {
+	script := n.Script()
+	first, second := n.GivenNames, n.FamilyName
+	if script == "Han" || script == "Hangul" || slices.Contains(familyFirst, strings.ToUpper(nationality)) {
+		first, second = second, first
+	}
+	sep := " "
+	if script == "Han" || script == "Hangul" {
+		sep = ""
+	}
+	return strings.TrimSpace(strings.TrimSpace(first) + sep + strings.TrimSpace(second))
 }
 
 // AllNames returns the primary name followed by the aliases.

@@ -200,3 +200,21 @@ func FuzzOpenReason(f *testing.F) {
 		}
 	})
 }
+
+func TestNameWrittenAsItsCustom(t *testing.T) {
+	for _, tc := range []struct {
+		given, family, nationality, want string
+	}{
+		{"明", "李", "", "李明"},
+		{"Văn Nam", "Nguyễn", "VN", "Nguyễn Văn Nam"},
+		{"Ming", "Li", "CN", "Li Ming"},
+		{"민준", "김", "", "김민준"},
+		{"Fitsum", "Gebremedhin Asfaha", "ER", "Fitsum Gebremedhin Asfaha"},
+		{"", "Hoxha", "AL", "Hoxha"},
+	} {
+		c := waymark.Child{GivenNames: tc.given, FamilyName: tc.family, Nationality: tc.nationality}
+		if got := c.Name(); got != tc.want {
+			t.Errorf("%q %q (%s) written %q, want %q", tc.given, tc.family, tc.nationality, got, tc.want)
+		}
+	}
+}

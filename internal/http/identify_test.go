@@ -47,7 +47,10 @@ func TestIdentifyAcrossOrganisations(t *testing.T) {
 		t.Fatalf("identify: %d", code)
 	}
 	contains(t, page, "Reference "+child.Ref+", held by Northshire County Council", "To open it, say what for", "Why this candidate",
-		`action="/children/`+child.ID+`/open" target="_blank"`) // the record opens beside the search, which stays
+		`action="/children/`+child.ID+`/open" target="_blank" class="open-reason" novalidate>`) // the record opens beside the search, which stays
+	if strings.Contains(page, " required>") {
+		t.Fatal("a field is left to the browser's bubble rather than the error summary")
+	}
 	// not even folded, in the evidence of a misspelling or of a name not given
 	if lower := strings.ToLower(page); strings.Contains(lower, "xhuljan") || strings.Contains(lower, "besnik") {
 		t.Fatal("another organisation's child's name shown before a reason was given")

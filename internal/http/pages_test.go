@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/waymark-org/waymark"
 	"github.com/waymark-org/waymark/internal/audit"
 	"github.com/waymark-org/waymark/internal/sqlstore"
 	"github.com/waymark-org/waymark/internal/sqlstore/storetest"
@@ -154,7 +155,8 @@ func TestFirstContactFormKeepsInputOnError(t *testing.T) {
 		t.Fatalf("status %d", res.StatusCode)
 	}
 	contains(t, string(page), "There is a problem", `href="#date_of_birth"`, `href="#phones"`, `value="Tesfay Kidane"`,
-		"Scar on left hand", "Dover Eastern Docks", "The photo taken is kept", `<option value="ER" selected>`)
+		"Scar on left hand", "Dover Eastern Docks", "The photo taken is kept", `<option value="ER" selected>`,
+		"<title>Error: Record first contact") // a screen reader hears the error first
 	// The photo stays on the server: the page carries a token and a thumbnail, not the photo.
 	if len(big) < 500<<10 || len(page) > 64<<10 {
 		t.Fatalf("a %d-byte photo made a %d-byte page", len(big), len(page))
@@ -459,4 +461,23 @@ func childForm(t *testing.T, a *app, id string) url.Values {
 	}
 	return url.Values{"given_names": {c.GivenNames}, "family_name": {c.FamilyName}, "sex": {c.Sex}, "date_of_birth": {c.DateOfBirth},
 		"nationality": {c.Nationality}}
+}
+
+// A name in another script is marked with its script and direction wherever it is shown, and a
+// Chinese name is written family name first, with no space.
+func TestNamesInOtherScripts(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	sw := a.actor(socialWorker)
+	arabic := &waymark.Child{GivenNames: "أحمد", FamilyName: "الحسن", Sex: "M", DateOfBirth: "2010-01-01"}
+	chinese := &waymark.Child{GivenNames: "明", FamilyName: "李", Sex: "M", DateOfBirth: "2011-01-01"}
+	for _, c := range []*waymark.Child{arabic, chinese} {
+		if err := a.reg.CreateChild(ctx, sw, c, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := a.client(socialWorker)
+	_, page := get(t, c, a.srv.URL+"/children/"+arabic.ID)
+	contains(t, page, `<h1><span lang="und-Arab" dir="rtl">أحمد الحسن</span></h1>`)
+	_, page = get(t, c, a.srv.URL+"/children?q=%E6%9D%8E")
+	contains(t, page, `<span lang="und-Hani" dir="ltr">李明</span>`)
 }

@@ -423,7 +423,7 @@ type ChildSummary struct {
 
 // Name is the summary's display name.
 func (c ChildSummary) Name() string {
-	return (&waymark.Child{GivenNames: c.GivenNames, FamilyName: c.FamilyName}).Name()
+	return (&waymark.Child{GivenNames: c.GivenNames, FamilyName: c.FamilyName, Nationality: c.Nationality}).Name()
 }
 
 // ChildFilter selects a caseload.

@@ -43,6 +43,7 @@ func Load(loc *time.Location) (*Templates, error) {
 		"age":      func(c *waymark.Child) int { return c.Age(time.Now().In(loc)) },
 		"ageText":  func(c *waymark.Child) string { return ageText(c, time.Now().In(loc)) },
 		"day":      day,
+		"name":     nameHTML,
 		"ageOf": func(dob string) int {
 			return (&waymark.Child{DateOfBirth: dob}).Age(time.Now().In(loc))
 		},
@@ -162,4 +163,20 @@ func ageText(c *waymark.Child, now time.Time) string {
 		return fmt.Sprintf("about %d (estimated)", n)
 	}
 	return fmt.Sprintf("age %d", n)
+}
+
+// scriptTags are the language tags (BCP 47: undetermined language, this script) and directions of
+// the scripts other than Latin a child's name may be written in.
+var scriptTags = map[string][2]string{"Arabic": {"und-Arab", "rtl"}, "Ethiopic": {"und-Ethi", "ltr"}, "Han": {"und-Hani", "ltr"},
+	"Cyrillic": {"und-Cyrl", "ltr"}, "Greek": {"und-Grek", "ltr"}, "Devanagari": {"und-Deva", "ltr"}, "Bengali": {"und-Beng", "ltr"},
+	"Thai": {"und-Thai", "ltr"}, "Hangul": {"und-Hang", "ltr"}, "Tamil": {"und-Taml", "ltr"}, "Gurmukhi": {"und-Guru", "ltr"}}
+
+// nameHTML writes a name marked with its script and direction when it is not in Latin letters,
+// so that screen readers and the page's layout treat it right.
+func nameHTML(name string) template.HTML {
+	tag, ok := scriptTags[waymark.Script(name)]
+	if !ok {
+		return template.HTML(template.HTMLEscapeString(name))
+	}
+	return template.HTML(`<span lang="` + tag[0] + `" dir="` + tag[1] + `">` + template.HTMLEscapeString(name) + `</span>`)
 }
