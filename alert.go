@@ -1,6 +1,7 @@
 package waymark
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -22,6 +23,15 @@ type Alert struct {
 	ClearedAt   time.Time `json:"cleared_at,omitzero"`
 	ClearedBy   string    `json:"cleared_by,omitempty"`
 	Detail      string    `json:"detail,omitempty"` // what it is about, naming no one (the rules a placement breaks)
+	// Acknowledged is the latest acknowledgement by the reader's organisation, if any.
+	Acknowledged *Acknowledgement `json:"acknowledged,omitempty"`
+}
+
+// Acknowledgement says that someone has seen an alert that stays, and what they have done.
+type Acknowledgement struct {
+	By   string    `json:"by"`
+	At   time.Time `json:"at"`
+	Note string    `json:"note,omitempty"`
 }
 
 // Alert kinds.
@@ -40,6 +50,8 @@ const (
 	AlertRecordsOpened       = "records_opened" // one person opened many of the organisation's records with a reason
 	AlertRiskReview          = "missing_risk_review"
 	AlertMonthlyReview       = "missing_monthly_review"
+	AlertFound               = "missing_found"
+	AlertReturned            = "missing_returned"
 	AlertLeaveEnding         = "leave_ending"
 	AlertLeaveEnds           = "leave_ends"
 )
@@ -71,15 +83,28 @@ const StaleAfter = 30 * 24 * time.Hour
 // Police reports whether the police force covering the placement is told of this kind of alert.
 func (a *Alert) Police() bool {
 	switch a.Kind {
-	case AlertMissing, AlertMissing24h, AlertMissing72h, AlertMissing7d, AlertMissing28d, AlertRiskReview, AlertMonthlyReview:
+	case AlertMissing, AlertMissing24h, AlertMissing72h, AlertMissing7d, AlertMissing28d, AlertRiskReview, AlertMonthlyReview,
+		AlertFound, AlertReturned:
 		return true
 	}
 	return false
 }
 
+// PoliceKinds are the kinds of alert the police force covering the placement is told of, sorted.
+func PoliceKinds() []string {
+	var out []string
+	for k := range alertKinds {
+		if (&Alert{Kind: k}).Police() {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // Dismissable reports whether someone may mark the alert done: a missing child's alerts stay until
-// the child is found or comes back.
-func (a *Alert) Dismissable() bool { return !a.Police() }
+// the child is found or comes back (they may be acknowledged); the news of a find, once read, goes.
+func (a *Alert) Dismissable() bool { return !a.Police() || a.Kind == AlertFound || a.Kind == AlertReturned }
 
 // Link is where something is acted on: a path, and what is there.
 type Link struct{ Path, What string }
@@ -87,7 +112,8 @@ type Link struct{ Path, What string }
 // Where says where the alert is acted on, if anywhere.
 func (a *Alert) Where() Link {
 	switch a.Kind {
-	case AlertMissing, AlertMissing24h, AlertMissing72h, AlertMissing7d, AlertMissing28d, AlertInterviewDue, AlertInterviewOverdue:
+	case AlertMissing, AlertMissing24h, AlertMissing72h, AlertMissing7d, AlertMissing28d, AlertInterviewDue, AlertInterviewOverdue,
+		AlertFound, AlertReturned:
 		return Link{"/missing/" + a.Subject, "episode"}
 	case AlertRiskReview, AlertMonthlyReview: // the subject is a review, named after its episode
 		episode, _, _ := strings.Cut(a.Subject, "-")
@@ -133,6 +159,8 @@ var alertKinds = map[string]struct{ event, title string }{
 	AlertUnsuitablePlacement: {"placement.unsuitable", "Placed where guidance or the law says a child must not be"},
 	AlertRecordsOpened:       {"records.opened", "One person opened many of your records today"},
 	AlertRiskReview:          {"missing.risk_review_due", "Missing: the risk is due for review"},
+	AlertFound:               {"missing.found", "Found"},
+	AlertReturned:            {"missing.returned", "Back where they live: the return interview is due within 72 hours"},
 	AlertLeaveEnding:         {"leave.ending", "Immigration leave ends in 3 months: apply to extend it before it ends"},
 	AlertLeaveEnds:           {"leave.ends", "Immigration leave ends today"},
 	AlertMonthlyReview:       {"missing.monthly_review_due", "Long-term missing: monthly review due"},

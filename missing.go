@@ -324,15 +324,15 @@ func (e *MissingEpisode) ReviewRisk(rv *RiskReview) error {
 	var p problems
 	rv.Risk, rv.Note = strings.TrimSpace(rv.Risk), strings.TrimSpace(rv.Note)
 	if !e.Open() {
-		p.add("review_risk", "The child is no longer missing: there is no risk to review")
+		p.add("risk", "The child is no longer missing: there is no risk to review")
 	}
 	if !slices.Contains(RiskGrades, rv.Risk) {
-		p.add("review_risk", "Choose the risk: high, medium, low or very low")
+		p.add("risk", "Choose the risk: high, medium, low or very low")
 	}
 	if rv.Note == "" {
-		p.add("review_note", "Say what the review found: what is new, and why the grade stays or changes")
+		p.add("note", "Say what the review found: what is new, and why the grade stays or changes")
 	}
-	checkLen(&p, "review_note", rv.Note, 8000)
+	checkLen(&p, "note", rv.Note, 8000)
 	if err := p.err(); err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ type Route struct {
 }
 
 func (s *Server) apiRoutes() []Route {
-	return []Route{
+	return append([]Route{
 		{"GET", "/api/v1/openapi.json", serveOpenAPI},
 		{"POST", "/api/v1/children", s.apiCreateChild},
 		{"GET", "/api/v1/children", s.apiListChildren},
@@ -84,7 +84,7 @@ func (s *Server) apiRoutes() []Route {
 		{"POST", "/api/v1/handovers/{id}/decline", s.apiDecideHandover(false)},
 		{"POST", "/api/v1/identify", s.apiIdentify},
 		{"GET", "/api/v1/stats", s.apiStats},
-	}
+	}, s.careAPIRoutes()...)
 }
 
 // APIRoutes lists the API's method and pattern pairs (for the OpenAPI check).

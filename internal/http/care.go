@@ -30,6 +30,7 @@ func (s *Server) careRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /missing/{id}/pack.pdf", s.signedIn(s.packPDF))
 	mux.HandleFunc("GET /alerts", s.signedIn(s.alertsPage))
 	mux.HandleFunc("POST /alerts/{id}/done", s.signedIn(s.clearAlert))
+	mux.HandleFunc("POST /alerts/{id}/acknowledge", s.signedIn(s.acknowledgeAlert))
 	mux.HandleFunc("GET /placements/unsuitable", s.signedIn(s.unsuitableBoard))
 }
 
@@ -230,33 +231,27 @@ func (s *Server) episodeStep(w http.ResponseWriter, r *http.Request) {
 	}
 	fr := &formReader{f: r.PostForm, loc: s.Location}
 	f := fr.f
-	id, step := r.PathValue("id"), r.PathValue("step")
-	var act waymark.Action
-	var change func(e *waymark.MissingEpisode, now time.Time) error
-	var e *waymark.MissingEpisode
-	var err error
-	switch step {
+	id, ctx, a := r.PathValue("id"), r.Context(), actor(r)
+	var save func() (*waymark.MissingEpisode, error)
+	switch r.PathValue("step") {
 	case "police":
-		act, change = waymark.UpdateMissing, func(e *waymark.MissingEpisode, now time.Time) error {
-			e.PoliceRef = f.Get("police_ref")
-			return e.Normalize(now)
-		}
+		save = func() (*waymark.MissingEpisode, error) { return s.Registry.SetPoliceRef(ctx, a, id, f.Get("police_ref")) }
 	case "risk":
-		if len(fr.bad) == 0 {
-			e, err = s.Registry.ReviewRisk(r.Context(), actor(r), id, &waymark.RiskReview{Risk: f.Get("review_risk"), Note: f.Get("review_note")})
+		save = func() (*waymark.MissingEpisode, error) {
+			return s.Registry.ReviewRisk(ctx, a, id, &waymark.RiskReview{Risk: f.Get("risk"), Note: f.Get("note")})
 		}
 	case "kind":
 		at := fr.time("changed_at")
-		if len(fr.bad) == 0 {
-			e, err = s.Registry.ChangeEpisodeKind(r.Context(), actor(r), id, f.Get("new_kind"), at, f.Get("change_note"))
+		save = func() (*waymark.MissingEpisode, error) {
+			return s.Registry.ChangeEpisodeKind(ctx, a, id, f.Get("new_kind"), at, f.Get("change_note"))
 		}
 	case "found":
 		found := waymark.Found{At: fr.time("found_at"), Place: f.Get("found_place"), By: f.Get("found_by"),
 			Where: f.Get("found_circumstances"), Detail: f.Get("found_detail")}
-		act, change = waymark.UpdateMissing, func(e *waymark.MissingEpisode, now time.Time) error { return e.RecordFound(found, now) }
+		save = func() (*waymark.MissingEpisode, error) { return s.Registry.RecordFound(ctx, a, id, found) }
 	case "returned":
 		at := fr.time("returned_at")
-		act, change = waymark.ReportMissing, func(e *waymark.MissingEpisode, now time.Time) error { return e.RecordReturned(at, now) }
+		save = func() (*waymark.MissingEpisode, error) { return s.Registry.RecordReturned(ctx, a, id, at) }
 	case "interviewed":
 		iv := waymark.Interview{OfferedAt: fr.time("interview_offered_at"), Declined: f.Get("interview_outcome") == "declined",
 			InterviewAt: fr.time("interview_at"), InterviewBy: f.Get("interview_by"), ByRole: f.Get("interview_by_role"),
@@ -265,18 +260,20 @@ func (s *Server) episodeStep(w http.ResponseWriter, r *http.Request) {
 		if f.Get("interview_outcome") == "" {
 			fr.bad = append(fr.bad, waymark.FieldError{Field: "interview_outcome", Message: "Say whether the child accepted the interview or declined it"})
 		}
-		act, change = waymark.RecordCare, func(e *waymark.MissingEpisode, now time.Time) error { return e.RecordInterview(iv, now) }
+		save = func() (*waymark.MissingEpisode, error) { return s.Registry.RecordInterview(ctx, a, id, iv) }
 	case "prevention":
 		at := fr.time("prevention_at")
-		act, change = waymark.UpdateMissing, func(e *waymark.MissingEpisode, now time.Time) error {
-			return e.RecordPrevention(at, f.Get("prevention_by"), f.Get("prevention_note"), now)
+		save = func() (*waymark.MissingEpisode, error) {
+			return s.Registry.RecordPrevention(ctx, a, id, at, f.Get("prevention_by"), f.Get("prevention_note"))
 		}
 	default:
 		http.NotFound(w, r)
 		return
 	}
-	if change != nil && len(fr.bad) == 0 {
-		e, err = s.Registry.UpdateEpisode(r.Context(), actor(r), id, act, step, change)
+	var e *waymark.MissingEpisode
+	var err error
+	if len(fr.bad) == 0 {
+		e, err = save()
 	}
 	if err = fr.done(err); waymark.ErrorCode(err) == waymark.EINVALID {
 		rec, rerr := s.Registry.Episode(r.Context(), actor(r), id)
@@ -339,6 +336,17 @@ func (s *Server) alertsPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) clearAlert(w http.ResponseWriter, r *http.Request) {
 	if err := s.Registry.ClearAlert(r.Context(), actor(r), r.PathValue("id")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/alerts", http.StatusSeeOther)
+}
+
+func (s *Server) acknowledgeAlert(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r, 16<<10) {
+		return
+	}
+	if err := s.Registry.AcknowledgeAlert(r.Context(), actor(r), r.PathValue("id"), r.PostForm.Get("note")); err != nil {
 		s.fail(w, r, err)
 		return
 	}

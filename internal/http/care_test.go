@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -238,17 +239,25 @@ func TestMissingChildAlertStaysUntilFound(t *testing.T) {
 					t.Fatalf("%s marked it done: %v %v", who, res.StatusCode, err)
 				}
 				res.Body.Close()
+				// It can be acknowledged, saying what was done: it stays, with who, when and the note.
+				id := as[slices.IndexFunc(as, func(x *waymark.Alert) bool { return x.ChildID == child.ID })].ID
+				if code, _, _ := postForm(t, a.client(who), a.srv.URL+"/alerts/"+id+"/acknowledge", url.Values{"note": {"Called 101, ref 4411 — " + who}}); code != 303 {
+					t.Fatalf("%s acknowledged: %d", who, code)
+				}
+				_, page = get(t, a.client(who), a.srv.URL+"/alerts")
+				contains(t, page, "Acknowledged by", "Called 101, ref 4411 — "+who, "Dawit Tesfay")
 			}
-			if _, err := a.reg.UpdateEpisode(ctx, a.actor(police), e.ID, waymark.UpdateMissing, "found", func(e *waymark.MissingEpisode, now time.Time) error {
-				return e.RecordFound(waymark.Found{At: now, Place: "Mill Lane", Where: "cannabis_farm"}, now)
-			}); err != nil {
+			if _, err := a.reg.RecordFound(ctx, a.actor(police), e.ID, waymark.Found{At: a.reg.Now(), Place: "Mill Lane", Where: "cannabis_farm"}); err != nil {
 				t.Fatal(err)
 			}
 			if err := alert.New(a.store, slog.New(slog.DiscardHandler)).Sweep(ctx); err != nil {
 				t.Fatal(err)
 			}
-			if as, _, _ := a.reg.Alerts(ctx, a.actor(manager), 50); hasAlert(as, waymark.AlertMissing24h, child.ID) {
-				t.Fatal("the alert outlived the find")
+			for _, who := range []string{police, manager} { // the find is news at once, to the police and the council
+				as, _, _ := a.reg.Alerts(ctx, a.actor(who), 50)
+				if hasAlert(as, waymark.AlertMissing24h, child.ID) || !hasAlert(as, waymark.AlertFound, child.ID) {
+					t.Fatalf("%s: the missing alert outlived the find, or the find was not told: %+v", who, as)
+				}
 			}
 		})
 	}
@@ -272,11 +281,11 @@ func TestRiskReviewKindChangeAndLongTermBoard(t *testing.T) {
 			_, page := get(t, sw, a.srv.URL+"/missing/"+e.ID)
 			contains(t, page, "Next review due", "Review the risk", "Whereabouts now known")
 
-			code, _, page := postForm(t, sw, a.srv.URL+"/missing/"+e.ID+"/risk", url.Values{"review_risk": {"high"}})
-			if code != 422 || !strings.Contains(page, `href="#review_note"`) {
+			code, _, page := postForm(t, sw, a.srv.URL+"/missing/"+e.ID+"/risk", url.Values{"risk": {"high"}})
+			if code != 422 || !strings.Contains(page, `href="#note"`) {
 				t.Fatalf("a review with no reason: %d", code)
 			}
-			code, loc, _ := postForm(t, sw, a.srv.URL+"/missing/"+e.ID+"/risk", url.Values{"review_risk": {"high"}, "review_note": {"Seen getting into a silver car"}})
+			code, loc, _ := postForm(t, sw, a.srv.URL+"/missing/"+e.ID+"/risk", url.Values{"risk": {"high"}, "note": {"Seen getting into a silver car"}})
 			if code != 303 {
 				t.Fatalf("review: %d", code)
 			}

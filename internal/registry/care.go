@@ -255,7 +255,7 @@ func (r *Registry) Episode(ctx context.Context, a waymark.Actor, id string) (*Ep
 	if err != nil {
 		return nil, err
 	}
-	sc, err := r.childScope(ctx, a, waymark.ViewPack, e.ChildID)
+	sc, err := r.episodeScope(ctx, a, waymark.ViewPack, e)
 	if err != nil {
 		return nil, err
 	}
@@ -289,7 +289,7 @@ func (r *Registry) updateEpisode(ctx context.Context, a waymark.Actor, id string
 	if err != nil {
 		return nil, err
 	}
-	sc, err := r.childScope(ctx, a, act, e.ChildID)
+	sc, err := r.episodeScope(ctx, a, act, e)
 	if err != nil {
 		return nil, err
 	}
@@ -315,6 +315,67 @@ func (r *Registry) updateEpisode(ctx context.Context, a waymark.Actor, id string
 	r.changed()
 	r.reindex(ctx, e.ChildID)
 	return e, nil
+}
+
+// SetPoliceRef records the police's reference for a missing episode.
+func (r *Registry) SetPoliceRef(ctx context.Context, a waymark.Actor, id, ref string) (*waymark.MissingEpisode, error) {
+	return r.UpdateEpisode(ctx, a, id, waymark.UpdateMissing, "police", func(e *waymark.MissingEpisode, now time.Time) error {
+		e.PoliceRef = ref
+		return e.Normalize(now)
+	})
+}
+
+// RecordFound records that a missing child was found; the council and the police are told.
+func (r *Registry) RecordFound(ctx context.Context, a waymark.Actor, id string, f waymark.Found) (*waymark.MissingEpisode, error) {
+	return r.updateEpisode(ctx, a, id, waymark.UpdateMissing, "found", func(e *waymark.MissingEpisode, now time.Time) error {
+		return e.RecordFound(f, now)
+	}, tellOf(waymark.AlertFound))
+}
+
+// RecordReturned records that a missing child is back where they live; the council and the police are told.
+func (r *Registry) RecordReturned(ctx context.Context, a waymark.Actor, id string, at time.Time) (*waymark.MissingEpisode, error) {
+	return r.updateEpisode(ctx, a, id, waymark.ReportMissing, "returned", func(e *waymark.MissingEpisode, now time.Time) error {
+		return e.RecordReturned(at, now)
+	}, tellOf(waymark.AlertReturned))
+}
+
+// RecordInterview records the return interview: offered, then held or declined.
+func (r *Registry) RecordInterview(ctx context.Context, a waymark.Actor, id string, iv waymark.Interview) (*waymark.MissingEpisode, error) {
+	return r.UpdateEpisode(ctx, a, id, waymark.RecordCare, "interviewed", func(e *waymark.MissingEpisode, now time.Time) error {
+		return e.RecordInterview(iv, now)
+	})
+}
+
+// RecordPrevention records the police prevention interview (safe and well check).
+func (r *Registry) RecordPrevention(ctx context.Context, a waymark.Actor, id string, at time.Time, by, note string) (*waymark.MissingEpisode, error) {
+	return r.UpdateEpisode(ctx, a, id, waymark.UpdateMissing, "prevention", func(e *waymark.MissingEpisode, now time.Time) error {
+		return e.RecordPrevention(at, by, note, now)
+	})
+}
+
+// tellOf raises an alert of kind on the episode, at once: a step the team and the police hear of
+// (and other systems, by webhook) as it happens.
+func tellOf(kind string) func(tx *sqlstore.Tx, e *waymark.MissingEpisode, now time.Time) error {
+	return func(tx *sqlstore.Tx, e *waymark.MissingEpisode, now time.Time) error {
+		_, err := tx.RaiseAlerts([]*waymark.Alert{{Kind: kind, Subject: e.ID, ChildID: e.ChildID, OrgID: e.OrgID, PoliceOrgID: e.PoliceOrgID, DueAt: now}})
+		return err
+	}
+}
+
+// episodeScope checks that the actor may do act on the episode's child. The force the episode was
+// reported to works it, and sees it, after the find too: the prevention interview is theirs.
+func (r *Registry) episodeScope(ctx context.Context, a waymark.Actor, act waymark.Action, e *waymark.MissingEpisode) (waymark.Scope, error) {
+	if a.Role == "" {
+		return waymark.Scope{}, waymark.Errorf(waymark.EUNAUTHORIZED, "Please sign in.")
+	}
+	sc, err := r.store.ChildScope(ctx, e.ChildID)
+	if err != nil {
+		return sc, err
+	}
+	if e.PoliceOrgID != "" && e.PoliceOrgID == a.OrgID && (act == waymark.UpdateMissing || act == waymark.ViewPack) {
+		sc.Missing = true
+	}
+	return sc, r.check(ctx, a, act, sc, "child", e.ChildID)
 }
 
 // ReviewRisk records a review of a missing child's risk, graded again and why, by the actor; the
@@ -418,23 +479,50 @@ const AlertsShown = 500
 
 // ClearAlert marks one of the actor's alerts done for the actor's organisation.
 func (r *Registry) ClearAlert(ctx context.Context, a waymark.Actor, id string) error {
-	mine, _, err := r.Alerts(ctx, a, AlertsShown)
+	al, err := r.myAlert(ctx, a, id)
 	if err != nil {
 		return err
 	}
-	i := slices.IndexFunc(mine, func(x *waymark.Alert) bool { return x.ID == id })
-	if i < 0 {
-		return waymark.Errorf(waymark.ENOTFOUND, "No open alert of yours was found.")
-	}
-	if !mine[i].Dismissable() {
-		return waymark.Errorf(waymark.ECONFLICT, "A missing child's alert stays until the child is found or comes back: record what you have done on the episode.")
+	if !al.Dismissable() {
+		return waymark.Errorf(waymark.ECONFLICT, "A missing child's alert stays until the child is found or comes back: acknowledge it, and record what you have done on the episode.")
 	}
 	return r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
 		if err := tx.DismissAlert(id, a.OrgID, a.Name); err != nil {
 			return err
 		}
-		return tx.Audit(entry(a, "alert.clear", "alert", id, mine[i].OrgID))
+		return tx.Audit(entry(a, "alert.clear", "alert", id, al.OrgID))
 	})
+}
+
+// AcknowledgeAlert records that the actor has seen one of their alerts and what they have done;
+// the alert stays until what raised it is resolved.
+func (r *Registry) AcknowledgeAlert(ctx context.Context, a waymark.Actor, id, note string) error {
+	al, err := r.myAlert(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	if note = strings.TrimSpace(note); len(note) > 2000 {
+		return waymark.Invalid("note", "Keep the note under 2,000 characters")
+	}
+	return r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
+		if err := tx.AcknowledgeAlert(id, a.OrgID, a.Name, note); err != nil {
+			return err
+		}
+		return tx.Audit(entry(a, "alert.acknowledge", "alert", id, al.OrgID))
+	})
+}
+
+// myAlert is one of the actor's open alerts.
+func (r *Registry) myAlert(ctx context.Context, a waymark.Actor, id string) (*waymark.Alert, error) {
+	mine, _, err := r.Alerts(ctx, a, AlertsShown)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(mine, func(x *waymark.Alert) bool { return x.ID == id })
+	if i < 0 {
+		return nil, waymark.Errorf(waymark.ENOTFOUND, "No open alert of yours was found.")
+	}
+	return mine[i], nil
 }
 
 // Unsuitable is a line of the unsuitable placements board: the placement and whose it is.

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"database/sql"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -81,6 +82,17 @@ func (tx *Tx) DismissAlert(id, orgID, by string) error {
 	return wrap(err, "dismiss alert")
 }
 
+// policeKinds lists, for SQL, the kinds of alert the police are told of.
+var policeKinds = "'" + strings.Join(waymark.PoliceKinds(), "','") + "'"
+
+// AcknowledgeAlert records that a person of orgID has seen an alert that stays, and what they did.
+func (tx *Tx) AcknowledgeAlert(id, orgID, by, note string) error {
+	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO alert_acks (alert_id, org_id, by_name, note, at) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (alert_id, org_id) DO UPDATE SET by_name = $3, note = $4, at = $5`,
+		id, orgID, by, tx.s.seal(note, "alert_ack", id+"/"+orgID, "note"), tx.s.now())
+	return wrap(err, "acknowledge alert")
+}
+
 // waitingHandover are the kinds of alert a handover raises while it waits.
 const waitingHandover = `'handover_requested','handover_overdue','handover_unanswered','transfer_reminder','transfer_overdue','transfer_unanswered'`
 
@@ -89,7 +101,7 @@ var resolved = []struct{ kinds, table, cond string }{
 	{`'missing','missing_24h','missing_72h','missing_7d','missing_28d'`, "missing_episodes", "found_at IS NOT NULL OR returned_at IS NOT NULL"},
 	{`'missing_risk_review','missing_monthly_review'`, "missing_reviews", `EXISTS (SELECT 1 FROM missing_reviews n WHERE n.episode_id = r.episode_id
 		AND (n.at > r.at OR n.at = r.at AND n.id > r.id)) OR EXISTS (SELECT 1 FROM missing_episodes e WHERE e.id = r.episode_id AND e.found_at IS NOT NULL)`},
-	{`'return_interview_due','return_interview_overdue'`, "missing_episodes", "interview_at IS NOT NULL OR declined"},
+	{`'return_interview_due','return_interview_overdue','missing_found','missing_returned'`, "missing_episodes", "interview_at IS NOT NULL OR declined"},
 	{`'unsuitable_placement'`, "placements", "end_at IS NOT NULL"},
 	{`'identification_incomplete'`, "children", "missing = ''"},
 	{waitingHandover, "handovers", "status <> 'open'"},
@@ -143,7 +155,8 @@ func scanAlert(r scanner) (*waymark.Alert, error) {
 // also those of their organisation's children with no social worker in the team); a police officer
 // the missing-child alerts of placements their force covers.
 func (s *Store) AlertsFor(ctx context.Context, a waymark.Actor, limit int) ([]*waymark.Alert, int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+alertColumns+`, count(*) OVER () FROM alerts a JOIN children c ON c.id = a.child_id
+	rows, err := s.db.QueryContext(ctx, `SELECT `+alertColumns+`, k.by_name, k.note, k.at, count(*) OVER () FROM alerts a
+		JOIN children c ON c.id = a.child_id LEFT JOIN alert_acks k ON k.alert_id = a.id AND k.org_id = $1
 		WHERE a.cleared_at IS NULL AND NOT EXISTS (SELECT 1 FROM alert_dismissals d WHERE d.alert_id = a.id AND d.org_id = $1) AND (
 		  (a.org_id = $1 AND $2 = 'manager')
 		  OR (a.org_id = $1 AND $2 = 'social_worker' AND NOT EXISTS (SELECT 1 FROM team_members x WHERE x.child_id = a.child_id
@@ -151,15 +164,21 @@ func (s *Store) AlertsFor(ctx context.Context, a waymark.Actor, limit int) ([]*w
 		  OR (a.org_id = $1 AND $2 = 'admin' AND a.kind = 'records_opened')
 		  OR ($2 NOT IN ('admin', 'analyst') AND a.kind <> 'records_opened'
 		      AND EXISTS (SELECT 1 FROM team_members x WHERE x.child_id = a.child_id AND x.user_id = $3 AND x.ended_at IS NULL))
-		  OR (a.police_org_id = $1 AND $2 = 'police' AND a.kind IN ('missing','missing_24h','missing_72h','missing_7d','missing_28d',
-		      'missing_risk_review','missing_monthly_review'))
+		  OR (a.police_org_id = $1 AND $2 = 'police' AND a.kind IN (`+policeKinds+`))
 		) ORDER BY a.due_at DESC LIMIT $4`, a.OrgID, string(a.Role), a.UserID, limit)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list alerts: %w", err)
 	}
 	total := 0
 	as, err := collect(rows, func(r scanner) (*waymark.Alert, error) {
-		return scanAlert(extraScanner{r, []any{&total}})
+		var by, note sql.NullString
+		var at time.Time
+		al, err := scanAlert(extraScanner{r, []any{&by, &note, nullable{&at}, &total}})
+		if err != nil || !by.Valid {
+			return al, err
+		}
+		al.Acknowledged = &waymark.Acknowledgement{By: by.String, At: at.UTC(), Note: note.String}
+		return al, s.open("alert_ack", al.ID+"/"+a.OrgID, map[string]*string{"note": &al.Acknowledged.Note})
 	})
 	return as, total, err
 }
