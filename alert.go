@@ -104,7 +104,9 @@ func PoliceKinds() []string {
 
 // Dismissable reports whether someone may mark the alert done: a missing child's alerts stay until
 // the child is found or comes back (they may be acknowledged); the news of a find, once read, goes.
-func (a *Alert) Dismissable() bool { return !a.Police() || a.Kind == AlertFound || a.Kind == AlertReturned }
+func (a *Alert) Dismissable() bool {
+	return !a.Police() || a.Kind == AlertFound || a.Kind == AlertReturned
+}
 
 // Link is where something is acted on: a path, and what is there.
 type Link struct{ Path, What string }

@@ -235,7 +235,9 @@ func (s *Server) episodeStep(w http.ResponseWriter, r *http.Request) {
 	var save func() (*waymark.MissingEpisode, error)
 	switch r.PathValue("step") {
 	case "police":
-		save = func() (*waymark.MissingEpisode, error) { return s.Registry.SetPoliceRef(ctx, a, id, f.Get("police_ref")) }
+		save = func() (*waymark.MissingEpisode, error) {
+			return s.Registry.SetPoliceRef(ctx, a, id, f.Get("police_ref"))
+		}
 	case "risk":
 		save = func() (*waymark.MissingEpisode, error) {
 			return s.Registry.ReviewRisk(ctx, a, id, &waymark.RiskReview{Risk: f.Get("risk"), Note: f.Get("note")})
