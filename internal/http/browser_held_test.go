@@ -65,3 +65,49 @@ func TestBrowserFirstContactSurvivesAnEndedSession(t *testing.T) {
 		t.Fatalf("the kept first contact saved %q with %d photos", heading, thumbs)
 	}
 }
+
+// The first screen of a first contact is the minimum (photo, name, sex, age, nationality, where
+// and when), saved with one button; the rest waits, folded, for now or later.
+func TestBrowserFirstContactMinimumFirst(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	ctx := browser(t)
+	photo := filepath.Join(t.TempDir(), "port.jpg")
+	if err := os.WriteFile(photo, jpegBytes(t), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var fields int
+	var saveAt float64
+	var heading, lacking string
+	err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(390, 844),
+		signInAs(a.srv.URL, "border@border.example.org"),
+		chromedp.Navigate(a.srv.URL+"/children/new"),
+		chromedp.WaitVisible(chromedp.ID("given_names")),
+		screenshot("first-contact-minimum"),
+		into(&fields, chromedp.Evaluate[int](`[...document.querySelectorAll('#child-form input:not([type=hidden]), #child-form select, #child-form textarea')].filter(e => e.checkVisibility()).length`)),
+		into(&saveAt, chromedp.Evaluate[float64](`document.querySelector('#child-form button[type=submit]').getBoundingClientRect().top`)),
+		chromedp.SetUploadFiles(chromedp.ID("photo"), []string{photo}),
+		chromedp.SendKeys(chromedp.ID("given_names"), "Senait"),
+		chromedp.SendKeys(chromedp.ID("family_name"), "Ghebre"),
+		chromedp.SetValue(chromedp.ID("sex"), "F"),
+		chromedp.SendKeys(chromedp.ID("age"), "15"),
+		chromedp.SetValue(chromedp.ID("nationality"), "ER"),
+		chromedp.SendKeys(chromedp.ID("place"), "Lorry park, Junction 8"),
+		chromedp.Click(chromedp.CSS(`#child-form > p > button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(".child-head")),
+		into(&heading, chromedp.Text(chromedp.CSS("h1"))),
+		into(&lacking, chromedp.Text(chromedp.ID("completeness"))),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fields != 9 {
+		t.Errorf("the first step shows %d fields, want the minimum's 9", fields)
+	}
+	if saveAt > 3*844 {
+		t.Errorf("the first Save button is %.0f px down: more than three phone screens", saveAt)
+	}
+	if heading != "Senait Ghebre" || lacking != "Identification record incomplete" {
+		t.Errorf("saved %q, %q", heading, lacking)
+	}
+}
