@@ -302,12 +302,15 @@ func TestRiskReviewKindChangeAndLongTermBoard(t *testing.T) {
 			_, page = get(t, sw, a.srv.URL+"/missing/"+e.ID)
 			contains(t, page, "Open the episode that follows it", "Ended")
 
+			if _, err := a.reg.AddPhoto(ctx, a.actor(socialWorker), c.ID, jpegBytes(t)); err != nil {
+				t.Fatal(err)
+			}
 			later := time.Now().Add(40 * 24 * time.Hour)
 			a.store.SetClock(func() time.Time { return later })
 			t.Cleanup(func() { a.store.SetClock(time.Now) })
 			_, board := get(t, a.client(socialWorker), a.srv.URL+"/missing")
 			i := strings.Index(board, "Long-term missing: over 28 days")
-			if i < 0 || !strings.Contains(board[i:], "Yonas Habte") {
+			if i < 0 || !strings.Contains(board[i:], "Yonas Habte") || !strings.Contains(board[i:], `class="board-photo">`) {
 				t.Fatalf("the long-term board lacks the child:\n%s", board)
 			}
 		})
