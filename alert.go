@@ -90,6 +90,18 @@ func (a *Alert) Police() bool {
 	return false
 }
 
+// WhenWord says what DueAt is for the alert, for the pages: when a missing child's stage was
+// reached, when a clock began, or when something fell due.
+func (a *Alert) WhenWord() string {
+	switch {
+	case a.Police():
+		return "since"
+	case a.Kind == AlertInterviewDue:
+		return "72 hours from"
+	}
+	return "due"
+}
+
 // PoliceKinds are the kinds of alert the police force covering the placement is told of, sorted.
 func PoliceKinds() []string {
 	var out []string

@@ -230,7 +230,7 @@ func TestMissingChildAlertStaysUntilFound(t *testing.T) {
 					t.Fatalf("%s sees %v for one episode, want the latest stage alone", who, lines)
 				}
 				_, page := get(t, a.client(who), a.srv.URL+"/alerts")
-				contains(t, page, "Dawit Tesfay", "stage reached") // by name, to those who may see it (issue 28, 5)
+				contains(t, page, "Dawit Tesfay", "Still missing after 24 hours</strong> — ", " since ") // by name, to those who may see it (issue 28, 5)
 				if strings.Contains(page, `action="/alerts/`+as[0].ID+`/done"`) {
 					t.Fatalf("%s is offered to mark a missing child's alert done", who)
 				}

@@ -609,8 +609,8 @@ func (r *Registry) Pack(ctx context.Context, a waymark.Actor, episodeID string) 
 
 // Deadline is something coming up for a child.
 type Deadline struct {
-	ChildID, Ref, What string
-	Due                time.Time
+	ChildID, Ref, Name, What string
+	Due                      time.Time
 }
 
 // Upcoming lists the deadlines of the next 30 days for the children of the actor's caseload:
@@ -653,8 +653,16 @@ func (r *Registry) Upcoming(ctx context.Context, a waymark.Actor) ([]Deadline, e
 		return nil, err
 	}
 	out := slices.DeleteFunc(due, func(d Deadline) bool { return d.Due.Before(now) || d.Due.After(horizon) })
+	ids := make([]string, len(out))
+	for i, d := range out {
+		ids[i] = d.ChildID
+	}
+	names, err := r.store.ChildNames(ctx, ids) // the caseload's own children, named as on the alerts
+	if err != nil {
+		return nil, err
+	}
 	for i := range out {
-		out[i].Ref = cmp.Or(out[i].Ref, refs[out[i].ChildID])
+		out[i].Ref, out[i].Name = cmp.Or(out[i].Ref, refs[out[i].ChildID]), names[out[i].ChildID]
 	}
 	slices.SortFunc(out, func(x, y Deadline) int { return x.Due.Compare(y.Due) })
 	return out, nil
