@@ -169,11 +169,7 @@ func (e *MissingEpisode) Normalize(now time.Time) error {
 	if !slices.Contains(RiskGrades, e.Risk) {
 		p.add("risk", "Choose the risk: high, medium, low or very low")
 	}
-	if e.LastSeenAt.IsZero() {
-		p.add("last_seen_at", "Enter when the child was last seen")
-	} else if e.LastSeenAt.After(now.Add(time.Hour)) {
-		p.add("last_seen_at", "Last seen cannot be in the future")
-	}
+	checkWhen(&p, "last_seen_at", e.LastSeenAt, time.Time{}, now, "the child was last seen", "")
 	e.RiskFactors = cleanList(e.RiskFactors)
 	for _, f := range e.RiskFactors {
 		if !slices.Contains(RiskFactors, f) {
@@ -202,15 +198,10 @@ type Found struct {
 func (e *MissingEpisode) RecordFound(f Found, now time.Time) error {
 	var p problems
 	f.Place, f.By, f.Where, f.Detail = clean(f.Place), clean(f.By), strings.TrimSpace(f.Where), strings.TrimSpace(f.Detail)
-	switch {
-	case !e.FoundAt.IsZero():
+	if !e.FoundAt.IsZero() {
 		p.add("found_at", "This episode already records a find")
-	case f.At.IsZero():
-		p.add("found_at", "Enter when the child was found")
-	case f.At.After(now.Add(time.Hour)):
-		p.add("found_at", "Found cannot be in the future")
-	case f.At.Before(e.LastSeenAt):
-		p.add("found_at", "Found must be after the child was last seen")
+	} else {
+		checkWhen(&p, "found_at", f.At, e.LastSeenAt, now, "the child was found", "the child was last seen")
 	}
 	if !slices.Contains(FoundCircumstances, f.Where) {
 		p.add("found_circumstances", "Choose where or how the child was found")
@@ -228,15 +219,10 @@ func (e *MissingEpisode) RecordFound(f Found, now time.Time) error {
 // RecordReturned validates and applies the child's return to placement.
 func (e *MissingEpisode) RecordReturned(at, now time.Time) error {
 	var p problems
-	switch {
-	case !e.ReturnedAt.IsZero():
+	if !e.ReturnedAt.IsZero() {
 		p.add("returned_at", "This episode already records a return")
-	case at.IsZero():
-		p.add("returned_at", "Enter when the child returned")
-	case at.After(now.Add(time.Hour)):
-		p.add("returned_at", "Returned cannot be in the future")
-	case at.Before(e.LastSeenAt) || (!e.FoundAt.IsZero() && at.Before(e.FoundAt)):
-		p.add("returned_at", "Returned must be after last seen and after found")
+	} else {
+		checkWhen(&p, "returned_at", at, latest(e.LastSeenAt, e.FoundAt), now, "the child came back", "the child was last seen, and found")
 	}
 	if err := p.err(); err != nil {
 		return err
@@ -255,25 +241,13 @@ func (e *MissingEpisode) RecordInterview(iv Interview, now time.Time) error {
 	l := &iv.Learnt
 	l.PushPull, l.Where, l.WithWhom = strings.TrimSpace(l.PushPull), strings.TrimSpace(l.Where), strings.TrimSpace(l.WithWhom)
 	l.Exploitation, l.Risks, l.Actions = strings.TrimSpace(l.Exploitation), strings.TrimSpace(l.Risks), strings.TrimSpace(l.Actions)
-	switch {
-	case e.InterviewDue().IsZero():
+	if e.InterviewDue().IsZero() {
 		p.add("interview_offered_at", "Record that the child was found or came back first")
-	case iv.OfferedAt.IsZero():
-		p.add("interview_offered_at", "Enter when the interview was offered")
-	case iv.OfferedAt.After(now.Add(time.Hour)):
-		p.add("interview_offered_at", "The offer cannot be in the future")
-	case iv.OfferedAt.Before(e.FoundAt):
-		p.add("interview_offered_at", "The offer must be after the child was found or came back")
+	} else {
+		checkWhen(&p, "interview_offered_at", iv.OfferedAt, e.FoundAt, now, "the interview was offered", "the child was found or came back")
 	}
 	if !iv.Declined {
-		switch {
-		case iv.InterviewAt.IsZero():
-			p.add("interview_at", "Enter when the interview was held, or tick that the child declined it")
-		case iv.InterviewAt.After(now.Add(time.Hour)):
-			p.add("interview_at", "The interview cannot be in the future")
-		case !iv.OfferedAt.IsZero() && iv.InterviewAt.Before(iv.OfferedAt):
-			p.add("interview_at", "The interview must be after it was offered")
-		}
+		checkWhen(&p, "interview_at", iv.InterviewAt, iv.OfferedAt, now, "the interview was held (or say the child declined it)", "it was offered")
 		if iv.InterviewBy == "" {
 			p.add("interview_by", "Enter who held the interview")
 		}
@@ -297,15 +271,10 @@ func (e *MissingEpisode) RecordInterview(iv Interview, now time.Time) error {
 func (e *MissingEpisode) RecordPrevention(at time.Time, by, note string, now time.Time) error {
 	var p problems
 	by, note = clean(by), strings.TrimSpace(note)
-	switch {
-	case e.FoundAt.IsZero():
+	if e.FoundAt.IsZero() {
 		p.add("prevention_at", "Record that the child was found or came back first")
-	case at.IsZero():
-		p.add("prevention_at", "Enter when the prevention interview was held")
-	case at.After(now.Add(time.Hour)):
-		p.add("prevention_at", "The prevention interview cannot be in the future")
-	case at.Before(e.LastSeenAt):
-		p.add("prevention_at", "The prevention interview must be after the child was last seen")
+	} else {
+		checkWhen(&p, "prevention_at", at, e.LastSeenAt, now, "the prevention interview was held", "the child was last seen")
 	}
 	if by == "" {
 		p.add("prevention_by", "Enter the officer who held it")
@@ -351,14 +320,7 @@ func (e *MissingEpisode) ChangeKind(kind string, at time.Time, note string, now 
 	case !slices.Contains(MissingKinds, kind) || kind == e.Kind:
 		p.add("new_kind", "Choose the other kind: missing (whereabouts unknown) or absent (whereabouts known)")
 	}
-	switch {
-	case at.IsZero():
-		p.add("changed_at", "Enter when the child's whereabouts became known or were lost")
-	case at.After(now.Add(time.Hour)):
-		p.add("changed_at", "The change cannot be in the future")
-	case at.Before(e.LastSeenAt):
-		p.add("changed_at", "The change must be after the child was last seen")
-	}
+	checkWhen(&p, "changed_at", at, e.LastSeenAt, now, "the child's whereabouts became known or were lost", "the child was last seen")
 	checkLen(&p, "change_note", note, 8000)
 	if err := p.err(); err != nil {
 		return nil, err
@@ -368,4 +330,25 @@ func (e *MissingEpisode) ChangeKind(kind string, at time.Time, note string, now 
 	next.Interview, next.PreventionAt, next.PreventionBy, next.PreventionNote = Interview{}, time.Time{}, "", ""
 	e.FoundAt, e.FoundWhere, e.FoundDetail = at, KindChanged, note
 	return &next, nil
+}
+
+// checkWhen names field when at is not given, is in the future (beyond an hour's grace for clocks
+// that differ), or comes before after (when that is known): what says what happened then.
+func checkWhen(p *problems, field string, at, after, now time.Time, what, afterWhat string) {
+	switch {
+	case at.IsZero():
+		p.add(field, "Enter when %s", what)
+	case at.After(now.Add(time.Hour)):
+		p.add(field, "The time when %s cannot be in the future", what)
+	case !after.IsZero() && at.Before(after):
+		p.add(field, "The time when %s must be after %s", what, afterWhat)
+	}
+}
+
+// latest is the later of two times.
+func latest(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }

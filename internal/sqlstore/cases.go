@@ -42,13 +42,9 @@ func (s *Store) Cases(ctx context.Context, orgID string) ([]*Case, error) {
 		}
 		c.UASC, c.UASCCeased = plain.UASC, plain.UASCCeased
 		c.LegalStatus, c.CategoryOfNeed = plain.LegalStatus, plain.CategoryOfNeed
-		opened, err := s.keys.Open(sealed, childAAD(c.ChildID))
+		sf, err := s.openFacts(c.ChildID, sealed)
 		if err != nil {
-			return nil, fmt.Errorf("child %s sealed facts: %w", c.ChildID, err)
-		}
-		var sf sealedFacts
-		if err := json.Unmarshal(opened, &sf); err != nil {
-			return nil, fmt.Errorf("child %s sealed facts: %w", c.ChildID, err)
+			return nil, err
 		}
 		c.Ethnicity = sf.Ethnicity
 		return &c, nil

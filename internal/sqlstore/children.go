@@ -57,6 +57,19 @@ type sealedFacts struct {
 
 func childAAD(id string) []byte { return []byte("child:" + id) }
 
+// openFacts opens the sealed facts of child id.
+func (s *Store) openFacts(id string, sealed []byte) (*sealedFacts, error) {
+	opened, err := s.keys.Open(sealed, childAAD(id))
+	if err != nil {
+		return nil, fmt.Errorf("child %s sealed facts: %w", id, err)
+	}
+	var sf sealedFacts
+	if err := json.Unmarshal(opened, &sf); err != nil {
+		return nil, fmt.Errorf("child %s sealed facts: %w", id, err)
+	}
+	return &sf, nil
+}
+
 // searchText is what the caseload search matches: every name, folded, and the references.
 func searchText(c *waymark.Child) string {
 	var b strings.Builder
@@ -210,13 +223,9 @@ func (s *Store) scanChild(ctx context.Context, q querier, row interface{ Scan(..
 	c.Languages, c.Phones, c.Description, c.Marks = plain.Languages, plain.Phones, plain.Description, plain.Marks
 	c.LegalStatus, c.CategoryOfNeed, c.ClaimDate = plain.LegalStatus, plain.CategoryOfNeed, plain.ClaimDate
 	c.ImmigrationStatus, c.LeaveExpiry = plain.ImmigrationStatus, plain.LeaveExpiry
-	opened, err := s.keys.Open(sealed, childAAD(c.ID))
+	sf, err := s.openFacts(c.ID, sealed)
 	if err != nil {
-		return nil, fmt.Errorf("child %s sealed facts: %w", c.ID, err)
-	}
-	var sf sealedFacts
-	if err := json.Unmarshal(opened, &sf); err != nil {
-		return nil, fmt.Errorf("child %s sealed facts: %w", c.ID, err)
+		return nil, err
 	}
 	c.Documents, c.Biometrics, c.HealthNeeds, c.Concerns = sf.Documents, sf.Biometrics, sf.HealthNeeds, sf.Concerns
 	c.Description, c.Marks = cmp.Or(sf.Description, c.Description), cmp.Or(sf.Marks, c.Marks)
