@@ -25,10 +25,12 @@ func TestPagesFitAPhone(t *testing.T) {
 	episode := "/missing/" + open[0].ID
 	axe := axeSource(t)
 	for who, paths := range map[string][]string{
-		police:       {"/missing", "/identify", "/alerts", episode},
-		socialWorker: {"/children/new", child + "/edit", child + "/placements/new", child + "/screenings/new", episode, episode + "/pack", "/held"},
-		manager:      {"/children", child, "/alerts", "/duplicates", "/handovers", "/merges", "/stats", "/stats/return", "/placements/unsuitable"},
-		admin:        {"/audit", "/users", "/tokens"},
+		police: {"/missing", "/identify", "/alerts", episode},
+		socialWorker: {"/children/new", child + "/edit", child + "/placements/new", child + "/screenings/new", child + "/safety-plan/new",
+			child + "/strategy/new", child + "/profile/new", episode, episode + "/pack", "/held", "/account/password"},
+		manager: {"/children", child, "/alerts", "/duplicates", "/handovers", "/merges", "/stats", "/stats/return", "/placements/unsuitable",
+			child + "/team/new", child + "/handovers/new"},
+		admin: {"/audit", "/users", "/tokens"},
 	} {
 		ctx := browser(t)
 		if err := chromedp.Do(ctx, chromedp.EmulateViewport(320, 700), signInAs(base, who)); err != nil {

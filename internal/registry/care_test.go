@@ -151,3 +151,29 @@ func BenchmarkUpcoming(b *testing.B) {
 		}
 	}
 }
+
+// "No identification record" is suggested only when nothing but the child's word identifies them:
+// a passport or a fingerprint reference is a record, whatever else is lacking.
+func TestNoIdentificationRecordSuggested(t *testing.T) {
+	reg := instance(t, storetest.DSN(t, sqlstore.SQLite), storetest.Keys(t))
+	ctx := context.Background()
+	a := staff(t, reg, waymark.RoleSocialWorker)
+	for _, tc := range []struct {
+		name string
+		c    waymark.Child
+		want bool
+	}{
+		{"nothing", waymark.Child{GivenNames: "Amanuel"}, true},
+		{"a passport", waymark.Child{GivenNames: "Amanuel", Documents: []waymark.Document{{Type: "passport", Number: "P123"}}}, false},
+		{"fingerprints", waymark.Child{GivenNames: "Amanuel", Biometrics: []waymark.Biometric{{Kind: "fingerprint", Reference: "FP-1"}}}, false},
+	} {
+		c := tc.c
+		if err := reg.CreateChild(ctx, a, &c, nil); err != nil {
+			t.Fatal(err)
+		}
+		f, err := reg.SuggestedRiskFactors(ctx, a, c.ID)
+		if err != nil || slices.Contains(f, "no_identification_record") != tc.want {
+			t.Errorf("%s: suggested %v, %v", tc.name, f, err)
+		}
+	}
+}
