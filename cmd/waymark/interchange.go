@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -26,6 +27,9 @@ func isTerminal(f *os.File) bool {
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
+
+// errStopped ends the reading of an import whose writing has failed.
+var errStopped = errors.New("import stopped")
 
 func runImport(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("import children", flag.ContinueOnError)
@@ -81,28 +85,47 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		sum := interchange.Summary{Events: map[string]int{}}
 		imported := 0
 		err = store.InBulkTx(ctx, func(tx *sqlstore.Tx) error {
-			var batch []*interchange.Record
-			flush := func() error {
+			// The file is read and checked again a batch ahead of the one being written: the two overlap.
+			batches, stop, scanned := make(chan []*interchange.Record, 2), make(chan struct{}), make(chan error, 1)
+			go func() {
+				defer close(batches)
+				var batch []*interchange.Record
+				send := func() error {
+					select {
+					case batches <- batch:
+						batch = nil
+						return nil
+					case <-stop:
+						return errStopped
+					}
+				}
+				_, err := interchange.Scan(f, store.Now(), func(n int) {
+					if bar != nil {
+						bar.Add(n)
+					}
+				}, func(rec *interchange.Record) error {
+					if batch = append(batch, rec); len(batch) == importBatch {
+						return send()
+					}
+					return nil
+				})
+				if err == nil && len(batch) > 0 {
+					err = send()
+				}
+				scanned <- err
+			}()
+			for batch := range batches {
 				s, _, err := interchange.Load(tx, o, batch, "import from "+file, nil)
+				if err != nil {
+					close(stop)
+					for range batches { // let the reader finish before the file closes
+					}
+					return err
+				}
 				sum.Add(s)
 				imported += len(batch)
-				batch = batch[:0]
-				return err
 			}
-			_, err := interchange.Scan(f, store.Now(), func(n int) {
-				if bar != nil {
-					bar.Add(n)
-				}
-			}, func(rec *interchange.Record) error {
-				if batch = append(batch, rec); len(batch) == importBatch {
-					return flush()
-				}
-				return nil
-			})
-			if err == nil {
-				err = flush()
-			}
-			return err
+			return <-scanned
 		})
 		if err != nil {
 			return fmt.Errorf("import stopped, nothing was imported: %w", err)

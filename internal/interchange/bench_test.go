@@ -42,7 +42,7 @@ func BenchmarkImport(b *testing.B) {
 				}
 				b.StartTimer()
 				start := time.Now()
-				err := s.InTx(context.Background(), func(tx *sqlstore.Tx) error {
+				err := s.InBulkTx(context.Background(), func(tx *sqlstore.Tx) error {
 					_, _, err := interchange.Load(tx, org, recs, "bench", nil)
 					return err
 				})

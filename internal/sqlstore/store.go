@@ -305,7 +305,32 @@ func (s *Store) InBulkTx(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("bulk cache: %w", err)
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = -2000`) // SQLite's default, the memory freed
-	return s.inTx(ctx, conn, fn)
+	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		return fmt.Errorf("bulk keys: %w", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = ON`)
+	return s.inTx(ctx, conn, func(tx *Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return tx.checkKeys()
+	})
+}
+
+// checkKeys finds, before a bulk transaction commits, any row it wrote whose reference leads
+// nowhere: its foreign keys were not checked row by row (each check would have SQLite keep a
+// statement journal of every page the statement touches).
+func (tx *Tx) checkKeys() error {
+	for _, table := range []string{"children", "encounters", "placements", "missing_episodes", "missing_reviews", "screenings"} {
+		var n int
+		if err := tx.tx.QueryRowContext(tx.ctx, `SELECT count(*) FROM pragma_foreign_key_check(?)`, table).Scan(&n); err != nil {
+			return fmt.Errorf("check %s references: %w", table, err)
+		}
+		if n > 0 {
+			return fmt.Errorf("%d rows of %s refer to rows that do not exist", n, table)
+		}
+	}
+	return nil
 }
 
 func (s *Store) inTx(ctx context.Context, db interface {

@@ -1109,3 +1109,32 @@ func TestFailedBatchLeavesNothing(t *testing.T) {
 func join(tx *sqlstore.Tx, childID, userID string, part waymark.TeamRole) error {
 	return tx.AddTeamMember(&waymark.Member{ChildID: childID, UserID: userID, Role: part, From: "2026-01-01", AddedBy: "test"})
 }
+
+// A bulk transaction does not check references row by row; it checks them all before it commits,
+// and a row that leads nowhere undoes the whole of it. The connection checks row by row again after.
+func TestBulkTransactionChecksReferences(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		org := mustOrg(t, s, "Northshire County Council", "council")
+		err := s.InBulkTx(ctx, func(tx *sqlstore.Tx) error {
+			c := &waymark.Child{OrgID: org.ID, Ref: "BULK1", GivenNames: "Amira"}
+			if err := tx.CreateChildren([]*waymark.Child{c}); err != nil {
+				return err
+			}
+			return tx.CreateEncounters([]*waymark.Encounter{{ChildID: "no-such-child", OrgID: org.ID, Kind: "referral", At: time.Now(), RecordedBy: "test"}})
+		})
+		if err == nil {
+			t.Fatal("an encounter of no child was committed")
+		}
+		if n, _ := s.CountChildren(ctx, org.ID); n != 0 {
+			t.Fatalf("%d children left after the failed bulk transaction, want 0", n)
+		}
+		for range 4 { // every connection of the pool checks references again
+			err := s.InTx(ctx, func(tx *sqlstore.Tx) error {
+				return tx.CreateEncounter(&waymark.Encounter{ChildID: "no-such-child", OrgID: org.ID, Kind: "referral", At: time.Now(), RecordedBy: "test"})
+			})
+			if err == nil {
+				t.Fatal("an encounter of no child was written outside a bulk transaction")
+			}
+		}
+	})
+}
