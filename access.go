@@ -74,10 +74,11 @@ const (
 	ManageTeam       Action = "team.manage"       // who is in the team around a child
 	EditProfile      Action = "child.profile"     // the Philomena profile, and a recent photo
 	MergeRecords     Action = "child.merge"       // two records of one child made one, or a merge undone
+	ScreenChild      Action = "screening.record"  // a screening for trafficking indicators, by any first responder
 )
 
 // Actions lists every action, for the role × action matrix.
-var Actions = []Action{ViewChild, CreateChild, EditChild, AddEncounter, SearchRegistry, OpenWithReason, ConfirmMatch, ViewAudit, ManageUsers, ViewStats, RecordCare, ReportMissing, UpdateMissing, ViewPack, ExportReturn, ReviewDuplicates, ExportChildren, ManageTeam, EditProfile, MergeRecords}
+var Actions = []Action{ViewChild, CreateChild, EditChild, AddEncounter, SearchRegistry, OpenWithReason, ConfirmMatch, ViewAudit, ManageUsers, ViewStats, RecordCare, ReportMissing, UpdateMissing, ViewPack, ExportReturn, ReviewDuplicates, ExportChildren, ManageTeam, EditProfile, MergeRecords, ScreenChild}
 
 // reach is how far a grant extends.
 type reach int
@@ -91,7 +92,7 @@ const (
 
 var practitioner = map[Action]reach{
 	ViewChild: ownOrg, CreateChild: ownOrg, EditChild: ownOrg, AddEncounter: ownOrg, SearchRegistry: anyOrg,
-	OpenWithReason: anyOrg, ConfirmMatch: anyOrg,
+	OpenWithReason: anyOrg, ConfirmMatch: anyOrg, ScreenChild: ownOrg,
 }
 
 var caring = map[Action]reach{RecordCare: ownOrg, ReportMissing: ownOrg, UpdateMissing: ownOrg, ViewPack: ownOrg, EditProfile: ownOrg}
@@ -101,7 +102,7 @@ var teamOnly = map[Action]reach{ViewChild: team, ViewPack: team}
 var grants = map[Role]map[Action]reach{
 	RoleBorder:       practitioner,
 	RoleSocialWorker: with(practitioner, caring),
-	RolePolice:       with(practitioner, map[Action]reach{UpdateMissing: whileMissing, ViewPack: whileMissing}),
+	RolePolice:       with(practitioner, map[Action]reach{UpdateMissing: whileMissing, ViewPack: whileMissing, ScreenChild: whileMissing}),
 	RoleManager:      with(practitioner, caring, map[Action]reach{ViewStats: ownOrg, ExportReturn: ownOrg, ReviewDuplicates: ownOrg, ManageTeam: ownOrg, MergeRecords: ownOrg}),
 	RoleICTG:         with(teamOnly, map[Action]reach{SearchRegistry: anyOrg}),
 	RoleKeyWorker:    with(teamOnly, map[Action]reach{SearchRegistry: anyOrg}),

@@ -50,6 +50,7 @@ const (
 	AlertRecordsOpened       = "records_opened" // one person opened many of the organisation's records with a reason
 	AlertRiskReview          = "missing_risk_review"
 	AlertMonthlyReview       = "missing_monthly_review"
+	AlertNRMDue              = "nrm_referral_due"
 	AlertFound               = "missing_found"
 	AlertReturned            = "missing_returned"
 	AlertLeaveEnding         = "leave_ending"
@@ -143,7 +144,7 @@ func (a *Alert) Where() Link {
 		return Link{"/children/" + a.ChildID + "/edit#looked-after", "immigration status"}
 	case AlertProfileReview:
 		return Link{"/children/" + a.ChildID + "#profile", "profile"}
-	case AlertSafetyPlanDue, AlertSafetyPlanReview, AlertStrategyDue, AlertActionDue, AlertActionOverdue:
+	case AlertSafetyPlanDue, AlertSafetyPlanReview, AlertStrategyDue, AlertActionDue, AlertActionOverdue, AlertNRMDue:
 		return Link{"/children/" + a.ChildID + "#first-days", "first 72 hours"}
 	}
 	return Link{}
@@ -173,6 +174,7 @@ var alertKinds = map[string]struct{ event, title string }{
 	AlertUnsuitablePlacement: {"placement.unsuitable", "Placed where guidance or the law says a child must not be"},
 	AlertRecordsOpened:       {"records.opened", "One person opened many of your records today"},
 	AlertRiskReview:          {"missing.risk_review_due", "Missing: the risk is due for review"},
+	AlertNRMDue:              {"nrm.referral_due", "Trafficking concern: refer to the NRM (due 2 working days after the screening)"},
 	AlertFound:               {"missing.found", "Found"},
 	AlertReturned:            {"missing.returned", "Back where they live: the return interview is due within 72 hours"},
 	AlertLeaveEnding:         {"leave.ending", "Immigration leave ends in 3 months: apply to extend it before it ends"},

@@ -140,14 +140,30 @@ type Screening struct {
 	Date         time.Time `json:"date"`
 	Outcome      string    `json:"outcome"`
 	Exploitation []string  `json:"exploitation,omitempty"`
-	RecordedBy   string    `json:"recorded_by,omitempty"`
+	// Indicators are the catalogue's codes ticked, from its version Catalogue.
+	Indicators []string `json:"indicators,omitempty"`
+	Catalogue  string   `json:"catalogue_version,omitempty"`
+	// Account is the child's own account, and Judgement the screener's: both sealed.
+	Account   string `json:"child_account,omitempty"`
+	Judgement string `json:"judgement,omitempty"`
+	// InterpreterLanguage and InterpreterMode say whether, and how, an interpreter was used.
+	InterpreterLanguage string `json:"interpreter_language,omitempty"`
+	InterpreterMode     string `json:"interpreter_mode,omitempty"` // InterpreterModes
+	RecordedBy          string `json:"recorded_by,omitempty"`
 }
 
 // Screening outcomes and exploitation types, as in the child interchange.
 var (
 	ScreeningOutcomes = []string{"trafficking_concern", "no_concern"}
-	ExploitationTypes = []string{"labour", "sexual", "criminal", "cannabis", "domestic_servitude", "benefit_fraud", "street_crime", "forced_marriage"}
+	// ExploitationTypes are the NRM's, with county lines apart from other criminal exploitation.
+	ExploitationTypes = []string{"labour", "sexual", "criminal", "county_lines", "cannabis", "domestic_servitude", "organ_harvesting",
+		"benefit_fraud", "street_crime", "forced_marriage"}
+	InterpreterModes = []string{"in_person", "by_phone", "by_video"}
 )
+
+// NRMReferralWithin is how many working days after a screening finds a concern the child's NRM
+// referral is due.
+const NRMReferralWithin = 2
 
 // Concern reports whether the screening found indicators of trafficking.
 func (s *Screening) Concern() bool { return s.Outcome == "trafficking_concern" }
@@ -173,5 +189,19 @@ func (s *Screening) Normalize(now time.Time) error {
 	}
 	slices.Sort(s.Exploitation)
 	s.Exploitation = slices.Compact(s.Exploitation)
+	s.Indicators = cleanList(s.Indicators)
+	slices.Sort(s.Indicators)
+	s.Indicators = slices.Compact(s.Indicators)
+	s.Account, s.Judgement = strings.TrimSpace(s.Account), strings.TrimSpace(s.Judgement)
+	s.InterpreterLanguage, s.InterpreterMode = clean(s.InterpreterLanguage), strings.TrimSpace(s.InterpreterMode)
+	if s.InterpreterMode != "" && !slices.Contains(InterpreterModes, s.InterpreterMode) {
+		p.add("interpreter_mode", "How the interpreter took part must be one of %s", strings.Join(InterpreterModes, ", "))
+	}
+	if s.InterpreterMode != "" && s.InterpreterLanguage == "" {
+		p.add("interpreter_language", "Name the language interpreted")
+	}
+	checkLen(&p, "child_account", s.Account, 20000)
+	checkLen(&p, "judgement", s.Judgement, 8000)
+	checkLen(&p, "interpreter_language", s.InterpreterLanguage, 100)
 	return p.err()
 }

@@ -212,6 +212,13 @@ func (s *Scheduler) due(ctx context.Context, now time.Time) ([]*waymark.Alert, e
 			}
 		}
 	}
+	concerns, err := s.Store.ConcernsNotReferred(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, sc := range concerns {
+		add(waymark.AlertNRMDue, sc.ID, sc.ChildID, sc.OrgID, "", waymark.AddWorkingDays(sc.Date, waymark.NRMReferralWithin))
+	}
 	leaves, err := s.Store.LeaveExpiries(ctx)
 	if err != nil {
 		return nil, err

@@ -42,6 +42,8 @@ func seedCare(ctx context.Context, reg *registry.Registry, g *synth.Generator, a
 		sc := &waymark.Screening{ChildID: c.ID, Date: start, Outcome: "no_concern"}
 		if st.concern {
 			sc.Outcome, sc.Exploitation = "trafficking_concern", []string{[]string{"cannabis", "sexual", "labour", "criminal"}[g.Intn(4)]}
+			sc.Indicators = [][]string{{"debt_bondage", "place_of_exploitation"}, {"adult_speaks", "relationship_unclear", "no_documents"},
+				{"journey_arranged", "destination_address", "recently_arrived"}, {"unexplained_money", "several_phones", "found_far_away"}}[i%4]
 		}
 		if err := reg.AddScreening(ctx, a, sc); err != nil {
 			return fmt.Errorf("demo screening: %w", err)

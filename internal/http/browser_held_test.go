@@ -10,6 +10,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/waymark-org/waymark"
 	"github.com/waymark-org/waymark/internal/sqlstore"
 )
 
@@ -109,5 +110,41 @@ func TestBrowserFirstContactMinimumFirst(t *testing.T) {
 	}
 	if heading != "Senait Ghebre" || lacking != "Identification record incomplete" {
 		t.Errorf("saved %q, %q", heading, lacking)
+	}
+}
+
+// A border officer at a port screens a child on a phone: the guidance opens beside each
+// indicator, and the screening is saved with what was ticked.
+func TestBrowserScreeningOnAPhone(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	const border = "border@border.example.org"
+	c := &waymark.Child{GivenNames: "Kibrom", FamilyName: "Tekle", Sex: "M", DateOfBirth: "2011-06-01", Nationality: "ER"}
+	if err := a.reg.CreateChild(ctx, a.actor(border), c, nil); err != nil {
+		t.Fatal(err)
+	}
+	b := browser(t)
+	var guidance, saved string
+	err := chromedp.Do(b,
+		chromedp.EmulateViewport(390, 844),
+		signInAs(a.srv.URL, border),
+		chromedp.Navigate(a.srv.URL+"/children/"+c.ID),
+		chromedp.Click(chromedp.CSS(`a[href$="/screenings/new"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`input[value="debt_bondage"]`)),
+		chromedp.Click(chromedp.CSS(`input[value="debt_bondage"]`)),
+		chromedp.Click(chromedp.CSS(`input[value="documents_held"]`)),
+		chromedp.Click(chromedp.Search(`//input[@value="debt_bondage"]/ancestor::div[@class="indicator"]//summary`)),
+		into(&guidance, chromedp.Text(chromedp.Search(`//input[@value="debt_bondage"]/ancestor::div[@class="indicator"]//details`))),
+		screenshot("screening-phone"),
+		chromedp.SetValue(chromedp.ID("outcome"), "trafficking_concern"),
+		chromedp.SendKeys(chromedp.ID("child_account"), "Says he owes money for the lorry"),
+		chromedp.Submit(chromedp.ID("child_account")),
+		chromedp.WaitVisible(chromedp.CSS(".child-head")),
+		into(&saved, chromedp.Text(chromedp.CSS("main"))),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(guidance, "Do you owe anyone money?") || !strings.Contains(saved, "Trafficking concern") || !strings.Contains(saved, "2 indicators") {
+		t.Fatalf("guidance %q; saved:\n%s", guidance, saved)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/waymark-org/waymark"
 	"github.com/waymark-org/waymark/internal/registry"
 	"github.com/waymark-org/waymark/internal/report"
+	"github.com/waymark-org/waymark/internal/screening"
 	"github.com/waymark-org/waymark/internal/web"
 )
 
@@ -153,15 +154,21 @@ func (s *Server) placementEndForm() careForm {
 }
 
 func (s *Server) screeningForm() careForm {
-	return careForm{path: "screenings", page: "screening_form", title: "Record a screening for trafficking indicators",
+	return careForm{path: "screenings", page: "screening_form", title: "Screen for indicators of trafficking",
 		data: func(r *http.Request) map[string]any {
-			return map[string]any{"ChildID": r.PathValue("id"), "OutcomeOptions": web.Options("", waymark.ScreeningOutcomes...),
-				"ExploitationOptions": web.Options("", waymark.ExploitationTypes...)}
+			return map[string]any{"ChildID": r.PathValue("id"), "OutcomeOptions": web.Options("Choose", waymark.ScreeningOutcomes...),
+				"ExploitationOptions": web.Options("", waymark.ExploitationTypes...), "Catalogue": screening.Shipped,
+				"InterpreterOptions": web.Options("No interpreter", waymark.InterpreterModes...)}
 		},
 		start: func(r *http.Request) url.Values { return url.Values{"date": {s.today()}} },
 		save: func(r *http.Request, fr *formReader) (string, error) {
-			sc := &waymark.Screening{ChildID: r.PathValue("id"), Date: fr.date("date"), Outcome: fr.f.Get("outcome"),
-				Exploitation: fr.f["exploitation"]}
+			f := fr.f
+			sc := &waymark.Screening{ChildID: r.PathValue("id"), Date: fr.date("date"), Outcome: f.Get("outcome"),
+				Exploitation: f["exploitation"], Indicators: f["indicators"], Account: f.Get("child_account"), Judgement: f.Get("judgement"),
+				InterpreterLanguage: f.Get("interpreter_language"), InterpreterMode: f.Get("interpreter_mode")}
+			if f.Get("outcome") == "" {
+				fr.bad = append(fr.bad, waymark.FieldError{Field: "outcome", Message: "Choose the outcome: a trafficking concern, or none"})
+			}
 			if len(fr.bad) > 0 {
 				return "", nil
 			}

@@ -4,10 +4,12 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/screening"
 	"github.com/waymark-org/waymark/internal/sqlstore"
 )
 
@@ -153,10 +155,20 @@ func (r *Registry) EndPlacement(ctx context.Context, a waymark.Actor, id string,
 
 // AddScreening records a screening for trafficking indicators.
 func (r *Registry) AddScreening(ctx context.Context, a waymark.Actor, s *waymark.Screening) error {
-	if err := s.Normalize(r.store.Now()); err != nil {
+	err := s.Normalize(r.store.Now())
+	cat := screening.Shipped
+	for _, code := range s.Indicators {
+		if !cat.Has(code) {
+			bad := waymark.FieldError{Field: "indicators", Message: "Unknown indicator " + strconv.Quote(code) + " in the catalogue of " + cat.Version}
+			err = &waymark.Error{Code: waymark.EINVALID, Message: "Please correct the fields named below.", Fields: append(waymark.ErrorFields(err), bad)}
+			break
+		}
+	}
+	if err != nil {
 		return err
 	}
-	return r.recordCare(ctx, a, waymark.RecordCare, s.ChildID, "screening.create", "screening", func(tx *sqlstore.Tx, sc waymark.Scope) (string, error) {
+	s.Catalogue = cat.Version
+	return r.recordCare(ctx, a, waymark.ScreenChild, s.ChildID, "screening.create", "screening", func(tx *sqlstore.Tx, sc waymark.Scope) (string, error) {
 		s.OrgID, s.RecordedBy = sc.OrgID, a.Name
 		if s.Concern() {
 			if err := r.openStrategy(tx, s.ChildID, sc.OrgID, waymark.StrategyConcern); err != nil {

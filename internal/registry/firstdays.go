@@ -100,7 +100,8 @@ func (r *Registry) RecordNRMReferral(ctx context.Context, a waymark.Actor, child
 		return &waymark.Error{Code: waymark.EINVALID, Message: "The referral was not recorded.",
 			Fields: []waymark.FieldError{{Field: "referred_on", Message: "Enter the date of the referral as YYYY-MM-DD, not in the future"}}}
 	}
-	return r.recordCare(ctx, a, waymark.RecordCare, childID, "nrm.referral", "child", func(tx *sqlstore.Tx, sc waymark.Scope) (string, error) {
+	// First responders refer: police, border officers, councils.
+	return r.recordCare(ctx, a, waymark.ScreenChild, childID, "nrm.referral", "child", func(tx *sqlstore.Tx, sc waymark.Scope) (string, error) {
 		return childID, tx.SetNRMReferral(childID, on, a.Name)
 	})
 }

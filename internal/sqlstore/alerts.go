@@ -109,6 +109,7 @@ var resolved = []struct{ kinds, table, cond string }{
 	{`'safety_plan_review_due'`, "safety_plans", "superseded_at IS NOT NULL"},
 	{`'safety_plan_due'`, "placements", "end_at IS NOT NULL OR EXISTS (SELECT 1 FROM safety_plans sp WHERE sp.child_id = r.child_id)"},
 	{`'strategy_due'`, "strategy_discussions", "held_at IS NOT NULL"},
+	{`'nrm_referral_due'`, "screenings", "EXISTS (SELECT 1 FROM nrm_referrals n WHERE n.child_id = r.child_id)"},
 	{`'merge_requested'`, "merges", "status <> 'requested'"},
 	{`'strategy_action_due','strategy_action_overdue'`, "strategy_actions", "done_at IS NOT NULL"},
 }
@@ -301,4 +302,24 @@ func (s *Store) LeaveExpiries(ctx context.Context) ([]ChildDate, error) {
 		c.At, err = time.Parse(waymark.DateLayout, plain.LeaveExpiry)
 		return c, err
 	})
+}
+
+// ConcernsNotReferred lists, for each child screened with a trafficking concern and not yet
+// referred to the NRM, the first such screening.
+func (s *Store) ConcernsNotReferred(ctx context.Context) ([]*waymark.Screening, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, child_id, org_id, date FROM screenings s WHERE outcome = 'trafficking_concern'
+		AND NOT EXISTS (SELECT 1 FROM nrm_referrals n WHERE n.child_id = s.child_id) ORDER BY date, id`)
+	if err != nil {
+		return nil, fmt.Errorf("list concerns not referred: %w", err)
+	}
+	all, err := collect(rows, func(r scanner) (*waymark.Screening, error) {
+		var sc waymark.Screening
+		return &sc, r.Scan(&sc.ID, &sc.ChildID, &sc.OrgID, &sc.Date)
+	})
+	seen := map[string]bool{}
+	return slices.DeleteFunc(all, func(sc *waymark.Screening) bool {
+		first := !seen[sc.ChildID]
+		seen[sc.ChildID] = true
+		return !first
+	}), err
 }

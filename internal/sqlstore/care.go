@@ -131,23 +131,33 @@ func prefixed(alias, columns string) string {
 // CreateScreening records a screening for trafficking indicators.
 func (tx *Tx) CreateScreening(sc *waymark.Screening) error {
 	sc.ID = NewID()
+	seal := func(v, col string) string { return tx.s.seal(v, "screening", sc.ID, col) }
 	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO screenings (id, child_id, org_id, date, outcome, exploitation, recorded_by,
-		created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, sc.ID, sc.ChildID, sc.OrgID, sc.Date.UTC(), sc.Outcome,
-		strings.Join(sc.Exploitation, ","), sc.RecordedBy, tx.s.now())
+		created_at, indicators, catalogue, account, judgement, interpreter_language, interpreter_mode)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`, sc.ID, sc.ChildID, sc.OrgID, sc.Date.UTC(), sc.Outcome,
+		strings.Join(sc.Exploitation, ","), sc.RecordedBy, tx.s.now(), strings.Join(sc.Indicators, ","), sc.Catalogue,
+		seal(sc.Account, "account"), seal(sc.Judgement, "judgement"), sc.InterpreterLanguage, sc.InterpreterMode)
 	return wrap(err, "insert screening")
 }
 
-const screeningColumns = `id, child_id, org_id, date, outcome, exploitation, recorded_by`
+const screeningColumns = `id, child_id, org_id, date, outcome, exploitation, recorded_by, indicators, catalogue, account, judgement,
+	interpreter_language, interpreter_mode`
 
-func scanScreening(r scanner) (*waymark.Screening, error) {
+func (s *Store) scanScreening(r scanner) (*waymark.Screening, error) {
 	var sc waymark.Screening
-	var exp string
-	err := r.Scan(&sc.ID, &sc.ChildID, &sc.OrgID, &sc.Date, &sc.Outcome, &exp, &sc.RecordedBy)
+	var exp, ind string
+	if err := r.Scan(&sc.ID, &sc.ChildID, &sc.OrgID, &sc.Date, &sc.Outcome, &exp, &sc.RecordedBy, &ind, &sc.Catalogue,
+		&sc.Account, &sc.Judgement, &sc.InterpreterLanguage, &sc.InterpreterMode); err != nil {
+		return nil, err
+	}
 	sc.Date = sc.Date.UTC()
 	if exp != "" {
 		sc.Exploitation = strings.Split(exp, ",")
 	}
-	return &sc, err
+	if ind != "" {
+		sc.Indicators = strings.Split(ind, ",")
+	}
+	return &sc, s.open("screening", sc.ID, map[string]*string{"account": &sc.Account, "judgement": &sc.Judgement})
 }
 
 // Screenings lists a child's screenings, earliest first.
@@ -156,7 +166,7 @@ func (s *Store) Screenings(ctx context.Context, childID string) ([]*waymark.Scre
 	if err != nil {
 		return nil, fmt.Errorf("list screenings: %w", err)
 	}
-	return collect(rows, scanScreening)
+	return collect(rows, s.scanScreening)
 }
 
 const episodeColumns = `id, child_id, org_id, kind, last_seen_at, last_seen_place, last_seen_with, clothing, circumstances,

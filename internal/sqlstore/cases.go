@@ -83,7 +83,7 @@ func (s *Store) Cases(ctx context.Context, orgID string) ([]*Case, error) {
 			func(e *waymark.MissingEpisode) string { return e.ChildID }, func(c *Case, e *waymark.MissingEpisode) { c.Episodes = append(c.Episodes, e) })
 	}
 	if err == nil {
-		err = attach(ctx, s, `SELECT `+screeningColumns+` FROM screenings`+mine+` ORDER BY date`, orgID, scanScreening, byID,
+		err = attach(ctx, s, `SELECT `+screeningColumns+` FROM screenings`+mine+` ORDER BY date`, orgID, s.scanScreening, byID,
 			func(sc *waymark.Screening) string { return sc.ChildID }, func(c *Case, sc *waymark.Screening) { c.Screenings = append(c.Screenings, sc) })
 	}
 	return cases, err

@@ -44,6 +44,9 @@ type Field struct {
 	Checked                                     []string // for a group of checkboxes
 }
 
+// Ticked reports whether value is among those sent for the form's field name.
+func (v *View) Ticked(name, value string) bool { return slices.Contains(v.Form[name], value) }
+
 // IsChecked reports whether a checkbox of the group is ticked.
 func (f Field) IsChecked(value string) bool { return slices.Contains(f.Checked, value) }
 

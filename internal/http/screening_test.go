@@ -1,0 +1,76 @@
+package http_test
+
+import (
+	"log/slog"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/alert"
+	"github.com/waymark-org/waymark/internal/sqlstore/storetest"
+)
+
+// Any first responder screens a child they hold, ticking indicators with their guidance beside
+// them; the child's account and the judgement are sealed; a concern asks for the NRM referral
+// within two working days, and says so until it is made.
+func TestScreeningByFirstResponders(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			a := newApp(t, d)
+			const border = "border@border.example.org"
+			c := &waymark.Child{GivenNames: "Mulugeta", FamilyName: "Haile", Sex: "M", DateOfBirth: "2010-04-01", Nationality: "ET"}
+			if err := a.reg.CreateChild(ctx, a.actor(border), c, nil); err != nil {
+				t.Fatal(err)
+			}
+			officer := a.client(border)
+			_, form := get(t, officer, a.srv.URL+"/children/"+c.ID+"/screenings/new")
+			contains(t, form, "Talks of a debt for the journey", "Why it matters, what to ask", "Do you owe anyone money?", "Indicator catalogue 2026-12")
+
+			screen := url.Values{"date": {time.Now().Format(waymark.DateLayout)}, "outcome": {"trafficking_concern"},
+				"indicators": {"debt_bondage", "made_up_sign"}, "child_account": {"A man in Calais said I owe him £3,000"},
+				"interpreter_mode": {"by_phone"}, "interpreter_language": {"Amharic"}}
+			code, _, page := postForm(t, officer, a.srv.URL+"/children/"+c.ID+"/screenings", screen)
+			if code != 422 || !strings.Contains(page, `href="#indicators"`) || !strings.Contains(page, "A man in Calais") {
+				t.Fatalf("an unknown indicator: %d", code)
+			}
+			screen["indicators"] = []string{"debt_bondage", "documents_held"}
+			if code, _, _ := postForm(t, officer, a.srv.URL+"/children/"+c.ID+"/screenings", screen); code != 303 {
+				t.Fatalf("screening: %d", code)
+			}
+			_, page = get(t, officer, a.srv.URL+"/children/"+c.ID)
+			contains(t, page, "Trafficking concern", "2 indicators", "interpreter (Amharic)")
+			var account string
+			if err := a.store.DB().QueryRow(`SELECT account FROM screenings WHERE child_id = $1`, c.ID).Scan(&account); err != nil ||
+				account == "" || strings.Contains(account, "Calais") {
+				t.Fatalf("the child's account is not sealed: %q %v", account, err)
+			}
+			// Another organisation's officer may not screen the child.
+			if code, _, _ := postForm(t, a.client(otherCouncil), a.srv.URL+"/children/"+c.ID+"/screenings", screen); code != 403 {
+				t.Fatalf("another organisation screened the child: %d", code)
+			}
+
+			// Two working days on, the NRM referral is due; recording it clears the alert.
+			s := alert.New(a.store, slog.New(slog.DiscardHandler))
+			later := waymark.AddWorkingDays(time.Now(), waymark.NRMReferralWithin).Add(time.Minute)
+			s.Now = func() time.Time { return later }
+			if err := s.Sweep(ctx); err != nil {
+				t.Fatal(err)
+			}
+			told, _ := a.store.ChildAlerts(ctx, c.ID)
+			if !hasAlert(told, waymark.AlertNRMDue, c.ID) {
+				t.Fatalf("no NRM referral alert: %+v", told)
+			}
+			if err := a.reg.RecordNRMReferral(ctx, a.actor(border), c.ID, time.Now().Format(waymark.DateLayout)); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Sweep(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if told, _ = a.store.ChildAlerts(ctx, c.ID); hasAlert(told, waymark.AlertNRMDue, c.ID) {
+				t.Fatal("the NRM alert outlived the referral")
+			}
+		})
+	}
+}
