@@ -51,6 +51,8 @@ const (
 	AlertRiskReview          = "missing_risk_review"
 	AlertMonthlyReview       = "missing_monthly_review"
 	AlertNRMDue              = "nrm_referral_due"
+	AlertICTGDue             = "ictg_referral_due"
+	AlertRGOverdue           = "nrm_rg_overdue"
 	AlertFound               = "missing_found"
 	AlertReturned            = "missing_returned"
 	AlertLeaveEnding         = "leave_ending"
@@ -144,7 +146,7 @@ func (a *Alert) Where() Link {
 		return Link{"/children/" + a.ChildID + "/edit#looked-after", "immigration status"}
 	case AlertProfileReview:
 		return Link{"/children/" + a.ChildID + "#profile", "profile"}
-	case AlertSafetyPlanDue, AlertSafetyPlanReview, AlertStrategyDue, AlertActionDue, AlertActionOverdue, AlertNRMDue:
+	case AlertSafetyPlanDue, AlertSafetyPlanReview, AlertStrategyDue, AlertActionDue, AlertActionOverdue, AlertNRMDue, AlertICTGDue, AlertRGOverdue:
 		return Link{"/children/" + a.ChildID + "#first-days", "first 72 hours"}
 	}
 	return Link{}
@@ -175,6 +177,8 @@ var alertKinds = map[string]struct{ event, title string }{
 	AlertRecordsOpened:       {"records.opened", "One person opened many of your records today"},
 	AlertRiskReview:          {"missing.risk_review_due", "Missing: the risk is due for review"},
 	AlertNRMDue:              {"nrm.referral_due", "Trafficking concern: refer to the NRM (due 2 working days after the screening)"},
+	AlertICTGDue:             {"ictg.referral_due", "Trafficking concern: refer to the ICTG service (due 2 working days after the screening)"},
+	AlertRGOverdue:           {"nrm.reasonable_grounds_overdue", "NRM: no reasonable grounds decision 5 working days after the referral"},
 	AlertFound:               {"missing.found", "Found"},
 	AlertReturned:            {"missing.returned", "Back where they live: the return interview is due within 72 hours"},
 	AlertLeaveEnding:         {"leave.ending", "Immigration leave ends in 3 months: apply to extend it before it ends"},

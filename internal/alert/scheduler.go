@@ -219,6 +219,19 @@ func (s *Scheduler) due(ctx context.Context, now time.Time) ([]*waymark.Alert, e
 	for _, sc := range concerns {
 		add(waymark.AlertNRMDue, sc.ID, sc.ChildID, sc.OrgID, "", waymark.AddWorkingDays(sc.Date, waymark.NRMReferralWithin))
 	}
+	if concerns, err = s.Store.ConcernsWithoutICTG(ctx); err != nil {
+		return nil, err
+	}
+	for _, sc := range concerns {
+		add(waymark.AlertICTGDue, sc.ID, sc.ChildID, sc.OrgID, "", waymark.AddWorkingDays(sc.Date, waymark.ICTGReferralWith))
+	}
+	awaiting, err := s.Store.AwaitingReasonableGrounds(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range awaiting {
+		add(waymark.AlertRGOverdue, c.ChildID, c.ChildID, c.OrgID, "", (&waymark.NRMReferral{ReferredOn: c.DOB}).RGDue())
+	}
 	leaves, err := s.Store.LeaveExpiries(ctx)
 	if err != nil {
 		return nil, err

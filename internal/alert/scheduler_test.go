@@ -371,3 +371,41 @@ func TestLeaveEndingAlerts(t *testing.T) {
 		})
 	}
 }
+
+// A trafficking concern: the NRM and ICTG referrals fall due 2 working days later; the reasonable
+// grounds decision 5 working days after the referral. Each alert clears when what it asks is done.
+func TestNRMAndICTGDeadlines(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			w := newWorld(t, d) // Monday 2 March 2026
+			c := w.child("2010-05-01")
+			if err := w.reg.AddScreening(ctx, w.worker, &waymark.Screening{ChildID: c.ID, Date: w.now, Outcome: "trafficking_concern",
+				Indicators: []string{"debt_bondage"}}); err != nil {
+				t.Fatal(err)
+			}
+			s := w.scheduler()
+			w.now = w.now.Add(24 * time.Hour) // Tuesday: only the strategy discussion is late
+			kinds(t, s)
+			w.now = time.Date(2026, 3, 4, 9, 1, 0, 0, time.UTC) // Wednesday, two working days on
+			same(t, "two working days", kinds(t, s), waymark.AlertICTGDue, waymark.AlertNRMDue)
+			n := &waymark.NRMReferral{ReferredOn: "2026-03-04", Authority: "sca", ChildTold: true}
+			if err := w.reg.RecordNRM(ctx, w.worker, c.ID, n); err != nil {
+				t.Fatal(err)
+			}
+			w.now = time.Date(2026, 3, 11, 0, 1, 0, 0, time.UTC) // five working days after the referral
+			same(t, "no reasonable grounds decision", kinds(t, s), waymark.AlertRGOverdue)
+			open := w.open(w.manager)
+			if slices.Contains(open, waymark.AlertNRMDue) || !slices.Contains(open, waymark.AlertICTGDue) {
+				t.Fatalf("after the NRM referral: %v", open)
+			}
+			n.RGOutcome, n.RGDate, n.ICTGReferredOn, n.ICTGService = "positive", "2026-03-10", "2026-03-10", "direct"
+			if err := w.reg.RecordNRM(ctx, w.worker, c.ID, n); err != nil {
+				t.Fatal(err)
+			}
+			kinds(t, s)
+			if open := w.open(w.manager); slices.Contains(open, waymark.AlertRGOverdue) || slices.Contains(open, waymark.AlertICTGDue) {
+				t.Fatalf("after the decision and the ICTG referral: %v", open)
+			}
+		})
+	}
+}

@@ -59,8 +59,8 @@ func (s *Server) apiRoutes() []Route {
 			return s.Registry.RecordStrategy(r.Context(), actor(r), st)
 		})},
 		{"POST", "/api/v1/strategy-actions/{id}/done", s.apiActionDone},
-		{"PUT", "/api/v1/children/{id}/nrm-referral", apiSave(s, http.StatusOK, func(r *http.Request, n *nrmReferral) error {
-			return s.Registry.RecordNRMReferral(r.Context(), actor(r), r.PathValue("id"), n.ReferredOn)
+		{"PUT", "/api/v1/children/{id}/nrm-referral", apiSave(s, http.StatusOK, func(r *http.Request, n *waymark.NRMReferral) error {
+			return s.Registry.RecordNRM(r.Context(), actor(r), r.PathValue("id"), n)
 		})},
 		{"GET", "/api/v1/children/{id}/first-72-hours", s.apiRecord(func(rec *registry.ChildRecord) any {
 			return map[string]any{"checklist": rec.Checklist(s.Registry.Now())}
@@ -167,11 +167,6 @@ func nilIfNone[T any](v *T) any {
 		return nil
 	}
 	return v
-}
-
-// nrmReferral is the body recording an NRM referral.
-type nrmReferral struct {
-	ReferredOn string `json:"referred_on"`
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

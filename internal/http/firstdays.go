@@ -90,13 +90,43 @@ func (s *Server) strategyForm() careForm {
 }
 
 func (s *Server) nrmForm() careForm {
-	return careForm{path: "nrm", page: "nrm_form", title: "Record the NRM referral",
-		data:  func(r *http.Request) map[string]any { return map[string]any{"ChildID": r.PathValue("id")} },
-		start: func(r *http.Request) url.Values { return url.Values{"referred_on": {s.today()}} },
+	return careForm{path: "nrm", page: "nrm_form", title: "The NRM referral and its decisions",
+		data: func(r *http.Request) map[string]any {
+			return map[string]any{"ChildID": r.PathValue("id"), "AuthorityOptions": web.Options("Not known yet", waymark.CompetentAuthorities...),
+				"OutcomeOptions": web.Options("Not yet decided", waymark.NRMOutcomes...), "ServiceOptions": web.Options("Not referred yet", waymark.ICTGServices...)}
+		},
+		start: func(r *http.Request) url.Values {
+			rec, err := s.Registry.Child(r.Context(), actor(r), r.PathValue("id"))
+			if err != nil || rec.FirstDays.NRM == nil {
+				return url.Values{"referred_on": {s.today()}}
+			}
+			return nrmValues(rec.FirstDays.NRM)
+		},
 		save: func(r *http.Request, fr *formReader) (string, error) {
-			id := r.PathValue("id")
-			return "/children/" + id + "?saved=1#first-days", s.Registry.RecordNRMReferral(r.Context(), actor(r), id, fr.f.Get("referred_on"))
+			id, f := r.PathValue("id"), fr.f
+			n := &waymark.NRMReferral{ReferredOn: f.Get("referred_on"), Reference: f.Get("nrm_reference"), Authority: f.Get("competent_authority"),
+				ChildTold: f.Get("child_told") != "", RGOutcome: f.Get("rg_outcome"), RGDate: f.Get("rg_date"), CGOutcome: f.Get("cg_outcome"),
+				CGDate: f.Get("cg_date"), ReconsiderationAsked: f.Get("reconsideration_asked"), ReconsiderationOutcome: f.Get("reconsideration_outcome"),
+				ICTGReferredOn: f.Get("ictg_referred_on"), ICTGService: f.Get("ictg_service")}
+			return "/children/" + id + "?saved=1#first-days", s.Registry.RecordNRM(r.Context(), actor(r), id, n)
 		}}
+}
+
+// nrmValues writes a referral back into the form's fields.
+func nrmValues(n *waymark.NRMReferral) url.Values {
+	v := url.Values{}
+	for k, x := range map[string]string{"referred_on": n.ReferredOn, "nrm_reference": n.Reference, "competent_authority": n.Authority,
+		"rg_outcome": n.RGOutcome, "rg_date": n.RGDate, "cg_outcome": n.CGOutcome, "cg_date": n.CGDate,
+		"reconsideration_asked": n.ReconsiderationAsked, "reconsideration_outcome": n.ReconsiderationOutcome,
+		"ictg_referred_on": n.ICTGReferredOn, "ictg_service": n.ICTGService} {
+		if x != "" {
+			v.Set(k, x)
+		}
+	}
+	if n.ChildTold {
+		v.Set("child_told", "1")
+	}
+	return v
 }
 
 func (s *Server) actionDonePage(w http.ResponseWriter, r *http.Request) {

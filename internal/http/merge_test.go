@@ -36,7 +36,7 @@ func recordState(t *testing.T, a *app, id string) string {
 		"placements": ids(len(rec.Care.Placements), func(i int) string { return rec.Care.Placements[i].ID }),
 		"screenings": ids(len(rec.Care.Screenings), func(i int) string { return rec.Care.Screenings[i].ID }),
 		"episodes":   ids(len(rec.Care.Episodes), func(i int) string { return rec.Care.Episodes[i].ID }),
-		"team":       team, "profile": rec.Profile, "nrm": rec.NRMReferred}
+		"team":       team, "profile": rec.Profile, "nrm": rec.NRM}
 	b, err := json.Marshal(state)
 	if err != nil {
 		t.Fatal(err)
@@ -75,7 +75,7 @@ func TestMergeAndUndo(t *testing.T) {
 			if err := a.reg.AddScreening(ctx, sw, &waymark.Screening{ChildID: m.ID, Date: now, Outcome: "trafficking_concern"}); err != nil {
 				t.Fatal(err)
 			}
-			if err := a.reg.RecordNRMReferral(ctx, sw, m.ID, now.Format(waymark.DateLayout)); err != nil {
+			if err := a.reg.RecordNRM(ctx, sw, m.ID, &waymark.NRMReferral{ReferredOn: now.Format(waymark.DateLayout)}); err != nil {
 				t.Fatal(err)
 			}
 			before := []string{recordState(t, a, s.ID), recordState(t, a, m.ID)}
@@ -98,7 +98,7 @@ func TestMergeAndUndo(t *testing.T) {
 			}
 			c := rec.Child
 			if len(c.Documents) != 1 || len(c.Phones) != 2 || len(c.Aliases) != 1 || len(rec.Care.Placements) != 1 || len(rec.Encounters) != 2 ||
-				rec.NRMReferred == "" || rec.Profile == nil || rec.Profile.Appearance != "Tall, thin, for Mehari" {
+				rec.NRM == nil || rec.Profile == nil || rec.Profile.Appearance != "Tall, thin, for Mehari" {
 				t.Fatalf("the survivor after the merge: %+v, care %+v", c, rec.Care)
 			}
 			if found, _, err := a.reg.Caseload(ctx, mgr, sqlstore.ChildFilter{Query: m.Ref}); err != nil || len(found) != 1 || found[0].ID != s.ID {

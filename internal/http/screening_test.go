@@ -62,7 +62,7 @@ func TestScreeningByFirstResponders(t *testing.T) {
 			if !hasAlert(told, waymark.AlertNRMDue, c.ID) {
 				t.Fatalf("no NRM referral alert: %+v", told)
 			}
-			if err := a.reg.RecordNRMReferral(ctx, a.actor(border), c.ID, time.Now().Format(waymark.DateLayout)); err != nil {
+			if err := a.reg.RecordNRM(ctx, a.actor(border), c.ID, &waymark.NRMReferral{ReferredOn: time.Now().Format(waymark.DateLayout), ICTGReferredOn: time.Now().Format(waymark.DateLayout)}); err != nil {
 				t.Fatal(err)
 			}
 			if err := s.Sweep(ctx); err != nil {

@@ -2,7 +2,6 @@ package registry
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/waymark-org/waymark"
@@ -14,8 +13,7 @@ import (
 type FirstDays struct {
 	SafetyPlan  *waymark.SafetyPlan
 	Strategies  []*waymark.Strategy
-	NRMReferred string // the date, "" if not referred
-	NRMBy       string
+	NRM         *waymark.NRMReferral // nil if not referred
 }
 
 func (r *Registry) firstDays(ctx context.Context, childID string, fd *FirstDays) (err error) {
@@ -25,7 +23,7 @@ func (r *Registry) firstDays(ctx context.Context, childID string, fd *FirstDays)
 	if fd.Strategies, err = r.store.Strategies(ctx, childID); err != nil {
 		return err
 	}
-	fd.NRMReferred, fd.NRMBy, err = r.store.NRMReferral(ctx, childID)
+	fd.NRM, err = r.store.NRMReferral(ctx, childID)
 	return err
 }
 
@@ -93,16 +91,15 @@ func (r *Registry) ActionDone(ctx context.Context, a waymark.Actor, id string) e
 	return err
 }
 
-// RecordNRMReferral records the date a child was referred to the National Referral Mechanism.
-func (r *Registry) RecordNRMReferral(ctx context.Context, a waymark.Actor, childID, on string) error {
-	on = strings.TrimSpace(on)
-	if d, err := time.Parse(waymark.DateLayout, on); err != nil || d.After(r.store.Now()) {
-		return &waymark.Error{Code: waymark.EINVALID, Message: "The referral was not recorded.",
-			Fields: []waymark.FieldError{{Field: "referred_on", Message: "Enter the date of the referral as YYYY-MM-DD, not in the future"}}}
+// RecordNRM records a child's NRM referral as it now stands — the referral, its decisions, the
+// ICTG referral — by a first responder: police, border officers, councils.
+func (r *Registry) RecordNRM(ctx context.Context, a waymark.Actor, childID string, n *waymark.NRMReferral) error {
+	if err := n.Normalize(r.store.Now()); err != nil {
+		return err
 	}
-	// First responders refer: police, border officers, councils.
 	return r.recordCare(ctx, a, waymark.ScreenChild, childID, "nrm.referral", "child", func(tx *sqlstore.Tx, sc waymark.Scope) (string, error) {
-		return childID, tx.SetNRMReferral(childID, on, a.Name)
+		n.RecordedBy, n.ResponderOrgID = a.Name, a.OrgID
+		return childID, tx.SetNRMReferral(childID, n)
 	})
 }
 
@@ -152,11 +149,15 @@ func (rec *ChildRecord) Checklist(now time.Time) []Step {
 		s := rec.Strategies[0] // the one waiting, else the latest held
 		strategy = Step{What: strategy.What, Done: !s.HeldAt.IsZero(), By: s.RecordedBy, At: s.HeldAt, Due: s.DueAt}
 	}
-	nrm := Step{What: "NRM referral", Done: rec.NRMReferred != "", By: rec.NRMBy}
-	if d, err := time.Parse(waymark.DateLayout, rec.NRMReferred); err == nil {
-		nrm.At = d
+	nrm, ictg := Step{What: "NRM referral"}, Step{What: "ICTG referral"}
+	if n := rec.NRM; n != nil {
+		nrm.Done, nrm.By = true, n.RecordedBy
+		nrm.At, _ = time.Parse(waymark.DateLayout, n.ReferredOn)
+		if n.ICTGReferredOn != "" {
+			ictg.Done, ictg.By = true, n.RecordedBy
+			ictg.At, _ = time.Parse(waymark.DateLayout, n.ICTGReferredOn)
+		}
 	}
-	ictg := Step{What: "ICTG referral"}
 	for _, m := range rec.Team {
 		if m.Role == waymark.TeamICTG {
 			ictg.Done, ictg.By, ictg.At = true, m.AddedBy, m.AddedAt

@@ -110,6 +110,8 @@ var resolved = []struct{ kinds, table, cond string }{
 	{`'safety_plan_due'`, "placements", "end_at IS NOT NULL OR EXISTS (SELECT 1 FROM safety_plans sp WHERE sp.child_id = r.child_id)"},
 	{`'strategy_due'`, "strategy_discussions", "held_at IS NOT NULL"},
 	{`'nrm_referral_due'`, "screenings", "EXISTS (SELECT 1 FROM nrm_referrals n WHERE n.child_id = r.child_id)"},
+	{`'ictg_referral_due'`, "screenings", "EXISTS (SELECT 1 FROM nrm_referrals n WHERE n.child_id = r.child_id AND n.ictg_referred_on <> '')"},
+	{`'nrm_rg_overdue'`, "children", "EXISTS (SELECT 1 FROM nrm_referrals n WHERE n.child_id = r.id AND n.rg_date <> '')"},
 	{`'merge_requested'`, "merges", "status <> 'requested'"},
 	{`'strategy_action_due','strategy_action_overdue'`, "strategy_actions", "done_at IS NOT NULL"},
 }
@@ -307,10 +309,20 @@ func (s *Store) LeaveExpiries(ctx context.Context) ([]ChildDate, error) {
 // ConcernsNotReferred lists, for each child screened with a trafficking concern and not yet
 // referred to the NRM, the first such screening.
 func (s *Store) ConcernsNotReferred(ctx context.Context) ([]*waymark.Screening, error) {
+	return s.firstConcerns(ctx, `NOT EXISTS (SELECT 1 FROM nrm_referrals n WHERE n.child_id = s.child_id)`)
+}
+
+// ConcernsWithoutICTG lists, for each child screened with a trafficking concern and not yet
+// referred to the ICTG service, the first such screening.
+func (s *Store) ConcernsWithoutICTG(ctx context.Context) ([]*waymark.Screening, error) {
+	return s.firstConcerns(ctx, `NOT EXISTS (SELECT 1 FROM nrm_referrals n WHERE n.child_id = s.child_id AND n.ictg_referred_on <> '')`)
+}
+
+func (s *Store) firstConcerns(ctx context.Context, cond string) ([]*waymark.Screening, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, child_id, org_id, date FROM screenings s WHERE outcome = 'trafficking_concern'
-		AND NOT EXISTS (SELECT 1 FROM nrm_referrals n WHERE n.child_id = s.child_id) ORDER BY date, id`)
+		AND `+cond+` ORDER BY date, id`)
 	if err != nil {
-		return nil, fmt.Errorf("list concerns not referred: %w", err)
+		return nil, fmt.Errorf("list concerns: %w", err)
 	}
 	all, err := collect(rows, func(r scanner) (*waymark.Screening, error) {
 		var sc waymark.Screening

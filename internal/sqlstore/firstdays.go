@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"strings"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -247,19 +248,49 @@ func (s *Store) OpenActions(ctx context.Context, from string) ([]ActionDeadline,
 	return out, err
 }
 
-// SetNRMReferral records when a child was referred to the National Referral Mechanism.
-func (tx *Tx) SetNRMReferral(childID, on, by string) error {
-	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO nrm_referrals (child_id, referred_on, recorded_by, recorded_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (child_id) DO UPDATE SET referred_on = excluded.referred_on, recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at`,
-		childID, on, by, tx.s.now())
+const nrmColumns = `referred_on, recorded_by, reference, authority, child_told, rg_outcome, rg_date, cg_outcome, cg_date,
+	reconsideration_asked, reconsideration_outcome, ictg_referred_on, ictg_service, responder_org`
+
+func nrmArgs(n *waymark.NRMReferral) []any {
+	return []any{n.ReferredOn, n.RecordedBy, n.Reference, n.Authority, n.ChildTold, n.RGOutcome, n.RGDate, n.CGOutcome, n.CGDate,
+		n.ReconsiderationAsked, n.ReconsiderationOutcome, n.ICTGReferredOn, n.ICTGService, n.ResponderOrgID}
+}
+
+// SetNRMReferral records a child's NRM referral as it now stands.
+func (tx *Tx) SetNRMReferral(childID string, n *waymark.NRMReferral) error {
+	cols := strings.Split(nrmColumns, ",")
+	set := make([]string, len(cols))
+	for i, c := range cols {
+		c = strings.TrimSpace(c)
+		set[i] = c + " = excluded." + c
+	}
+	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO nrm_referrals (child_id, recorded_at, `+nrmColumns+`) VALUES (`+placeholders(1, len(cols)+2)+`)
+		ON CONFLICT (child_id) DO UPDATE SET recorded_at = excluded.recorded_at, `+strings.Join(set, ", "),
+		append([]any{childID, tx.s.now()}, nrmArgs(n)...)...)
 	return wrap(err, "record NRM referral")
 }
 
-// NRMReferral returns when a child was referred to the NRM and who recorded it ("" if not).
-func (s *Store) NRMReferral(ctx context.Context, childID string) (on, by string, err error) {
-	err = s.db.QueryRowContext(ctx, `SELECT referred_on, recorded_by FROM nrm_referrals WHERE child_id = $1`, childID).Scan(&on, &by)
+// NRMReferral returns a child's NRM referral, nil if there is none.
+func (s *Store) NRMReferral(ctx context.Context, childID string) (*waymark.NRMReferral, error) {
+	var n waymark.NRMReferral
+	err := s.db.QueryRowContext(ctx, `SELECT `+nrmColumns+` FROM nrm_referrals WHERE child_id = $1`, childID).Scan(&n.ReferredOn, &n.RecordedBy,
+		&n.Reference, &n.Authority, &n.ChildTold, &n.RGOutcome, &n.RGDate, &n.CGOutcome, &n.CGDate, &n.ReconsiderationAsked,
+		&n.ReconsiderationOutcome, &n.ICTGReferredOn, &n.ICTGService, &n.ResponderOrgID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", "", nil
+		return nil, nil
 	}
-	return on, by, wrap(err, "read NRM referral")
+	return &n, wrap(err, "read NRM referral")
+}
+
+// AwaitingReasonableGrounds lists the NRM referrals with no reasonable grounds decision yet.
+func (s *Store) AwaitingReasonableGrounds(ctx context.Context) ([]ChildDate, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT n.child_id, c.org_id, n.referred_on FROM nrm_referrals n JOIN children c ON c.id = n.child_id
+		WHERE n.rg_date = ''`)
+	if err != nil {
+		return nil, fmt.Errorf("list referrals awaiting a decision: %w", err)
+	}
+	return collect(rows, func(r scanner) (ChildDate, error) {
+		var c ChildDate
+		return c, r.Scan(&c.ChildID, &c.OrgID, &c.DOB)
+	})
 }
