@@ -66,7 +66,7 @@ func (n *NRMReferral) Normalize(now time.Time) error {
 	day("ictg_referred_on", "The ICTG referral", &n.ICTGReferredOn, "", "")
 	for _, f := range []struct {
 		field, value, what string
-		allowed        []string
+		allowed            []string
 	}{
 		{"competent_authority", n.Authority, "The competent authority", CompetentAuthorities},
 		{"rg_outcome", n.RGOutcome, "The reasonable grounds outcome", NRMOutcomes},

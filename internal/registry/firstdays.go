@@ -11,9 +11,9 @@ import (
 // FirstDays is what the first 72 hours hold for a child: the safety plan, the strategy
 // discussions (one may be waiting) and the NRM referral.
 type FirstDays struct {
-	SafetyPlan  *waymark.SafetyPlan
-	Strategies  []*waymark.Strategy
-	NRM         *waymark.NRMReferral // nil if not referred
+	SafetyPlan *waymark.SafetyPlan
+	Strategies []*waymark.Strategy
+	NRM        *waymark.NRMReferral // nil if not referred
 }
 
 func (r *Registry) firstDays(ctx context.Context, childID string, fd *FirstDays) (err error) {

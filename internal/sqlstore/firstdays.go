@@ -1,12 +1,12 @@
 package sqlstore
 
 import (
-	"strings"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/waymark-org/waymark"
