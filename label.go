@@ -15,7 +15,11 @@ func Label(code string) string {
 }
 
 var labels = map[string]string{
-	"M": "Male", "F": "Female", "dna": "DNA", "national_id": "National ID", "age_assessment": "Age assessment",
+	"sca": "Single Competent Authority", "ieca": "Immigration Enforcement Competent Authority", "devolved_panel": "Devolved child decision-making panel",
+	"positive": "Positive", "negative": "Negative", "direct": "ICTG direct", "regional_practice_coordinator": "ICTG regional practice coordinator",
+	"county_lines": "County lines", "organ_harvesting": "Organ harvesting", "in_person": "In person", "by_phone": "By phone",
+	"by_video": "By video",
+	"M":        "Male", "F": "Female", "dna": "DNA", "national_id": "National ID", "age_assessment": "Age assessment",
 	"bnb_hostel": "B&B / hostel", "first_contact": "First contact", "date_of_birth": "Date of birth",
 	"identified": "Identified as previously recorded", "day_month_swapped": "Day and month swapped", "phonetic": "Sounds alike",
 	"skeleton": "Same consonants", "estimate_same_year": "Born the year estimated", "estimate_compatible": "A year from the estimate", "estimate_within_2_years": "Within 2 years of the estimate",

@@ -27,7 +27,7 @@ func TestPagesFitAPhone(t *testing.T) {
 	for who, paths := range map[string][]string{
 		police: {"/missing", "/identify", "/alerts", episode},
 		socialWorker: {"/children/new", child + "/edit", child + "/placements/new", child + "/screenings/new", child + "/safety-plan/new",
-			child + "/strategy/new", child + "/profile/new", episode, episode + "/pack", "/held", "/account/password"},
+			child + "/strategy/new", child + "/profile/new", child + "/nrm/new", episode, episode + "/pack", "/held", "/account/password"},
 		manager: {"/children", child, "/alerts", "/duplicates", "/handovers", "/merges", "/stats", "/stats/return", "/placements/unsuitable",
 			child + "/team/new", child + "/handovers/new"},
 		admin: {"/audit", "/users", "/tokens"},

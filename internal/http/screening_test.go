@@ -74,3 +74,26 @@ func TestScreeningByFirstResponders(t *testing.T) {
 		})
 	}
 }
+
+// The NRM referral's form keeps the decisions as they come, refuses what cannot be, and marks a
+// conclusive grounds decision made before 30 days' recovery.
+func TestNRMReferralForm(t *testing.T) {
+	a := newApp(t, storetest.Dialects(t)[0])
+	sw := a.client(socialWorker)
+	id := a.childOf(socialWorker)
+	form := url.Values{"referred_on": {"2026-09-01"}, "nrm_reference": {"NRM-2026-55102"}, "competent_authority": {"sca"}, "child_told": {"1"},
+		"rg_outcome": {"negative"}, "rg_date": {"2026-09-07"}, "cg_outcome": {"positive"}, "cg_date": {"2026-09-20"}}
+	code, _, page := postForm(t, sw, a.srv.URL+"/children/"+id+"/nrm", form)
+	if code != 422 || !strings.Contains(page, `href="#cg_outcome"`) || !strings.Contains(page, `value="NRM-2026-55102"`) {
+		t.Fatalf("a conclusive decision after a negative reasonable one: %d", code)
+	}
+	form.Set("rg_outcome", "positive")
+	if code, _, _ := postForm(t, sw, a.srv.URL+"/children/"+id+"/nrm", form); code != 303 {
+		t.Fatalf("save: %d", code)
+	}
+	_, page = get(t, sw, a.srv.URL+"/children/"+id)
+	contains(t, page, "National Referral Mechanism", "NRM-2026-55102", "Single Competent Authority", "the child was told",
+		"Positive, 7 Sep 2026", "before 30 days' recovery")
+	_, page = get(t, sw, a.srv.URL+"/children/"+id+"/nrm/new")
+	contains(t, page, `value="NRM-2026-55102"`, `<option value="positive" selected>`) // the form opens on what was recorded
+}
