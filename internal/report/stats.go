@@ -147,10 +147,74 @@ type Stats struct {
 	InterviewsIn72h    Count           `json:"return_interviews_within_72h"`
 	InterviewShare     *float64        `json:"return_interviews_within_72h_share"`
 	MedianDays         *int            `json:"median_days_to_first_missing"`
+	NRM                NRMStats        `json:"nrm"`
 	Survival           []SurvivalPoint `json:"time_to_first_missing"`
 	Tables             []Table         `json:"tables"`
 	Headline           string          `json:"headline"`
 	period             Period
+}
+
+// NRMStats are the period's National Referral Mechanism figures: referrals made, decisions made by
+// outcome, and the median days from referral to each decision made in the period.
+type NRMStats struct {
+	Referred       Count `json:"referred"`
+	RGPositive     Count `json:"reasonable_grounds_positive"`
+	RGNegative     Count `json:"reasonable_grounds_negative"`
+	CGPositive     Count `json:"conclusive_grounds_positive"`
+	CGNegative     Count `json:"conclusive_grounds_negative"`
+	MedianDaysToRG *int  `json:"median_days_to_reasonable_grounds"`
+	MedianDaysToCG *int  `json:"median_days_to_conclusive_grounds"`
+}
+
+// add counts the referrals and decisions of the cases that fall in the period.
+func (n *NRMStats) add(cases []*sqlstore.Case, p Period) {
+	outcome := func(positive, negative *Count, o string) {
+		switch o {
+		case "positive":
+			positive.N++
+		case "negative":
+			negative.N++
+		}
+	}
+	var toRG, toCG []int
+	for _, c := range cases {
+		r := c.NRM
+		if r == nil {
+			continue
+		}
+		referred := p.day(r.ReferredOn)
+		if p.contains(referred) {
+			n.Referred.N++
+		}
+		if rg := p.day(r.RGDate); p.contains(rg) {
+			outcome(&n.RGPositive, &n.RGNegative, r.RGOutcome)
+			toRG = append(toRG, int(rg.Sub(referred).Hours()/24))
+		}
+		if cg := p.day(r.CGDate); p.contains(cg) {
+			outcome(&n.CGPositive, &n.CGNegative, r.CGOutcome)
+			toCG = append(toCG, int(cg.Sub(referred).Hours()/24))
+		}
+	}
+	n.MedianDaysToRG, n.MedianDaysToCG = medianOf(toRG), medianOf(toCG)
+}
+
+// day reads a date kept as YYYY-MM-DD in the period's time zone; zero if it is not one.
+func (p Period) day(s string) time.Time {
+	t, err := time.ParseInLocation(waymark.DateLayout, s, p.From.Location())
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// medianOf is the median of xs (the lower middle of an even count), nil when there are none.
+func medianOf(xs []int) *int {
+	if len(xs) == 0 {
+		return nil
+	}
+	slices.Sort(xs)
+	m := xs[(len(xs)-1)/2]
+	return &m
 }
 
 // Compute works out the figures for period from the cases, observed until now.
@@ -211,6 +275,7 @@ func Compute(cases []*sqlstore.Case, p Period, now time.Time) *Stats {
 	s.WentMissingShare = share(s.WentMissing.N, s.Referred.N)
 	s.InterviewShare = share(s.InterviewsIn72h.N, s.Returns.N)
 	s.Survival, s.MedianDays = kaplanMeier(cohort, firstMissing, observed)
+	s.NRM.add(cases, p)
 	s.Tables = breakdowns(cohort, missed, firstMissing, episodes)
 	s.Headline = s.headline()
 	return s
@@ -293,9 +358,17 @@ func kaplanMeier(cohort []*sqlstore.Case, first map[*sqlstore.Case]time.Time, ob
 // missing since the last day shown, with those observed rounded: its steps, of one child or two,
 // cannot be worked out from the shares beside the numbers observed.
 func (s *Stats) Suppress() {
+	rgs, cgs := s.NRM.RGPositive.N+s.NRM.RGNegative.N, s.NRM.CGPositive.N+s.NRM.CGNegative.N
 	for _, c := range []*Count{&s.Referred, &s.Previous12, &s.SamePeriodLastYear, &s.WentMissing, &s.Episodes,
-		&s.ChildrenMissing, &s.StillMissing, &s.Repeat, &s.Returns, &s.InterviewsIn72h} {
+		&s.ChildrenMissing, &s.StillMissing, &s.Repeat, &s.Returns, &s.InterviewsIn72h,
+		&s.NRM.Referred, &s.NRM.RGPositive, &s.NRM.RGNegative, &s.NRM.CGPositive, &s.NRM.CGNegative} {
 		c.suppress()
+	}
+	if rgs < 5 { // a median of one to four decisions tells of those children
+		s.NRM.MedianDaysToRG = nil
+	}
+	if cgs < 5 {
+		s.NRM.MedianDaysToCG = nil
 	}
 	s.AnnualRate = Count{N: int(math.Round(float64(s.Referred.N) * 12 / s.Months)), Hidden: s.Referred.Hidden}
 	s.AnnualRate.suppress()
@@ -365,7 +438,12 @@ func CSV(s *Stats, name string) ([][]string, bool) {
 			{"share of referred who went missing", pct(s.WentMissingShare)}, {"missing episodes begun", s.Episodes.String()},
 			{"children missing in the period", s.ChildrenMissing.String()}, {"missing more than once", s.Repeat.String()},
 			{"still missing at the end", s.StillMissing.String()}, {"returns", s.Returns.String()},
-			{"return interviews within 72 hours", s.InterviewsIn72h.String()}, {"share within 72 hours", pct(s.InterviewShare)}}
+			{"return interviews within 72 hours", s.InterviewsIn72h.String()}, {"share within 72 hours", pct(s.InterviewShare)},
+			{"NRM referrals", s.NRM.Referred.String()},
+			{"NRM reasonable grounds: positive", s.NRM.RGPositive.String()}, {"NRM reasonable grounds: negative", s.NRM.RGNegative.String()},
+			{"NRM conclusive grounds: positive", s.NRM.CGPositive.String()}, {"NRM conclusive grounds: negative", s.NRM.CGNegative.String()},
+			{"median days from referral to reasonable grounds", daysText(s.NRM.MedianDaysToRG)},
+			{"median days from referral to conclusive grounds", daysText(s.NRM.MedianDaysToCG)}}
 		if s.MedianDays != nil {
 			rows = append(rows, []string{"median days from first contact to first missing", strconv.Itoa(*s.MedianDays)})
 		}
@@ -387,4 +465,12 @@ func CSV(s *Stats, name string) ([][]string, bool) {
 		}
 	}
 	return nil, false
+}
+
+// daysText writes a number of days, or "" where there is none to give.
+func daysText(n *int) string {
+	if n == nil {
+		return ""
+	}
+	return strconv.Itoa(*n)
 }

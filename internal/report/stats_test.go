@@ -275,3 +275,24 @@ func TestPeriod(t *testing.T) {
 		}
 	}
 }
+
+// The NRM's figures: referrals and decisions in the period by outcome, and the median days from
+// referral to each decision; suppressed as every other count.
+func TestNRMFigures(t *testing.T) {
+	var cases []*sqlstore.Case
+	for i := range 7 {
+		cases = append(cases, &sqlstore.Case{ChildID: fmt.Sprint(i), NRM: &waymark.NRMReferral{ReferredOn: "2026-05-01",
+			RGOutcome: []string{"positive", "negative"}[i%2], RGDate: fmt.Sprintf("2026-05-%02d", 4+i)}})
+	}
+	cases[0].NRM.CGOutcome, cases[0].NRM.CGDate = "positive", "2026-07-15"
+	cases = append(cases, &sqlstore.Case{ChildID: "old", NRM: &waymark.NRMReferral{ReferredOn: "2025-01-01", RGOutcome: "positive", RGDate: "2025-01-08"}})
+	s := report.Compute(cases, period(t, "2026-04-01", "2026-08-31"), day("2026-10-01"))
+	n := s.NRM
+	if n.Referred.N != 7 || n.RGPositive.N != 4 || n.RGNegative.N != 3 || n.CGPositive.N != 1 || *n.MedianDaysToRG != 6 || *n.MedianDaysToCG != 75 {
+		t.Fatalf("NRM figures %+v (median to RG %v)", n, n.MedianDaysToRG)
+	}
+	s.Suppress()
+	if s.NRM.Referred.N != 5 || !s.NRM.RGNegative.Hidden || s.NRM.MedianDaysToRG == nil || s.NRM.MedianDaysToCG != nil {
+		t.Fatalf("suppressed NRM figures %+v", s.NRM)
+	}
+}

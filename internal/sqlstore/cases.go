@@ -19,6 +19,7 @@ type Case struct {
 	Placements                                         []*waymark.Placement
 	Episodes                                           []*waymark.MissingEpisode
 	Screenings                                         []*waymark.Screening
+	NRM                                                *waymark.NRMReferral // nil if not referred
 }
 
 // Cases loads every child's case history, of one organisation or (orgID "") of all, in a handful
@@ -85,6 +86,10 @@ func (s *Store) Cases(ctx context.Context, orgID string) ([]*Case, error) {
 	if err == nil {
 		err = attach(ctx, s, `SELECT `+screeningColumns+` FROM screenings`+mine+` ORDER BY date`, orgID, s.scanScreening, byID,
 			func(sc *waymark.Screening) string { return sc.ChildID }, func(c *Case, sc *waymark.Screening) { c.Screenings = append(c.Screenings, sc) })
+	}
+	if err == nil {
+		err = attach(ctx, s, `SELECT child_id, `+nrmColumns+` FROM nrm_referrals WHERE $1 = '' OR child_id IN (SELECT id FROM children WHERE org_id = $1)`,
+			orgID, scanNRM, byID, func(n childNRM) string { return n.childID }, func(c *Case, n childNRM) { c.NRM = n.NRMReferral })
 	}
 	return cases, err
 }

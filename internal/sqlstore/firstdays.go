@@ -272,14 +272,24 @@ func (tx *Tx) SetNRMReferral(childID string, n *waymark.NRMReferral) error {
 
 // NRMReferral returns a child's NRM referral, nil if there is none.
 func (s *Store) NRMReferral(ctx context.Context, childID string) (*waymark.NRMReferral, error) {
-	var n waymark.NRMReferral
-	err := s.db.QueryRowContext(ctx, `SELECT `+nrmColumns+` FROM nrm_referrals WHERE child_id = $1`, childID).Scan(&n.ReferredOn, &n.RecordedBy,
-		&n.Reference, &n.Authority, &n.ChildTold, &n.RGOutcome, &n.RGDate, &n.CGOutcome, &n.CGDate, &n.ReconsiderationAsked,
-		&n.ReconsiderationOutcome, &n.ICTGReferredOn, &n.ICTGService, &n.ResponderOrgID)
+	n, err := scanNRM(s.db.QueryRowContext(ctx, `SELECT child_id, `+nrmColumns+` FROM nrm_referrals WHERE child_id = $1`, childID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
-	return &n, wrap(err, "read NRM referral")
+	return n.NRMReferral, wrap(err, "read NRM referral")
+}
+
+// childNRM is a referral with its child.
+type childNRM struct {
+	childID string
+	*waymark.NRMReferral
+}
+
+func scanNRM(r scanner) (childNRM, error) {
+	n := childNRM{NRMReferral: &waymark.NRMReferral{}}
+	err := r.Scan(&n.childID, &n.ReferredOn, &n.RecordedBy, &n.Reference, &n.Authority, &n.ChildTold, &n.RGOutcome, &n.RGDate,
+		&n.CGOutcome, &n.CGDate, &n.ReconsiderationAsked, &n.ReconsiderationOutcome, &n.ICTGReferredOn, &n.ICTGService, &n.ResponderOrgID)
+	return n, err
 }
 
 // AwaitingReasonableGrounds lists the NRM referrals with no reasonable grounds decision yet.
