@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,6 +89,53 @@ func TestLoadManyInBatches(t *testing.T) {
 		v, err := s.VerifyAudit(context.Background(), nil)
 		if err != nil || v.Checked != 900 || len(v.Problems) != 0 {
 			t.Fatalf("audit: %d checked, %v %v", v.Checked, v.Problems, err)
+		}
+	})
+}
+
+// A screening's indicators and the NRM referral with its decisions travel in the file: checked on
+// the way in, kept, and written out again.
+func TestNRMAndIndicatorsTravel(t *testing.T) {
+	line := `{"ref": "N1", "given_names": "Amanuel", "family_name": "Tesfaye", "events": [
+		{"type": "screening", "date": "2026-05-01", "outcome": "trafficking_concern", "indicators": ["debt_bondage", "documents_held"]},
+		{"type": "nrm", "date": "2026-05-02", "rg_outcome": "positive", "rg_date": "2026-05-08"}]}`
+	rec, bad := interchange.Parse([]byte(strings.ReplaceAll(line, "\n", "")), now)
+	if len(bad) > 0 {
+		t.Fatalf("a good line refused: %v", bad)
+	}
+	for name, badLine := range map[string]string{
+		"an unknown indicator":    `{"ref": "N2", "given_names": "A", "events": [{"type": "screening", "date": "2026-05-01", "outcome": "no_concern", "indicators": ["sixth_sense"]}]}`,
+		"CG after a negative RG":  `{"ref": "N3", "given_names": "A", "events": [{"type": "nrm", "date": "2026-05-02", "rg_outcome": "negative", "rg_date": "2026-05-08", "cg_outcome": "positive", "cg_date": "2026-07-01"}]}`,
+		"a referral with no date": `{"ref": "N4", "given_names": "A", "events": [{"type": "nrm"}]}`,
+	} {
+		if _, reasons := interchange.Parse([]byte(badLine), now); len(reasons) == 0 {
+			t.Errorf("%s accepted", name)
+		}
+	}
+	storetest.Each(t, func(t *testing.T, s *sqlstore.Store) {
+		org := &waymark.Organisation{Name: "Import Council", Kind: "council"}
+		if err := s.InTx(context.Background(), func(tx *sqlstore.Tx) error { return tx.CreateOrg(org) }); err != nil {
+			t.Fatal(err)
+		}
+		var id string
+		err := s.InBulkTx(context.Background(), func(tx *sqlstore.Tx) error {
+			_, kids, err := interchange.Load(tx, org, []*interchange.Record{rec}, "test", nil)
+			if len(kids) == 1 {
+				id = kids[0].ID
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := s.NRMReferral(context.Background(), id)
+		scs, _ := s.Screenings(context.Background(), id)
+		if err != nil || n == nil || n.ReferredOn != "2026-05-02" || n.RGOutcome != "positive" || len(scs) != 1 || len(scs[0].Indicators) != 2 {
+			t.Fatalf("kept: %+v %+v %v", n, scs, err)
+		}
+		out := interchange.Export(&waymark.Child{Ref: "N1"}, nil, interchange.History{Screenings: scs, NRM: n})
+		if len(out.Events) != 2 || out.Events[1].Type != "nrm" || out.Events[1].RGDate != "2026-05-08" || len(out.Events[0].Indicators) != 2 {
+			t.Fatalf("written out: %+v", out.Events)
 		}
 	})
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/screening"
 )
 
 // Record is one line: a child and what happened to them.
@@ -39,10 +40,25 @@ type Event struct {
 	InterviewAt        string   `json:"interview_at,omitempty"`
 	Outcome            string   `json:"outcome,omitempty"`
 	Exploitation       []string `json:"exploitation,omitempty"`
+	Indicators         []string `json:"indicators,omitempty"` // a screening's, of the shipped catalogue
+	// An nrm event: the referral (its date is date) and its decisions.
+	RGOutcome string `json:"rg_outcome,omitempty"`
+	RGDate    string `json:"rg_date,omitempty"`
+	CGOutcome string `json:"cg_outcome,omitempty"`
+	CGDate    string `json:"cg_date,omitempty"`
+}
+
+// NRM is an nrm event's referral, referred on the day of on (the event's date, read).
+func (e *Event) NRM(on time.Time) *waymark.NRMReferral {
+	n := &waymark.NRMReferral{RGOutcome: e.RGOutcome, RGDate: e.RGDate, CGOutcome: e.CGOutcome, CGDate: e.CGDate}
+	if !on.IsZero() {
+		n.ReferredOn = on.UTC().Format(waymark.DateLayout)
+	}
+	return n
 }
 
 // EventTypes are the kinds of event; their vocabularies are the domain's (waymark.PlacementTypes, …).
-var EventTypes = []string{"referral", "placement", "missing", "screening"}
+var EventTypes = []string{"referral", "placement", "missing", "screening", "nrm"}
 
 // LineError is a bad line: its number and every reason.
 type LineError struct {
@@ -80,7 +96,7 @@ func Parse(line []byte, now time.Time) (*Record, []string) {
 		}
 	}
 	for i := range r.Events {
-		reasons = append(reasons, r.Events[i].check(i)...)
+		reasons = append(reasons, r.Events[i].check(i, now)...)
 	}
 	return &r, reasons
 }
@@ -101,7 +117,7 @@ func jsonReason(err error) string {
 	return "not a JSON object"
 }
 
-func (e *Event) check(i int) []string {
+func (e *Event) check(i int, now time.Time) []string {
 	var bad []string
 	at := fmt.Sprintf("events[%d]", i)
 	date := func(field, v string, required bool) time.Time {
@@ -147,6 +163,16 @@ func (e *Event) check(i int) []string {
 		oneOf("outcome", e.Outcome, waymark.ScreeningOutcomes)
 		for _, x := range e.Exploitation {
 			oneOf("exploitation", x, waymark.ExploitationTypes)
+		}
+		for _, x := range e.Indicators {
+			if !screening.Shipped.Has(x) {
+				bad = append(bad, fmt.Sprintf("%s.indicators: %q is not in the indicator catalogue %s", at, x, screening.Shipped.Version))
+			}
+		}
+	case "nrm":
+		n := e.NRM(date("date", e.Date, true))
+		for _, f := range waymark.ErrorFields(n.Normalize(now)) {
+			bad = append(bad, fmt.Sprintf("%s.%s: %s", at, f.Field, f.Message))
 		}
 	default:
 		bad = append(bad, fmt.Sprintf("%s.type: %q is not one of %s", at, e.Type, strings.Join(EventTypes, ", ")))

@@ -6,6 +6,7 @@ import (
 
 	"github.com/waymark-org/waymark"
 	"github.com/waymark-org/waymark/internal/audit"
+	"github.com/waymark-org/waymark/internal/screening"
 	"github.com/waymark-org/waymark/internal/sqlstore"
 )
 
@@ -130,6 +131,11 @@ func addEvent(tx *sqlstore.Tx, c *waymark.Child, ev Event, actor string) (bool, 
 		return true, tx.CreateEncounter(&waymark.Encounter{ChildID: c.ID, OrgID: c.OrgID, Kind: "referral", At: at, Agency: ev.Agency, RecordedBy: actor})
 	}
 	at := when(cmp.Or(ev.Start, ev.Date))
+	if ev.Type == "nrm" { // one referral a child: the file's replaces what was recorded
+		n := ev.NRM(at)
+		n.RecordedBy = actor
+		return true, tx.SetNRMReferral(c.ID, n)
+	}
 	if exists, err := tx.HasEvent(ev.Type, c.ID, at); err != nil || exists {
 		return false, err
 	}
@@ -146,7 +152,7 @@ func addEvent(tx *sqlstore.Tx, c *waymark.Child, ev Event, actor string) (bool, 
 		return true, tx.CreateEpisode(e)
 	default: // screening
 		return true, tx.CreateScreening(&waymark.Screening{ChildID: c.ID, OrgID: c.OrgID, Date: at, Outcome: ev.Outcome,
-			Exploitation: ev.Exploitation, RecordedBy: actor})
+			Exploitation: ev.Exploitation, Indicators: ev.Indicators, Catalogue: screening.Shipped.Version, RecordedBy: actor})
 	}
 }
 
@@ -155,6 +161,7 @@ type History struct {
 	Placements []*waymark.Placement
 	Episodes   []*waymark.MissingEpisode
 	Screenings []*waymark.Screening
+	NRM        *waymark.NRMReferral
 }
 
 // Export turns a stored child, their encounters and care history into a record; referrals and
@@ -177,7 +184,11 @@ func Export(c *waymark.Child, encounters []*waymark.Encounter, h History) *Recor
 			FoundAt: stamp(e.FoundAt), FoundCircumstances: e.FoundWhere, InterviewAt: stamp(e.InterviewAt)})
 	}
 	for _, s := range h.Screenings {
-		r.Events = append(r.Events, Event{Type: "screening", Date: stamp(s.Date), Outcome: s.Outcome, Exploitation: s.Exploitation})
+		r.Events = append(r.Events, Event{Type: "screening", Date: stamp(s.Date), Outcome: s.Outcome, Exploitation: s.Exploitation,
+			Indicators: s.Indicators})
+	}
+	if n := h.NRM; n != nil {
+		r.Events = append(r.Events, Event{Type: "nrm", Date: n.ReferredOn, RGOutcome: n.RGOutcome, RGDate: n.RGDate, CGOutcome: n.CGOutcome, CGDate: n.CGDate})
 	}
 	return r
 }

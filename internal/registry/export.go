@@ -43,6 +43,9 @@ func (r *Registry) ExportChildren(ctx context.Context, a waymark.Actor, orgID st
 		if h.Screenings, err = r.store.Screenings(ctx, c.ID); err != nil {
 			return err
 		}
+		if h.NRM, err = r.store.NRMReferral(ctx, c.ID); err != nil {
+			return err
+		}
 		written++
 		return interchange.Write(bw, interchange.Export(c, encs, h))
 	})
