@@ -48,6 +48,11 @@ func seedCare(ctx context.Context, reg *registry.Registry, g *synth.Generator, a
 		if err := reg.AddScreening(ctx, a, sc); err != nil {
 			return fmt.Errorf("demo screening: %w", err)
 		}
+		if st.concern {
+			if err := reg.RecordNRM(ctx, a, c.ID, nrmStage(i, now)); err != nil {
+				return fmt.Errorf("demo NRM referral: %w", err)
+			}
+		}
 		p := &waymark.Placement{ChildID: c.ID, Type: st.placement, Provider: "Demo provider " + fmt.Sprint(i%5+1),
 			Address: fmt.Sprintf("%d Example Road, Northshire", 10+i), PoliceOrgID: police, Start: start,
 			ProviderKind: []string{"own_council", "private", "voluntary"}[i%3], Postcode: fmt.Sprintf("NS%d %dAB", 1+i%9, i%10)}
@@ -116,4 +121,25 @@ func episode(ctx context.Context, reg *registry.Registry, a waymark.Actor, c *wa
 		return err
 	}
 	return nil
+}
+
+// nrmStage is the demo's NRM referral of the i-th child with a concern: every stage, from just
+// referred to decided, and one whose reasonable grounds decision is overdue.
+func nrmStage(i int, now time.Time) *waymark.NRMReferral {
+	day := func(daysAgo int) string { return now.AddDate(0, 0, -daysAgo).Format(waymark.DateLayout) }
+	n := &waymark.NRMReferral{Reference: fmt.Sprintf("NRM-DEMO-%04d", 1000+i), Authority: "sca", ChildTold: true}
+	switch i % 5 {
+	case 0: // just referred; the ICTG referral made
+		n.ReferredOn, n.ICTGReferredOn, n.ICTGService = day(1), day(1), "direct"
+	case 1: // no reasonable grounds decision after more than 5 working days
+		n.ReferredOn = day(12)
+	case 2: // positive reasonable grounds: recovery, awaiting the conclusive decision
+		n.ReferredOn, n.RGOutcome, n.RGDate, n.ICTGReferredOn, n.ICTGService = day(20), "positive", day(15), day(19), "regional_practice_coordinator"
+	case 3: // decided
+		n.ReferredOn, n.RGOutcome, n.RGDate, n.CGOutcome, n.CGDate = day(150), "positive", day(144), "positive", day(60)
+		n.ICTGReferredOn, n.ICTGService = day(149), "direct"
+	default: // a negative decision, reconsideration asked
+		n.ReferredOn, n.RGOutcome, n.RGDate, n.ReconsiderationAsked = day(40), "negative", day(33), day(25)
+	}
+	return n
 }

@@ -67,7 +67,8 @@ func TestDemoJourney(t *testing.T) {
 	for _, a := range alerts {
 		kinds[a.Kind] = true
 	}
-	for _, k := range []string{waymark.AlertHandoverOverdue, waymark.AlertProfileReview, waymark.AlertSafetyPlanReview, waymark.AlertActionOverdue} {
+	for _, k := range []string{waymark.AlertHandoverOverdue, waymark.AlertProfileReview, waymark.AlertSafetyPlanReview, waymark.AlertActionOverdue,
+		waymark.AlertRGOverdue} {
 		if !kinds[k] {
 			t.Errorf("the demo's manager has no %s alert: %v", k, kinds)
 		}
