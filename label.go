@@ -15,6 +15,7 @@ func Label(code string) string {
 }
 
 var labels = map[string]string{
+	"police_intelligence": "Police intelligence", "phone_seized": "A phone seized", "where_found": "Where the child was found",
 	"sca": "Single Competent Authority", "ieca": "Immigration Enforcement Competent Authority", "devolved_panel": "Devolved child decision-making panel",
 	"positive": "Positive", "negative": "Negative", "direct": "ICTG direct", "regional_practice_coordinator": "ICTG regional practice coordinator",
 	"county_lines": "County lines", "organ_harvesting": "Organ harvesting", "in_person": "In person", "by_phone": "By phone",

@@ -34,6 +34,13 @@ func (s *Server) careAPIRoutes() []Route {
 			sc.ChildID = r.PathValue("id")
 			return s.Registry.AddScreening(r.Context(), actor(r), sc)
 		})},
+		{"GET", "/api/v1/children/{id}/exploitation", s.apiRecord(func(rec *registry.ChildRecord) any {
+			return map[string]any{"exploitation": list(rec.Care.Exploitation)}
+		})},
+		{"POST", "/api/v1/children/{id}/exploitation", apiSave(s, http.StatusCreated, func(r *http.Request, x *waymark.ExploitationSeen) error {
+			x.ChildID = r.PathValue("id")
+			return s.Registry.AddExploitation(r.Context(), actor(r), x)
+		})},
 		{"GET", "/api/v1/children/{id}/missing-episodes", s.apiRecord(func(rec *registry.ChildRecord) any {
 			return map[string]any{"missing_episodes": list(rec.Care.Episodes)}
 		})},

@@ -18,7 +18,7 @@ import (
 
 func (s *Server) careRoutes(mux *http.ServeMux) {
 	forms := []careForm{s.placementForm(), s.placementEndForm(), s.screeningForm(), s.missingForm(), s.handoverForm(), s.teamForm(), s.profileForm(),
-		s.safetyPlanForm(), s.strategyForm(), s.nrmForm(), s.mergeForm()}
+		s.safetyPlanForm(), s.strategyForm(), s.nrmForm(), s.mergeForm(), s.exploitationForm()}
 	for _, f := range forms {
 		mux.HandleFunc("GET /children/{id}/"+f.path+"/new", s.signedIn(s.showForm(f)))
 		mux.HandleFunc("POST /children/{id}/"+f.path, s.signedIn(s.postForm(f)))
@@ -173,6 +173,20 @@ func (s *Server) screeningForm() careForm {
 				return "", nil
 			}
 			return "/children/" + sc.ChildID + "?saved=1", s.Registry.AddScreening(r.Context(), actor(r), sc)
+		}}
+}
+
+func (s *Server) exploitationForm() careForm {
+	return careForm{path: "exploitation", page: "exploitation_form", title: "Record exploitation seen",
+		data: func(r *http.Request) map[string]any {
+			return map[string]any{"ChildID": r.PathValue("id"), "TypeOptions": web.Options("Choose", waymark.ExploitationTypes...),
+				"SourceOptions": web.Options("Choose", waymark.ExploitationSources...)}
+		},
+		start: func(r *http.Request) url.Values { return url.Values{"seen_on": {s.today()}} },
+		save: func(r *http.Request, fr *formReader) (string, error) {
+			x := &waymark.ExploitationSeen{ChildID: r.PathValue("id"), Type: fr.f.Get("type"), SeenOn: fr.f.Get("seen_on"),
+				Source: fr.f.Get("source"), Note: fr.f.Get("note")}
+			return "/children/" + x.ChildID + "?saved=1", s.Registry.AddExploitation(r.Context(), actor(r), x)
 		}}
 }
 

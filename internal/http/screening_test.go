@@ -97,3 +97,38 @@ func TestNRMReferralForm(t *testing.T) {
 	_, page = get(t, sw, a.srv.URL+"/children/"+id+"/nrm/new")
 	contains(t, page, `value="NRM-2026-55102"`, `<option value="positive" selected>`) // the form opens on what was recorded
 }
+
+// Exploitation seen outside a screening: when, on what evidence, the note sealed; on the child's
+// page, through the API, and in the statistics.
+func TestExploitationSeen(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			a := newApp(t, d)
+			id := a.childOf(socialWorker)
+			sw := a.client(socialWorker)
+			form := url.Values{"type": {"county_lines"}, "seen_on": {"2026-11-30"}, "source": {""}, "note": {"Line phone 'Dino' found on him"}}
+			code, _, page := postForm(t, sw, a.srv.URL+"/children/"+id+"/exploitation", form)
+			if code != 422 || !strings.Contains(page, `href="#source"`) || !strings.Contains(page, "Line phone") {
+				t.Fatalf("no evidence given: %d", code)
+			}
+			form.Set("source", "phone_seized")
+			if code, _, _ := postForm(t, sw, a.srv.URL+"/children/"+id+"/exploitation", form); code != 303 {
+				t.Fatalf("save: %d", code)
+			}
+			_, page = get(t, sw, a.srv.URL+"/children/"+id)
+			contains(t, page, "Exploitation seen", "County lines", "30 Nov 2026 · A phone seized")
+			var note string
+			if err := a.store.DB().QueryRow(`SELECT note FROM exploitation_seen WHERE child_id = $1`, id).Scan(&note); err != nil || strings.Contains(note, "Dino") {
+				t.Fatalf("the note is not sealed: %q %v", note, err)
+			}
+			tok := a.token(otherCouncil, waymark.RoleSocialWorker)
+			if code, _ := a.call(tok, "POST", "/api/v1/children/"+id+"/exploitation", `{"type": "labour", "seen_on": "2026-11-29", "source": "police_intelligence"}`); code != 403 {
+				t.Fatalf("another council recorded exploitation: %d", code)
+			}
+			code, out := a.call(a.token(socialWorker, waymark.RoleSocialWorker), "GET", "/api/v1/children/"+id+"/exploitation", "")
+			if list, _ := out["exploitation"].([]any); code != 200 || len(list) != 1 {
+				t.Fatalf("API: %d %v", code, out)
+			}
+		})
+	}
+}

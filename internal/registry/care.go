@@ -15,10 +15,11 @@ import (
 
 // Care is the journey part of a child's record.
 type Care struct {
-	Placements []*waymark.Placement
-	Screenings []*waymark.Screening
-	Episodes   []*waymark.MissingEpisode
-	Alerts     []*waymark.Alert
+	Placements   []*waymark.Placement
+	Screenings   []*waymark.Screening
+	Episodes     []*waymark.MissingEpisode
+	Exploitation []*waymark.ExploitationSeen // seen other than in a screening
+	Alerts       []*waymark.Alert
 }
 
 // Current returns the placement open now, if any.
@@ -56,6 +57,9 @@ func (r *Registry) care(ctx context.Context, childID string) (*Care, error) {
 		return nil, err
 	}
 	if c.Episodes, err = r.store.Episodes(ctx, childID); err != nil {
+		return nil, err
+	}
+	if c.Exploitation, err = r.store.Exploitation(ctx, childID); err != nil {
 		return nil, err
 	}
 	c.Alerts, err = r.store.ChildAlerts(ctx, childID)
@@ -175,7 +179,21 @@ func (r *Registry) AddScreening(ctx context.Context, a waymark.Actor, s *waymark
 				return "", err
 			}
 		}
-		return s.ID, tx.CreateScreening(s)
+		err := tx.CreateScreening(s)
+		return s.ID, err // the id is the screening's once it is made
+	})
+}
+
+// AddExploitation records a type of exploitation seen for a child, when and on what evidence, by a
+// first responder or the child's council.
+func (r *Registry) AddExploitation(ctx context.Context, a waymark.Actor, x *waymark.ExploitationSeen) error {
+	if err := x.Normalize(r.store.Now()); err != nil {
+		return err
+	}
+	return r.recordCare(ctx, a, waymark.ScreenChild, x.ChildID, "exploitation.create", "exploitation", func(tx *sqlstore.Tx, sc waymark.Scope) (string, error) {
+		x.OrgID, x.RecordedBy = sc.OrgID, a.Name
+		err := tx.AddExploitation(x)
+		return x.ID, err
 	})
 }
 

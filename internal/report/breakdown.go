@@ -95,12 +95,18 @@ func placementAt(c *sqlstore.Case, e *waymark.MissingEpisode) string {
 // exploitation is every type of exploitation a child's screenings found.
 func exploitation(c *sqlstore.Case) []string {
 	var out []string
+	add := func(x string) {
+		if !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
 	for _, s := range c.Screenings {
 		for _, x := range s.Exploitation {
-			if !slices.Contains(out, x) {
-				out = append(out, x)
-			}
+			add(x)
 		}
+	}
+	for _, x := range c.Exploitation {
+		add(x.Type)
 	}
 	return out
 }
@@ -138,7 +144,7 @@ func breakdowns(cohort, missed []*sqlstore.Case, first map[*sqlstore.Case]time.T
 		atMissing.table("age_at_first_missing", "Age when first missing", "children referred who went missing", len(missed)),
 		sex.table("sex", "Sex", "children referred", len(cohort)),
 		nationality.table("nationality", "Nationality", "children referred", len(cohort)),
-		exploited.table("exploitation", "Exploitation found at screening (a child may have several)", "children referred", len(cohort)),
+		exploited.table("exploitation", "Exploitation seen, at screening or since (a child may have several)", "children referred", len(cohort)),
 		placement.table("placement_at_missing", "Placement when the episode began", "missing episodes begun in the period", len(episodes)),
 		found.table("found", "Where found", "missing episodes begun in the period", len(episodes)),
 	}

@@ -296,3 +296,23 @@ func TestNRMFigures(t *testing.T) {
 		t.Fatalf("suppressed NRM figures %+v", s.NRM)
 	}
 }
+
+// Exploitation seen outside a screening counts beside a screening's, once a child a type.
+func TestExploitationCountsBeyondScreening(t *testing.T) {
+	referred := day("2026-05-01")
+	c := &sqlstore.Case{ChildID: "x", Referred: referred,
+		Screenings:   []*waymark.Screening{{Date: referred, Outcome: "trafficking_concern", Exploitation: []string{"criminal"}}},
+		Exploitation: []*waymark.ExploitationSeen{{Type: "county_lines", SeenOn: "2026-06-01"}, {Type: "criminal", SeenOn: "2026-06-02"}}}
+	s := report.Compute([]*sqlstore.Case{c}, period(t, "2026-04-01", "2026-08-31"), day("2026-10-01"))
+	counts := map[string]int{}
+	for _, tb := range s.Tables {
+		if tb.Name == "exploitation" {
+			for _, r := range tb.Rows {
+				counts[r.Key] = r.Count.N
+			}
+		}
+	}
+	if counts["criminal"] != 1 || counts["county_lines"] != 1 {
+		t.Fatalf("exploitation counted %v", counts)
+	}
+}

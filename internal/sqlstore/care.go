@@ -353,3 +353,31 @@ func (s *Store) reviews(ctx context.Context, cond string, args ...any) (map[stri
 	}
 	return out, wrap(rows.Err(), "list risk reviews")
 }
+
+// AddExploitation records a type of exploitation seen for a child.
+func (tx *Tx) AddExploitation(x *waymark.ExploitationSeen) error {
+	x.ID = NewID()
+	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO exploitation_seen (id, child_id, org_id, type, seen_on, source, note, recorded_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, x.ID, x.ChildID, x.OrgID, x.Type, x.SeenOn, x.Source,
+		tx.s.seal(x.Note, "exploitation", x.ID, "note"), x.RecordedBy, tx.s.now())
+	return wrap(err, "record exploitation seen")
+}
+
+const exploitationColumns = `id, child_id, org_id, type, seen_on, source, note, recorded_by`
+
+func (s *Store) scanExploitation(r scanner) (*waymark.ExploitationSeen, error) {
+	var x waymark.ExploitationSeen
+	if err := r.Scan(&x.ID, &x.ChildID, &x.OrgID, &x.Type, &x.SeenOn, &x.Source, &x.Note, &x.RecordedBy); err != nil {
+		return nil, err
+	}
+	return &x, s.open("exploitation", x.ID, map[string]*string{"note": &x.Note})
+}
+
+// Exploitation lists the exploitation seen for a child, earliest first.
+func (s *Store) Exploitation(ctx context.Context, childID string) ([]*waymark.ExploitationSeen, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+exploitationColumns+` FROM exploitation_seen WHERE child_id = $1 ORDER BY seen_on, id`, childID)
+	if err != nil {
+		return nil, fmt.Errorf("list exploitation seen: %w", err)
+	}
+	return collect(rows, s.scanExploitation)
+}

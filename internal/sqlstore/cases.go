@@ -20,6 +20,7 @@ type Case struct {
 	Episodes                                           []*waymark.MissingEpisode
 	Screenings                                         []*waymark.Screening
 	NRM                                                *waymark.NRMReferral // nil if not referred
+	Exploitation                                       []*waymark.ExploitationSeen
 }
 
 // Cases loads every child's case history, of one organisation or (orgID "") of all, in a handful
@@ -90,6 +91,10 @@ func (s *Store) Cases(ctx context.Context, orgID string) ([]*Case, error) {
 	if err == nil {
 		err = attach(ctx, s, `SELECT child_id, `+nrmColumns+` FROM nrm_referrals WHERE $1 = '' OR child_id IN (SELECT id FROM children WHERE org_id = $1)`,
 			orgID, scanNRM, byID, func(n childNRM) string { return n.childID }, func(c *Case, n childNRM) { c.NRM = n.NRMReferral })
+	}
+	if err == nil {
+		err = attach(ctx, s, `SELECT `+exploitationColumns+` FROM exploitation_seen`+mine+` ORDER BY seen_on`, orgID, s.scanExploitation, byID,
+			func(x *waymark.ExploitationSeen) string { return x.ChildID }, func(c *Case, x *waymark.ExploitationSeen) { c.Exploitation = append(c.Exploitation, x) })
 	}
 	return cases, err
 }
