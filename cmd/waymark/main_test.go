@@ -397,6 +397,10 @@ func TestSecondFactorAndSSOCommands(t *testing.T) {
 				!strings.Contains(err.Error(), `--require: `) || !strings.Contains(err.Error(), `"retina"`) {
 				t.Fatalf("an unknown fact: %v", err)
 			}
+			if out, err := cli(t, "", with("org", "indicator", "add", "--org", "Westmarsh Council", "--code", "local_car_wash", "--text", "Works at a car wash",
+				"--why", "Car washes are where trafficked boys are put to work", "--ask", "Who pays you?")...); err != nil || !strings.Contains(out, "screenings now offer local_car_wash") {
+				t.Fatalf("org indicator add: %q %v", out, err)
+			}
 			out, err = cli(t, "", with("org", "completeness", "--org", "Westmarsh Council", "--require", "photo, name, dna")...)
 			if err != nil || !strings.Contains(out, "must hold photo,name,dna") || len(audited(t, db, "organisation.completeness")) != 1 {
 				t.Fatalf("org completeness: %q %v", out, err)

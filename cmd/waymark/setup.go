@@ -14,6 +14,7 @@ import (
 	"github.com/waymark-org/waymark"
 	"github.com/waymark-org/waymark/internal/auth"
 	"github.com/waymark-org/waymark/internal/registry"
+	"github.com/waymark-org/waymark/internal/screening"
 	"github.com/waymark-org/waymark/internal/sqlstore"
 )
 
@@ -23,6 +24,7 @@ func init() {
 	register(command{"user reset-password", "give a user a new password for one sign-in, at which they choose their own (--email); prints it", runUserResetPassword})
 	register(command{"org completeness", "choose what a child's identification record must hold (--org, --require default|fact,fact: " +
 		strings.Join(waymark.IdentificationFacts, ", ") + ")", runOrgCompleteness})
+	register(command{"org indicator add", "add one of an organisation's own screening indicators (--org, --code local_…, --text, --why, --ask)", runOrgIndicatorAdd})
 	register(command{"org second-factor", "choose the roles that must sign in with an authenticator app as well (--org, --roles default|none|role,role)", runOrgSecondFactor})
 	register(command{"org sso", "sign an organisation's users in through its OpenID Connect provider (--org, --domain, --issuer, --client-id; the secret in $WAYMARK_SSO_CLIENT_SECRET; --off)", runOrgSSO})
 	register(command{"user reset-second-factor", "remove a user's authenticator app, lost with their phone; they set up a new one at their next sign-in (--email)", runUserResetSecondFactor})
@@ -167,6 +169,27 @@ func runOrgCompleteness(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "%q: a child's identification record must hold %s\n", o.Name, waymark.Rule(rule))
+		return nil
+	})
+}
+
+func runOrgIndicatorAdd(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("org indicator add", flag.ContinueOnError)
+	org := fs.String("org", "", "the organisation's name")
+	var in screening.Indicator
+	fs.StringVar(&in.Code, "code", "", "its code: "+screening.LocalPrefix+" then small letters, digits and _")
+	fs.StringVar(&in.Text, "text", "", "what to look for, as the form shows it")
+	fs.StringVar(&in.Why, "why", "", "why it matters")
+	fs.StringVar(&in.Ask, "ask", "", "what to ask or do")
+	return withRegistry(ctx, e, fs, args, []string{"org", "code", "text", "why", "ask"}, func(reg *registry.Registry) error {
+		o, err := reg.OrgByName(ctx, operator(), *org)
+		if err != nil {
+			return err
+		}
+		if err := reg.AddLocalIndicator(ctx, operator(), o.ID, in); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%q: screenings now offer %s\n", o.Name, in.Code)
 		return nil
 	})
 }

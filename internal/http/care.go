@@ -156,8 +156,12 @@ func (s *Server) placementEndForm() careForm {
 func (s *Server) screeningForm() careForm {
 	return careForm{path: "screenings", page: "screening_form", title: "Screen for indicators of trafficking",
 		data: func(r *http.Request) map[string]any {
+			cat, err := s.Registry.Catalogue(r.Context(), actor(r), r.PathValue("id"))
+			if err != nil {
+				cat = screening.Shipped // the form is refused anyway when saved
+			}
 			return map[string]any{"ChildID": r.PathValue("id"), "OutcomeOptions": web.Options("Choose", waymark.ScreeningOutcomes...),
-				"ExploitationOptions": web.Options("", waymark.ExploitationTypes...), "Catalogue": screening.Shipped,
+				"ExploitationOptions": web.Options("", waymark.ExploitationTypes...), "Catalogue": cat,
 				"InterpreterOptions": web.Options("No interpreter", waymark.InterpreterModes...)}
 		},
 		start: func(r *http.Request) url.Values { return url.Values{"date": {s.today()}} },

@@ -9,6 +9,7 @@ import (
 
 	"github.com/waymark-org/waymark"
 	"github.com/waymark-org/waymark/internal/alert"
+	"github.com/waymark-org/waymark/internal/screening"
 	"github.com/waymark-org/waymark/internal/sqlstore/storetest"
 )
 
@@ -130,5 +131,47 @@ func TestExploitationSeen(t *testing.T) {
 				t.Fatalf("API: %d %v", code, out)
 			}
 		})
+	}
+}
+
+// An organisation adds its own indicators: its screenings offer them beside the catalogue's, with
+// their guidance, and name the version as local; another organisation's do not.
+func TestLocalIndicators(t *testing.T) {
+	a := newApp(t, storetest.Dialects(t)[0])
+	const border = "border@border.example.org"
+	own := a.actor(border)
+	in := screening.Indicator{Code: "local_port_lorry_seal", Text: "Found in a lorry whose seal was intact", Why: "An intact seal means the child was loaded before departure, by someone with access.", Ask: "Note the seal number and the trailer's origin."}
+	if err := a.reg.AddLocalIndicator(ctx, own, own.OrgID, in); waymark.ErrorCode(err) != waymark.EFORBIDDEN {
+		t.Fatalf("a border officer added an indicator: %v", err)
+	}
+	if err := a.reg.AddLocalIndicator(ctx, a.actor(admin), own.OrgID, in); waymark.ErrorCode(err) != waymark.EFORBIDDEN {
+		t.Fatalf("another organisation's admin added an indicator: %v", err)
+	}
+	operator := waymark.Actor{Role: waymark.RoleOperator, Name: "command line (test)"}
+	if err := a.reg.AddLocalIndicator(ctx, operator, own.OrgID, screening.Indicator{Code: "debt_bondage", Text: "x", Why: "y", Ask: "z"}); waymark.ErrorCode(err) != waymark.EINVALID {
+		t.Fatalf("an indicator in the place of a shipped one: %v", err)
+	}
+	if err := a.reg.AddLocalIndicator(ctx, operator, own.OrgID, in); err != nil {
+		t.Fatal(err)
+	}
+	c := &waymark.Child{GivenNames: "Ermias", FamilyName: "Gebru", Sex: "M", DateOfBirth: "2011-01-01"}
+	if err := a.reg.CreateChild(ctx, own, c, nil); err != nil {
+		t.Fatal(err)
+	}
+	officer := a.client(border)
+	_, form := get(t, officer, a.srv.URL+"/children/"+c.ID+"/screenings/new")
+	contains(t, form, "Border Force South East&#39;s own indicators", "Found in a lorry whose seal was intact", "Note the seal number")
+	screen := url.Values{"date": {time.Now().Format(waymark.DateLayout)}, "outcome": {"trafficking_concern"}, "indicators": {"local_port_lorry_seal"}}
+	if code, _, _ := postForm(t, officer, a.srv.URL+"/children/"+c.ID+"/screenings", screen); code != 303 {
+		t.Fatalf("a screening with the local indicator: %d", code)
+	}
+	scs, _ := a.store.Screenings(ctx, c.ID)
+	if len(scs) != 1 || scs[0].Catalogue != screening.Shipped.Version+"+local" {
+		t.Fatalf("screening kept as %+v", scs)
+	}
+	// Another organisation's screening does not know it.
+	sw := a.client(socialWorker)
+	if code, _, _ := postForm(t, sw, a.srv.URL+"/children/"+a.childOf(socialWorker)+"/screenings", screen); code != 422 {
+		t.Fatalf("another organisation used the local indicator: %d", code)
 	}
 }

@@ -159,28 +159,68 @@ func (r *Registry) EndPlacement(ctx context.Context, a waymark.Actor, id string,
 
 // AddScreening records a screening for trafficking indicators.
 func (r *Registry) AddScreening(ctx context.Context, a waymark.Actor, s *waymark.Screening) error {
-	err := s.Normalize(r.store.Now())
-	cat := screening.Shipped
-	for _, code := range s.Indicators {
-		if !cat.Has(code) {
-			bad := waymark.FieldError{Field: "indicators", Message: "Unknown indicator " + strconv.Quote(code) + " in the catalogue of " + cat.Version}
-			err = &waymark.Error{Code: waymark.EINVALID, Message: "Please correct the fields named below.", Fields: append(waymark.ErrorFields(err), bad)}
-			break
-		}
-	}
-	if err != nil {
+	if err := s.Normalize(r.store.Now()); err != nil {
 		return err
 	}
-	s.Catalogue = cat.Version
 	return r.recordCare(ctx, a, waymark.ScreenChild, s.ChildID, "screening.create", "screening", func(tx *sqlstore.Tx, sc waymark.Scope) (string, error) {
-		s.OrgID, s.RecordedBy = sc.OrgID, a.Name
+		cat, err := r.catalogue(ctx, sc.OrgID)
+		if err != nil {
+			return "", err
+		}
+		for _, code := range s.Indicators {
+			if !cat.Has(code) {
+				return "", waymark.Invalid("indicators", "Unknown indicator "+strconv.Quote(code)+" in the catalogue "+cat.Version)
+			}
+		}
+		s.OrgID, s.RecordedBy, s.Catalogue = sc.OrgID, a.Name, cat.Version
 		if s.Concern() {
 			if err := r.openStrategy(tx, s.ChildID, sc.OrgID, waymark.StrategyConcern); err != nil {
 				return "", err
 			}
 		}
-		err := tx.CreateScreening(s)
+		err = tx.CreateScreening(s)
 		return s.ID, err // the id is the screening's once it is made
+	})
+}
+
+// Catalogue is the indicator catalogue a child's screening uses: the shipped one, with the
+// organisation's own indicators.
+func (r *Registry) Catalogue(ctx context.Context, a waymark.Actor, childID string) (*screening.Catalogue, error) {
+	sc, err := r.childScope(ctx, a, waymark.ScreenChild, childID)
+	if err != nil {
+		return nil, err
+	}
+	return r.catalogue(ctx, sc.OrgID)
+}
+
+func (r *Registry) catalogue(ctx context.Context, orgID string) (*screening.Catalogue, error) {
+	local, err := r.store.LocalIndicators(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	org, err := r.store.Org(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	return screening.Shipped.With(local, org.Name+"'s own indicators"), nil
+}
+
+// AddLocalIndicator adds one of the organisation's own indicators to its screenings; its admin's
+// (or the operator's) to do; audited.
+func (r *Registry) AddLocalIndicator(ctx context.Context, a waymark.Actor, orgID string, in screening.Indicator) error {
+	if err := r.check(ctx, a, waymark.ManageUsers, waymark.Scope{OrgID: orgID}, "organisation", orgID); err != nil {
+		return err
+	}
+	if err := screening.CheckLocal(in); err != nil {
+		return waymark.Invalid("code", err.Error())
+	}
+	return r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
+		if err := tx.AddLocalIndicator(orgID, in); err != nil {
+			return err
+		}
+		e := entry(a, "screening.indicator_add", "organisation", orgID, orgID)
+		e.Reason = in.Code
+		return tx.Audit(e)
 	})
 }
 

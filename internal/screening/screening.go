@@ -124,3 +124,41 @@ func (c *Catalogue) Groups() []Group {
 	}
 	return out
 }
+
+// LocalPrefix begins the code of every indicator an organisation adds, so that none can take a
+// shipped one's place.
+const LocalPrefix = "local_"
+
+// With is the catalogue with an organisation's own indicators added, in a category of their own;
+// its version says so.
+func (c *Catalogue) With(local []Indicator, label string) *Catalogue {
+	if len(local) == 0 {
+		return c
+	}
+	out := *c
+	out.Version = c.Version + "+local"
+	out.Categories = append(slices.Clone(c.Categories), Category{Code: "local", Label: label})
+	out.Indicators = slices.Clone(c.Indicators)
+	for _, in := range local {
+		in.Category = "local"
+		out.Indicators = append(out.Indicators, in)
+	}
+	return &out
+}
+
+// CheckLocal says what is wrong with an indicator an organisation would add, if anything.
+func CheckLocal(in Indicator) error {
+	var bad []string
+	if !strings.HasPrefix(in.Code, LocalPrefix) || len(in.Code) == len(LocalPrefix) || strings.ContainsFunc(in.Code, func(r rune) bool {
+		return !(r == '_' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+	}) {
+		bad = append(bad, "its code is "+LocalPrefix+" then small letters, digits and _")
+	}
+	if strings.TrimSpace(in.Text) == "" || strings.TrimSpace(in.Why) == "" || strings.TrimSpace(in.Ask) == "" {
+		bad = append(bad, "it needs its words, why it matters and what to ask")
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("the indicator is not valid: %s", strings.Join(bad, "; "))
+	}
+	return nil
+}

@@ -56,3 +56,27 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestLocalIndicatorChecks(t *testing.T) {
+	good := screening.Indicator{Code: "local_car_wash_a4", Text: "t", Why: "w", Ask: "a"}
+	if err := screening.CheckLocal(good); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []screening.Indicator{
+		{Code: "debt_bondage", Text: "t", Why: "w", Ask: "a"},
+		{Code: "local_", Text: "t", Why: "w", Ask: "a"},
+		{Code: "local_Car Wash", Text: "t", Why: "w", Ask: "a"},
+		{Code: "local_x", Text: "t"},
+	} {
+		if screening.CheckLocal(bad) == nil {
+			t.Errorf("%+v accepted", bad)
+		}
+	}
+	c := screening.Shipped.With([]screening.Indicator{good}, "Our own")
+	if !c.Has("local_car_wash_a4") || c.Version != screening.Shipped.Version+"+local" || screening.Shipped.Has("local_car_wash_a4") {
+		t.Fatalf("with local: %s, shipped changed: %v", c.Version, screening.Shipped.Has("local_car_wash_a4"))
+	}
+	if g := c.Groups(); g[len(g)-1].Label != "Our own" || len(g[len(g)-1].Indicators) != 1 {
+		t.Fatalf("local group %+v", g[len(g)-1])
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/screening"
 )
 
 // nullable stores a zero time as NULL and reads NULL back as zero.
@@ -380,4 +381,26 @@ func (s *Store) Exploitation(ctx context.Context, childID string) ([]*waymark.Ex
 		return nil, fmt.Errorf("list exploitation seen: %w", err)
 	}
 	return collect(rows, s.scanExploitation)
+}
+
+// AddLocalIndicator adds an organisation's own indicator.
+func (tx *Tx) AddLocalIndicator(orgID string, in screening.Indicator) error {
+	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO local_indicators (org_id, code, text, why, ask, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		orgID, in.Code, in.Text, in.Why, in.Ask, tx.s.now())
+	if isUniqueViolation(err) {
+		return waymark.Errorf(waymark.ECONFLICT, "The organisation already has an indicator %s.", in.Code)
+	}
+	return wrap(err, "add local indicator")
+}
+
+// LocalIndicators lists an organisation's own indicators, in the order they were added.
+func (s *Store) LocalIndicators(ctx context.Context, orgID string) ([]screening.Indicator, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT code, text, why, ask FROM local_indicators WHERE org_id = $1 ORDER BY created_at, code`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("list local indicators: %w", err)
+	}
+	return collect(rows, func(r scanner) (screening.Indicator, error) {
+		var in screening.Indicator
+		return in, r.Scan(&in.Code, &in.Text, &in.Why, &in.Ask)
+	})
 }
