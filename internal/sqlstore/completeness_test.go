@@ -1,7 +1,6 @@
 package sqlstore_test
 
 import (
-	"context"
 	"slices"
 	"testing"
 
@@ -15,27 +14,18 @@ import (
 func TestCompletenessRulePerOrganisation(t *testing.T) {
 	for _, d := range storetest.Dialects(t) {
 		t.Run(string(d), func(t *testing.T) {
-			dsn, keys := storetest.DSN(t, d), storetest.Keys(t)
-			s, err := sqlstore.Open(context.Background(), dsn, keys)
-			if err != nil {
-				t.Fatal(err)
-			}
-			o := mustOrg(t, s, "Northshire County Council", "council")
-			passport := mustChild(t, s, &waymark.Child{OrgID: o.ID, GivenNames: "Amina", DateOfBirth: "2010-01-01", Nationality: "ER",
-				Documents: []waymark.Document{{Type: "passport", Number: "P1"}}})
-			bare := mustChild(t, s, &waymark.Child{OrgID: o.ID, GivenNames: "Samir"})
-			err = sqlstore.Exec(s, `UPDATE children SET missing = 'photo,fingerprints,DNA reference' WHERE id = '`+passport.ID+`'`,
-				`UPDATE children SET missing = 'photo,document,fingerprints,DNA reference' WHERE id = '`+bare.ID+`'`,
-				`ALTER TABLE organisations DROP COLUMN completeness`,
-				`DELETE FROM schema_migrations WHERE name = '026_completeness.sql'`)
-			s.Close()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if s, err = sqlstore.Open(context.Background(), dsn, keys); err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
+			var o *waymark.Organisation
+			var passport, bare *waymark.Child
+			s := upgraded(t, d, func(s *sqlstore.Store) []string {
+				o = mustOrg(t, s, "Northshire County Council", "council")
+				passport = mustChild(t, s, &waymark.Child{OrgID: o.ID, GivenNames: "Amina", DateOfBirth: "2010-01-01", Nationality: "ER",
+					Documents: []waymark.Document{{Type: "passport", Number: "P1"}}})
+				bare = mustChild(t, s, &waymark.Child{OrgID: o.ID, GivenNames: "Samir"})
+				return []string{`UPDATE children SET missing = 'photo,fingerprints,DNA reference' WHERE id = '` + passport.ID + `'`,
+					`UPDATE children SET missing = 'photo,document,fingerprints,DNA reference' WHERE id = '` + bare.ID + `'`,
+					`ALTER TABLE organisations DROP COLUMN completeness`,
+					`DELETE FROM schema_migrations WHERE name = '026_completeness.sql'`}
+			})
 			lacks := func(id string) []string {
 				t.Helper()
 				c, err := s.Child(ctx, id)
