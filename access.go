@@ -75,10 +75,13 @@ const (
 	EditProfile      Action = "child.profile"     // the Philomena profile, and a recent photo
 	MergeRecords     Action = "child.merge"       // two records of one child made one, or a merge undone
 	ScreenChild      Action = "screening.record"  // a screening for trafficking indicators, by any first responder
+	RecordNetwork    Action = "network.record"    // a child's links to adults, phones, addresses, vehicles, premises
+	ViewNetwork      Action = "network.view"      // the picture of a child's links and the children who share them
+	SearchNetwork    Action = "network.search"    // which children a phone, registration or address is linked to
 )
 
 // Actions lists every action, for the role × action matrix.
-var Actions = []Action{ViewChild, CreateChild, EditChild, AddEncounter, SearchRegistry, OpenWithReason, ConfirmMatch, ViewAudit, ManageUsers, ViewStats, RecordCare, ReportMissing, UpdateMissing, ViewPack, ExportReturn, ReviewDuplicates, ExportChildren, ManageTeam, EditProfile, MergeRecords, ScreenChild}
+var Actions = []Action{ViewChild, CreateChild, EditChild, AddEncounter, SearchRegistry, OpenWithReason, ConfirmMatch, ViewAudit, ManageUsers, ViewStats, RecordCare, ReportMissing, UpdateMissing, ViewPack, ExportReturn, ReviewDuplicates, ExportChildren, ManageTeam, EditProfile, MergeRecords, ScreenChild, RecordNetwork, ViewNetwork, SearchNetwork}
 
 // reach is how far a grant extends.
 type reach int
@@ -92,7 +95,7 @@ const (
 
 var practitioner = map[Action]reach{
 	ViewChild: ownOrg, CreateChild: ownOrg, EditChild: ownOrg, AddEncounter: ownOrg, SearchRegistry: anyOrg,
-	OpenWithReason: anyOrg, ConfirmMatch: anyOrg, ScreenChild: ownOrg,
+	OpenWithReason: anyOrg, ConfirmMatch: anyOrg, ScreenChild: ownOrg, RecordNetwork: ownOrg, SearchNetwork: anyOrg,
 }
 
 var caring = map[Action]reach{RecordCare: ownOrg, ReportMissing: ownOrg, UpdateMissing: ownOrg, ViewPack: ownOrg, EditProfile: ownOrg}
@@ -102,14 +105,16 @@ var teamOnly = map[Action]reach{ViewChild: team, ViewPack: team}
 var grants = map[Role]map[Action]reach{
 	RoleBorder:       practitioner,
 	RoleSocialWorker: with(practitioner, caring),
-	RolePolice:       with(practitioner, map[Action]reach{UpdateMissing: whileMissing, ViewPack: whileMissing, ScreenChild: whileMissing}),
-	RoleManager:      with(practitioner, caring, map[Action]reach{ViewStats: ownOrg, ExportReturn: ownOrg, ReviewDuplicates: ownOrg, ManageTeam: ownOrg, MergeRecords: ownOrg}),
-	RoleICTG:         with(teamOnly, map[Action]reach{SearchRegistry: anyOrg}),
-	RoleKeyWorker:    with(teamOnly, map[Action]reach{SearchRegistry: anyOrg}),
-	RoleCarer:        with(teamOnly, map[Action]reach{ReportMissing: team, EditProfile: team}),
-	RoleAnalyst:      {ViewStats: anyOrg}, // aggregates only, small counts suppressed (internal/report)
-	RoleAdmin:        {ViewAudit: ownOrg, ManageUsers: ownOrg},
-	RoleOperator:     {ExportChildren: anyOrg, ExportReturn: anyOrg, ManageUsers: anyOrg},
+	RolePolice: with(practitioner, map[Action]reach{UpdateMissing: whileMissing, ViewPack: whileMissing, ScreenChild: whileMissing,
+		RecordNetwork: whileMissing, ViewNetwork: ownOrg}),
+	RoleManager: with(practitioner, caring, map[Action]reach{ViewStats: ownOrg, ExportReturn: ownOrg, ReviewDuplicates: ownOrg, ManageTeam: ownOrg, MergeRecords: ownOrg,
+		ViewNetwork: ownOrg}),
+	RoleICTG:      with(teamOnly, map[Action]reach{SearchRegistry: anyOrg}),
+	RoleKeyWorker: with(teamOnly, map[Action]reach{SearchRegistry: anyOrg}),
+	RoleCarer:     with(teamOnly, map[Action]reach{ReportMissing: team, EditProfile: team}),
+	RoleAnalyst:   {ViewStats: anyOrg}, // aggregates only, small counts suppressed (internal/report)
+	RoleAdmin:     {ViewAudit: ownOrg, ManageUsers: ownOrg},
+	RoleOperator:  {ExportChildren: anyOrg, ExportReturn: anyOrg, ManageUsers: anyOrg},
 }
 
 func with(grantSets ...map[Action]reach) map[Action]reach {
@@ -160,6 +165,13 @@ func Can(a Actor, act Action, s Scope) error {
 	}
 	if s.teamAllows(a, act) {
 		return nil
+	}
+	if act == ViewNetwork && grants[a.Role][ViewNetwork] != 0 {
+		whole := s
+		whole.Former = nil // an organisation that handed the child on sees its own time, not who is around the child now
+		if Can(a, ViewChild, whole) == nil {
+			return nil // the network of any child they may see, their own or one opened with a reason
+		}
 	}
 	if act == ViewChild && slices.Contains(s.Former, a.OrgID) && grants[a.Role][ViewChild] == ownOrg {
 		return nil // the record of its own time (Registry.Child cuts the rest)

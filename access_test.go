@@ -17,22 +17,25 @@ var matrix = map[waymark.Role]map[waymark.Action]string{
 	//                                   own other team missing handed-on
 	waymark.RoleBorder: {
 		waymark.ViewChild: "y...y", waymark.CreateChild: "y....", waymark.EditChild: "y....", waymark.AddEncounter: "y....",
-		waymark.SearchRegistry: "yyyyy", waymark.OpenWithReason: "yyyyy", waymark.ConfirmMatch: "yyyyy", waymark.ScreenChild: "y...."},
+		waymark.SearchRegistry: "yyyyy", waymark.OpenWithReason: "yyyyy", waymark.ConfirmMatch: "yyyyy", waymark.ScreenChild: "y....",
+		waymark.RecordNetwork: "y....", waymark.SearchNetwork: "yyyyy"},
 	waymark.RoleSocialWorker: {
 		waymark.ViewChild: "y.y.y", waymark.CreateChild: "y....", waymark.EditChild: "y....", waymark.AddEncounter: "y.y..",
 		waymark.SearchRegistry: "yyyyy", waymark.OpenWithReason: "yyyyy", waymark.ConfirmMatch: "yyyyy",
 		waymark.RecordCare: "y.y..", waymark.ReportMissing: "y.y..", waymark.UpdateMissing: "y.y..", waymark.ViewPack: "y.y..",
-		waymark.EditProfile: "y.y..", waymark.ScreenChild: "y.y.."},
+		waymark.EditProfile: "y.y..", waymark.ScreenChild: "y.y..", waymark.RecordNetwork: "y.y..", waymark.SearchNetwork: "yyyyy"},
 	waymark.RoleManager: {
 		waymark.ViewChild: "y.y.y", waymark.CreateChild: "y....", waymark.EditChild: "y....", waymark.AddEncounter: "y.y..",
 		waymark.SearchRegistry: "yyyyy", waymark.OpenWithReason: "yyyyy", waymark.ConfirmMatch: "yyyyy",
 		waymark.RecordCare: "y.y..", waymark.ReportMissing: "y.y..", waymark.UpdateMissing: "y.y..", waymark.ViewPack: "y.y..",
 		waymark.EditProfile: "y.y..", waymark.ViewStats: "y....", waymark.ExportReturn: "y....", waymark.ReviewDuplicates: "y....", waymark.ManageTeam: "y....",
-		waymark.MergeRecords: "y....", waymark.ScreenChild: "y.y.."},
+		waymark.MergeRecords: "y....", waymark.ScreenChild: "y.y..", waymark.RecordNetwork: "y.y..", waymark.ViewNetwork: "y.y..",
+		waymark.SearchNetwork: "yyyyy"},
 	waymark.RolePolice: {
 		waymark.ViewChild: "y.y.y", waymark.CreateChild: "y....", waymark.EditChild: "y....", waymark.AddEncounter: "y.y..",
 		waymark.SearchRegistry: "yyyyy", waymark.OpenWithReason: "yyyyy", waymark.ConfirmMatch: "yyyyy",
-		waymark.UpdateMissing: "y.yy.", waymark.ViewPack: "y.yy.", waymark.ScreenChild: "y.yy."},
+		waymark.UpdateMissing: "y.yy.", waymark.ViewPack: "y.yy.", waymark.ScreenChild: "y.yy.", waymark.RecordNetwork: "y.yy.",
+		waymark.ViewNetwork: "y.y..", waymark.SearchNetwork: "yyyyy"},
 	waymark.RoleICTG:      {waymark.ViewChild: "..y..", waymark.ViewPack: "..y..", waymark.SearchRegistry: "yyyyy"},
 	waymark.RoleKeyWorker: {waymark.ViewChild: "..y..", waymark.ViewPack: "..y..", waymark.SearchRegistry: "yyyyy"},
 	waymark.RoleCarer:     {waymark.ViewChild: "..y..", waymark.ViewPack: "..y..", waymark.ReportMissing: "..y..", waymark.EditProfile: "..y.."},

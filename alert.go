@@ -57,6 +57,7 @@ const (
 	AlertReturned            = "missing_returned"
 	AlertLeaveEnding         = "leave_ending"
 	AlertLeaveEnds           = "leave_ends"
+	AlertNetworkOverlap      = "network_overlap" // OverlapChildren children linked to one entity within OverlapWindow
 )
 
 // LeaveWarning is how long before a child's immigration leave ends the team is alerted: an
@@ -87,7 +88,7 @@ const StaleAfter = 30 * 24 * time.Hour
 func (a *Alert) Police() bool {
 	switch a.Kind {
 	case AlertMissing, AlertMissing24h, AlertMissing72h, AlertMissing7d, AlertMissing28d, AlertRiskReview, AlertMonthlyReview,
-		AlertFound, AlertReturned:
+		AlertFound, AlertReturned, AlertNetworkOverlap:
 		return true
 	}
 	return false
@@ -97,6 +98,8 @@ func (a *Alert) Police() bool {
 // reached, when a clock began, or when something fell due.
 func (a *Alert) WhenWord() string {
 	switch {
+	case a.Kind == AlertNetworkOverlap:
+		return "raised"
 	case a.Police():
 		return "since"
 	case a.Kind == AlertInterviewDue:
@@ -120,36 +123,38 @@ func PoliceKinds() []string {
 // Dismissable reports whether someone may mark the alert done: a missing child's alerts stay until
 // the child is found or comes back (they may be acknowledged); the news of a find, once read, goes.
 func (a *Alert) Dismissable() bool {
-	return !a.Police() || a.Kind == AlertFound || a.Kind == AlertReturned
+	return !a.Police() || a.Kind == AlertFound || a.Kind == AlertReturned || a.Kind == AlertNetworkOverlap
 }
 
-// Link is where something is acted on: a path, and what is there.
-type Link struct{ Path, What string }
+// Place is where something is acted on: a path, and what is there.
+type Place struct{ Path, What string }
 
 // Where says where the alert is acted on, if anywhere.
-func (a *Alert) Where() Link {
+func (a *Alert) Where() Place {
 	switch a.Kind {
 	case AlertMissing, AlertMissing24h, AlertMissing72h, AlertMissing7d, AlertMissing28d, AlertInterviewDue, AlertInterviewOverdue,
 		AlertFound, AlertReturned:
-		return Link{"/missing/" + a.Subject, "episode"}
+		return Place{"/missing/" + a.Subject, "episode"}
 	case AlertRiskReview, AlertMonthlyReview: // the subject is a review, named after its episode
 		episode, _, _ := strings.Cut(a.Subject, "-")
-		return Link{"/missing/" + episode + "#review", "episode"}
+		return Place{"/missing/" + episode + "#review", "episode"}
 	case AlertRecordsOpened:
-		return Link{"/audit?action=child.open_with_reason", "who opened which, and why"}
+		return Place{"/audit?action=child.open_with_reason", "who opened which, and why"}
 	case AlertHandoverRequested, AlertHandoverOverdue, AlertHandoverUnanswered, AlertHandoverDeclined,
 		AlertTransferReminder, AlertTransferOverdue, AlertTransferUnanswered:
-		return Link{"/handovers", "handovers"}
+		return Place{"/handovers", "handovers"}
 	case AlertMergeRequested:
-		return Link{"/merges", "merges"}
+		return Place{"/merges", "merges"}
+	case AlertNetworkOverlap:
+		return Place{"/children/" + a.ChildID + "/network", "network"}
 	case AlertLeaveEnding, AlertLeaveEnds:
-		return Link{"/children/" + a.ChildID + "/edit#looked-after", "immigration status"}
+		return Place{"/children/" + a.ChildID + "/edit#looked-after", "immigration status"}
 	case AlertProfileReview:
-		return Link{"/children/" + a.ChildID + "#profile", "profile"}
+		return Place{"/children/" + a.ChildID + "#profile", "profile"}
 	case AlertSafetyPlanDue, AlertSafetyPlanReview, AlertStrategyDue, AlertActionDue, AlertActionOverdue, AlertNRMDue, AlertICTGDue, AlertRGOverdue:
-		return Link{"/children/" + a.ChildID + "#first-days", "first 72 hours"}
+		return Place{"/children/" + a.ChildID + "#first-days", "first 72 hours"}
 	}
-	return Link{}
+	return Place{}
 }
 
 // Open reports whether the alert still needs someone.
@@ -197,5 +202,6 @@ var alertKinds = map[string]struct{ event, title string }{
 	AlertStrategyDue:         {"strategy.due", "Strategy discussion not held within a working day"},
 	AlertActionDue:           {"strategy.action_due", "A strategy discussion's action is due today"},
 	AlertActionOverdue:       {"strategy.action_overdue", "A strategy discussion's action is overdue"},
+	AlertNetworkOverlap:      {"network.overlap", "Several children linked to one person, phone or place within 60 days"},
 	AlertTransferUnanswered:  {"transfer.unanswered", "Your transfer is not yet accepted after 10 working days: you are still responsible"},
 }

@@ -44,6 +44,14 @@ func (k *Keyring) derive(purpose string) []byte {
 // AuditKey is the audit chain's MAC key: without it no entry can be forged or re-chained.
 func (k *Keyring) AuditKey() []byte { return k.derive("waymark audit chain v1") }
 
+// Blind returns a keyed hash of v, for finding a sealed value by what it equals (a phone, a
+// registration) without storing it: without the keys, the hash says nothing of v.
+func (k *Keyring) Blind(v string) string {
+	m := hmac.New(sha256.New, k.derive("waymark blind key v1"))
+	m.Write([]byte(v))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])
+}
+
 // AnchorKey signs the audit chain's anchors, which are kept outside the database.
 func (k *Keyring) AnchorKey() ed25519.PrivateKey {
 	return ed25519.NewKeyFromSeed(k.derive("waymark audit anchor v1"))

@@ -107,3 +107,21 @@ func FuzzOpen(f *testing.F) {
 		k.Open(data, nil) // must not panic on anything
 	})
 }
+
+func TestBlindIsKeyedAndOutlivesRotation(t *testing.T) {
+	one := crypto.NewKeyLine(1)
+	k := ring(t, one)
+	phone := k.Blind("phone:+447700900123")
+	if phone != k.Blind("phone:+447700900123") || phone == k.Blind("phone:+447700900124") {
+		t.Fatal("blind keys are not one per value")
+	}
+	if bytes.Contains([]byte(phone), []byte("7700900123")) {
+		t.Fatal("the value shows through its blind key")
+	}
+	if got := ring(t, one, crypto.NewKeyLine(2)).Blind("phone:+447700900123"); got != phone {
+		t.Fatal("a rotated keyring finds nothing recorded before")
+	}
+	if ring(t, crypto.NewKeyLine(1)).Blind("phone:+447700900123") == phone {
+		t.Fatal("another installation's keys give the same blind key")
+	}
+}

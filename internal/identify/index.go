@@ -557,3 +557,27 @@ func (ix *Index) share(k key) float64 {
 	n := max(ix.live, 1)
 	return float64(max(ix.df[k.hash()], 1)) / float64(n)
 }
+
+// WithPhone returns the children whose own recorded phones include phone (E.164).
+func (ix *Index) WithPhone(phone string) []string {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	var buf [1]int32
+	var out []string
+	for _, pos := range ix.post.get(key{k: kPhone, s: phone}.hash(), &buf) {
+		if r := ix.records[pos]; r != nil && slices.Contains(r.Phones, phone) {
+			out = append(out, r.ChildID)
+		}
+	}
+	return out
+}
+
+// Ref returns a recorded child's reference and responsible organisation ("" when not recorded).
+func (ix *Index) Ref(childID string) (ref, orgID string) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if pos, ok := ix.byChild[childID]; ok && ix.records[pos] != nil {
+		return ix.records[pos].Ref, ix.records[pos].OrgID
+	}
+	return "", ""
+}

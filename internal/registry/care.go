@@ -19,6 +19,7 @@ type Care struct {
 	Screenings   []*waymark.Screening
 	Episodes     []*waymark.MissingEpisode
 	Exploitation []*waymark.ExploitationSeen // seen other than in a screening
+	Links        []*waymark.Link             // to adults, phones, addresses, vehicles, handles, premises
 	Alerts       []*waymark.Alert
 }
 
@@ -60,6 +61,9 @@ func (r *Registry) care(ctx context.Context, childID string) (*Care, error) {
 		return nil, err
 	}
 	if c.Exploitation, err = r.store.Exploitation(ctx, childID); err != nil {
+		return nil, err
+	}
+	if c.Links, err = r.store.ChildLinks(ctx, childID); err != nil {
 		return nil, err
 	}
 	c.Alerts, err = r.store.ChildAlerts(ctx, childID)

@@ -329,6 +329,8 @@ func (rec *ChildRecord) cutAt(org string, until time.Time) {
 	rec.Care.Placements = slices.DeleteFunc(rec.Care.Placements, func(p *waymark.Placement) bool { return p.OrgID != org })
 	rec.Care.Screenings = slices.DeleteFunc(rec.Care.Screenings, func(s *waymark.Screening) bool { return s.OrgID != org })
 	rec.Care.Episodes = slices.DeleteFunc(rec.Care.Episodes, func(e *waymark.MissingEpisode) bool { return e.OrgID != org })
+	rec.Care.Exploitation = slices.DeleteFunc(rec.Care.Exploitation, func(x *waymark.ExploitationSeen) bool { return x.OrgID != org })
+	rec.Care.Links = slices.DeleteFunc(rec.Care.Links, func(l *waymark.Link) bool { return l.OrgID != org })
 	rec.Care.Alerts = nil
 	rec.Team, rec.Profile = nil, nil // who cares for the child now, and where, is not for those who handed them on
 	rec.FirstDays = FirstDays{}

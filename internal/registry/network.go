@@ -1,0 +1,294 @@
+package registry
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/audit"
+	"github.com/waymark-org/waymark/internal/identify"
+	"github.com/waymark-org/waymark/internal/sqlstore"
+)
+
+// AddLink records a child's link to an entity: the one l.EntityID names, or l.Entity, which is
+// the entity already recorded with its value (a phone, a registration, an address, a handle),
+// whoever recorded it, or else a new one. When the link makes OverlapChildren children linked to
+// the entity within OverlapWindow, each child's council and the police force that linked it are
+// alerted.
+func (r *Registry) AddLink(ctx context.Context, a waymark.Actor, l *waymark.Link) error {
+	now := r.store.Now()
+	kind := ""
+	var err error
+	switch {
+	case l.EntityID != "":
+		l.Entity = nil
+	case l.Entity == nil:
+		err = waymark.Invalid("kind", "Say who or what the child is linked to")
+	default:
+		err, kind = l.Entity.Normalize(), l.Entity.Kind
+	}
+	if err = joinInvalid(err, l.Normalize(kind, now)); err != nil {
+		return err
+	}
+	if l.Role == "cawn" && a.Role != waymark.RolePolice {
+		return waymark.Errorf(waymark.EFORBIDDEN, "Only the police issue child abduction warning notices.")
+	}
+	return r.recordCare(ctx, a, waymark.RecordNetwork, l.ChildID, "link.create", "link", func(tx *sqlstore.Tx, sc waymark.Scope) (string, error) {
+		e, err := r.linkedEntity(tx, a, l)
+		if err != nil {
+			return "", err
+		}
+		l.EntityID, l.Entity, l.OrgID, l.RecordedBy = e.ID, e, a.OrgID, a.Name
+		if err := tx.AddLink(l); err != nil {
+			return "", err
+		}
+		return l.ID, r.alertOverlap(tx, e, now)
+	})
+}
+
+// linkedEntity returns the entity l joins, recording it when it is new.
+func (r *Registry) linkedEntity(tx *sqlstore.Tx, a waymark.Actor, l *waymark.Link) (*waymark.Entity, error) {
+	if l.EntityID != "" {
+		e, err := tx.Entity(l.EntityID)
+		if err != nil {
+			return nil, err
+		}
+		return e, l.Normalize(e.Kind, r.store.Now()) // the role must suit the entity now known
+	}
+	if name, _ := l.Entity.SearchKeys(); name != "" {
+		e, err := tx.EntityNamed(name)
+		if err != nil || e != nil {
+			return e, err
+		}
+	}
+	e := l.Entity
+	e.OrgID, e.RecordedBy = a.OrgID, a.Name
+	if err := tx.CreateEntity(e); err != nil {
+		return nil, err
+	}
+	return e, tx.Audit(entry(a, "entity.create", "entity", e.ID, a.OrgID))
+}
+
+// alertOverlap raises, for each child linked to e within the window, once, an alert to the
+// child's council and the police force that linked the entity most lately.
+func (r *Registry) alertOverlap(tx *sqlstore.Tx, e *waymark.Entity, now time.Time) error {
+	linked, err := tx.LinkedSince(e.ID, now.Add(-waymark.OverlapWindow).Format(waymark.DateLayout))
+	if err != nil || len(linked) < waymark.OverlapChildren {
+		return err
+	}
+	police, err := tx.LinkingPolice(e.ID)
+	if err != nil {
+		return err
+	}
+	detail := fmt.Sprintf("%d children linked to this %s in %d days", len(linked), e.Kind, int(waymark.OverlapWindow.Hours()/24))
+	var as []*waymark.Alert
+	for child, org := range linked {
+		as = append(as, &waymark.Alert{Kind: waymark.AlertNetworkOverlap, Subject: e.ID + "/" + child, ChildID: child, OrgID: org,
+			PoliceOrgID: police, DueAt: now, Detail: detail})
+	}
+	_, err = tx.RaiseAlerts(as)
+	return err
+}
+
+// NetworkChild is a child a network search or picture reaches, dressed as identification dresses
+// a candidate (the reference and owner only, unless the reader may see the child), with how the
+// child is linked.
+type NetworkChild struct {
+	Match
+	Links    []*waymark.Link // to the entities found, without notes
+	OwnPhone string          // the phone searched for is among the child's own
+}
+
+// NetworkAnswer is what a network search finds: the entities, and the children linked to them.
+type NetworkAnswer struct {
+	Entities []*waymark.Entity
+	Children []NetworkChild
+}
+
+// linksPerEntity bounds how many of an entity's links a search or picture reads: a phone shared by
+// hundreds of children is a finding in itself, and the latest say most.
+const linksPerEntity = 50
+
+// SearchNetwork finds the entities a phone, registration, address or handle names, whoever
+// recorded them, and every child linked to them or whose own phone it is. The search and each
+// record shown are audited.
+func (r *Registry) SearchNetwork(ctx context.Context, a waymark.Actor, q waymark.EntitySearch) (*NetworkAnswer, error) {
+	if err := r.check(ctx, a, waymark.SearchNetwork, waymark.Scope{OrgID: a.OrgID}, "entity", ""); err != nil {
+		return nil, err
+	}
+	keys, err := q.Keys()
+	if err != nil {
+		return nil, err
+	}
+	entities, err := r.store.EntitiesFound(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	var phones []string
+	for _, k := range keys {
+		if p, ok := strings.CutPrefix(k, "phone:"); ok {
+			phones = append(phones, p)
+		}
+	}
+	var searched []*audit.Entry
+	for _, e := range entities {
+		searched = append(searched, entry(a, string(waymark.SearchNetwork), "entity", e.ID, e.OrgID))
+	}
+	if len(searched) == 0 {
+		searched = append(searched, entry(a, string(waymark.SearchNetwork), "entity", "", ""))
+	}
+	children, err := r.networkChildren(ctx, a, entities, phones, "", "network search", searched...)
+	return &NetworkAnswer{Entities: entities, Children: children}, err
+}
+
+// networkChildren returns the children linked to the entities, or holding one of the phones as
+// their own, but the one left out, most lately linked first, each dressed for a and the views
+// audited with the entries in also.
+func (r *Registry) networkChildren(ctx context.Context, a waymark.Actor, entities []*waymark.Entity, phones []string, leave, reason string,
+	also ...*audit.Entry) ([]NetworkChild, error) {
+	ids := make([]string, len(entities))
+	for i, e := range entities {
+		ids[i] = e.ID
+		if e.Kind == "phone" && !slices.Contains(phones, e.Value) {
+			phones = append(phones, e.Value)
+		}
+	}
+	links, err := r.store.EntityLinks(ctx, ids, linksPerEntity)
+	if err != nil {
+		return nil, err
+	}
+	byChild, latest := map[string]*NetworkChild{}, map[string]string{}
+	var order []string
+	at := func(id string) *NetworkChild {
+		if byChild[id] == nil {
+			ref, org := r.Engine.Index.Ref(id)
+			byChild[id] = &NetworkChild{Match: Match{Candidate: identify.Candidate{ChildID: id, Ref: ref, OrgID: org}}}
+			order = append(order, id)
+		}
+		return byChild[id]
+	}
+	for _, l := range links {
+		if l.ChildID != leave {
+			nc := at(l.ChildID)
+			nc.Links = append(nc.Links, l)
+			latest[l.ChildID] = max(latest[l.ChildID], l.From)
+		}
+	}
+	for _, p := range phones {
+		for _, id := range r.Engine.Index.WithPhone(p) {
+			if id != leave {
+				at(id).OwnPhone = p
+			}
+		}
+	}
+	slices.SortStableFunc(order, func(x, y string) int { return cmp.Compare(latest[y], latest[x]) })
+	cands := make([]identify.Candidate, len(order))
+	for i, id := range order {
+		cands[i] = byChild[id].Candidate
+	}
+	ms, err := r.dress(ctx, a, cands, reason, also...)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]NetworkChild, 0, len(ms))
+	for _, m := range recorded(ms) {
+		nc := byChild[m.ChildID]
+		nc.Match = m
+		out = append(out, *nc)
+	}
+	return out, nil
+}
+
+// Graph is the picture of a child's network two steps out: the child, the entities linked to them
+// (and their own phones), and the other children linked to those.
+type Graph struct {
+	ChildID string `json:"child_id"`
+	Nodes   []Node `json:"nodes"`
+	Edges   []Edge `json:"edges"`
+}
+
+// Node is a child or an entity in a Graph. A child the reader may not see is labelled by their
+// reference and owner only.
+type Node struct {
+	ID      string `json:"id"`
+	Kind    string `json:"kind"` // "child", or the entity's kind
+	Label   string `json:"label"`
+	Owner   string `json:"owner,omitempty"`
+	Visible bool   `json:"visible"`
+	Step    int    `json:"step"` // 0 the child, 1 what they are linked to, 2 the other children
+}
+
+// Edge is a link between a child and an entity; a child's own phone is the role "own_phone".
+type Edge struct {
+	Child      string `json:"child_id"`
+	Entity     string `json:"entity_id"`
+	Role       string `json:"role"`
+	From       string `json:"from,omitempty"`
+	To         string `json:"to,omitempty"`
+	Confidence string `json:"confidence,omitempty"`
+}
+
+// Network draws a child's network for police and managers who may see the child. The other
+// children are shown as a search shows them; the view and each record shown are audited.
+func (r *Registry) Network(ctx context.Context, a waymark.Actor, childID string) (*Graph, error) {
+	sc, err := r.childScope(ctx, a, waymark.ViewNetwork, childID)
+	if err != nil {
+		return nil, err
+	}
+	c, err := r.store.Child(ctx, childID)
+	if err != nil {
+		return nil, err
+	}
+	links, err := r.store.ChildLinks(ctx, childID)
+	if err != nil {
+		return nil, err
+	}
+	g := &Graph{ChildID: childID, Nodes: []Node{{ID: childID, Kind: "child", Label: c.Name(), Visible: true}}}
+	var entities []*waymark.Entity
+	for _, l := range links {
+		if !slices.ContainsFunc(entities, func(e *waymark.Entity) bool { return e.ID == l.EntityID }) {
+			entities = append(entities, l.Entity)
+			g.Nodes = append(g.Nodes, Node{ID: l.EntityID, Kind: l.Entity.Kind, Label: l.Entity.Value, Visible: true, Step: 1})
+		}
+		g.Edges = append(g.Edges, Edge{childID, l.EntityID, l.Role, l.From, l.To, l.Confidence})
+	}
+	phoneNode := map[string]string{}
+	for _, e := range entities {
+		if e.Kind == "phone" {
+			phoneNode[e.Value] = e.ID
+		}
+	}
+	for _, p := range c.Phones { // the child's own phones, as entities where one is recorded
+		if phoneNode[p] == "" {
+			phoneNode[p] = "phone:" + p
+			g.Nodes = append(g.Nodes, Node{ID: phoneNode[p], Kind: "phone", Label: p, Visible: true, Step: 1})
+		}
+		g.Edges = append(g.Edges, Edge{Child: childID, Entity: phoneNode[p], Role: "own_phone"})
+	}
+	others, err := r.networkChildren(ctx, a, entities, c.Phones, childID, "network picture",
+		entry(a, string(waymark.ViewNetwork), "child", childID, sc.OrgID))
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range others {
+		n := Node{ID: o.ChildID, Kind: "child", Label: o.Ref, Visible: o.Visible, Step: 2}
+		if o.Owner != nil {
+			n.Owner = o.Owner.Name
+		}
+		if o.Visible {
+			n.Label = o.Child.Name()
+		}
+		g.Nodes = append(g.Nodes, n)
+		for _, l := range o.Links {
+			g.Edges = append(g.Edges, Edge{o.ChildID, l.EntityID, l.Role, l.From, l.To, l.Confidence})
+		}
+		if o.OwnPhone != "" {
+			g.Edges = append(g.Edges, Edge{Child: o.ChildID, Entity: phoneNode[o.OwnPhone], Role: "own_phone"})
+		}
+	}
+	return g, nil
+}

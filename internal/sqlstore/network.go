@@ -1,0 +1,228 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/waymark-org/waymark"
+)
+
+// The network's values are sealed; entities are found by blind keys (Keyring.Blind) of what
+// Entity.SearchKeys gives.
+
+const entityColumns = `e.id, e.kind, e.value, e.details, e.org_id, e.recorded_by, e.created_at`
+
+func (s *Store) scanEntity(r scanner, extra ...any) (*waymark.Entity, error) {
+	var e waymark.Entity
+	if err := r.Scan(append([]any{&e.ID, &e.Kind, &e.Value, &e.Details, &e.OrgID, &e.RecordedBy, &e.CreatedAt}, extra...)...); err != nil {
+		return nil, err
+	}
+	e.CreatedAt = e.CreatedAt.UTC()
+	return &e, s.open("entity", e.ID, map[string]*string{"value": &e.Value, "details": &e.Details})
+}
+
+// EntityNamed returns the entity a search key names (a phone, a registration, a handle, an
+// address), or nil when none is recorded.
+func (tx *Tx) EntityNamed(key string) (*waymark.Entity, error) {
+	e, err := tx.s.scanEntity(tx.tx.QueryRowContext(tx.ctx, `SELECT `+entityColumns+` FROM entities e WHERE e.name_key = $1`, tx.s.keys.Blind(key)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return e, wrap(err, "read entity")
+}
+
+// Entity returns one entity.
+func (tx *Tx) Entity(id string) (*waymark.Entity, error) {
+	e, err := tx.s.scanEntity(tx.tx.QueryRowContext(tx.ctx, `SELECT `+entityColumns+` FROM entities e WHERE e.id = $1`, id))
+	return e, notFound(err, "entity")
+}
+
+// CreateEntity records a new entity with its search keys.
+func (tx *Tx) CreateEntity(e *waymark.Entity) error {
+	e.ID, e.CreatedAt = NewID(), tx.s.now()
+	name, others := e.SearchKeys()
+	var nameKey any
+	if name != "" {
+		nameKey = tx.s.keys.Blind(name)
+	}
+	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO entities (id, kind, value, details, name_key, org_id, recorded_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, e.ID, e.Kind, tx.s.seal(e.Value, "entity", e.ID, "value"),
+		tx.s.seal(e.Details, "entity", e.ID, "details"), nameKey, e.OrgID, e.RecordedBy, e.CreatedAt)
+	if err != nil {
+		return fmt.Errorf("record entity: %w", err)
+	}
+	for _, k := range others {
+		if _, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO entity_keys (key, entity_id) VALUES ($1, $2)`, tx.s.keys.Blind(k), e.ID); err != nil {
+			return fmt.Errorf("record entity key: %w", err)
+		}
+	}
+	return nil
+}
+
+// AddLink records a link between a child and an entity.
+func (tx *Tx) AddLink(l *waymark.Link) error {
+	l.ID = NewID()
+	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO links (id, child_id, entity_id, org_id, role, from_on, to_on, source, confidence, note, recorded_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, l.ID, l.ChildID, l.EntityID, l.OrgID, l.Role, l.From, l.To,
+		l.Source, l.Confidence, tx.s.seal(l.Note, "link", l.ID, "note"), l.RecordedBy, tx.s.now())
+	return wrap(err, "record link")
+}
+
+const linkColumns = `l.id, l.child_id, l.entity_id, l.org_id, l.role, l.from_on, l.to_on, l.source, l.confidence, l.note, l.recorded_by`
+
+func (s *Store) scanLink(r scanner, withEntity bool) (*waymark.Link, error) {
+	var l waymark.Link
+	dest := []any{&l.ID, &l.ChildID, &l.EntityID, &l.OrgID, &l.Role, &l.From, &l.To, &l.Source, &l.Confidence, &l.Note, &l.RecordedBy}
+	if !withEntity {
+		if err := r.Scan(dest...); err != nil {
+			return nil, err
+		}
+	} else {
+		e, err := s.scanEntity(r, dest...)
+		if err != nil {
+			return nil, err
+		}
+		l.Entity = e
+	}
+	return &l, s.open("link", l.ID, map[string]*string{"note": &l.Note})
+}
+
+// linkWithEntity reads a link after its entity's columns.
+func (s *Store) linkWithEntity(r scanner) (*waymark.Link, error) { return s.scanLink(r, true) }
+
+// ChildLinks lists a child's links with their entities, earliest first.
+func (s *Store) ChildLinks(ctx context.Context, childID string) ([]*waymark.Link, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+entityColumns+`, `+linkColumns+` FROM links l JOIN entities e ON e.id = l.entity_id
+		WHERE l.child_id = $1 ORDER BY l.from_on, l.id`, childID)
+	if err != nil {
+		return nil, fmt.Errorf("list links: %w", err)
+	}
+	return collect(rows, s.linkWithEntity)
+}
+
+// EntitiesFound returns the entities any of the search keys finds.
+func (s *Store) EntitiesFound(ctx context.Context, keys []string) ([]*waymark.Entity, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	blind := make([]string, len(keys))
+	for i, k := range keys {
+		blind[i] = s.keys.Blind(k)
+	}
+	in, args := s.in(blind, 1)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+entityColumns+` FROM entities e WHERE e.name_key IN (`+in+`)
+		OR e.id IN (SELECT entity_id FROM entity_keys WHERE key IN (`+in+`)) ORDER BY e.created_at, e.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("search entities: %w", err)
+	}
+	return collect(rows, func(r scanner) (*waymark.Entity, error) { return s.scanEntity(r) })
+}
+
+// EntitiesByID returns the entities named, by id.
+func (s *Store) EntitiesByID(ctx context.Context, ids []string) (map[string]*waymark.Entity, error) {
+	out := map[string]*waymark.Entity{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	in, args := s.in(ids, 1)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+entityColumns+` FROM entities e WHERE e.id IN (`+in+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read entities: %w", err)
+	}
+	es, err := collect(rows, func(r scanner) (*waymark.Entity, error) { return s.scanEntity(r) })
+	for _, e := range es {
+		out[e.ID] = e
+	}
+	return out, err
+}
+
+// EntityLinks lists the links of the entities named, at most perEntity of each (the latest
+// first), without their notes: the links of children the reader may not see.
+func (s *Store) EntityLinks(ctx context.Context, entityIDs []string, perEntity int) ([]*waymark.Link, error) {
+	var out []*waymark.Link
+	for _, id := range entityIDs {
+		rows, err := s.db.QueryContext(ctx, `SELECT `+linkColumns+` FROM links l WHERE l.entity_id = $1 ORDER BY l.from_on DESC, l.id LIMIT $2`, id, perEntity)
+		if err != nil {
+			return nil, fmt.Errorf("list entity links: %w", err)
+		}
+		ls, err := collect(rows, func(r scanner) (*waymark.Link, error) { return s.scanLink(r, false) })
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range ls {
+			l.Note = ""
+		}
+		out = append(out, ls...)
+	}
+	return out, nil
+}
+
+// LinkedSince returns the children linked to an entity from since on, each once, with the
+// organisation responsible for them.
+func (tx *Tx) LinkedSince(entityID, since string) (map[string]string, error) {
+	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT DISTINCT l.child_id, c.org_id FROM links l JOIN children c ON c.id = l.child_id
+		WHERE l.entity_id = $1 AND l.from_on >= $2 AND c.merged_into = ''`, entityID, since)
+	if err != nil {
+		return nil, fmt.Errorf("list linked children: %w", err)
+	}
+	pairs, err := collect(rows, func(r scanner) ([2]string, error) {
+		var p [2]string
+		return p, r.Scan(&p[0], &p[1])
+	})
+	out := make(map[string]string, len(pairs))
+	for _, p := range pairs {
+		out[p[0]] = p[1]
+	}
+	return out, err
+}
+
+// LinkingPolice returns the police force that most lately linked a child to the entity, if any.
+func (tx *Tx) LinkingPolice(entityID string) (string, error) {
+	var org string
+	err := tx.tx.QueryRowContext(tx.ctx, `SELECT l.org_id FROM links l JOIN organisations o ON o.id = l.org_id AND o.kind = 'police'
+		WHERE l.entity_id = $1 ORDER BY l.created_at DESC LIMIT 1`, entityID).Scan(&org)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return org, wrap(err, "read linking police")
+}
+
+// NetworkCounts are the network's figures for statistics: entities by kind, the children linked,
+// and the entities linked to two or more children.
+type NetworkCounts struct {
+	Entities       map[string]int
+	ChildrenLinked int
+	Shared         map[string]int
+}
+
+// NetworkFigures counts the network of the organisation's children ("" for every organisation)
+// linked from since on.
+func (s *Store) NetworkFigures(ctx context.Context, orgID string, since time.Time) (*NetworkCounts, error) {
+	nc := &NetworkCounts{Entities: map[string]int{}, Shared: map[string]int{}}
+	rows, err := s.db.QueryContext(ctx, `SELECT e.kind, count(DISTINCT l.child_id) FROM links l JOIN entities e ON e.id = l.entity_id
+		JOIN children c ON c.id = l.child_id WHERE ($1 = '' OR c.org_id = $1) AND l.from_on >= $2 GROUP BY e.id, e.kind`, orgID, since.Format(waymark.DateLayout))
+	if err != nil {
+		return nil, fmt.Errorf("count network: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind string
+		var children int
+		if err := rows.Scan(&kind, &children); err != nil {
+			return nil, fmt.Errorf("count network: %w", err)
+		}
+		nc.Entities[kind]++
+		if children > 1 {
+			nc.Shared[kind]++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count network: %w", err)
+	}
+	err = s.db.QueryRowContext(ctx, `SELECT count(DISTINCT l.child_id) FROM links l JOIN children c ON c.id = l.child_id
+		WHERE ($1 = '' OR c.org_id = $1) AND l.from_on >= $2`, orgID, since.Format(waymark.DateLayout)).Scan(&nc.ChildrenLinked)
+	return nc, wrap(err, "count linked children")
+}
