@@ -15,6 +15,11 @@ func Label(code string) string {
 }
 
 var labels = map[string]string{
+	"trafficker_suspected": "Suspected trafficker", "exploiter_suspected": "Suspected exploiter", "claimed_relative": "Claimed relative",
+	"found_with": "Found with", "collected_by": "Collected by", "cawn": "Child abduction warning notice issued against",
+	"called_from": "Called from", "contacted_by": "Contacted by", "lived_at": "Lived at", "found_at": "Found at", "worked_at": "Worked at",
+	"transported_in": "Transported in", "earlier_notes": "Earlier notes", "own_phone": "Their own phone", "handle": "Social-media handle",
+	"premises": "Premises", "vehicle": "Vehicle",
 	"police_intelligence": "Police intelligence", "phone_seized": "A phone seized", "where_found": "Where the child was found",
 	"sca": "Single Competent Authority", "ieca": "Immigration Enforcement Competent Authority", "devolved_panel": "Devolved child decision-making panel",
 	"positive": "Positive", "negative": "Negative", "direct": "ICTG direct", "regional_practice_coordinator": "ICTG regional practice coordinator",

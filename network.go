@@ -164,9 +164,9 @@ const (
 )
 
 // EntitySearch is what a practitioner searches the network with: a phone, a registration, an
-// address (or its postcode) or a handle, as written.
+// address (or its postcode) or a handle, as written, or an entity already found (its id).
 type EntitySearch struct {
-	Phone, VRM, Address, Handle string
+	Phone, VRM, Address, Handle, Entity string
 }
 
 // Keys returns the search keys of what was given, naming a value that cannot be one.
@@ -191,7 +191,7 @@ func (q EntitySearch) Keys() ([]string, error) {
 		}
 		keys = append(keys, name)
 	}
-	if len(keys) == 0 && len(p) == 0 {
+	if len(keys) == 0 && len(p) == 0 && q.Entity == "" {
 		p.add("phone", "Enter a phone number, a vehicle registration, an address or postcode, or a handle")
 	}
 	return keys, p.err()

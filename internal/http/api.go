@@ -84,7 +84,7 @@ func (s *Server) apiRoutes() []Route {
 		{"POST", "/api/v1/handovers/{id}/decline", s.apiDecideHandover(false)},
 		{"POST", "/api/v1/identify", s.apiIdentify},
 		{"GET", "/api/v1/stats", s.apiStats},
-	}, s.careAPIRoutes()...)
+	}, append(s.careAPIRoutes(), s.networkAPIRoutes()...)...)
 }
 
 // APIRoutes lists the API's method and pattern pairs (for the OpenAPI check).

@@ -33,6 +33,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /audit", s.signedIn(s.auditPage))
 	s.identifyRoutes(mux)
 	s.careRoutes(mux)
+	s.networkRoutes(mux)
 	s.statsRoutes(mux)
 	s.returnRoutes(mux)
 	s.tokenRoutes(mux)

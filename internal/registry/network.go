@@ -59,18 +59,39 @@ func (r *Registry) linkedEntity(tx *sqlstore.Tx, a waymark.Actor, l *waymark.Lin
 		}
 		return e, l.Normalize(e.Kind, r.store.Now()) // the role must suit the entity now known
 	}
-	if name, _ := l.Entity.SearchKeys(); name != "" {
-		e, err := tx.EntityNamed(name)
-		if err != nil || e != nil {
-			return e, err
+	e, _, err := findOrRecord(tx, a, l.Entity)
+	return e, err
+}
+
+// findOrRecord returns the entity recorded with e's value, or records e.
+func findOrRecord(tx *sqlstore.Tx, a waymark.Actor, e *waymark.Entity) (*waymark.Entity, bool, error) {
+	if name, _ := e.SearchKeys(); name != "" {
+		known, err := tx.EntityNamed(name)
+		if err != nil || known != nil {
+			return known, false, err
 		}
 	}
-	e := l.Entity
 	e.OrgID, e.RecordedBy = a.OrgID, a.Name
 	if err := tx.CreateEntity(e); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return e, tx.Audit(entry(a, "entity.create", "entity", e.ID, a.OrgID))
+	return e, true, tx.Audit(entry(a, "entity.create", "entity", e.ID, a.OrgID))
+}
+
+// AddEntity records an entity, to be linked to children later (an import's entities before its
+// links), or returns the one recorded with its value; created says which.
+func (r *Registry) AddEntity(ctx context.Context, a waymark.Actor, e *waymark.Entity) (found *waymark.Entity, created bool, err error) {
+	if err := r.check(ctx, a, waymark.RecordNetwork, waymark.Scope{OrgID: a.OrgID}, "entity", ""); err != nil {
+		return nil, false, err
+	}
+	if err := e.Normalize(); err != nil {
+		return nil, false, err
+	}
+	err = r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
+		found, created, err = findOrRecord(tx, a, e)
+		return err
+	})
+	return found, created, err
 }
 
 // alertOverlap raises, for each child linked to e within the window, once, an alert to the
@@ -128,6 +149,15 @@ func (r *Registry) SearchNetwork(ctx context.Context, a waymark.Actor, q waymark
 	if err != nil {
 		return nil, err
 	}
+	if q.Entity != "" {
+		byID, err := r.store.EntitiesByID(ctx, []string{q.Entity})
+		if err != nil {
+			return nil, err
+		}
+		if e := byID[q.Entity]; e != nil && !slices.ContainsFunc(entities, func(f *waymark.Entity) bool { return f.ID == e.ID }) {
+			entities = append(entities, e)
+		}
+	}
 	var phones []string
 	for _, k := range keys {
 		if p, ok := strings.CutPrefix(k, "phone:"); ok {
@@ -142,6 +172,13 @@ func (r *Registry) SearchNetwork(ctx context.Context, a waymark.Actor, q waymark
 		searched = append(searched, entry(a, string(waymark.SearchNetwork), "entity", "", ""))
 	}
 	children, err := r.networkChildren(ctx, a, entities, phones, "", "network search", searched...)
+	for _, e := range entities { // what is known of an adult or a place is for those who see a child linked to it
+		if e.OrgID != a.OrgID && !slices.ContainsFunc(children, func(c NetworkChild) bool {
+			return c.Visible && slices.ContainsFunc(c.Links, func(l *waymark.Link) bool { return l.EntityID == e.ID })
+		}) {
+			e.Details = ""
+		}
+	}
 	return &NetworkAnswer{Entities: entities, Children: children}, err
 }
 

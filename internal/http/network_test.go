@@ -1,0 +1,98 @@
+package http_test
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/sqlstore/storetest"
+)
+
+// A social worker links a child to a phone on the form (an empty one names each field and keeps
+// what was typed); another council links its child to the same phone through the API; a search
+// by the phone in another form finds both, the other council's child by reference and owner only;
+// the manager draws the picture, the social worker may not; an analyst may not search.
+func TestNetworkPagesAndAPI(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			a := newApp(t, d)
+			ours, theirs := a.childOf(socialWorker), a.childOf(otherCouncil)
+			sw := a.client(socialWorker)
+			link := url.Values{"kind": {"phone"}, "value": {"07700 900123"}, "from": {"2026-11-30"}}
+			code, _, page := postForm(t, sw, a.srv.URL+"/children/"+ours+"/links", link)
+			if code != 422 {
+				t.Fatalf("a link with no role, source or confidence: %d", code)
+			}
+			contains(t, page, `href="#role"`, `href="#source"`, `href="#confidence"`, `value="07700 900123"`)
+			link["role"], link["source"], link["confidence"] = []string{"called_from"}, []string{"phone_seized"}, []string{"probable"}
+			if code, _, _ := postForm(t, sw, a.srv.URL+"/children/"+ours+"/links", link); code != 303 {
+				t.Fatalf("link: %d", code)
+			}
+			_, page = get(t, sw, a.srv.URL+"/children/"+ours)
+			contains(t, page, "Called from</strong>: Phone &#43;447700900123", "Record a link")
+			if strings.Contains(page, "Network picture") {
+				t.Error("a social worker is offered the network picture")
+			}
+
+			tok := a.token(otherCouncil, waymark.RoleSocialWorker)
+			code, out := a.call(tok, "POST", "/api/v1/children/"+theirs+"/links",
+				`{"entity": {"kind": "phone", "value": "+44 7700 900123"}, "role": "contacted_by", "from": "2026-12-01", "source": "disclosure", "confidence": "possible"}`)
+			if code != 201 || out["entity_id"] == "" {
+				t.Fatalf("API link: %d %v", code, out)
+			}
+			if code, out := a.call(tok, "POST", "/api/v1/children/"+theirs+"/links", `{"entity": {"kind": "phone", "value": "+44 7700 900123"}, "role": "lived_at", "from": "2026-12-01", "source": "disclosure", "confidence": "possible"}`); code != 422 || errorField(out) != "role" {
+				t.Fatalf("a child living at a phone: %d %v", code, out)
+			}
+
+			them, err := a.store.Child(ctx, theirs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			theirRef := them.Ref
+			_, page = get(t, sw, a.srv.URL+"/network?phone="+url.QueryEscape("0044 7700 900123"))
+			contains(t, page, "Reference "+theirRef+", held by", "/children/"+theirs+"/open", `href="/children/`+ours+`"`)
+			code, out = a.call(a.token(socialWorker, waymark.RoleSocialWorker), "GET", "/api/v1/entities/search?phone=07700900123", "")
+			children, _ := out["children"].([]any)
+			if code != 200 || len(children) != 2 {
+				t.Fatalf("API search: %d %v", code, out)
+			}
+			for _, c := range children {
+				c := c.(map[string]any)
+				if c["child_id"] == theirs && (c["visible"] != false || c["name"] != nil || c["ref"] != theirRef) {
+					t.Errorf("another council's child shown as %v", c)
+				}
+			}
+
+			if code, _ := get(t, sw, a.srv.URL+"/children/"+ours+"/network"); code != 403 {
+				t.Errorf("a social worker drew the network: %d", code)
+			}
+			code, page = get(t, a.client(manager), a.srv.URL+"/children/"+ours+"/network")
+			if code != 200 {
+				t.Fatalf("the manager's picture: %d", code)
+			}
+			contains(t, page, "<svg", "/children/"+theirs+"/open", theirRef, "Contacted by", "/network?entity=")
+			mtok := a.token(manager, waymark.RoleManager)
+			if code, out := a.call(mtok, "GET", "/api/v1/children/"+ours+"/network", ""); code != 200 || len(out["nodes"].([]any)) != 4 { // the child, the phone, their own phone, the other child
+				t.Fatalf("API network: %d %v", code, out)
+			}
+			var res *http.Response
+			req, _ := http.NewRequest("GET", a.srv.URL+"/api/v1/children/"+ours+"/network.svg", nil)
+			req.Header.Set("Authorization", "Bearer "+mtok)
+			res, err = http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			svg, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != 200 || res.Header.Get("Content-Type") != "image/svg+xml" || !strings.Contains(string(svg), "<svg") {
+				t.Fatalf("API picture: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+			}
+			if code, _ := get(t, a.client(analyst), a.srv.URL+"/network?phone=07700900123"); code != 403 {
+				t.Errorf("an analyst searched the network: %d", code)
+			}
+		})
+	}
+}
