@@ -363,10 +363,14 @@ func (c *Child) normalizeBiometrics(p *problems) {
 }
 
 // NormalizePhone returns a phone number in E.164 form. Numbers written nationally (leading 0) are
-// taken as UK numbers; others need their country code (+ or 00).
+// taken as UK numbers; others need their country code (+ or 00), with or without "(0)" after it.
 func NormalizePhone(raw string) (string, error) {
+	t := strings.TrimSpace(raw)
+	if strings.HasPrefix(t, "+") || strings.HasPrefix(t, "00") {
+		t = strings.Replace(t, "(0)", "", 1) // +44 (0)7700…: the national trunk 0, never dialled after the country code
+	}
 	var b strings.Builder
-	for i, r := range strings.TrimSpace(raw) {
+	for i, r := range t {
 		switch {
 		case r >= '0' && r <= '9':
 			b.WriteRune(r)

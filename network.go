@@ -67,18 +67,20 @@ func entityValue(kind, v string) (string, error) {
 }
 
 // SearchKeys are what an entity is found by: one that names it (none for a person or a premises,
-// whose names are not unique) first, then any other (an address's postcode).
+// whose names are not unique) first, then any other (the postcode of an address or a premises).
 func (e *Entity) SearchKeys() (name string, others []string) {
 	switch e.Kind {
 	case "phone", "vehicle", "handle":
 		return e.Kind + ":" + e.Value, nil
-	case "address":
+	case "address", "premises": // a premises is found by its address's postcode, as an address is
 		if pc := Postcode(e.Value); pc != "" {
 			others = []string{"postcode:" + pc}
 		}
-		return "address:" + fold.String(e.Value), others
+		if e.Kind == "address" {
+			return "address:" + fold.String(e.Value), others
+		}
 	}
-	return "", nil
+	return "", others
 }
 
 var postcodeIn = regexp.MustCompile(`(?i)\b([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})\b`)

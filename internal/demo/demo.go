@@ -108,6 +108,7 @@ func seedChildren(ctx context.Context, reg *registry.Registry, opt Options, acto
 	council := actors["Northshire County Council"]
 	team := newTeams(logins, council.OrgID)
 	var inCare, recorded []*waymark.Child
+	held := map[string][]*waymark.Child{}
 	for i := range opt.Children {
 		a := actors[owners[i%len(owners)]]
 		c := g.Child()
@@ -139,6 +140,7 @@ func seedChildren(ctx context.Context, reg *registry.Registry, opt Options, acto
 				return fmt.Errorf("demo photo: %w", err)
 			}
 		}
+		held[c.OrgID] = append(held[c.OrgID], c)
 		if c.OrgID == council.OrgID {
 			inCare = append(inCare, c)
 		}
@@ -161,7 +163,14 @@ func seedChildren(ctx context.Context, reg *registry.Registry, opt Options, acto
 			return err
 		}
 	}
-	return seedCare(ctx, reg, g, council, actors["Northshire Police"].OrgID, inCare)
+	if err := seedCare(ctx, reg, g, council, actors["Northshire Police"].OrgID, inCare); err != nil {
+		return err
+	}
+	var byOrg []holding
+	for _, org := range []string{"Northshire Police", "Northshire County Council", "Eastport City Council"} {
+		byOrg = append(byOrg, holding{actors[org], held[actors[org].OrgID]})
+	}
+	return seedNetwork(ctx, reg, byOrg)
 }
 
 // seedTwice has the police record again, after a raid, a child the council looks after — under

@@ -68,9 +68,14 @@ func TestDemoJourney(t *testing.T) {
 		kinds[a.Kind] = true
 	}
 	for _, k := range []string{waymark.AlertHandoverOverdue, waymark.AlertProfileReview, waymark.AlertSafetyPlanReview, waymark.AlertActionOverdue,
-		waymark.AlertRGOverdue} {
+		waymark.AlertRGOverdue, waymark.AlertNetworkOverlap} {
 		if !kinds[k] {
 			t.Errorf("the demo's manager has no %s alert: %v", k, kinds)
+		}
+	}
+	for _, q := range []waymark.EntitySearch{{Phone: "+447700900401"}, {Address: "NS4 7QT"}, {VRM: "NS19KXR"}} {
+		if ans, err := reg.SearchNetwork(ctx, manager, q); err != nil || len(ans.Children) < 3 {
+			t.Errorf("the demo's network by %+v: %+v %v", q, ans, err)
 		}
 	}
 }
