@@ -23,13 +23,18 @@ func TestPagesFitAPhone(t *testing.T) {
 		t.Fatalf("the demo has no child missing: %v", err)
 	}
 	episode := "/missing/" + open[0].ID
+	var networked string
+	if err := a.store.DB().QueryRow(`SELECT l.child_id FROM links l JOIN children c ON c.id = l.child_id WHERE c.org_id = $1 LIMIT 1`,
+		a.actor(manager).OrgID).Scan(&networked); err != nil {
+		t.Fatalf("the demo links none of the council's children: %v", err)
+	}
 	axe := axeSource(t)
 	for who, paths := range map[string][]string{
-		police: {"/missing", "/identify", "/alerts", episode},
+		police: {"/missing", "/identify", "/alerts", episode, "/network", "/network?phone=07700900401"},
 		socialWorker: {"/children/new", child + "/edit", child + "/placements/new", child + "/screenings/new", child + "/safety-plan/new",
-			child + "/strategy/new", child + "/profile/new", child + "/nrm/new", episode, episode + "/pack", "/held", "/account/password"},
+			child + "/strategy/new", child + "/profile/new", child + "/nrm/new", child + "/links/new", episode, episode + "/pack", "/held", "/account/password"},
 		manager: {"/children", child, "/alerts", "/duplicates", "/handovers", "/merges", "/stats", "/stats/return", "/placements/unsuitable",
-			child + "/team/new", child + "/handovers/new"},
+			child + "/team/new", child + "/handovers/new", "/children/" + networked, "/children/" + networked + "/network"},
 		admin: {"/audit", "/users", "/tokens"},
 	} {
 		ctx := browser(t)

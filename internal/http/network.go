@@ -81,8 +81,7 @@ func (s *Server) networkPage(w http.ResponseWriter, r *http.Request) {
 	}
 	nodes := map[string]shown{}
 	for _, n := range g.Nodes {
-		href, _ := web.NodeHref(n)
-		nodes[n.ID] = shown{n, href}
+		nodes[n.ID] = shown{n, web.NodeHref(n)}
 	}
 	s.render(w, r, "network", &web.View{Title: "Network of " + g.Nodes[0].Label, Data: map[string]any{"Graph": g, "Nodes": nodes, "Picture": web.NetworkSVG(g)}})
 }

@@ -18,7 +18,7 @@ import (
 // Every node is a link: a child to their record (or to opening it with a reason), an entity to the
 // children linked to it. Presentation attributes only, as the charts.
 func NetworkSVG(g *registry.Graph) template.HTML {
-	const w, h, r1, r2 = 760, 600, 150, 255
+	const w, h, r1, r2 = 760, 660, 150, 255
 	cx, cy := float64(w)/2, float64(h)/2
 	at := map[string][2]float64{}
 	var ring1, ring2 []registry.Node
@@ -98,8 +98,7 @@ var nodeStyle = map[string][2]string{
 }
 
 func drawNode(b *strings.Builder, n registry.Node, p [2]float64) {
-	href, what := NodeHref(n)
-	fmt.Fprintf(b, `<a href="%s" aria-label="%s">`, template.HTMLEscapeString(href), template.HTMLEscapeString(what))
+	fmt.Fprintf(b, `<a href="%s">`, template.HTMLEscapeString(NodeHref(n))) // named by its visible label
 	style := nodeStyle[n.Kind]
 	switch {
 	case n.Kind == "child":
@@ -113,7 +112,7 @@ func drawNode(b *strings.Builder, n registry.Node, p [2]float64) {
 		fmt.Fprintf(b, `<circle cx="%.0f" cy="%.0f" r="%d" fill="%s" stroke="#0b0c0c"></circle>`, p[0], p[1], radius, fill)
 	default:
 		fmt.Fprintf(b, `<rect x="%.0f" y="%.0f" width="26" height="26" rx="4" fill="%s" stroke="#0b0c0c"></rect>`, p[0]-13, p[1]-13, style[0])
-		fmt.Fprintf(b, `<text x="%.0f" y="%.0f" text-anchor="middle" font-size="13" font-weight="bold" fill="#ffffff">%s</text>`, p[0], p[1]+5, style[1])
+		fmt.Fprintf(b, `<text x="%.0f" y="%.0f" text-anchor="middle" font-size="13" font-weight="bold" fill="#ffffff" aria-hidden="true">%s</text>`, p[0], p[1]+5, style[1])
 	}
 	label := n.Label
 	if r := []rune(label); len(r) > 24 {
@@ -126,17 +125,18 @@ func drawNode(b *strings.Builder, n registry.Node, p [2]float64) {
 	b.WriteString(`</a>`)
 }
 
-// NodeHref says where a node leads and, in words, what it is.
-func NodeHref(n registry.Node) (href, what string) {
+// NodeHref says where a node leads: a child the reader sees to their network (the middle one to
+// their record), another organisation's to opening it with a reason, an entity to its children.
+func NodeHref(n registry.Node) string {
 	switch {
 	case n.Kind != "child" && strings.HasPrefix(n.ID, "phone:"):
-		return "/network?phone=" + url.QueryEscape(strings.TrimPrefix(n.ID, "phone:")), "Own phone " + n.Label + ": the children linked to it"
+		return "/network?phone=" + url.QueryEscape(strings.TrimPrefix(n.ID, "phone:"))
 	case n.Kind != "child":
-		return "/network?entity=" + n.ID, waymark.Label(n.Kind) + " " + n.Label + ": the children linked to it"
+		return "/network?entity=" + n.ID
 	case n.Step == 0:
-		return "/children/" + n.ID, n.Label + ": their record"
+		return "/children/" + n.ID
 	case n.Visible:
-		return "/children/" + n.ID + "/network", n.Label + ", " + n.Owner + ": their network"
+		return "/children/" + n.ID + "/network"
 	}
-	return "/children/" + n.ID + "/open", "Reference " + n.Label + ", held by " + n.Owner + ": open with a reason"
+	return "/children/" + n.ID + "/open"
 }
