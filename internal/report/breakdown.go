@@ -111,9 +111,43 @@ func exploitation(c *sqlstore.Case) []string {
 	return out
 }
 
+// networkTally counts the children linked to each kind of entity, and those who share an entity
+// with another child of the cohort.
+func networkTally(cohort []*sqlstore.Case) *tally {
+	t := newTally(func(k string) string {
+		if k == "shared" {
+			return "Sharing one with another child"
+		}
+		return "Linked to a " + strings.ToLower(waymark.Label(k))
+	}, append(slices.Clone(waymark.EntityKinds), "shared")...)
+	children := map[string]map[string]bool{} // entity → the children linked to it
+	for _, c := range cohort {
+		for _, l := range c.Links {
+			if children[l.EntityID] == nil {
+				children[l.EntityID] = map[string]bool{}
+			}
+			children[l.EntityID][c.ChildID] = true
+		}
+	}
+	for _, c := range cohort {
+		kinds, shared := map[string]bool{}, false
+		for _, l := range c.Links {
+			kinds[l.Kind], shared = true, shared || len(children[l.EntityID]) > 1
+		}
+		for k := range kinds {
+			t.add(k)
+		}
+		if shared {
+			t.add("shared")
+		}
+	}
+	return t
+}
+
 func breakdowns(cohort, missed []*sqlstore.Case, first map[*sqlstore.Case]time.Time, episodes []caseEpisode) []Table {
 	atReferral, sex, nationality := newTally(ageLabel, ageKeys...), newTally(sexLabel, "M", "F", ""), newTally(countryLabel)
 	exploited := newTally(codeLabel, waymark.ExploitationTypes...)
+	linked := networkTally(cohort)
 	for _, c := range cohort {
 		atReferral.add(ageKey(c.DateOfBirth, c.Referred))
 		sex.add(c.Sex)
@@ -145,6 +179,7 @@ func breakdowns(cohort, missed []*sqlstore.Case, first map[*sqlstore.Case]time.T
 		sex.table("sex", "Sex", "children referred", len(cohort)),
 		nationality.table("nationality", "Nationality", "children referred", len(cohort)),
 		exploited.table("exploitation", "Exploitation seen, at screening or since (a child may have several)", "children referred", len(cohort)),
+		linked.table("network", "Linked to people, phones and places (a child may have several)", "children referred", len(cohort)),
 		placement.table("placement_at_missing", "Placement when the episode began", "missing episodes begun in the period", len(episodes)),
 		found.table("found", "Where found", "missing episodes begun in the period", len(episodes)),
 	}

@@ -316,3 +316,18 @@ func TestExploitationCountsBeyondScreening(t *testing.T) {
 		t.Fatalf("exploitation counted %v", counts)
 	}
 }
+
+// The children linked to each kind of entity, and those sharing one with another child, once each.
+func TestNetworkCounts(t *testing.T) {
+	referred := day("2026-05-01")
+	cases := []*sqlstore.Case{
+		{ChildID: "a", Referred: referred, Links: []sqlstore.CaseLink{{ChildID: "a", EntityID: "p1", Kind: "phone"}, {ChildID: "a", EntityID: "p2", Kind: "phone"}}},
+		{ChildID: "b", Referred: referred, Links: []sqlstore.CaseLink{{ChildID: "b", EntityID: "p1", Kind: "phone"}, {ChildID: "b", EntityID: "x", Kind: "person"}}},
+		{ChildID: "c", Referred: referred, Links: []sqlstore.CaseLink{{ChildID: "c", EntityID: "y", Kind: "person"}}},
+		{ChildID: "d", Referred: referred},
+	}
+	s := report.Compute(cases, period(t, "2026-04-01", "2026-08-31"), day("2026-10-01"))
+	if got := table(t, s, "network"); got["phone"] != 2 || got["person"] != 2 || got["shared"] != 2 || got["vehicle"] != 0 {
+		t.Fatalf("network counted %v", got)
+	}
+}

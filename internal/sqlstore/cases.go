@@ -21,7 +21,11 @@ type Case struct {
 	Screenings                                         []*waymark.Screening
 	NRM                                                *waymark.NRMReferral // nil if not referred
 	Exploitation                                       []*waymark.ExploitationSeen
+	Links                                              []CaseLink
 }
+
+// CaseLink is, for statistics, that a child is linked to an entity of a kind: no values.
+type CaseLink struct{ ChildID, EntityID, Kind string }
 
 // Cases loads every child's case history, of one organisation or (orgID "") of all, in a handful
 // of queries whatever the number of children.
@@ -95,6 +99,13 @@ func (s *Store) Cases(ctx context.Context, orgID string) ([]*Case, error) {
 	if err == nil {
 		err = attach(ctx, s, `SELECT `+exploitationColumns+` FROM exploitation_seen`+mine+` ORDER BY seen_on`, orgID, s.scanExploitation, byID,
 			func(x *waymark.ExploitationSeen) string { return x.ChildID }, func(c *Case, x *waymark.ExploitationSeen) { c.Exploitation = append(c.Exploitation, x) })
+	}
+	if err == nil {
+		err = attach(ctx, s, `SELECT l.child_id, l.entity_id, e.kind FROM links l JOIN entities e ON e.id = l.entity_id
+			WHERE $1 = '' OR l.child_id IN (SELECT id FROM children WHERE org_id = $1)`, orgID, func(r scanner) (CaseLink, error) {
+			var l CaseLink
+			return l, r.Scan(&l.ChildID, &l.EntityID, &l.Kind)
+		}, byID, func(l CaseLink) string { return l.ChildID }, func(c *Case, l CaseLink) { c.Links = append(c.Links, l) })
 	}
 	return cases, err
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/waymark-org/waymark"
 )
@@ -188,41 +187,4 @@ func (tx *Tx) LinkingPolice(entityID string) (string, error) {
 		return "", nil
 	}
 	return org, wrap(err, "read linking police")
-}
-
-// NetworkCounts are the network's figures for statistics: entities by kind, the children linked,
-// and the entities linked to two or more children.
-type NetworkCounts struct {
-	Entities       map[string]int
-	ChildrenLinked int
-	Shared         map[string]int
-}
-
-// NetworkFigures counts the network of the organisation's children ("" for every organisation)
-// linked from since on.
-func (s *Store) NetworkFigures(ctx context.Context, orgID string, since time.Time) (*NetworkCounts, error) {
-	nc := &NetworkCounts{Entities: map[string]int{}, Shared: map[string]int{}}
-	rows, err := s.db.QueryContext(ctx, `SELECT e.kind, count(DISTINCT l.child_id) FROM links l JOIN entities e ON e.id = l.entity_id
-		JOIN children c ON c.id = l.child_id WHERE ($1 = '' OR c.org_id = $1) AND l.from_on >= $2 GROUP BY e.id, e.kind`, orgID, since.Format(waymark.DateLayout))
-	if err != nil {
-		return nil, fmt.Errorf("count network: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var kind string
-		var children int
-		if err := rows.Scan(&kind, &children); err != nil {
-			return nil, fmt.Errorf("count network: %w", err)
-		}
-		nc.Entities[kind]++
-		if children > 1 {
-			nc.Shared[kind]++
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("count network: %w", err)
-	}
-	err = s.db.QueryRowContext(ctx, `SELECT count(DISTINCT l.child_id) FROM links l JOIN children c ON c.id = l.child_id
-		WHERE ($1 = '' OR c.org_id = $1) AND l.from_on >= $2`, orgID, since.Format(waymark.DateLayout)).Scan(&nc.ChildrenLinked)
-	return nc, wrap(err, "count linked children")
 }
