@@ -19,7 +19,14 @@ func TestNetworkPagesAndAPI(t *testing.T) {
 	for _, d := range storetest.Dialects(t) {
 		t.Run(string(d), func(t *testing.T) {
 			a := newApp(t, d)
-			ours, theirs := a.childOf(socialWorker), a.childOf(otherCouncil)
+			fresh := func(email, given string, phones ...string) string { // outside the demo's network
+				c := &waymark.Child{GivenNames: given, FamilyName: "Linked", Phones: phones}
+				if err := a.reg.CreateChild(ctx, a.actor(email), c, nil); err != nil {
+					t.Fatal(err)
+				}
+				return c.ID
+			}
+			ours, theirs := fresh(socialWorker, "Hoa", "020 7946 0999"), fresh(otherCouncil, "Lan")
 			sw := a.client(socialWorker)
 			link := url.Values{"kind": {"phone"}, "value": {"07700 900123"}, "from": {"2026-11-30"}}
 			code, _, page := postForm(t, sw, a.srv.URL+"/children/"+ours+"/links", link)
