@@ -114,7 +114,7 @@ var grants = map[Role]map[Action]reach{
 	RoleCarer:     with(teamOnly, map[Action]reach{ReportMissing: team, EditProfile: team}),
 	RoleAnalyst:   {ViewStats: anyOrg}, // aggregates only, small counts suppressed (internal/report)
 	RoleAdmin:     {ViewAudit: ownOrg, ManageUsers: ownOrg},
-	RoleOperator:  {ExportChildren: anyOrg, ExportReturn: anyOrg, ManageUsers: anyOrg},
+	RoleOperator:  {ExportChildren: anyOrg, ExportReturn: anyOrg, ManageUsers: anyOrg, RecordNetwork: anyOrg}, // RecordNetwork: a network file imported
 }
 
 func with(grantSets ...map[Action]reach) map[Action]reach {

@@ -239,6 +239,36 @@ func TestImportExport(t *testing.T) {
 			if err != nil || !strings.Contains(out, "3 new, 0 updated; events added: 1 referrals, 1 placements, 1 missing episodes, 1 screenings") {
 				t.Fatalf("round trip: %q %v", out, err)
 			}
+
+			network := "../../internal/interchange/testdata/network.jsonl"
+			out, err = cli(t, "", with("import", "network", network, "--org", "Westmarsh Council")...)
+			if err != nil || !strings.Contains(out, "3 entities (3 new), 5 links added of 5") {
+				t.Fatalf("network import: %q %v", out, err)
+			}
+			if out, err = cli(t, "", with("import", "network", network, "--org", "Westmarsh Council")...); err != nil || !strings.Contains(out, "3 entities (0 new), 0 links added of 5") {
+				t.Fatalf("network import again must add nothing: %q %v", out, err)
+			}
+			if _, err = cli(t, "", with("import", "network", network, "--org", "Nowhere Council")...); err == nil {
+				t.Fatal("a network imported for no organisation")
+			}
+			_, err = cli(t, "", with("import", "network", "../../internal/interchange/testdata/network_bad.jsonl", "--org", "Westmarsh Council")...)
+			if err == nil || !strings.Contains(err.Error(), "7 lines are bad; nothing was imported") {
+				t.Fatalf("bad network file: %v", err)
+			}
+			links := filepath.Join(t.TempDir(), "links.jsonl")
+			if out, err = cli(t, "", with("export", "network", "--org", "Westmarsh Council", "--out", links)...); err != nil || !strings.Contains(out, "exported 5 links") {
+				t.Fatalf("network export: %q %v", out, err)
+			}
+			private(t, links)
+			body, _ = os.ReadFile(links)
+			for _, want := range []string{`"type":"entity"`, `"value":"+447700900777"`, `"details":"Cannabis farm"`, `"child_ref":"C0000002"`, `"note":"Calls every night"`} {
+				if !strings.Contains(string(body), want) {
+					t.Fatalf("network export lacks %s:\n%s", want, body)
+				}
+			}
+			if out, err = cli(t, "", with("import", "network", links, "--org", "Kingsley Vale Council")...); err != nil || !strings.Contains(out, "3 entities (0 new), 5 links added of 5") {
+				t.Fatalf("network round trip: the same entities, each child's links: %q %v", out, err)
+			}
 		})
 	}
 }

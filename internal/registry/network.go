@@ -1,9 +1,11 @@
 package registry
 
 import (
+	"bufio"
 	"cmp"
 	"context"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -11,6 +13,7 @@ import (
 	"github.com/waymark-org/waymark"
 	"github.com/waymark-org/waymark/internal/audit"
 	"github.com/waymark-org/waymark/internal/identify"
+	"github.com/waymark-org/waymark/internal/interchange"
 	"github.com/waymark-org/waymark/internal/sqlstore"
 )
 
@@ -328,4 +331,116 @@ func (r *Registry) Network(ctx context.Context, a waymark.Actor, childID string)
 		}
 	}
 	return g, nil
+}
+
+// ImportNetwork records a network file's entities and links for the organisation's children, in
+// one transaction: all or nothing. An entity is the one the organisation imported under the same
+// ref before (or whose Waymark id the ref is, as an export writes), else the one recorded with the
+// same value, else new; a link recorded already (the same child, entity, role and first day) is
+// not added again, so a file imported twice adds nothing. bad names each link whose child the organisation does not hold.
+func (r *Registry) ImportNetwork(ctx context.Context, a waymark.Actor, orgID string, n *interchange.Network) (created, added int, bad []string, err error) {
+	if err := r.check(ctx, a, waymark.RecordNetwork, waymark.Scope{OrgID: orgID}, "entity", ""); err != nil {
+		return 0, 0, nil, err
+	}
+	var refs []string
+	for _, l := range n.Links {
+		refs = append(refs, l.ChildRef)
+	}
+	slices.Sort(refs)
+	ids, err := r.store.ChildIDsByRefs(ctx, orgID, slices.Compact(refs))
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	for _, l := range n.Links {
+		if ids[l.ChildRef] == "" {
+			bad = append(bad, fmt.Sprintf("line %d: child_ref %q names no child of the organisation", l.Line, l.ChildRef))
+		}
+	}
+	if len(bad) > 0 {
+		return 0, 0, bad, nil
+	}
+	now := r.store.Now()
+	err = r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
+		created, added = 0, 0
+		entities := map[string]*waymark.Entity{}
+		for _, ref := range n.Order {
+			e, err := tx.EntityByRef(orgID, ref)
+			isNew := false
+			if err == nil && e == nil {
+				e, isNew, err = findOrRecord(tx, a, n.Entities[ref])
+			}
+			if err == nil {
+				err = tx.KeepEntityRef(orgID, ref, e.ID)
+			}
+			if err != nil {
+				return err
+			}
+			entities[ref], created = e, created+count(isNew)
+		}
+		touched := map[*waymark.Entity]bool{}
+		for _, nl := range n.Links {
+			l := nl.Link
+			e := entities[nl.EntityRef]
+			l.ChildID, l.EntityID, l.Entity, l.OrgID, l.RecordedBy = ids[nl.ChildRef], e.ID, e, a.OrgID, a.Name
+			if known, err := tx.HasLink(&l); err != nil || known {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			if err := tx.AddLink(&l); err != nil {
+				return err
+			}
+			if err := tx.Audit(entry(a, "link.create", "link", l.ID, orgID)); err != nil {
+				return err
+			}
+			added++
+			touched[e] = true
+		}
+		for e := range touched {
+			if err := r.alertOverlap(tx, e, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil && added > 0 {
+		r.changed()
+	}
+	return created, added, nil, err
+}
+
+func count(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// ExportNetwork writes the links of the organisation's children (orgID "": every child's), with
+// the entities they join, as network interchange; the export is audited.
+func (r *Registry) ExportNetwork(ctx context.Context, a waymark.Actor, orgID string, w io.Writer) (int, error) {
+	if err := r.check(ctx, a, waymark.ExportChildren, waymark.Scope{OrgID: orgID}, "links", orgID); err != nil {
+		return 0, err
+	}
+	links, refs, err := r.store.OrgLinks(ctx, orgID)
+	if err != nil {
+		return 0, err
+	}
+	var entities []*waymark.Entity
+	for i, l := range links {
+		if i == 0 || links[i-1].EntityID != l.EntityID {
+			entities = append(entities, l.Entity)
+		}
+	}
+	e := entry(a, "network.export", "links", orgID, orgID)
+	e.Reason = fmt.Sprintf("%d entities, %d links", len(entities), len(links))
+	if err := r.store.Audit(ctx, e); err != nil {
+		return 0, err
+	}
+	bw := bufio.NewWriter(w)
+	if err := interchange.WriteNetwork(bw, entities, links, refs); err != nil {
+		return 0, err
+	}
+	return len(links), bw.Flush()
 }

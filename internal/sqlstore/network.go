@@ -188,3 +188,77 @@ func (tx *Tx) LinkingPolice(entityID string) (string, error) {
 	}
 	return org, wrap(err, "read linking police")
 }
+
+// ChildIDsByRefs returns, of the organisation's children (not merged away), the id of each ref
+// given that names one.
+func (s *Store) ChildIDsByRefs(ctx context.Context, orgID string, refs []string) (map[string]string, error) {
+	out := map[string]string{}
+	for len(refs) > 0 {
+		part := refs[:min(len(refs), 500)]
+		refs = refs[len(part):]
+		in, args := s.in(part, 2)
+		rows, err := s.db.QueryContext(ctx, `SELECT ref, id FROM children WHERE org_id = $1 AND merged_into = '' AND ref IN (`+in+`)`,
+			append([]any{orgID}, args...)...)
+		if err != nil {
+			return nil, fmt.Errorf("find children by ref: %w", err)
+		}
+		pairs, err := collect(rows, func(r scanner) ([2]string, error) {
+			var p [2]string
+			return p, r.Scan(&p[0], &p[1])
+		})
+		if err != nil {
+			return nil, fmt.Errorf("find children by ref: %w", err)
+		}
+		for _, p := range pairs {
+			out[p[0]] = p[1]
+		}
+	}
+	return out, nil
+}
+
+// HasLink reports whether the child is linked to the entity in that role from that day already.
+func (tx *Tx) HasLink(l *waymark.Link) (bool, error) {
+	var n int
+	err := tx.tx.QueryRowContext(tx.ctx, `SELECT count(*) FROM links WHERE child_id = $1 AND entity_id = $2 AND role = $3 AND from_on = $4`,
+		l.ChildID, l.EntityID, l.Role, l.From).Scan(&n)
+	return n > 0, wrap(err, "look for link")
+}
+
+// OrgLinks lists the links of the organisation's children (orgID "": every child's) with their
+// entities, and each child's ref.
+func (s *Store) OrgLinks(ctx context.Context, orgID string) ([]*waymark.Link, map[string]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+entityColumns+`, `+linkColumns+`, c.ref FROM links l JOIN entities e ON e.id = l.entity_id
+		JOIN children c ON c.id = l.child_id WHERE $1 = '' OR c.org_id = $1 ORDER BY e.id, l.from_on, l.id`, orgID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("list links: %w", err)
+	}
+	refs := map[string]string{}
+	links, err := collect(rows, func(r scanner) (*waymark.Link, error) {
+		var ref string
+		l, err := s.scanLink(extraScanner{r, []any{&ref}}, true)
+		if err == nil {
+			refs[l.ChildID] = ref
+		}
+		return l, err
+	})
+	return links, refs, err
+}
+
+// EntityByRef returns the entity an organisation imported under ref (or, when ref is an entity's
+// Waymark id, that entity), or nil.
+func (tx *Tx) EntityByRef(orgID, ref string) (*waymark.Entity, error) {
+	e, err := tx.s.scanEntity(tx.tx.QueryRowContext(tx.ctx, `SELECT `+entityColumns+` FROM entities e
+		WHERE e.id = (SELECT entity_id FROM entity_refs WHERE org_id = $1 AND ref = $2) OR e.id = $2
+		ORDER BY CASE WHEN e.id = $2 THEN 1 ELSE 0 END LIMIT 1`, orgID, ref))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return e, wrap(err, "read entity by ref")
+}
+
+// KeepEntityRef records that the organisation imported the entity under ref.
+func (tx *Tx) KeepEntityRef(orgID, ref, entityID string) error {
+	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO entity_refs (org_id, ref, entity_id) VALUES ($1, $2, $3) ON CONFLICT (org_id, ref) DO NOTHING`,
+		orgID, ref, entityID)
+	return wrap(err, "keep entity ref")
+}

@@ -33,3 +33,11 @@ CREATE TABLE links (
 );
 CREATE INDEX links_child ON links(child_id, from_on);
 CREATE INDEX links_entity ON links(entity_id, from_on);
+-- The references another system gave its entities, per organisation that imported them: importing
+-- the same file again names the same entities.
+CREATE TABLE entity_refs (
+    org_id    TEXT NOT NULL,
+    ref       TEXT NOT NULL,
+    entity_id TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    PRIMARY KEY (org_id, ref)
+);

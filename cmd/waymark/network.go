@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/waymark-org/waymark/internal/interchange"
+	"github.com/waymark-org/waymark/internal/registry"
+)
+
+func init() {
+	register(command{"import network", "import FILE.jsonl (network interchange: entities and links) for --org's children; all lines or none", runImportNetwork})
+	register(command{"export network", "write the links of children, with their entities, as network interchange JSON Lines (--org, --out)", runExportNetwork})
+}
+
+func runImportNetwork(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("import network", flag.ContinueOnError)
+	org := fs.String("org", "", "the name of the organisation holding the children")
+	var file string
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		file, args = args[0], args[1:]
+	}
+	return withRegistry(ctx, e, fs, args, []string{"org"}, func(reg *registry.Registry) error {
+		if file == "" {
+			return fmt.Errorf("name the file to import: waymark import network FILE.jsonl --org NAME")
+		}
+		orgID, err := orgIDNamed(ctx, reg, *org)
+		if err != nil {
+			return err
+		}
+		f, err := os.Open(file)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		n, bad, err := interchange.ParseNetwork(f, reg.Now())
+		if err != nil {
+			return err
+		}
+		created, added := 0, 0
+		if len(bad) == 0 {
+			created, added, bad, err = reg.ImportNetwork(ctx, operator(), orgID, n)
+			if err != nil {
+				return fmt.Errorf("import stopped, nothing was imported: %w", err)
+			}
+		}
+		if len(bad) > 0 {
+			for _, b := range bad {
+				fmt.Fprintln(e.stderr, b)
+			}
+			return fmt.Errorf("%d lines are bad; nothing was imported", len(bad))
+		}
+		fmt.Fprintf(e.stdout, "imported into %q: %d entities (%d new), %d links added of %d\n", *org, len(n.Order), created, added, len(n.Links))
+		return nil
+	})
+}
+
+func runExportNetwork(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("export network", flag.ContinueOnError)
+	org := fs.String("org", "", "only the links of this organisation's children (default: all)")
+	outPath := fs.String("out", "", "file to write, readable by its owner alone (default: standard output)")
+	return withRegistry(ctx, e, fs, args, nil, func(reg *registry.Registry) error {
+		orgID, err := orgIDNamed(ctx, reg, *org)
+		if err != nil {
+			return err
+		}
+		if *outPath == "" {
+			_, err := reg.ExportNetwork(ctx, operator(), orgID, e.stdout)
+			return err
+		}
+		n, err := writePrivate(*outPath, func(w io.Writer) (int, error) { return reg.ExportNetwork(ctx, operator(), orgID, w) })
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "exported %d links to %s (readable by its owner alone; the export is in the audit log)\n", n, *outPath)
+		return nil
+	})
+}
