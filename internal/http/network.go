@@ -163,5 +163,5 @@ func (s *Server) apiSearchNetwork(w http.ResponseWriter, r *http.Request) {
 			out[i].Name = c.Child.Name()
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"entities": list(ans.Entities), "children": out})
+	writeJSON(w, http.StatusOK, map[string]any{"entities": list(ans.Entities), "children": out, "more": ans.More})
 }

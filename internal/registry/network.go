@@ -127,11 +127,17 @@ type NetworkChild struct {
 	OwnPhone string          // the phone searched for is among the child's own
 }
 
-// NetworkAnswer is what a network search finds: the entities, and the children linked to them.
+// NetworkAnswer is what a network search finds: the entities, and the children linked to them
+// (the most lately linked maxNetworkChildren; More says how many beyond).
 type NetworkAnswer struct {
 	Entities []*waymark.Entity
 	Children []NetworkChild
+	More     int
 }
+
+// maxNetworkChildren bounds the children a search or picture shows: beyond it a page is unread
+// and a picture unreadable.
+const maxNetworkChildren = 200
 
 // linksPerEntity bounds how many of an entity's links a search or picture reads: a phone shared by
 // hundreds of children is a finding in itself, and the latest say most.
@@ -174,7 +180,7 @@ func (r *Registry) SearchNetwork(ctx context.Context, a waymark.Actor, q waymark
 	if len(searched) == 0 {
 		searched = append(searched, entry(a, string(waymark.SearchNetwork), "entity", "", ""))
 	}
-	children, err := r.networkChildren(ctx, a, entities, phones, "", "network search", searched...)
+	children, more, err := r.networkChildren(ctx, a, entities, phones, "", "network search", searched...)
 	for _, e := range entities { // what is known of an adult or a place is for those who see a child linked to it
 		if e.OrgID != a.OrgID && !slices.ContainsFunc(children, func(c NetworkChild) bool {
 			return c.Visible && slices.ContainsFunc(c.Links, func(l *waymark.Link) bool { return l.EntityID == e.ID })
@@ -182,14 +188,14 @@ func (r *Registry) SearchNetwork(ctx context.Context, a waymark.Actor, q waymark
 			e.Details = ""
 		}
 	}
-	return &NetworkAnswer{Entities: entities, Children: children}, err
+	return &NetworkAnswer{Entities: entities, Children: children, More: more}, err
 }
 
 // networkChildren returns the children linked to the entities, or holding one of the phones as
 // their own, but the one left out, most lately linked first, each dressed for a and the views
-// audited with the entries in also.
+// audited with the entries in also; beyond maxNetworkChildren, only how many more.
 func (r *Registry) networkChildren(ctx context.Context, a waymark.Actor, entities []*waymark.Entity, phones []string, leave, reason string,
-	also ...*audit.Entry) ([]NetworkChild, error) {
+	also ...*audit.Entry) (_ []NetworkChild, more int, _ error) {
 	ids := make([]string, len(entities))
 	for i, e := range entities {
 		ids[i] = e.ID
@@ -199,7 +205,7 @@ func (r *Registry) networkChildren(ctx context.Context, a waymark.Actor, entitie
 	}
 	links, err := r.store.EntityLinks(ctx, ids, linksPerEntity)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	byChild, latest := map[string]*NetworkChild{}, map[string]string{}
 	var order []string
@@ -226,13 +232,16 @@ func (r *Registry) networkChildren(ctx context.Context, a waymark.Actor, entitie
 		}
 	}
 	slices.SortStableFunc(order, func(x, y string) int { return cmp.Compare(latest[y], latest[x]) })
+	if len(order) > maxNetworkChildren {
+		order, more = order[:maxNetworkChildren], len(order)-maxNetworkChildren
+	}
 	cands := make([]identify.Candidate, len(order))
 	for i, id := range order {
 		cands[i] = byChild[id].Candidate
 	}
 	ms, err := r.dress(ctx, a, cands, reason, also...)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	out := make([]NetworkChild, 0, len(ms))
 	for _, m := range recorded(ms) {
@@ -240,7 +249,7 @@ func (r *Registry) networkChildren(ctx context.Context, a waymark.Actor, entitie
 		nc.Match = m
 		out = append(out, *nc)
 	}
-	return out, nil
+	return out, more, nil
 }
 
 // Graph is the picture of a child's network two steps out: the child, the entities linked to them
@@ -249,6 +258,7 @@ type Graph struct {
 	ChildID string `json:"child_id"`
 	Nodes   []Node `json:"nodes"`
 	Edges   []Edge `json:"edges"`
+	More    int    `json:"more,omitempty"` // other children linked, beyond those drawn
 }
 
 // Node is a child or an entity in a Graph. A child the reader may not see is labelled by their
@@ -309,11 +319,12 @@ func (r *Registry) Network(ctx context.Context, a waymark.Actor, childID string)
 		}
 		g.Edges = append(g.Edges, Edge{Child: childID, Entity: phoneNode[p], Role: "own_phone"})
 	}
-	others, err := r.networkChildren(ctx, a, entities, c.Phones, childID, "network picture",
+	others, more, err := r.networkChildren(ctx, a, entities, c.Phones, childID, "network picture",
 		entry(a, string(waymark.ViewNetwork), "child", childID, sc.OrgID))
 	if err != nil {
 		return nil, err
 	}
+	g.More = more
 	for _, o := range others {
 		n := Node{ID: o.ChildID, Kind: "child", Label: o.Ref, Visible: o.Visible, Step: 2}
 		if o.Owner != nil {

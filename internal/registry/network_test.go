@@ -2,6 +2,7 @@ package registry_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -162,4 +163,32 @@ func hasOverlap(t *testing.T, reg *registry.Registry, a waymark.Actor) bool {
 
 func hasField(err error, field string) bool {
 	return slices.ContainsFunc(waymark.ErrorFields(err), func(f waymark.FieldError) bool { return f.Field == field })
+}
+
+// A postcode shared by more addresses than one statement may join, around more children than a
+// page lists: every entity is read, the latest 200 children listed and the rest counted.
+func TestNetworkSearchBeyondItsBounds(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			reg := instance(t, storetest.DSN(t, d), storetest.Keys(t))
+			ctx := context.Background()
+			sw := orgStaff(t, reg, "Eastport City Council", "council", waymark.RoleSocialWorker)[0]
+			const n = 230
+			for i := range n {
+				c := &waymark.Child{GivenNames: "Tuan", FamilyName: "Street"}
+				if err := reg.CreateChild(ctx, sw, c, nil); err != nil {
+					t.Fatal(err)
+				}
+				l := linkTo("address", fmt.Sprintf("Flat %d, 1 Long Row, Eastport EP9 9ZZ", i), "lived_at")
+				l.ChildID = c.ID
+				if err := reg.AddLink(ctx, sw, l); err != nil {
+					t.Fatal(err)
+				}
+			}
+			ans, err := reg.SearchNetwork(ctx, sw, waymark.EntitySearch{Address: "ep9 9zz"})
+			if err != nil || len(ans.Entities) != n || len(ans.Children) != 200 || ans.More != n-200 {
+				t.Fatalf("%d entities, %d children and %d more; %v", len(ans.Entities), len(ans.Children), ans.More, err)
+			}
+		})
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/waymark-org/waymark"
 )
@@ -142,14 +143,23 @@ func (s *Store) EntitiesByID(ctx context.Context, ids []string) (map[string]*way
 // first), without their notes: the links of children the reader may not see.
 func (s *Store) EntityLinks(ctx context.Context, entityIDs []string, perEntity int) ([]*waymark.Link, error) {
 	var out []*waymark.Link
-	for _, id := range entityIDs {
-		rows, err := s.db.QueryContext(ctx, `SELECT `+linkColumns+` FROM links l WHERE l.entity_id = $1 ORDER BY l.from_on DESC, l.id LIMIT $2`, id, perEntity)
+	for len(entityIDs) > 0 {
+		part := entityIDs[:min(len(entityIDs), 200)] // SQLite joins at most 500 selects in one
+		entityIDs = entityIDs[len(part):]
+		// One statement, each entity's part read from its index and cut at perEntity: a hub of
+		// thousands of links costs no more than any other.
+		selects, args := make([]string, len(part)), []any{perEntity}
+		for i, id := range part {
+			args = append(args, id)
+			selects[i] = fmt.Sprintf(`SELECT * FROM (SELECT `+linkColumns+` FROM links l WHERE l.entity_id = $%d ORDER BY l.from_on DESC, l.id LIMIT $1) p%d`, i+2, i)
+		}
+		rows, err := s.db.QueryContext(ctx, strings.Join(selects, " UNION ALL "), args...)
 		if err != nil {
 			return nil, fmt.Errorf("list entity links: %w", err)
 		}
 		ls, err := collect(rows, func(r scanner) (*waymark.Link, error) { return s.scanLink(r, false) })
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("list entity links: %w", err)
 		}
 		for _, l := range ls {
 			l.Note = ""
