@@ -6,17 +6,21 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/waymark-org/waymark/internal/bench"
+	"github.com/waymark-org/waymark/internal/crypto"
+	"github.com/waymark-org/waymark/internal/sqlstore"
 )
 
 func init() {
 	register(command{"bench identify", "measure identification quality and speed beside the PostgreSQL trigram peer", runBenchIdentify})
 	register(command{"bench web", "load waymark serve with a realistic mix of pages, API reads, identification and writes at 50, 100, 200 clients", runBenchWeb})
+	register(command{"bench network", "search the network by phone and draw children's networks two steps out over N children and 3N links, p50/p99", runBenchNetwork})
 	register(command{"bench signin", "send a crowd of bad sign-ins at once to waymark serve and measure its memory and other pages meanwhile", runBenchSignIn})
 }
 
@@ -159,5 +163,44 @@ func runBenchIdentify(ctx context.Context, e *env, args []string) error {
 		}
 		bench.ReportServed(e.stdout, s)
 	}
+	return nil
+}
+
+func runBenchNetwork(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("bench network", flag.ContinueOnError)
+	children := fs.Int("children", 100000, "recorded children (each with 3 links)")
+	probes := fs.Int("probes", 2000, "searches and pictures timed, each")
+	db := fs.String("db", "", "an empty PostgreSQL database's URL; none: SQLite in a temporary directory")
+	seed := fs.Uint64("seed", 1, "seed of the synthetic data")
+	if err := parse(fs, e, args); err != nil {
+		return err
+	}
+	if *children < 10 || *probes < 1 {
+		return fmt.Errorf("--children (10 at least) and --probes (1 at least): %d, %d", *children, *probes)
+	}
+	dsn := *db
+	if dsn == "" {
+		dir, err := os.MkdirTemp("", "waymark-bench-network-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		dsn = dir
+	}
+	keys, err := crypto.ParseKeys(crypto.NewKeyLine(1))
+	if err != nil {
+		return err
+	}
+	store, err := sqlstore.Open(ctx, dsn, keys)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	f, err := bench.Network(ctx, store, *children, *probes, *seed)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "machine: %d CPUs, %s\n", runtime.NumCPU(), store.Dialect())
+	bench.ReportNetwork(e.stdout, f)
 	return nil
 }

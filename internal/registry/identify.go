@@ -99,6 +99,13 @@ func (r *Registry) placed(ctx context.Context, cands []identify.Candidate) ([]Ma
 // are audited, for the reason given, in one transaction with the entries in also; nothing is
 // returned unless they are.
 func (r *Registry) dress(ctx context.Context, a waymark.Actor, cands []identify.Candidate, reason string, also ...*audit.Entry) ([]Match, error) {
+	return r.dressWith(ctx, a, cands, r.store.ChildrenByID, reason, also...)
+}
+
+// dressWith is dress with the children's facts read by load: the whole record, or (for a list
+// that shows names alone) less.
+func (r *Registry) dressWith(ctx context.Context, a waymark.Actor, cands []identify.Candidate, load func(context.Context, []string) (map[string]*waymark.Child, error),
+	reason string, also ...*audit.Entry) ([]Match, error) {
 	out, scs, err := r.placed(ctx, cands)
 	if err != nil {
 		return nil, err
@@ -112,7 +119,7 @@ func (r *Registry) dress(ctx context.Context, a waymark.Actor, cands []identify.
 			out[i].Conceal()
 		}
 	}
-	children, err := r.store.ChildrenByID(ctx, shown)
+	children, err := load(ctx, shown)
 	if err != nil {
 		return nil, err
 	}

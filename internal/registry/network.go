@@ -119,8 +119,8 @@ func (r *Registry) alertOverlap(tx *sqlstore.Tx, e *waymark.Entity, now time.Tim
 }
 
 // NetworkChild is a child a network search or picture reaches, dressed as identification dresses
-// a candidate (the reference and owner only, unless the reader may see the child), with how the
-// child is linked.
+// a candidate (the reference and owner only, unless the reader may see the child: then their
+// names, not the whole record), with how the child is linked.
 type NetworkChild struct {
 	Match
 	Links    []*waymark.Link // to the entities found, without notes
@@ -239,7 +239,7 @@ func (r *Registry) networkChildren(ctx context.Context, a waymark.Actor, entitie
 	for i, id := range order {
 		cands[i] = byChild[id].Candidate
 	}
-	ms, err := r.dress(ctx, a, cands, reason, also...)
+	ms, err := r.dressWith(ctx, a, cands, r.store.ChildrenListed, reason, also...) // a search and a picture show names alone
 	if err != nil {
 		return nil, 0, err
 	}

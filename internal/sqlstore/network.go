@@ -272,3 +272,25 @@ func (tx *Tx) KeepEntityRef(orgID, ref, entityID string) error {
 		orgID, ref, entityID)
 	return wrap(err, "keep entity ref")
 }
+
+// ChildrenListed returns the children named with what a list shows of each — reference, names and
+// nationality (for the order the names are written in) — without opening their sealed facts.
+func (s *Store) ChildrenListed(ctx context.Context, ids []string) (map[string]*waymark.Child, error) {
+	out := make(map[string]*waymark.Child, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	in, args := s.in(ids, 1)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, org_id, ref, given_names, family_name, nationality FROM children WHERE id IN (`+in+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read children's names: %w", err)
+	}
+	cs, err := collect(rows, func(r scanner) (*waymark.Child, error) {
+		var c waymark.Child
+		return &c, r.Scan(&c.ID, &c.OrgID, &c.Ref, &c.GivenNames, &c.FamilyName, &c.Nationality)
+	})
+	for _, c := range cs {
+		out[c.ID] = c
+	}
+	return out, err
+}
