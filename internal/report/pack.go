@@ -89,7 +89,13 @@ func Pack(p *registry.Pack, now time.Time, loc *time.Location) *PackView {
 			}), "none recorded")...),
 		}},
 		profile(p.Profile, when),
-		{"People and places of concern", []Field{field("Recorded", orLines(field("", append([]string{c.Concerns}, adults...)...).Lines, "None recorded")...)}},
+		{"People and places of concern", []Field{
+			field("Linked", each(p.Care.Links, func(l *waymark.Link) string {
+				return waymark.Label(l.Role) + ": " + strings.ToLower(waymark.Label(l.Entity.Kind)) + " " + l.Entity.Value +
+					" (from " + l.From + ", " + strings.ToLower(waymark.Label(l.Confidence)) + ")"
+			})...),
+			field("Recorded", orLines(field("", append([]string{c.Concerns}, adults...)...).Lines, "None recorded")...),
+		}},
 		{"Health needs", []Field{field("Needs and medication", cmp.Or(c.HealthNeeds, "None recorded"))}},
 		{"Placement and contacts", []Field{
 			field("Placement", placement...),

@@ -74,7 +74,8 @@ func samplePack() *registry.Pack {
 			RiskFactors: []string{"trafficking_concern", "previous_episodes"}, PoliceRef: "KENT-26-4411"},
 		Owner: &waymark.Organisation{Name: "Kent County Council"},
 		Care: &registry.Care{Episodes: []*waymark.MissingEpisode{{ID: "e0", LastSeenAt: seen.AddDate(0, -2, 0),
-			FoundAt: seen.AddDate(0, -2, 3), FoundWhere: "cannabis_farm", FoundPlace: "Unit 7, Mill Lane"}}},
+			FoundAt: seen.AddDate(0, -2, 3), FoundWhere: "cannabis_farm", FoundPlace: "Unit 7, Mill Lane"}},
+			Links: []*waymark.Link{{Role: "collected_by", From: "2026-10-02", Confidence: "probable", Entity: &waymark.Entity{Kind: "vehicle", Value: "NS19KXR"}}}},
 		Previous: 1,
 	}
 }
@@ -99,6 +100,7 @@ func TestPackPDF(t *testing.T) {
 		"Ashford bus station", "Two older males in a grey car", "Red hooded jacket", "KENT-26-4411",
 		"Missing · risk high", "Trafficking concern; Previous episodes", "found cannabis farm, Unit 7, Mill Lane",
 		"Passport P1234567 (Eritrea)", "+447700900123", "Asthma: blue inhaler", "END-OF-NOTES",
+		"Collected by: vehicle NS19KXR (from 2026-10-02, probable)",
 		"OFFICIAL-SENSITIVE", "KNT-0042", "page 2",
 	} {
 		if !strings.Contains(flat, want) {
