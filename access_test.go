@@ -98,14 +98,14 @@ func TestTeamPartNeedsTheRightPerson(t *testing.T) {
 	}
 }
 
-// The command line's operator may export and manage users and tokens, audited, and do nothing
-// else through the registry; no user or token can hold the role.
+// The command line's operator may export, import a network file, and manage users and tokens,
+// audited, and do nothing else through the registry; no user or token can hold the role.
 func TestOperatorMayOnlyExportAndManage(t *testing.T) {
 	op := waymark.Operator("root")
 	for _, act := range waymark.Actions {
 		for _, sc := range []waymark.Scope{{}, {OrgID: "any"}} {
 			err := waymark.Can(op, act, sc)
-			if want := act == waymark.ExportChildren || act == waymark.ExportReturn || act == waymark.ManageUsers; (err == nil) != want {
+			if want := act == waymark.ExportChildren || act == waymark.ExportReturn || act == waymark.ManageUsers || act == waymark.RecordNetwork; (err == nil) != want {
 				t.Errorf("operator %s in %+v: %v", act, sc, err)
 			}
 		}

@@ -5,6 +5,7 @@ package waymark
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -83,6 +84,15 @@ type problems []FieldError
 
 func (p *problems) add(field, format string, args ...any) {
 	*p = append(*p, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+// oneOf names field unless v is one of choices: "Choose what: a, b, c". It reports whether v is.
+func (p *problems) oneOf(field, what, v string, choices []string) bool {
+	if slices.Contains(choices, v) {
+		return true
+	}
+	p.add(field, "Choose %s: %s", what, strings.Join(choices, ", "))
+	return false
 }
 
 func (p problems) err() error {

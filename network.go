@@ -30,13 +30,13 @@ var EntityKinds = []string{"person", "phone", "address", "vehicle", "handle", "p
 func (e *Entity) Normalize() error {
 	var p problems
 	e.Kind, e.Value, e.Details = strings.TrimSpace(e.Kind), clean(e.Value), strings.TrimSpace(e.Details)
-	if !slices.Contains(EntityKinds, e.Kind) {
-		p.add("kind", "Choose what it is: %s", strings.Join(EntityKinds, ", "))
-	} else if e.Value == "" {
+	switch v, err := entityValue(e.Kind, e.Value); {
+	case !p.oneOf("kind", "what it is", e.Kind, EntityKinds):
+	case e.Value == "":
 		p.add("value", "Enter the %s", entityWhat[e.Kind])
-	} else if v, err := entityValue(e.Kind, e.Value); err != nil {
-		p.add("value", "%s", err.Error())
-	} else {
+	case err != nil:
+		p.add("value", "%s", ErrorMessage(err))
+	default:
 		e.Value = v
 	}
 	checkLen(&p, "value", e.Value, 300)
@@ -134,18 +134,11 @@ var Confidences = []string{"confirmed", "probable", "possible"}
 func (l *Link) Normalize(kind string, now time.Time) error {
 	var p problems
 	l.Role, l.Source, l.Confidence, l.Note = strings.TrimSpace(l.Role), strings.TrimSpace(l.Source), strings.TrimSpace(l.Confidence), strings.TrimSpace(l.Note)
-	switch {
-	case !slices.Contains(LinkRoles, l.Role):
-		p.add("role", "Choose how the child is linked: %s", strings.Join(LinkRoles, ", "))
-	case kind != "" && !slices.Contains(roleKinds[l.Role], kind):
+	if p.oneOf("role", "how the child is linked", l.Role, LinkRoles) && kind != "" && !slices.Contains(roleKinds[l.Role], kind) {
 		p.add("role", "A child is not linked to a %s as %q: choose a role for a %s", kind, Label(l.Role), kind)
 	}
-	if !slices.Contains(LinkSources, l.Source) {
-		p.add("source", "Choose where this comes from: %s", strings.Join(LinkSources, ", "))
-	}
-	if !slices.Contains(Confidences, l.Confidence) {
-		p.add("confidence", "Choose how sure this is: %s", strings.Join(Confidences, ", "))
-	}
+	p.oneOf("source", "where this comes from", l.Source, LinkSources)
+	p.oneOf("confidence", "how sure this is", l.Confidence, Confidences)
 	if strings.TrimSpace(l.From) == "" {
 		p.add("from", "Enter when the link was first known")
 	} else if l.From = checkDate(&p, "from", "The date from", l.From); l.From > now.Format(DateLayout) {

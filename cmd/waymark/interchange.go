@@ -10,6 +10,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
+	"github.com/waymark-org/waymark"
 	"github.com/waymark-org/waymark/internal/interchange"
 	"github.com/waymark-org/waymark/internal/registry"
 	"github.com/waymark-org/waymark/internal/sqlstore"
@@ -137,8 +138,15 @@ func runImport(ctx context.Context, e *env, args []string) error {
 }
 
 func runExport(ctx context.Context, e *env, args []string) error {
-	fs := flag.NewFlagSet("export children", flag.ContinueOnError)
-	org := fs.String("org", "", "only this organisation's children (default: all)")
+	return export(ctx, e, args, "children", "children", "only this organisation's children (default: all)", (*registry.Registry).ExportChildren)
+}
+
+// export runs "export what": the organisation's records (--org, default all) written by write to
+// standard output or to a file readable by its owner alone (--out), counted as noun.
+func export(ctx context.Context, e *env, args []string, what, noun, orgHelp string,
+	write func(*registry.Registry, context.Context, waymark.Actor, string, io.Writer) (int, error)) error {
+	fs := flag.NewFlagSet("export "+what, flag.ContinueOnError)
+	org := fs.String("org", "", orgHelp)
 	outPath := fs.String("out", "", "file to write, readable by its owner alone (default: standard output)")
 	return withRegistry(ctx, e, fs, args, nil, func(reg *registry.Registry) error {
 		orgID, err := orgIDNamed(ctx, reg, *org)
@@ -146,16 +154,14 @@ func runExport(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		if *outPath == "" {
-			_, err := reg.ExportChildren(ctx, operator(), orgID, e.stdout)
+			_, err := write(reg, ctx, operator(), orgID, e.stdout)
 			return err
 		}
-		n, err := writePrivate(*outPath, func(w io.Writer) (int, error) {
-			return reg.ExportChildren(ctx, operator(), orgID, w)
-		})
+		n, err := writePrivate(*outPath, func(w io.Writer) (int, error) { return write(reg, ctx, operator(), orgID, w) })
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "exported %d children to %s (readable by its owner alone; the export is in the audit log)\n", n, *outPath)
+		fmt.Fprintf(e.stdout, "exported %d %s to %s (readable by its owner alone; the export is in the audit log)\n", n, noun, *outPath)
 		return nil
 	})
 }

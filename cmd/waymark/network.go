@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 
 	"github.com/waymark-org/waymark/internal/interchange"
@@ -59,23 +58,5 @@ func runImportNetwork(ctx context.Context, e *env, args []string) error {
 }
 
 func runExportNetwork(ctx context.Context, e *env, args []string) error {
-	fs := flag.NewFlagSet("export network", flag.ContinueOnError)
-	org := fs.String("org", "", "only the links of this organisation's children (default: all)")
-	outPath := fs.String("out", "", "file to write, readable by its owner alone (default: standard output)")
-	return withRegistry(ctx, e, fs, args, nil, func(reg *registry.Registry) error {
-		orgID, err := orgIDNamed(ctx, reg, *org)
-		if err != nil {
-			return err
-		}
-		if *outPath == "" {
-			_, err := reg.ExportNetwork(ctx, operator(), orgID, e.stdout)
-			return err
-		}
-		n, err := writePrivate(*outPath, func(w io.Writer) (int, error) { return reg.ExportNetwork(ctx, operator(), orgID, w) })
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stdout, "exported %d links to %s (readable by its owner alone; the export is in the audit log)\n", n, *outPath)
-		return nil
-	})
+	return export(ctx, e, args, "network", "links", "only the links of this organisation's children (default: all)", (*registry.Registry).ExportNetwork)
 }
