@@ -144,8 +144,11 @@ func (l *Link) Normalize(kind string, now time.Time) error {
 	} else if l.From = checkDate(&p, "from", "The date from", l.From); l.From > now.Format(DateLayout) {
 		p.add("from", "The date from cannot be in the future")
 	}
-	if l.To = checkDate(&p, "to", "The date to", l.To); l.To != "" && l.To < l.From {
+	switch l.To = checkDate(&p, "to", "The date to", l.To); {
+	case l.To != "" && l.To < l.From:
 		p.add("to", "The date to cannot be before the date from")
+	case l.To > now.Format(DateLayout):
+		p.add("to", "The date to cannot be in the future")
 	}
 	checkLen(&p, "note", l.Note, 8000)
 	return p.err()

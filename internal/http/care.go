@@ -18,7 +18,7 @@ import (
 
 func (s *Server) careRoutes(mux *http.ServeMux) {
 	forms := []careForm{s.placementForm(), s.placementEndForm(), s.screeningForm(), s.missingForm(), s.handoverForm(), s.teamForm(), s.profileForm(),
-		s.safetyPlanForm(), s.strategyForm(), s.nrmForm(), s.mergeForm(), s.exploitationForm(), s.linkForm()}
+		s.safetyPlanForm(), s.strategyForm(), s.nrmForm(), s.mergeForm(), s.exploitationForm(), s.linkForm(), s.linkEndForm()}
 	for _, f := range forms {
 		mux.HandleFunc("GET /children/{id}/"+f.path+"/new", s.signedIn(s.showForm(f)))
 		mux.HandleFunc("POST /children/{id}/"+f.path, s.signedIn(s.postForm(f)))

@@ -38,6 +38,18 @@ func (s *Server) linkForm() careForm {
 		}}
 }
 
+func (s *Server) linkEndForm() careForm {
+	return careForm{path: "link-end", page: "link_end", title: "End a link",
+		data: func(r *http.Request) map[string]any { return map[string]any{"ChildID": r.PathValue("id")} },
+		start: func(r *http.Request) url.Values {
+			return url.Values{"link": {r.URL.Query().Get("link")}, "to": {s.today()}}
+		},
+		save: func(r *http.Request, fr *formReader) (string, error) {
+			_, err := s.Registry.EndLink(r.Context(), actor(r), fr.f.Get("link"), fr.f.Get("to"))
+			return "/children/" + r.PathValue("id") + "?saved=1#network", err
+		}}
+}
+
 func networkQuery(q url.Values) waymark.EntitySearch {
 	return waymark.EntitySearch{Phone: q.Get("phone"), VRM: q.Get("vrm"), Address: q.Get("address"), Handle: q.Get("handle"), Entity: q.Get("entity")}
 }
@@ -106,6 +118,21 @@ func (s *Server) networkAPIRoutes() []Route {
 			l.ChildID = r.PathValue("id")
 			return s.Registry.AddLink(r.Context(), actor(r), l)
 		})},
+		{"POST", "/api/v1/links/{id}/end", func(w http.ResponseWriter, r *http.Request) {
+			var b struct {
+				To string `json:"to"`
+			}
+			if err := decodeJSON(w, r, &b); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			l, err := s.Registry.EndLink(r.Context(), actor(r), r.PathValue("id"), b.To)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			writeJSON(w, http.StatusOK, l)
+		}},
 		{"POST", "/api/v1/entities", s.apiAddEntity},
 		{"GET", "/api/v1/entities/search", s.apiSearchNetwork},
 		{"GET", "/api/v1/children/{id}/network", func(w http.ResponseWriter, r *http.Request) {

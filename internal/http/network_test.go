@@ -50,6 +50,7 @@ func TestNetworkPagesAndAPI(t *testing.T) {
 			if code != 201 || out["entity_id"] == "" {
 				t.Fatalf("API link: %d %v", code, out)
 			}
+			theirLink := out
 			if code, out := a.call(tok, "POST", "/api/v1/children/"+theirs+"/links", `{"entity": {"kind": "phone", "value": "+44 7700 900123"}, "role": "lived_at", "from": "2026-12-01", "source": "disclosure", "confidence": "possible"}`); code != 422 || errorField(out) != "role" {
 				t.Fatalf("a child living at a phone: %d %v", code, out)
 			}
@@ -96,6 +97,10 @@ func TestNetworkPagesAndAPI(t *testing.T) {
 			res.Body.Close()
 			if res.StatusCode != 200 || res.Header.Get("Content-Type") != "image/svg+xml" || !strings.Contains(string(svg), "<svg") {
 				t.Fatalf("API picture: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+			}
+			linkID := theirLink["id"].(string)
+			if code, out := a.call(tok, "POST", "/api/v1/links/"+linkID+"/end", `{"to": "2026-12-02"}`); code != 200 || out["to"] != "2026-12-02" {
+				t.Fatalf("API end of a link: %d %v", code, out)
 			}
 			if code, _ := get(t, a.client(analyst), a.srv.URL+"/network?phone=07700900123"); code != 403 {
 				t.Errorf("an analyst searched the network: %d", code)

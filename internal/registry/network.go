@@ -455,3 +455,30 @@ func (r *Registry) ExportNetwork(ctx context.Context, a waymark.Actor, orgID str
 	}
 	return len(links), bw.Flush()
 }
+
+// EndLink records the last day of a child's link (a child moved from an address, a phone no longer
+// used): the link stays, as history.
+func (r *Registry) EndLink(ctx context.Context, a waymark.Actor, linkID, to string) (*waymark.Link, error) {
+	l, err := r.store.Link(ctx, linkID)
+	if err != nil {
+		return nil, err
+	}
+	if l.To != "" {
+		return nil, waymark.Invalid("to", "This link has already ended, on "+l.To)
+	}
+	ended := *l
+	if ended.To = strings.TrimSpace(to); ended.To == "" {
+		return nil, waymark.Invalid("to", "Enter the last day of the link")
+	}
+	if err := ended.Normalize(l.Entity.Kind, r.store.Now()); err != nil {
+		return nil, err
+	}
+	err = r.recordCare(ctx, a, waymark.RecordNetwork, l.ChildID, "link.end", "link", func(tx *sqlstore.Tx, sc waymark.Scope) (string, error) {
+		ok, err := tx.EndLink(linkID, ended.To)
+		if err == nil && !ok {
+			err = waymark.Errorf(waymark.ECONFLICT, "This link was ended meanwhile.")
+		}
+		return linkID, err
+	})
+	return &ended, err
+}

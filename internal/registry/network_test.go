@@ -146,6 +146,22 @@ func TestNetworkLinksSearchAndOverlap(t *testing.T) {
 			if err != nil || len(rec.Care.Links) != 1 || rec.Care.Links[0].Entity.Value != "+447700900123" {
 				t.Fatalf("the child's links: %+v, %v", rec.Care.Links, err)
 			}
+
+			if _, err := reg.EndLink(ctx, west[0], first.ID, "2026-11-25"); waymark.ErrorCode(err) != waymark.EFORBIDDEN {
+				t.Errorf("another council ended a link of a child it does not hold: %v", err)
+			}
+			if _, err := reg.EndLink(ctx, east[0], first.ID, "2026-11-19"); !hasField(err, "to") {
+				t.Errorf("a link ended before it began: %v", err)
+			}
+			if ended, err := reg.EndLink(ctx, east[0], first.ID, "2026-11-25"); err != nil || ended.To != "2026-11-25" {
+				t.Fatalf("end a link: %+v %v", ended, err)
+			}
+			if _, err := reg.EndLink(ctx, east[0], first.ID, "2026-11-26"); !hasField(err, "to") {
+				t.Errorf("a link ended twice: %v", err)
+			}
+			if rec, _ = reg.Child(ctx, east[0], c1.ID); rec.Care.Links[0].To != "2026-11-25" {
+				t.Errorf("the ended link reads %+v", rec.Care.Links[0])
+			}
 		})
 	}
 }

@@ -294,3 +294,20 @@ func (s *Store) ChildrenListed(ctx context.Context, ids []string) (map[string]*w
 	}
 	return out, err
 }
+
+// Link returns one link, with its entity.
+func (s *Store) Link(ctx context.Context, id string) (*waymark.Link, error) {
+	l, err := s.scanLink(s.db.QueryRowContext(ctx, `SELECT `+entityColumns+`, `+linkColumns+` FROM links l JOIN entities e ON e.id = l.entity_id
+		WHERE l.id = $1`, id), true)
+	return l, notFound(err, "link")
+}
+
+// EndLink records the last day of a link still going on; it reports whether there was one.
+func (tx *Tx) EndLink(id, to string) (bool, error) {
+	res, err := tx.tx.ExecContext(tx.ctx, `UPDATE links SET to_on = $1 WHERE id = $2 AND to_on = ''`, to, id)
+	if err != nil {
+		return false, fmt.Errorf("end link: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, wrap(err, "end link")
+}
