@@ -131,6 +131,9 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("import stopped, nothing was imported: %w", err)
 		}
+		if err := store.Analyze(ctx); err != nil { // the import stands; queries may be slow until the next
+			fmt.Fprintf(e.stderr, "warning: %v\n", err)
+		}
 		fmt.Fprintf(e.stdout, "imported %d children into %q: %d new, %d updated; events added: %d referrals, %d placements, %d missing episodes, %d screenings\n",
 			imported, o.Name, sum.Created, sum.Updated, sum.Events["referral"], sum.Events["placement"], sum.Events["missing"], sum.Events["screening"])
 		return nil

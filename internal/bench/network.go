@@ -56,6 +56,9 @@ func Network(ctx context.Context, store *sqlstore.Store, children, probes int, s
 		}
 		return nil
 	})
+	if err == nil {
+		err = store.Analyze(ctx)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("load children: %w", err)
 	}

@@ -17,3 +17,6 @@ func Exec(s *Store, statements ...string) error {
 	}
 	return nil
 }
+
+// ByRefs is byRefs, for its test.
+var ByRefs = byRefs

@@ -206,9 +206,8 @@ func (s *Store) ChildIDsByRefs(ctx context.Context, orgID string, refs []string)
 	for len(refs) > 0 {
 		part := refs[:min(len(refs), 500)]
 		refs = refs[len(part):]
-		in, args := s.in(part, 2)
-		rows, err := s.db.QueryContext(ctx, `SELECT ref, id FROM children WHERE org_id = $1 AND merged_into = '' AND ref IN (`+in+`)`,
-			append([]any{orgID}, args...)...)
+		q, args := byRefs(part, ` WHERE c.merged_into = ''`)
+		rows, err := s.db.QueryContext(ctx, q, append([]any{orgID}, args...)...)
 		if err != nil {
 			return nil, fmt.Errorf("find children by ref: %w", err)
 		}
