@@ -40,6 +40,15 @@ func TestNetworkPagesAndAPI(t *testing.T) {
 			}
 			_, page = get(t, sw, a.srv.URL+"/children/"+ours)
 			contains(t, page, "Called from</strong>: Phone &#43;447700900123", "Record a link")
+			rec, err := a.reg.Child(ctx, a.actor(socialWorker), ours)
+			if err != nil || len(rec.Care.Links) != 1 {
+				t.Fatalf("links: %v", err)
+			}
+			_, page = get(t, sw, a.srv.URL+"/children/"+ours+"/link-end/new?link="+rec.Care.Links[0].ID)
+			contains(t, page, `name="link" value="`+rec.Care.Links[0].ID+`"`, "Last day")
+			if code, _, page := postForm(t, sw, a.srv.URL+"/children/"+ours+"/link-end", url.Values{"link": {rec.Care.Links[0].ID}, "to": {"2026-11-29"}}); code != 422 || !strings.Contains(page, `href="#to"`) {
+				t.Fatalf("a link ended before it began: %d", code)
+			}
 			if strings.Contains(page, "Network picture") {
 				t.Error("a social worker is offered the network picture")
 			}
