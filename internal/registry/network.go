@@ -128,20 +128,22 @@ type NetworkChild struct {
 }
 
 // NetworkAnswer is what a network search finds: the entities, and the children linked to them
-// (the most lately linked maxNetworkChildren; More says how many beyond).
+// (the most lately linked 200; More says how many beyond).
 type NetworkAnswer struct {
 	Entities []*waymark.Entity
 	Children []NetworkChild
 	More     int
 }
 
-// maxNetworkChildren bounds the children a search or picture shows: beyond it a page is unread
-// and a picture unreadable.
-const maxNetworkChildren = 200
+// bounds says how many of an entity's links a search or a picture reads (a phone shared by hundreds
+// of children is a finding in itself, and the latest say most), and how many children it shows:
+// beyond that a page is unread and a picture unreadable (each child drawn is a view, audited).
+type bounds struct{ perEntity, children int }
 
-// linksPerEntity bounds how many of an entity's links a search or picture reads: a phone shared by
-// hundreds of children is a finding in itself, and the latest say most.
-const linksPerEntity = 50
+var (
+	searchBounds  = bounds{perEntity: 50, children: 200}
+	pictureBounds = bounds{perEntity: 20, children: 60}
+)
 
 // SearchNetwork finds the entities a phone, registration, address or handle names, whoever
 // recorded them, and every child linked to them or whose own phone it is. The search and each
@@ -180,7 +182,7 @@ func (r *Registry) SearchNetwork(ctx context.Context, a waymark.Actor, q waymark
 	if len(searched) == 0 {
 		searched = append(searched, entry(a, string(waymark.SearchNetwork), "entity", "", ""))
 	}
-	children, more, err := r.networkChildren(ctx, a, entities, phones, "", "network search", searched...)
+	children, more, err := r.networkChildren(ctx, a, entities, phones, "", searchBounds, "network search", searched...)
 	for _, e := range entities { // what is known of an adult or a place is for those who see a child linked to it
 		if e.OrgID != a.OrgID && !slices.ContainsFunc(children, func(c NetworkChild) bool {
 			return c.Visible && slices.ContainsFunc(c.Links, func(l *waymark.Link) bool { return l.EntityID == e.ID })
@@ -193,9 +195,9 @@ func (r *Registry) SearchNetwork(ctx context.Context, a waymark.Actor, q waymark
 
 // networkChildren returns the children linked to the entities, or holding one of the phones as
 // their own, but the one left out, most lately linked first, each dressed for a and the views
-// audited with the entries in also; beyond maxNetworkChildren, only how many more.
-func (r *Registry) networkChildren(ctx context.Context, a waymark.Actor, entities []*waymark.Entity, phones []string, leave, reason string,
-	also ...*audit.Entry) (_ []NetworkChild, more int, _ error) {
+// audited with the entries in also; beyond the bounds, only how many more.
+func (r *Registry) networkChildren(ctx context.Context, a waymark.Actor, entities []*waymark.Entity, phones []string, leave string, b bounds,
+	reason string, also ...*audit.Entry) (_ []NetworkChild, more int, _ error) {
 	ids := make([]string, len(entities))
 	for i, e := range entities {
 		ids[i] = e.ID
@@ -203,7 +205,7 @@ func (r *Registry) networkChildren(ctx context.Context, a waymark.Actor, entitie
 			phones = append(phones, e.Value)
 		}
 	}
-	links, err := r.store.EntityLinks(ctx, ids, linksPerEntity)
+	links, err := r.store.EntityLinks(ctx, ids, b.perEntity)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -232,8 +234,8 @@ func (r *Registry) networkChildren(ctx context.Context, a waymark.Actor, entitie
 		}
 	}
 	slices.SortStableFunc(order, func(x, y string) int { return cmp.Compare(latest[y], latest[x]) })
-	if len(order) > maxNetworkChildren {
-		order, more = order[:maxNetworkChildren], len(order)-maxNetworkChildren
+	if len(order) > b.children {
+		order, more = order[:b.children], len(order)-b.children
 	}
 	cands := make([]identify.Candidate, len(order))
 	for i, id := range order {
@@ -319,7 +321,7 @@ func (r *Registry) Network(ctx context.Context, a waymark.Actor, childID string)
 		}
 		g.Edges = append(g.Edges, Edge{Child: childID, Entity: phoneNode[p], Role: "own_phone"})
 	}
-	others, more, err := r.networkChildren(ctx, a, entities, c.Phones, childID, "network picture",
+	others, more, err := r.networkChildren(ctx, a, entities, c.Phones, childID, pictureBounds, "network picture",
 		entry(a, string(waymark.ViewNetwork), "child", childID, sc.OrgID))
 	if err != nil {
 		return nil, err
