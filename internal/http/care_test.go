@@ -221,9 +221,10 @@ func TestMissingChildAlertStaysUntilFound(t *testing.T) {
 					t.Fatalf("%s has no alert: %v", who, err)
 				}
 				var lines []string
+				var missing *waymark.Alert
 				for _, al := range as {
 					if al.ChildID == child.ID {
-						lines = append(lines, al.Kind)
+						lines, missing = append(lines, al.Kind), al
 					}
 				}
 				if len(lines) != 1 || lines[0] != waymark.AlertMissing24h {
@@ -231,10 +232,10 @@ func TestMissingChildAlertStaysUntilFound(t *testing.T) {
 				}
 				_, page := get(t, a.client(who), a.srv.URL+"/alerts")
 				contains(t, page, "Dawit Tesfay", "Still missing after 24 hours</strong> — ", " since ") // by name, to those who may see it (issue 28, 5)
-				if strings.Contains(page, `action="/alerts/`+as[0].ID+`/done"`) {
+				if strings.Contains(page, `action="/alerts/`+missing.ID+`/done"`) {
 					t.Fatalf("%s is offered to mark a missing child's alert done", who)
 				}
-				res, err := a.client(who).PostForm(a.srv.URL+"/alerts/"+as[0].ID+"/done", nil)
+				res, err := a.client(who).PostForm(a.srv.URL+"/alerts/"+missing.ID+"/done", nil)
 				if err != nil || res.StatusCode != http.StatusConflict {
 					t.Fatalf("%s marked it done: %v %v", who, res.StatusCode, err)
 				}
