@@ -78,10 +78,11 @@ const (
 	RecordNetwork    Action = "network.record"    // a child's links to adults, phones, addresses, vehicles, premises
 	ViewNetwork      Action = "network.view"      // the picture of a child's links and the children who share them
 	SearchNetwork    Action = "network.search"    // which children a phone, registration or address is linked to
+	RecordBureau     Action = "bureau.record"     // a search of a child's fingerprints against IDENT1 or IABS, and its outcome
 )
 
 // Actions lists every action, for the role × action matrix.
-var Actions = []Action{ViewChild, CreateChild, EditChild, AddEncounter, SearchRegistry, OpenWithReason, ConfirmMatch, ViewAudit, ManageUsers, ViewStats, RecordCare, ReportMissing, UpdateMissing, ViewPack, ExportReturn, ReviewDuplicates, ExportChildren, ManageTeam, EditProfile, MergeRecords, ScreenChild, RecordNetwork, ViewNetwork, SearchNetwork}
+var Actions = []Action{ViewChild, CreateChild, EditChild, AddEncounter, SearchRegistry, OpenWithReason, ConfirmMatch, ViewAudit, ManageUsers, ViewStats, RecordCare, ReportMissing, UpdateMissing, ViewPack, ExportReturn, ReviewDuplicates, ExportChildren, ManageTeam, EditProfile, MergeRecords, ScreenChild, RecordNetwork, ViewNetwork, SearchNetwork, RecordBureau}
 
 // reach is how far a grant extends.
 type reach int
@@ -95,7 +96,7 @@ const (
 
 var practitioner = map[Action]reach{
 	ViewChild: ownOrg, CreateChild: ownOrg, EditChild: ownOrg, AddEncounter: ownOrg, SearchRegistry: anyOrg,
-	OpenWithReason: anyOrg, ConfirmMatch: anyOrg, ScreenChild: ownOrg, RecordNetwork: ownOrg, SearchNetwork: anyOrg,
+	OpenWithReason: anyOrg, ConfirmMatch: anyOrg, ScreenChild: ownOrg, RecordNetwork: ownOrg, SearchNetwork: anyOrg, RecordBureau: ownOrg,
 }
 
 var caring = map[Action]reach{RecordCare: ownOrg, ReportMissing: ownOrg, UpdateMissing: ownOrg, ViewPack: ownOrg, EditProfile: ownOrg}
@@ -106,7 +107,7 @@ var grants = map[Role]map[Action]reach{
 	RoleBorder:       practitioner,
 	RoleSocialWorker: with(practitioner, caring),
 	RolePolice: with(practitioner, map[Action]reach{UpdateMissing: whileMissing, ViewPack: whileMissing, ScreenChild: whileMissing,
-		RecordNetwork: whileMissing, ViewNetwork: ownOrg}),
+		RecordNetwork: whileMissing, ViewNetwork: ownOrg, RecordBureau: whileMissing}),
 	RoleManager: with(practitioner, caring, map[Action]reach{ViewStats: ownOrg, ExportReturn: ownOrg, ReviewDuplicates: ownOrg, ManageTeam: ownOrg, MergeRecords: ownOrg,
 		ViewNetwork: ownOrg}),
 	RoleICTG:      with(teamOnly, map[Action]reach{SearchRegistry: anyOrg}),

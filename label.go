@@ -15,6 +15,7 @@ func Label(code string) string {
 }
 
 var labels = map[string]string{
+	"ident1": "IDENT1", "iabs": "IABS", "no_trace": "No trace", "hit": "A record matched",
 	"trafficker_suspected": "Suspected trafficker", "exploiter_suspected": "Suspected exploiter", "claimed_relative": "Claimed relative",
 	"found_with": "Found with", "collected_by": "Collected by", "cawn": "Child abduction warning notice issued against",
 	"called_from": "Called from", "contacted_by": "Contacted by", "lived_at": "Lived at", "found_at": "Found at", "worked_at": "Worked at",

@@ -28,11 +28,11 @@ var parts = map[TeamRole]struct {
 	holders []Role
 	may     []Action
 }{
-	TeamSocialWorker: {[]Role{RoleSocialWorker, RoleManager}, []Action{ViewChild, AddEncounter, RecordCare, ReportMissing, UpdateMissing, ViewPack, EditProfile, ScreenChild, RecordNetwork}},
+	TeamSocialWorker: {[]Role{RoleSocialWorker, RoleManager}, []Action{ViewChild, AddEncounter, RecordCare, ReportMissing, UpdateMissing, ViewPack, EditProfile, ScreenChild, RecordNetwork, RecordBureau}},
 	TeamICTG:         {[]Role{RoleICTG}, []Action{ViewChild, ViewPack}},
 	TeamKeyWorker:    {[]Role{RoleKeyWorker}, []Action{ViewChild, ViewPack}},
 	TeamCarer:        {[]Role{RoleCarer}, []Action{ViewChild, ReportMissing, ViewPack, EditProfile}},
-	TeamPolice:       {[]Role{RolePolice}, []Action{ViewChild, AddEncounter, UpdateMissing, ViewPack, ScreenChild, RecordNetwork}},
+	TeamPolice:       {[]Role{RolePolice}, []Action{ViewChild, AddEncounter, UpdateMissing, ViewPack, ScreenChild, RecordNetwork, RecordBureau}},
 	TeamIRO:          {[]Role{RoleSocialWorker, RoleManager}, []Action{ViewChild}},
 }
 

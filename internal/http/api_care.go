@@ -41,6 +41,13 @@ func (s *Server) careAPIRoutes() []Route {
 			x.ChildID = r.PathValue("id")
 			return s.Registry.AddExploitation(r.Context(), actor(r), x)
 		})},
+		{"GET", "/api/v1/children/{id}/bureau-searches", s.apiRecord(func(rec *registry.ChildRecord) any {
+			return map[string]any{"bureau_searches": list(rec.Care.Bureau), "unsearched_prints": list(waymark.UnsearchedPrints(rec.Child, rec.Care.Bureau))}
+		})},
+		{"POST", "/api/v1/children/{id}/bureau-searches", apiSave(s, http.StatusCreated, func(r *http.Request, b *waymark.BureauSearch) error {
+			b.ChildID = r.PathValue("id")
+			return s.Registry.AddBureauSearch(r.Context(), actor(r), b)
+		})},
 		{"GET", "/api/v1/children/{id}/missing-episodes", s.apiRecord(func(rec *registry.ChildRecord) any {
 			return map[string]any{"missing_episodes": list(rec.Care.Episodes)}
 		})},

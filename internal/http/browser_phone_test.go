@@ -32,7 +32,7 @@ func TestPagesFitAPhone(t *testing.T) {
 	for who, paths := range map[string][]string{
 		police: {"/missing", "/identify", "/alerts", episode, "/network", "/network?phone=07700900401"},
 		socialWorker: {"/children/new", child + "/edit", child + "/placements/new", child + "/screenings/new", child + "/safety-plan/new",
-			child + "/strategy/new", child + "/profile/new", child + "/nrm/new", child + "/links/new", child + "/link-end/new", episode, episode + "/pack", "/held", "/account/password"},
+			child + "/strategy/new", child + "/profile/new", child + "/nrm/new", child + "/links/new", child + "/link-end/new", child + "/bureau-searches/new", episode, episode + "/pack", "/held", "/account/password"},
 		manager: {"/children", child, "/alerts", "/duplicates", "/handovers", "/merges", "/stats", "/stats/return", "/placements/unsuitable",
 			child + "/team/new", child + "/handovers/new", "/children/" + networked, "/children/" + networked + "/network"},
 		admin: {"/audit", "/users", "/tokens"},

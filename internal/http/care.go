@@ -18,7 +18,7 @@ import (
 
 func (s *Server) careRoutes(mux *http.ServeMux) {
 	forms := []careForm{s.placementForm(), s.placementEndForm(), s.screeningForm(), s.missingForm(), s.handoverForm(), s.teamForm(), s.profileForm(),
-		s.safetyPlanForm(), s.strategyForm(), s.nrmForm(), s.mergeForm(), s.exploitationForm(), s.linkForm(), s.linkEndForm()}
+		s.safetyPlanForm(), s.strategyForm(), s.nrmForm(), s.mergeForm(), s.exploitationForm(), s.linkForm(), s.linkEndForm(), s.bureauForm()}
 	for _, f := range forms {
 		mux.HandleFunc("GET /children/{id}/"+f.path+"/new", s.signedIn(s.showForm(f)))
 		mux.HandleFunc("POST /children/{id}/"+f.path, s.signedIn(s.postForm(f)))
@@ -191,6 +191,21 @@ func (s *Server) exploitationForm() careForm {
 			x := &waymark.ExploitationSeen{ChildID: r.PathValue("id"), Type: fr.f.Get("type"), SeenOn: fr.f.Get("seen_on"),
 				Source: fr.f.Get("source"), Note: fr.f.Get("note")}
 			return "/children/" + x.ChildID + "?saved=1", s.Registry.AddExploitation(r.Context(), actor(r), x)
+		}}
+}
+
+func (s *Server) bureauForm() careForm {
+	return careForm{path: "bureau-searches", page: "bureau_form", title: "Record a fingerprint bureau search",
+		data: func(r *http.Request) map[string]any {
+			return map[string]any{"ChildID": r.PathValue("id"), "BureauOptions": web.Options("Choose", waymark.Bureaus...),
+				"OutcomeOptions": web.Options("Choose", waymark.BureauOutcomes...)}
+		},
+		start: func(r *http.Request) url.Values { return url.Values{"asked_on": {s.today()}, "outcome": {"pending"}} },
+		save: func(r *http.Request, fr *formReader) (string, error) {
+			f := fr.f
+			b := &waymark.BureauSearch{ChildID: r.PathValue("id"), Bureau: f.Get("bureau"), PrintsRef: f.Get("prints_ref"), AskedOn: f.Get("asked_on"),
+				AskedBy: f.Get("asked_by"), Outcome: f.Get("outcome"), IdentifiedAs: f.Get("identified_as"), AnsweredOn: f.Get("answered_on"), Note: f.Get("note")}
+			return "/children/" + b.ChildID + "?saved=1#bureau", s.Registry.AddBureauSearch(r.Context(), actor(r), b)
 		}}
 }
 

@@ -20,6 +20,7 @@ type Care struct {
 	Episodes     []*waymark.MissingEpisode
 	Exploitation []*waymark.ExploitationSeen // seen other than in a screening
 	Links        []*waymark.Link             // to adults, phones, addresses, vehicles, handles, premises
+	Bureau       []*waymark.BureauSearch     // fingerprint searches against IDENT1 and IABS
 	Alerts       []*waymark.Alert
 }
 
@@ -64,6 +65,9 @@ func (r *Registry) care(ctx context.Context, childID string) (*Care, error) {
 		return nil, err
 	}
 	if c.Links, err = r.store.ChildLinks(ctx, childID); err != nil {
+		return nil, err
+	}
+	if c.Bureau, err = r.store.BureauSearches(ctx, childID); err != nil {
 		return nil, err
 	}
 	c.Alerts, err = r.store.ChildAlerts(ctx, childID)
@@ -225,6 +229,18 @@ func (r *Registry) AddLocalIndicator(ctx context.Context, a waymark.Actor, orgID
 		e := entry(a, "screening.indicator_add", "organisation", orgID, orgID)
 		e.Reason = in.Code
 		return tx.Audit(e)
+	})
+}
+
+// AddBureauSearch records a search of a child's fingerprints against a bureau and its outcome.
+func (r *Registry) AddBureauSearch(ctx context.Context, a waymark.Actor, b *waymark.BureauSearch) error {
+	if err := b.Normalize(r.store.Now()); err != nil {
+		return err
+	}
+	return r.recordCare(ctx, a, waymark.RecordBureau, b.ChildID, "bureau.create", "bureau_search", func(tx *sqlstore.Tx, sc waymark.Scope) (string, error) {
+		b.OrgID, b.RecordedBy = a.OrgID, a.Name
+		err := tx.AddBureauSearch(b)
+		return b.ID, err
 	})
 }
 

@@ -331,6 +331,7 @@ func (rec *ChildRecord) cutAt(org string, until time.Time) {
 	rec.Care.Episodes = slices.DeleteFunc(rec.Care.Episodes, func(e *waymark.MissingEpisode) bool { return e.OrgID != org })
 	rec.Care.Exploitation = slices.DeleteFunc(rec.Care.Exploitation, func(x *waymark.ExploitationSeen) bool { return x.OrgID != org })
 	rec.Care.Links = slices.DeleteFunc(rec.Care.Links, func(l *waymark.Link) bool { return l.OrgID != org })
+	rec.Care.Bureau = slices.DeleteFunc(rec.Care.Bureau, func(b *waymark.BureauSearch) bool { return b.OrgID != org })
 	rec.Care.Alerts = nil
 	rec.Team, rec.Profile = nil, nil // who cares for the child now, and where, is not for those who handed them on
 	rec.FirstDays = FirstDays{}

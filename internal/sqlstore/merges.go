@@ -73,7 +73,7 @@ type moved struct {
 
 // movable are the tables whose rows follow a child into the record it is merged into.
 var movable = []string{"encounters", "photos", "placements", "screenings", "missing_episodes", "alerts", "handovers",
-	"strategy_discussions", "strategy_actions", "team_members", "child_profiles", "safety_plans", "exploitation_seen", "links"}
+	"strategy_discussions", "strategy_actions", "team_members", "child_profiles", "safety_plans", "exploitation_seen", "links", "bureau_searches"}
 
 // DoMerge merges the record m.MergedID into m.SurvivorID, whose identity facts are now survivor
 // (before them, as they were): every row of the merged record moves to the survivor, the merged

@@ -65,11 +65,12 @@ func Load(loc *time.Location) (*Templates, error) {
 			}
 			return m
 		},
-		"percent":  percent,
-		"since":    since,
-		"bars":     bars,
-		"pct":      pct,
-		"survival": survival,
+		"percent":    percent,
+		"since":      since,
+		"bars":       bars,
+		"pct":        pct,
+		"survival":   survival,
+		"unsearched": waymark.UnsearchedPrints,
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/fields.html")
 	if err != nil {
