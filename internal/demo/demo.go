@@ -170,7 +170,10 @@ func seedChildren(ctx context.Context, reg *registry.Registry, opt Options, acto
 	for _, org := range []string{"Northshire Police", "Northshire County Council", "Eastport City Council"} {
 		byOrg = append(byOrg, holding{actors[org], held[actors[org].OrgID]})
 	}
-	return seedNetwork(ctx, reg, byOrg)
+	if err := seedNetwork(ctx, reg, byOrg); err != nil {
+		return err
+	}
+	return seedBureau(ctx, reg, byOrg)
 }
 
 // seedTwice has the police record again, after a raid, a child the council looks after — under

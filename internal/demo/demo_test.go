@@ -73,6 +73,10 @@ func TestDemoJourney(t *testing.T) {
 			t.Errorf("the demo's manager has no %s alert: %v", k, kinds)
 		}
 	}
+	var hits int
+	if err := store.DB().QueryRow(`SELECT count(*) FROM bureau_searches WHERE outcome = 'hit'`).Scan(&hits); err != nil || hits != 1 {
+		t.Errorf("the demo's bureau hit: %d %v", hits, err)
+	}
 	for _, q := range []waymark.EntitySearch{{Phone: "+447700900401"}, {Address: "NS4 7QT"}, {VRM: "NS19KXR"}} {
 		if ans, err := reg.SearchNetwork(ctx, manager, q); err != nil || len(ans.Children) < 3 {
 			t.Errorf("the demo's network by %+v: %+v %v", q, ans, err)
