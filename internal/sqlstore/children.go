@@ -300,55 +300,60 @@ func (s *Store) ChildScope(ctx context.Context, id string) (waymark.Scope, error
 	return sc, nil
 }
 
-// ChildScopes returns the scopes of many children in six statements, whatever their number: a
+// ChildScopes returns the scopes of many children in one statement, whatever their number: a
 // page of search results costs the database the same as one child. Unknown ids are left out.
 func (s *Store) ChildScopes(ctx context.Context, ids []string) (map[string]waymark.Scope, error) {
 	out := make(map[string]waymark.Scope, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
-	in, args := s.in(ids, 1)
-	open := func(sc *waymark.Scope, _ string) { sc.Missing = true }
-	steps := []struct {
-		what, query string
-		args        []any
-		set         func(*waymark.Scope, string)
-	}{
-		{"children", `SELECT id, org_id FROM children WHERE id IN (` + in + `)`, args,
-			func(sc *waymark.Scope, org string) { sc.OrgID = org }},
-		{"teams", `SELECT child_id, role || ' ' || user_id FROM team_members WHERE child_id IN (` + in + `) AND ended_at IS NULL`, args,
-			func(sc *waymark.Scope, part string) {
-				role, user, _ := strings.Cut(part, " ")
-				sc.Team = append(sc.Team, waymark.Member{UserID: user, Role: waymark.TeamRole(role)})
-			}},
-		{"child access grants", `SELECT child_id, user_id FROM access_grants WHERE child_id IN (` + in + `) AND expires_at > $` +
-			strconv.Itoa(len(ids)+1), append(args, s.now()),
-			func(sc *waymark.Scope, u string) { sc.GrantedTo = append(sc.GrantedTo, u) }},
-		{"open missing episodes", `SELECT child_id, id FROM missing_episodes WHERE child_id IN (` + in + `)
-			AND found_at IS NULL AND returned_at IS NULL`, args, open},
-		{"waiting handovers", `SELECT child_id, to_org_id FROM handovers WHERE child_id IN (` + in + `) AND status = 'open'`, args,
-			func(sc *waymark.Scope, org string) { sc.HandoverTo = org }},
-		{"past handovers", `SELECT child_id, from_org_id FROM handovers WHERE child_id IN (` + in + `) AND status = 'accepted'
-			ORDER BY requested_at`, args,
-			func(sc *waymark.Scope, org string) {
-				if !slices.Contains(sc.Former, org) {
-					sc.Former = append(sc.Former, org)
-				}
-			}},
+	in, args := s.in(ids, 2)
+	// Each part is a step, in order: the children (their owners) first, then what the others add
+	// to a known child; past handovers oldest first.
+	parts := []string{
+		`SELECT 0 AS step, id, org_id AS v, CAST(NULL AS TIMESTAMPTZ) AS at FROM children WHERE id IN (` + in + `)`,
+		`SELECT 1, child_id, role || ' ' || user_id, NULL FROM team_members WHERE child_id IN (` + in + `) AND ended_at IS NULL`,
+		`SELECT 2, child_id, user_id, NULL FROM access_grants WHERE child_id IN (` + in + `) AND expires_at > $1`,
+		`SELECT 3, child_id, id, NULL FROM missing_episodes WHERE child_id IN (` + in + `) AND found_at IS NULL AND returned_at IS NULL`,
+		`SELECT 4, child_id, to_org_id, NULL FROM handovers WHERE child_id IN (` + in + `) AND status = 'open'`,
+		`SELECT 5, child_id, from_org_id, requested_at FROM handovers WHERE child_id IN (` + in + `) AND status = 'accepted'`,
 	}
-	for i, st := range steps {
-		err := s.eachPair(ctx, st.query, st.args, func(id, v string) {
-			sc, known := out[id]
-			if i == 0 || known {
-				st.set(&sc, v)
-				out[id] = sc
-			}
-		})
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", st.what, err)
+	rows, err := s.db.QueryContext(ctx, strings.Join(parts, " UNION ALL ")+` ORDER BY step, at`, append([]any{s.now()}, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("read child scopes: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var step int
+		var id, v string
+		var at any
+		if err := rows.Scan(&step, &id, &v, &at); err != nil {
+			return nil, fmt.Errorf("read child scopes: %w", err)
 		}
+		sc, known := out[id]
+		if step > 0 && !known {
+			continue
+		}
+		switch step {
+		case 0:
+			sc.OrgID = v
+		case 1:
+			role, user, _ := strings.Cut(v, " ")
+			sc.Team = append(sc.Team, waymark.Member{UserID: user, Role: waymark.TeamRole(role)})
+		case 2:
+			sc.GrantedTo = append(sc.GrantedTo, v)
+		case 3:
+			sc.Missing = true
+		case 4:
+			sc.HandoverTo = v
+		case 5:
+			if !slices.Contains(sc.Former, v) {
+				sc.Former = append(sc.Former, v)
+			}
+		}
+		out[id] = sc
 	}
-	return out, nil
+	return out, wrap(rows.Err(), "read child scopes")
 }
 
 // ChildRefs returns the references of the children named, by id.
