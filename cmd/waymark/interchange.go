@@ -32,16 +32,22 @@ func isTerminal(f *os.File) bool {
 // errStopped ends the reading of an import whose writing has failed.
 var errStopped = errors.New("import stopped")
 
+// importFile takes the file an import command names first, before its flags; missing says so
+// once the flags are read (-h still shows them).
+func importFile(what string, args []string) (file string, rest []string, missing error) {
+	if len(args) == 0 || args[0] == "" || args[0][0] == '-' {
+		return "", args, fmt.Errorf("name the file to import: waymark import %s FILE.jsonl --org NAME", what)
+	}
+	return args[0], args[1:], nil
+}
+
 func runImport(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("import children", flag.ContinueOnError)
 	org := fs.String("org", "", "the owning organisation's name")
-	var file string
-	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
-		file, args = args[0], args[1:]
-	}
+	file, args, missing := importFile("children", args)
 	return withStore(ctx, e, fs, args, []string{"org"}, func(store *sqlstore.Store) error {
-		if file == "" {
-			return fmt.Errorf("name the file to import: waymark import children FILE.jsonl --org NAME")
+		if missing != nil {
+			return missing
 		}
 		o, err := store.OrgByName(ctx, *org)
 		if err != nil {

@@ -18,13 +18,10 @@ func init() {
 func runImportNetwork(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("import network", flag.ContinueOnError)
 	org := fs.String("org", "", "the name of the organisation holding the children")
-	var file string
-	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
-		file, args = args[0], args[1:]
-	}
+	file, args, missing := importFile("network", args)
 	return withRegistry(ctx, e, fs, args, []string{"org"}, func(reg *registry.Registry) error {
-		if file == "" {
-			return fmt.Errorf("name the file to import: waymark import network FILE.jsonl --org NAME")
+		if missing != nil {
+			return missing
 		}
 		orgID, err := orgIDNamed(ctx, reg, *org)
 		if err != nil {
