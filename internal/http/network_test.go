@@ -104,7 +104,7 @@ func TestNetworkPagesAndAPI(t *testing.T) {
 			}
 			svg, _ := io.ReadAll(res.Body)
 			res.Body.Close()
-			if res.StatusCode != 200 || res.Header.Get("Content-Type") != "image/svg+xml" || !strings.Contains(string(svg), "<svg") {
+			if res.StatusCode != 200 || res.Header.Get("Content-Type") != "image/svg+xml" || !strings.Contains(string(svg), `<svg xmlns="http://www.w3.org/2000/svg"`) {
 				t.Fatalf("API picture: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
 			}
 			linkID := theirLink["id"].(string)

@@ -55,7 +55,7 @@ func NetworkSVG(g *registry.Graph) template.HTML {
 	}
 
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="network" viewBox="0 0 %d %d" width="100%%" role="group" aria-label="%s">`, w, h,
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="network" viewBox="0 0 %d %d" width="100%%" role="group" aria-label="%s">`, w, h,
 		template.HTMLEscapeString("Network of "+g.Nodes[0].Label))
 	for _, e := range g.Edges {
 		p, q := at[e.Child], at[e.Entity]
