@@ -391,24 +391,24 @@ func (r *Registry) ImportNetwork(ctx context.Context, a waymark.Actor, orgID str
 			entities[ref], created = e, created+count(isNew)
 		}
 		touched := map[*waymark.Entity]bool{}
-		for _, nl := range n.Links {
+		var audited []*audit.Entry
+		for i, nl := range n.Links {
 			l := nl.Link
 			e := entities[nl.EntityRef]
 			l.ChildID, l.EntityID, l.Entity, l.OrgID, l.RecordedBy = ids[nl.ChildRef], e.ID, e, a.OrgID, a.Name
-			if known, err := tx.HasLink(&l); err != nil || known {
-				if err != nil {
+			isNew, err := tx.AddLinkOnce(&l)
+			if err != nil {
+				return err
+			}
+			if isNew {
+				audited, added, touched[e] = append(audited, entry(a, "link.create", "link", l.ID, orgID)), added+1, true
+			}
+			if len(audited) == 1000 || i == len(n.Links)-1 {
+				if err := tx.AuditAll(audited); err != nil {
 					return err
 				}
-				continue
+				audited = audited[:0]
 			}
-			if err := tx.AddLink(&l); err != nil {
-				return err
-			}
-			if err := tx.Audit(entry(a, "link.create", "link", l.ID, orgID)); err != nil {
-				return err
-			}
-			added++
-			touched[e] = true
 		}
 		for e := range touched {
 			if err := r.alertOverlap(tx, e, now); err != nil {

@@ -63,6 +63,11 @@ func TestNetworkLinksSearchAndOverlap(t *testing.T) {
 			if first.EntityID != second.EntityID {
 				t.Fatal("the same phone written two ways made two entities")
 			}
+			again := linkTo("phone", "+447700900123", "called_from")
+			again.ChildID = c1.ID
+			if err := reg.AddLink(ctx, east[0], again); waymark.ErrorCode(err) != waymark.ECONFLICT {
+				t.Fatalf("the same link twice: %v", err)
+			}
 			for _, a := range []waymark.Actor{east[1], west[1], police} {
 				if hasOverlap(t, reg, a) {
 					t.Fatalf("%s alerted with two children linked", a.Name)

@@ -62,13 +62,34 @@ func (tx *Tx) CreateEntity(e *waymark.Entity) error {
 	return nil
 }
 
-// AddLink records a link between a child and an entity.
+// AddLink records a link between a child and an entity; the same link again is a conflict.
 func (tx *Tx) AddLink(l *waymark.Link) error {
+	added, err := tx.addLink(l, "")
+	if err == nil && !added {
+		err = waymark.Errorf(waymark.ECONFLICT, "This child is linked to it so already, from that day.")
+	}
+	return err
+}
+
+// AddLinkOnce records a link unless the child is linked to the entity in that role from that day
+// already; it reports whether it did.
+func (tx *Tx) AddLinkOnce(l *waymark.Link) (bool, error) {
+	return tx.addLink(l, ` ON CONFLICT (child_id, entity_id, role, from_on) DO NOTHING`)
+}
+
+func (tx *Tx) addLink(l *waymark.Link, onConflict string) (bool, error) {
 	l.ID = NewID()
-	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO links (id, child_id, entity_id, org_id, role, from_on, to_on, source, confidence, note, recorded_by, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, l.ID, l.ChildID, l.EntityID, l.OrgID, l.Role, l.From, l.To,
+	res, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO links (id, child_id, entity_id, org_id, role, from_on, to_on, source, confidence, note, recorded_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`+onConflict, l.ID, l.ChildID, l.EntityID, l.OrgID, l.Role, l.From, l.To,
 		l.Source, l.Confidence, tx.s.seal(l.Note, "link", l.ID, "note"), l.RecordedBy, tx.s.now())
-	return wrap(err, "record link")
+	if isUniqueViolation(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("record link: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, wrap(err, "record link")
 }
 
 const linkColumns = `l.id, l.child_id, l.entity_id, l.org_id, l.role, l.from_on, l.to_on, l.source, l.confidence, l.note, l.recorded_by`
@@ -223,14 +244,6 @@ func (s *Store) ChildIDsByRefs(ctx context.Context, orgID string, refs []string)
 		}
 	}
 	return out, nil
-}
-
-// HasLink reports whether the child is linked to the entity in that role from that day already.
-func (tx *Tx) HasLink(l *waymark.Link) (bool, error) {
-	var n int
-	err := tx.tx.QueryRowContext(tx.ctx, `SELECT count(*) FROM links WHERE child_id = $1 AND entity_id = $2 AND role = $3 AND from_on = $4`,
-		l.ChildID, l.EntityID, l.Role, l.From).Scan(&n)
-	return n > 0, wrap(err, "look for link")
 }
 
 // OrgLinks lists the links of the organisation's children (orgID "": every child's) with their

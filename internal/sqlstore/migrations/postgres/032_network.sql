@@ -33,6 +33,8 @@ CREATE TABLE links (
 );
 CREATE INDEX links_child ON links(child_id, from_on);
 CREATE INDEX links_entity ON links(entity_id, from_on);
+-- A child is linked to an entity in a role from a day once: a file imported twice adds nothing.
+CREATE UNIQUE INDEX links_once ON links(child_id, entity_id, role, from_on);
 -- The references another system gave its entities, per organisation that imported them: importing
 -- the same file again names the same entities.
 CREATE TABLE entity_refs (
