@@ -6,8 +6,10 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/sqlstore"
 	"github.com/waymark-org/waymark/internal/sqlstore/storetest"
 )
 
@@ -115,5 +117,40 @@ func TestNetworkPagesAndAPI(t *testing.T) {
 				t.Errorf("an analyst searched the network: %d", code)
 			}
 		})
+	}
+}
+
+// A police officer at a raid whose session lapsed while typing a seized phone loses nothing: the
+// link is kept, and sent once they sign in again.
+func TestLinkFormSurvivesAnEndedSession(t *testing.T) {
+	a := newApp(t, sqlstore.SQLite)
+	c := &waymark.Child{GivenNames: "Thanh", FamilyName: "Lapsed"}
+	if err := a.reg.CreateChild(ctx, a.actor(police), c, nil); err != nil {
+		t.Fatal(err)
+	}
+	officer := a.client(police)
+	later := time.Now().Add(3 * time.Hour) // past the hour a session lasts unused
+	a.store.SetClock(func() time.Time { return later })
+	t.Cleanup(func() { a.store.SetClock(time.Now) })
+	res, err := officer.PostForm(a.srv.URL+"/children/"+c.ID+"/links", url.Values{"kind": {"phone"}, "value": {"07700 900 321"},
+		"role": {"called_from"}, "from": {time.Now().Format(waymark.DateLayout)}, "source": {"phone_seized"}, "confidence": {"confirmed"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || loc != "/signin?held=1&next=/held" {
+		t.Fatalf("a link sent after the session ended: %d %s", res.StatusCode, loc)
+	}
+	a.signInWith(officer, police)
+	if res, err = officer.PostForm(a.srv.URL+"/held/send", nil); err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("send the kept link: %d", res.StatusCode)
+	}
+	rec, err := a.reg.Child(ctx, a.actor(police), c.ID)
+	if err != nil || len(rec.Care.Links) != 1 || rec.Care.Links[0].Entity.Value != "+447700900321" {
+		t.Fatalf("the kept link: %+v %v", rec.Care.Links, err)
 	}
 }
