@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 const version = 1
@@ -32,6 +33,7 @@ type Keyring struct {
 	current uint32
 	first   uint32
 	derived map[uint32][]byte // per key id, its secret for deriving: HMAC-SHA256(key, "waymark derive")
+	blind   func() []byte     // Blind's key, derived once
 }
 
 // derive returns a 32-byte key for purpose, from the first data key.
@@ -47,7 +49,7 @@ func (k *Keyring) AuditKey() []byte { return k.derive("waymark audit chain v1") 
 // Blind returns a keyed hash of v, for finding a sealed value by what it equals (a phone, a
 // registration) without storing it: without the keys, the hash says nothing of v.
 func (k *Keyring) Blind(v string) string {
-	m := hmac.New(sha256.New, k.derive("waymark blind key v1"))
+	m := hmac.New(sha256.New, k.blind())
 	m.Write([]byte(v))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])
 }
@@ -82,6 +84,7 @@ func ParseKeys(text string) (*Keyring, error) {
 	if len(k.aeads) == 0 {
 		return nil, errors.New("no keys found")
 	}
+	k.blind = sync.OnceValue(func() []byte { return k.derive("waymark blind key v1") })
 	return k, nil
 }
 
