@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -49,7 +50,7 @@ func audited(t *testing.T, db []string, action string) []audit.Entry {
 
 // westmarsh is a fresh installation on d with one council, Westmarsh; with adds its --db and
 // --keys to a command's arguments.
-func westmarsh(t *testing.T, d sqlstore.Dialect) (db []string, with func(...string) []string) {
+func westmarsh(t testing.TB, d sqlstore.Dialect) (db []string, with func(...string) []string) {
 	t.Helper()
 	db = []string{"--db", storetest.DSN(t, d), "--keys", filepath.Join(t.TempDir(), "keys")}
 	with = func(args ...string) []string { return append(args, db...) }
@@ -67,14 +68,14 @@ func private(t *testing.T, path string) {
 	}
 }
 
-func cli(t *testing.T, stdin string, args ...string) (string, error) {
+func cli(t testing.TB, stdin string, args ...string) (string, error) {
 	t.Helper()
 	out, _, err := cliErr(t, stdin, args...)
 	return out, err
 }
 
 // cliErr runs a command and returns what it wrote to standard output and to standard error.
-func cliErr(t *testing.T, stdin string, args ...string) (string, string, error) {
+func cliErr(t testing.TB, stdin string, args ...string) (string, string, error) {
 	t.Helper()
 	var out, errs bytes.Buffer
 	e := &env{stdout: &out, stderr: &errs, stdin: strings.NewReader(stdin), log: slog.New(slog.NewTextHandler(io.Discard, nil))}
@@ -218,6 +219,24 @@ func TestImportExport(t *testing.T) {
 			_, err = cli(t, "", with("import", "children", "../../internal/interchange/testdata/bad.jsonl", "--org", "Westmarsh Council")...)
 			if err == nil || !strings.Contains(err.Error(), "6 of 7 lines are bad; nothing was imported") {
 				t.Fatalf("bad file: %v", err)
+			}
+			// A bad line after whole batches have been written: they are rolled back with it.
+			late := filepath.Join(t.TempDir(), "late.jsonl")
+			var lines strings.Builder
+			for i := range 2*importBatch + 10 {
+				fmt.Fprintf(&lines, `{"ref": "L%04d", "given_names": "Late"}`+"\n", i)
+			}
+			lines.WriteString(`{"ref": "L9999", "given_names": "Late", "nationality": "Atlantis"}` + "\n")
+			os.WriteFile(late, []byte(lines.String()), 0o600)
+			_, err = cli(t, "", with("import", "children", late, "--org", "Westmarsh Council")...)
+			if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("1 of %d lines are bad; nothing was imported", 2*importBatch+11)) {
+				t.Fatalf("a late bad line: %v", err)
+			}
+			s := opened(t, db)
+			if o, err := s.OrgByName(context.Background(), "Westmarsh Council"); err != nil {
+				t.Fatal(err)
+			} else if n, err := s.CountChildren(context.Background(), o.ID); err != nil || n != 3 {
+				t.Fatalf("after a late bad line %d children, want the 3 imported before: %v", n, err)
 			}
 			exported := filepath.Join(t.TempDir(), "out.jsonl")
 			out, err = cli(t, "", with("export", "children", "--org", "Westmarsh Council", "--out", exported)...)

@@ -184,16 +184,17 @@ func (e *Event) check(i int, now time.Time) []string {
 // line; a ref used twice in one file is bad on its second line.
 func ReadAll(r io.Reader, now time.Time, progress func(bytes int)) ([]*Record, []LineError, error) {
 	var good []*Record
-	bad, err := Scan(r, now, progress, func(rec *Record) error { good = append(good, rec); return nil })
+	bad, err := Scan(r, now, progress, func(rec *Record, _ int) error { good = append(good, rec); return nil })
 	if err != nil {
 		return nil, nil, err
 	}
 	return good, bad, nil
 }
 
-// Scan parses r line by line as ReadAll does, handing each good record to each (nil: only check)
-// and keeping only the bad lines and the refs seen: a file of any size is read in bounded memory.
-func Scan(r io.Reader, now time.Time, progress func(bytes int), each func(*Record) error) ([]LineError, error) {
+// Scan parses r line by line as ReadAll does, handing each good record to each with the number of
+// bad lines before it, and keeping only the bad lines and the refs seen: a file of any size is
+// read in bounded memory.
+func Scan(r io.Reader, now time.Time, progress func(bytes int), each func(rec *Record, badBefore int) error) ([]LineError, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), 4<<20)
 	var bad []LineError
@@ -222,10 +223,8 @@ func Scan(r io.Reader, now time.Time, progress func(bytes int), each func(*Recor
 			bad = append(bad, le)
 			continue
 		}
-		if each != nil {
-			if err := each(rec); err != nil {
-				return bad, err
-			}
+		if err := each(rec, len(bad)); err != nil {
+			return bad, err
 		}
 	}
 	if err := sc.Err(); err != nil {
