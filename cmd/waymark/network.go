@@ -8,6 +8,7 @@ import (
 
 	"github.com/waymark-org/waymark/internal/interchange"
 	"github.com/waymark-org/waymark/internal/registry"
+	"github.com/waymark-org/waymark/internal/sqlstore"
 )
 
 func init() {
@@ -19,10 +20,11 @@ func runImportNetwork(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("import network", flag.ContinueOnError)
 	org := fs.String("org", "", "the name of the organisation holding the children")
 	file, args, missing := importFile("network", args)
-	return withRegistry(ctx, e, fs, args, []string{"org"}, func(reg *registry.Registry) error {
+	return withStore(ctx, e, fs, args, []string{"org"}, func(store *sqlstore.Store) error {
 		if missing != nil {
 			return missing
 		}
+		reg := registry.New(store)
 		orgID, err := orgIDNamed(ctx, reg, *org)
 		if err != nil {
 			return err
@@ -48,6 +50,9 @@ func runImportNetwork(ctx context.Context, e *env, args []string) error {
 				fmt.Fprintln(e.stderr, b)
 			}
 			return fmt.Errorf("%d lines are bad; nothing was imported", len(bad))
+		}
+		if err := store.Analyze(ctx); err != nil { // the import stands; its searches may be slow until the next
+			fmt.Fprintf(e.stderr, "warning: %v\n", err)
 		}
 		fmt.Fprintf(e.stdout, "imported into %q: %d entities (%d new), %d links added of %d\n", *org, len(n.Order), created, added, len(n.Links))
 		return nil

@@ -72,6 +72,9 @@ func Network(ctx context.Context, store *sqlstore.Store, children, probes int, s
 	if _, _, bad, err := reg.ImportNetwork(ctx, waymark.Operator("bench"), org.ID, net); err != nil || len(bad) > 0 {
 		return nil, fmt.Errorf("load network: %v %v", bad, err)
 	}
+	if err := store.Analyze(ctx); err != nil { // as waymark import network does
+		return nil, err
+	}
 	f.LoadNetwork = time.Since(start)
 	if _, err := reg.LoadIndex(ctx); err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -49,7 +50,7 @@ func (r *Registry) AddLink(ctx context.Context, a waymark.Actor, l *waymark.Link
 		if err := tx.AddLink(l); err != nil {
 			return "", err
 		}
-		return l.ID, r.alertOverlap(tx, e, now)
+		return l.ID, r.alertOverlap(tx, []*waymark.Entity{e}, now)
 	})
 }
 
@@ -97,25 +98,38 @@ func (r *Registry) AddEntity(ctx context.Context, a waymark.Actor, e *waymark.En
 	return found, created, err
 }
 
-// alertOverlap raises, for each child linked to e within the window, once, an alert to the
-// child's council and the police force that linked the entity most lately.
-func (r *Registry) alertOverlap(tx *sqlstore.Tx, e *waymark.Entity, now time.Time) error {
-	linked, err := tx.LinkedSince(e.ID, now.Add(-waymark.OverlapWindow).Format(waymark.DateLayout))
-	if err != nil || len(linked) < waymark.OverlapChildren {
-		return err
+// alertOverlap raises, for each child linked to one of the entities within the window, once, an
+// alert to the child's council and the police force that linked the entity most lately.
+func (r *Registry) alertOverlap(tx *sqlstore.Tx, es []*waymark.Entity, now time.Time) error {
+	ids := make([]string, len(es))
+	for i, e := range es {
+		ids[i] = e.ID
 	}
-	police, err := tx.LinkingPolice(e.ID)
+	linked, err := tx.LinkedSince(ids, now.Add(-waymark.OverlapWindow).Format(waymark.DateLayout))
 	if err != nil {
 		return err
 	}
-	detail := fmt.Sprintf("%d children linked to this %s in %d days", len(linked), e.Kind, int(waymark.OverlapWindow.Hours()/24))
 	var as []*waymark.Alert
-	for child, org := range linked {
-		as = append(as, &waymark.Alert{Kind: waymark.AlertNetworkOverlap, Subject: e.ID + "/" + child, ChildID: child, OrgID: org,
-			PoliceOrgID: police, DueAt: now, Detail: detail})
+	for _, e := range es {
+		if len(linked[e.ID]) < waymark.OverlapChildren {
+			continue
+		}
+		police, err := tx.LinkingPolice(e.ID)
+		if err != nil {
+			return err
+		}
+		detail := fmt.Sprintf("%d children linked to this %s in %d days", len(linked[e.ID]), e.Kind, int(waymark.OverlapWindow.Hours()/24))
+		for child, org := range linked[e.ID] {
+			as = append(as, &waymark.Alert{Kind: waymark.AlertNetworkOverlap, Subject: e.ID + "/" + child, ChildID: child, OrgID: org,
+				PoliceOrgID: police, DueAt: now, Detail: detail})
+		}
 	}
-	_, err = tx.RaiseAlerts(as)
-	return err
+	for part := range slices.Chunk(as, 500) {
+		if _, err := tx.RaiseAlerts(part); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // NetworkChild is a child a network search or picture reaches, dressed as identification dresses
@@ -374,48 +388,33 @@ func (r *Registry) ImportNetwork(ctx context.Context, a waymark.Actor, orgID str
 	}
 	now := r.store.Now()
 	err = r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
-		created, added = 0, 0
-		entities := map[string]*waymark.Entity{}
-		for _, ref := range n.Order {
-			e, err := tx.EntityByRef(orgID, ref)
-			isNew := false
-			if err == nil && e == nil {
-				e, isNew, err = findOrRecord(tx, a, n.Entities[ref])
-			}
-			if err == nil {
-				err = tx.KeepEntityRef(orgID, ref, e.ID)
-			}
-			if err != nil {
-				return err
-			}
-			entities[ref], created = e, created+count(isNew)
+		entities, made, err := importEntities(tx, a, orgID, n)
+		if err != nil {
+			return err
 		}
+		created, added = made, 0
 		touched := map[*waymark.Entity]bool{}
-		var audited []*audit.Entry
-		for i, nl := range n.Links {
-			l := nl.Link
-			e := entities[nl.EntityRef]
-			l.ChildID, l.EntityID, l.Entity, l.OrgID, l.RecordedBy = ids[nl.ChildRef], e.ID, e, a.OrgID, a.Name
-			isNew, err := tx.AddLinkOnce(&l)
+		for part := range slices.Chunk(n.Links, 1000) {
+			ls := make([]*waymark.Link, len(part))
+			for i, nl := range part {
+				l, e := nl.Link, entities[nl.EntityRef]
+				l.ChildID, l.EntityID, l.Entity, l.OrgID, l.RecordedBy = ids[nl.ChildRef], e.ID, e, a.OrgID, a.Name
+				ls[i] = &l
+			}
+			made, err := tx.AddLinksOnce(ls)
 			if err != nil {
 				return err
 			}
-			if isNew {
-				audited, added, touched[e] = append(audited, entry(a, "link.create", "link", l.ID, orgID)), added+1, true
+			audited := make([]*audit.Entry, len(made))
+			for i, l := range made {
+				audited[i], touched[l.Entity] = entry(a, "link.create", "link", l.ID, orgID), true
 			}
-			if len(audited) == 1000 || i == len(n.Links)-1 {
-				if err := tx.AuditAll(audited); err != nil {
-					return err
-				}
-				audited = audited[:0]
-			}
-		}
-		for e := range touched {
-			if err := r.alertOverlap(tx, e, now); err != nil {
+			if err := tx.AuditAll(audited); err != nil {
 				return err
 			}
+			added += len(made)
 		}
-		return nil
+		return r.alertOverlap(tx, slices.Collect(maps.Keys(touched)), now)
 	})
 	if err == nil && added > 0 {
 		r.changed()
@@ -423,11 +422,64 @@ func (r *Registry) ImportNetwork(ctx context.Context, a waymark.Actor, orgID str
 	return created, added, nil, err
 }
 
-func count(b bool) int {
-	if b {
-		return 1
+// importEntities finds or records the entities of an import, a few hundred at a time: by the
+// organisation's ref for it, then by its value (a phone, a registration, an address), else
+// recorded; each ref is kept. It returns them by ref, and how many it recorded.
+func importEntities(tx *sqlstore.Tx, a waymark.Actor, orgID string, n *interchange.Network) (map[string]*waymark.Entity, int, error) {
+	out, byName, created := map[string]*waymark.Entity{}, map[string]*waymark.Entity{}, 0
+	for refs := range slices.Chunk(n.Order, 500) {
+		known, err := tx.EntitiesByRefs(orgID, refs)
+		if err != nil {
+			return nil, 0, err
+		}
+		var names []string
+		for _, ref := range refs {
+			if name, _ := n.Entities[ref].SearchKeys(); known[ref] == nil && name != "" && byName[name] == nil {
+				names = append(names, name)
+			}
+		}
+		named, err := tx.EntitiesNamed(names)
+		if err != nil {
+			return nil, 0, err
+		}
+		maps.Copy(byName, named)
+		var fresh []*waymark.Entity
+		kept := map[string]string{}
+		for _, ref := range refs {
+			e := known[ref]
+			name, _ := n.Entities[ref].SearchKeys()
+			if e == nil && name != "" {
+				e = byName[name]
+			}
+			if e == nil {
+				e = n.Entities[ref]
+				e.OrgID, e.RecordedBy = a.OrgID, a.Name
+				fresh = append(fresh, e)
+				if name != "" {
+					byName[name] = e // the same value under another ref further on is this entity
+				}
+			}
+			out[ref] = e
+		}
+		if err := tx.CreateEntities(fresh); err != nil {
+			return nil, 0, err
+		}
+		audited := make([]*audit.Entry, len(fresh))
+		for i, e := range fresh {
+			audited[i] = entry(a, "entity.create", "entity", e.ID, a.OrgID)
+		}
+		for _, ref := range refs {
+			kept[ref] = out[ref].ID
+		}
+		if err := tx.AuditAll(audited); err != nil {
+			return nil, 0, err
+		}
+		if err := tx.KeepEntityRefs(orgID, kept); err != nil {
+			return nil, 0, err
+		}
+		created += len(fresh)
 	}
-	return 0
+	return out, created, nil
 }
 
 // ExportNetwork writes the links of the organisation's children (orgID "": every child's), with

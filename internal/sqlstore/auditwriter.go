@@ -73,16 +73,11 @@ var errClosed = errors.New("the store is closed: audit entry not written")
 func (s *Store) appendGroup(group []auditRequest) error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	return s.InTx(ctx, func(tx *Tx) error {
-		for _, r := range group {
-			for _, e := range r.es {
-				if err := tx.Audit(e); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
+	var es []*audit.Entry
+	for _, r := range group {
+		es = append(es, r.es...)
+	}
+	return s.InTx(ctx, func(tx *Tx) error { return tx.AuditAll(es) }) // a few hundred rows to a statement
 }
 
 // queueAudit hands entries to the writer and waits until they are durable (or ctx ends).

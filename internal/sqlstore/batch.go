@@ -19,11 +19,18 @@ const rowsPerStatement = 200
 // The transaction it is in ends on a failure (its callers return it, and nothing else is written):
 // on SQLite, saying so spares a journal of each statement's pages, kept to undo that one alone.
 func (tx *Tx) insertRows(table, cols string, rows [][]any) error {
+	_, err := tx.insertEach(table, cols, rows, "", nil)
+	return err
+}
+
+// insertEach inserts rows as insertRows does, with a clause after each statement (ON CONFLICT …
+// DO NOTHING RETURNING …) whose rows each reads.
+func (tx *Tx) insertEach(table, cols string, rows [][]any, after string, each func(scanner) error) (int, error) {
 	insert := `INSERT INTO `
 	if tx.s.dialect == SQLite {
 		insert = `INSERT OR ROLLBACK INTO `
 	}
-	n := len(strings.Split(cols, ","))
+	n, returned := len(strings.Split(cols, ",")), 0
 	for from := 0; from < len(rows); from += rowsPerStatement {
 		chunk := rows[from:min(from+rowsPerStatement, len(rows))]
 		marks, args := make([]string, len(chunk)), make([]any, 0, n*len(chunk))
@@ -35,14 +42,39 @@ func (tx *Tx) insertRows(table, cols string, rows [][]any) error {
 			marks[i] = row
 			args = append(args, r...)
 		}
-		if err := tx.batchExec(insert+table+` (`+cols+`) VALUES `+strings.Join(marks, ", "), args...); err != nil {
-			if isUniqueViolation(err) {
-				return waymark.Errorf(waymark.ECONFLICT, "A %s being written already exists.", strings.TrimSuffix(table, "s"))
-			}
-			return fmt.Errorf("insert %s: %w", table, err)
+		q := insert + table + ` (` + cols + `) VALUES ` + strings.Join(marks, ", ") + after
+		var err error
+		if each == nil {
+			err = tx.batchExec(q, args...)
+		} else {
+			var k int
+			k, err = tx.eachRow(q, args, each)
+			returned += k
+		}
+		if isUniqueViolation(err) {
+			return returned, waymark.Errorf(waymark.ECONFLICT, "A row of %s being written already exists.", strings.ReplaceAll(table, "_", " "))
+		}
+		if err != nil {
+			return returned, fmt.Errorf("insert %s: %w", table, err)
 		}
 	}
-	return nil
+	return returned, nil
+}
+
+// eachRow runs a query, handing each row to each; it says how many there were.
+func (tx *Tx) eachRow(q string, args []any, each func(scanner) error) (int, error) {
+	rows, err := tx.batchQuery(q, args...)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	n := 0
+	for ; rows.Next(); n++ {
+		if err := each(rows); err != nil {
+			return n, err
+		}
+	}
+	return n, rows.Err()
 }
 
 // CreateChildren inserts normalised new children, as CreateChild does each.

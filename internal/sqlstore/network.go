@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/waymark-org/waymark"
@@ -34,6 +35,29 @@ func (tx *Tx) EntityNamed(key string) (*waymark.Entity, error) {
 	return e, wrap(err, "read entity")
 }
 
+// EntitiesNamed returns the entities recorded under each of the search keys that names one.
+func (tx *Tx) EntitiesNamed(keys []string) (map[string]*waymark.Entity, error) {
+	out, keyOf := map[string]*waymark.Entity{}, make(map[string]string, len(keys))
+	blind := make([]string, len(keys))
+	for i, k := range keys {
+		blind[i] = tx.s.keys.Blind(k)
+		keyOf[blind[i]] = k
+	}
+	for part := range slices.Chunk(blind, 400) {
+		in, args := tx.s.in(part, 1)
+		_, err := tx.eachRow(`SELECT `+entityColumns+`, e.name_key FROM entities e WHERE e.name_key IN (`+in+`)`, args, func(r scanner) error {
+			var b string
+			e, err := tx.s.scanEntity(r, &b)
+			out[keyOf[b]] = e
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read entities: %w", err)
+		}
+	}
+	return out, nil
+}
+
 // Entity returns one entity.
 func (tx *Tx) Entity(id string) (*waymark.Entity, error) {
 	e, err := tx.s.scanEntity(tx.tx.QueryRowContext(tx.ctx, `SELECT `+entityColumns+` FROM entities e WHERE e.id = $1`, id))
@@ -41,55 +65,62 @@ func (tx *Tx) Entity(id string) (*waymark.Entity, error) {
 }
 
 // CreateEntity records a new entity with its search keys.
-func (tx *Tx) CreateEntity(e *waymark.Entity) error {
-	e.ID, e.CreatedAt = NewID(), tx.s.now()
-	name, others := e.SearchKeys()
-	var nameKey any
-	if name != "" {
-		nameKey = tx.s.keys.Blind(name)
-	}
-	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO entities (id, kind, value, details, name_key, org_id, recorded_by, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, e.ID, e.Kind, tx.s.seal(e.Value, "entity", e.ID, "value"),
-		tx.s.seal(e.Details, "entity", e.ID, "details"), nameKey, e.OrgID, e.RecordedBy, e.CreatedAt)
-	if err != nil {
-		return fmt.Errorf("record entity: %w", err)
-	}
-	for _, k := range others {
-		if _, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO entity_keys (key, entity_id) VALUES ($1, $2)`, tx.s.keys.Blind(k), e.ID); err != nil {
-			return fmt.Errorf("record entity key: %w", err)
+func (tx *Tx) CreateEntity(e *waymark.Entity) error { return tx.CreateEntities([]*waymark.Entity{e}) }
+
+// CreateEntities records new entities with their search keys, a few hundred to a statement.
+func (tx *Tx) CreateEntities(es []*waymark.Entity) error {
+	now := tx.s.now()
+	rows, keys := make([][]any, len(es)), [][]any{}
+	for i, e := range es {
+		e.ID, e.CreatedAt = NewID(), now
+		name, others := e.SearchKeys()
+		var nameKey any
+		if name != "" {
+			nameKey = tx.s.keys.Blind(name)
+		}
+		rows[i] = []any{e.ID, e.Kind, tx.s.seal(e.Value, "entity", e.ID, "value"), tx.s.seal(e.Details, "entity", e.ID, "details"),
+			nameKey, e.OrgID, e.RecordedBy, e.CreatedAt}
+		for _, k := range others {
+			keys = append(keys, []any{tx.s.keys.Blind(k), e.ID})
 		}
 	}
-	return nil
+	if err := tx.insertRows("entities", `id, kind, value, details, name_key, org_id, recorded_by, created_at`, rows); err != nil {
+		return err
+	}
+	return tx.insertRows("entity_keys", `key, entity_id`, keys)
 }
 
 // AddLink records a link between a child and an entity; the same link again is a conflict.
 func (tx *Tx) AddLink(l *waymark.Link) error {
-	added, err := tx.addLink(l, "")
-	if err == nil && !added {
+	added, err := tx.AddLinksOnce([]*waymark.Link{l})
+	if err == nil && len(added) == 0 {
 		err = waymark.Errorf(waymark.ECONFLICT, "This child is linked to it so already, from that day.")
 	}
 	return err
 }
 
-// AddLinkOnce records a link unless the child is linked to the entity in that role from that day
-// already; it reports whether it did.
-func (tx *Tx) AddLinkOnce(l *waymark.Link) (bool, error) {
-	return tx.addLink(l, ` ON CONFLICT (child_id, entity_id, role, from_on) DO NOTHING`)
-}
-
-func (tx *Tx) addLink(l *waymark.Link, onConflict string) (bool, error) {
-	l.ID = NewID()
-	res, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO links (id, child_id, entity_id, org_id, role, from_on, to_on, source, confidence, note, recorded_by, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`+onConflict, l.ID, l.ChildID, l.EntityID, l.OrgID, l.Role, l.From, l.To,
-		l.Source, l.Confidence, tx.s.seal(l.Note, "link", l.ID, "note"), l.RecordedBy, tx.s.now())
-	if isUniqueViolation(err) {
-		return false, nil
+// AddLinksOnce records each link unless its child is linked to its entity in that role from that
+// day already, a few hundred to a statement; it returns those it recorded.
+func (tx *Tx) AddLinksOnce(ls []*waymark.Link) ([]*waymark.Link, error) {
+	now := tx.s.now()
+	rows := make([][]any, len(ls))
+	for i, l := range ls {
+		l.ID = NewID()
+		rows[i] = []any{l.ID, l.ChildID, l.EntityID, l.OrgID, l.Role, l.From, l.To, l.Source, l.Confidence,
+			tx.s.seal(l.Note, "link", l.ID, "note"), l.RecordedBy, now}
 	}
+	added := map[string]bool{}
+	_, err := tx.insertEach("links", `id, child_id, entity_id, org_id, role, from_on, to_on, source, confidence, note, recorded_by, created_at`, rows,
+		` ON CONFLICT (child_id, entity_id, role, from_on) DO NOTHING RETURNING id`, func(r scanner) error {
+			var id string
+			err := r.Scan(&id)
+			added[id] = true
+			return err
+		})
 	if err != nil {
-		return false, fmt.Errorf("record link: %w", err)
+		return nil, fmt.Errorf("record links: %w", err)
 	}
-	n, err := res.RowsAffected()
-	return n == 1, wrap(err, "record link")
+	return slices.DeleteFunc(slices.Clone(ls), func(l *waymark.Link) bool { return !added[l.ID] }), nil
 }
 
 const linkColumns = `l.id, l.child_id, l.entity_id, l.org_id, l.role, l.from_on, l.to_on, l.source, l.confidence, l.note, l.recorded_by`
@@ -134,8 +165,10 @@ func (s *Store) EntitiesFound(ctx context.Context, keys []string) ([]*waymark.En
 		blind[i] = s.keys.Blind(k)
 	}
 	in, args := s.in(blind, 1)
-	rows, err := s.db.QueryContext(ctx, `SELECT `+entityColumns+` FROM entities e WHERE e.name_key IN (`+in+`)
-		OR e.id IN (SELECT entity_id FROM entity_keys WHERE key IN (`+in+`)) ORDER BY e.created_at, e.id`, args...)
+	// A union, not an OR: PostgreSQL reads every entity to test an OR that has a subquery.
+	rows, err := s.db.QueryContext(ctx, `SELECT * FROM (SELECT `+entityColumns+` FROM entities e WHERE e.name_key IN (`+in+`)
+		UNION SELECT `+entityColumns+` FROM entity_keys k JOIN entities e ON e.id = k.entity_id WHERE k.key IN (`+in+`)) u
+		ORDER BY created_at, id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search entities: %w", err)
 	}
@@ -190,23 +223,27 @@ func (s *Store) EntityLinks(ctx context.Context, entityIDs []string, perEntity i
 	return out, nil
 }
 
-// LinkedSince returns the children linked to an entity from since on, each once, with the
-// organisation responsible for them.
-func (tx *Tx) LinkedSince(entityID, since string) (map[string]string, error) {
-	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT DISTINCT l.child_id, c.org_id FROM links l JOIN children c ON c.id = l.child_id
-		WHERE l.entity_id = $1 AND l.from_on >= $2 AND c.merged_into = ''`, entityID, since)
-	if err != nil {
-		return nil, fmt.Errorf("list linked children: %w", err)
+// LinkedSince returns, for each entity, the children linked to it from since on, each once, with
+// the organisation responsible for them.
+func (tx *Tx) LinkedSince(entityIDs []string, since string) (map[string]map[string]string, error) {
+	out := map[string]map[string]string{}
+	for part := range slices.Chunk(entityIDs, 400) {
+		in, args := tx.s.in(part, 2)
+		_, err := tx.eachRow(`SELECT DISTINCT l.entity_id, l.child_id, c.org_id FROM links l JOIN children c ON c.id = l.child_id
+			WHERE l.from_on >= $1 AND l.entity_id IN (`+in+`) AND c.merged_into = ''`, append([]any{since}, args...), func(r scanner) error {
+			var entity, child, org string
+			err := r.Scan(&entity, &child, &org)
+			if out[entity] == nil {
+				out[entity] = map[string]string{}
+			}
+			out[entity][child] = org
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("list linked children: %w", err)
+		}
 	}
-	pairs, err := collect(rows, func(r scanner) ([2]string, error) {
-		var p [2]string
-		return p, r.Scan(&p[0], &p[1])
-	})
-	out := make(map[string]string, len(pairs))
-	for _, p := range pairs {
-		out[p[0]] = p[1]
-	}
-	return out, err
+	return out, nil
 }
 
 // LinkingPolice returns the police force that most lately linked a child to the entity, if any.
@@ -266,23 +303,38 @@ func (s *Store) OrgLinks(ctx context.Context, orgID string) ([]*waymark.Link, ma
 	return links, refs, err
 }
 
-// EntityByRef returns the entity an organisation imported under ref (or, when ref is an entity's
-// Waymark id, that entity), or nil.
-func (tx *Tx) EntityByRef(orgID, ref string) (*waymark.Entity, error) {
-	e, err := tx.s.scanEntity(tx.tx.QueryRowContext(tx.ctx, `SELECT `+entityColumns+` FROM entities e
-		WHERE e.id = (SELECT entity_id FROM entity_refs WHERE org_id = $1 AND ref = $2) OR e.id = $2
-		ORDER BY CASE WHEN e.id = $2 THEN 1 ELSE 0 END LIMIT 1`, orgID, ref))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
+// EntitiesByRefs returns, of the refs given, the entity the organisation imported under each (or,
+// where it imported none under a ref that is an entity's Waymark id, that entity).
+func (tx *Tx) EntitiesByRefs(orgID string, refs []string) (map[string]*waymark.Entity, error) {
+	out := map[string]*waymark.Entity{}
+	for part := range slices.Chunk(refs, 400) {
+		in, args := tx.s.in(part, 2)
+		_, err := tx.eachRow(`SELECT `+entityColumns+`, r.ref, 1 FROM entity_refs r JOIN entities e ON e.id = r.entity_id
+			WHERE r.org_id = $1 AND r.ref IN (`+in+`) UNION ALL SELECT `+entityColumns+`, e.id, 0 FROM entities e WHERE e.id IN (`+in+`)`,
+			append([]any{orgID}, args...), func(r scanner) error {
+				var ref string
+				var imported bool
+				e, err := tx.s.scanEntity(r, &ref, &imported)
+				if imported || out[ref] == nil {
+					out[ref] = e
+				}
+				return err
+			})
+		if err != nil {
+			return nil, fmt.Errorf("read entities by ref: %w", err)
+		}
 	}
-	return e, wrap(err, "read entity by ref")
+	return out, nil
 }
 
-// KeepEntityRef records that the organisation imported the entity under ref.
-func (tx *Tx) KeepEntityRef(orgID, ref, entityID string) error {
-	_, err := tx.tx.ExecContext(tx.ctx, `INSERT INTO entity_refs (org_id, ref, entity_id) VALUES ($1, $2, $3) ON CONFLICT (org_id, ref) DO NOTHING`,
-		orgID, ref, entityID)
-	return wrap(err, "keep entity ref")
+// KeepEntityRefs records that the organisation imported each entity under its ref (ref → id).
+func (tx *Tx) KeepEntityRefs(orgID string, ids map[string]string) error {
+	rows := make([][]any, 0, len(ids))
+	for ref, id := range ids {
+		rows = append(rows, []any{orgID, ref, id})
+	}
+	_, err := tx.insertEach("entity_refs", `org_id, ref, entity_id`, rows, ` ON CONFLICT (org_id, ref) DO NOTHING`, nil)
+	return err
 }
 
 // ChildrenListed returns the children named with what a list shows of each — reference, names and
