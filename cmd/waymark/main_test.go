@@ -288,6 +288,19 @@ func TestImportExport(t *testing.T) {
 			if out, err = cli(t, "", with("import", "network", links, "--org", "Kingsley Vale Council")...); err != nil || !strings.Contains(out, "3 entities (0 new), 5 links added of 5") {
 				t.Fatalf("network round trip: the same entities, each child's links: %q %v", out, err)
 			}
+			// One value under several refs, written several ways, known before or new in the file: one entity.
+			same := filepath.Join(t.TempDir(), "same.jsonl")
+			os.WriteFile(same, []byte(`{"type": "entity", "ref": "P1", "kind": "phone", "value": "+447700900777"}
+{"type": "entity", "ref": "P2", "kind": "phone", "value": "07700 900777"}
+{"type": "entity", "ref": "V1", "kind": "vehicle", "value": "AB12 CDE"}
+{"type": "entity", "ref": "V2", "kind": "vehicle", "value": "ab12cde"}
+{"type": "link", "child_ref": "C0000001", "entity_ref": "P2", "role": "contacted_by", "from": "2026-11-29", "source": "disclosure", "confidence": "possible"}
+{"type": "link", "child_ref": "C0000001", "entity_ref": "V1", "role": "transported_in", "from": "2026-11-29", "source": "disclosure", "confidence": "possible"}
+{"type": "link", "child_ref": "C0000002", "entity_ref": "V2", "role": "transported_in", "from": "2026-11-29", "source": "disclosure", "confidence": "possible"}
+`), 0o600)
+			if out, err = cli(t, "", with("import", "network", same, "--org", "Westmarsh Council")...); err != nil || !strings.Contains(out, "4 entities (1 new), 3 links added of 3") {
+				t.Fatalf("one value under several refs: %q %v", out, err)
+			}
 		})
 	}
 }
