@@ -6,6 +6,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/waymark-org/waymark/internal/dna"
 )
 
 // Child is the person a record is about: identity facts as the child or a document gives them.
@@ -63,13 +65,16 @@ type Document struct {
 	Country string `json:"country,omitempty"`
 }
 
-// Biometric is a reference to a fingerprint record or DNA sample held elsewhere.
+// Biometric is a reference to a fingerprint record or DNA sample held elsewhere, with, for a
+// sample the lab has typed, its STR profile (dna.Parse's form), searched one against all.
 type Biometric struct {
 	Kind       string `json:"kind"`
 	Reference  string `json:"reference"`
 	Lab        string `json:"lab,omitempty"`
 	LegalBasis string `json:"legal_basis,omitempty"`
 	TakenOn    string `json:"taken_on,omitempty"`
+	Kit        string `json:"kit,omitempty"`     // the typing kit, e.g. PowerPlex ESI 17
+	Profile    string `json:"profile,omitempty"` // "D3S1358 15,16; vWA 17,18; …; AMEL X,Y"
 }
 
 // Photo describes a stored photograph; the image itself is encrypted at rest.
@@ -342,7 +347,8 @@ func (c *Child) normalizeBiometrics(p *problems) {
 	for _, b := range c.Biometrics {
 		b.Kind, b.Reference = strings.TrimSpace(b.Kind), strings.TrimSpace(b.Reference)
 		b.Lab, b.LegalBasis, b.TakenOn = clean(b.Lab), clean(b.LegalBasis), strings.TrimSpace(b.TakenOn)
-		if b.Kind == "" && b.Reference == "" {
+		b.Kit, b.Profile = clean(b.Kit), strings.TrimSpace(b.Profile)
+		if b.Kind == "" && b.Reference == "" && b.Profile == "" {
 			continue
 		}
 		if !slices.Contains(BiometricKinds, b.Kind) {
@@ -353,6 +359,15 @@ func (c *Child) normalizeBiometrics(p *problems) {
 		}
 		if b.Kind == "dna" && b.LegalBasis == "" {
 			p.add("biometrics", "A DNA sample needs its consent or legal basis")
+		}
+		if b.Profile != "" {
+			if prof, err := dna.Parse(b.Profile); b.Kind != "dna" {
+				p.add("biometrics", "Only a DNA sample has a profile")
+			} else if err != nil {
+				p.add("biometrics", "DNA profile: %v", err)
+			} else {
+				b.Profile = prof.String()
+			}
 		}
 		if _, err := time.Parse(DateLayout, b.TakenOn); b.TakenOn != "" && err != nil {
 			p.add("biometrics", "Date taken must be written YYYY-MM-DD, not %q", b.TakenOn)

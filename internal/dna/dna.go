@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -95,7 +96,7 @@ func pairOf(locus, text string) ([2]string, error) {
 		}
 		as[i] = a
 	}
-	if repeat(as[1]) < repeat(as[0]) {
+	if repeat(as[1]) < repeat(as[0]) || locus == Amelogenin && as[1] < as[0] { // Y,X is X,Y
 		as[0], as[1] = as[1], as[0]
 	}
 	return [2]string{as[0], as[1]}, nil
@@ -103,8 +104,7 @@ func pairOf(locus, text string) ([2]string, error) {
 
 // repeat orders alleles by their repeat number (9.3 after 9, before 10).
 func repeat(a string) float64 {
-	var f float64
-	fmt.Sscan(a, &f)
+	f, _ := strconv.ParseFloat(a, 64) // X and Y read as 0
 	return f
 }
 

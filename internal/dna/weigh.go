@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Theta is the sampling correction (F_ST) the match probability allows for: relatives and
@@ -29,6 +30,8 @@ var shipped string
 type Frequencies struct {
 	counts map[string]map[string]map[string]float64 // population → locus → allele → count
 	totals map[string]map[string]float64            // population → locus → 2N
+	once   sync.Once
+	tables map[string]map[string]table // population → locus → alleles to draw from
 }
 
 // Shipped returns the frequencies Waymark ships.

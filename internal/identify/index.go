@@ -43,6 +43,7 @@ const (
 	kPair // two name tokens' phonetic keys, in either order: selective where each alone is common
 	kBio
 	kMark // not blocked on: counted, for how common a mark is
+	kDNA  // a locus's genotype in a DNA profile (or that it is not typed)
 )
 
 type key struct {
@@ -128,6 +129,9 @@ func (r *Record) keys() []key {
 	}
 	for _, m := range r.Marks {
 		ks = append(ks, key{k: kMark, s: m})
+	}
+	for _, c := range r.DNA {
+		ks = append(ks, dnaKeys(c)...)
 	}
 	if r.DOB != 0 && !r.DOBEst {
 		ks = append(ks, key{k: kDOBSex, num: r.DOB, s: string(rune(r.Sex))})
@@ -289,6 +293,7 @@ func (ix *Index) gather(q *Record, near func(qi int) []*tok) []int32 {
 	for _, bio := range q.Bios {
 		b.add(key{k: kBio, s: bio}, 8, 0)
 	}
+	ix.gatherDNA(q.DNA, b)
 	if q.DOB != 0 && !q.DOBEst {
 		for _, sex := range sexes(q) {
 			b.add(key{k: kDOBSex, num: q.DOB, s: sex}, 4, rareCap)
@@ -507,6 +512,14 @@ func (b *blocker) addIf(k key, weight int32, limit int, keep func(*Record) bool)
 		hits[pos] += weight
 	}
 	return true
+}
+
+// touch counts one record.
+func (b *blocker) touch(pos int32, weight int32) {
+	if b.t.hits[pos] == 0 {
+		b.t.touched = append(b.t.touched, pos)
+	}
+	b.t.hits[pos] += weight
 }
 
 // addPair adds the records holding two names; when too many do, those born within two years of

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/dna"
 )
 
 // Record is what the engine keeps of a child: every name token (over all names), the date of birth
@@ -27,7 +28,8 @@ type Record struct {
 	Docs    []string
 	Bios    []string // "fingerprint:REF" or "dna:REF"
 	Marks   []string // MarkKeys of the child's distinguishing marks
-	Missing bool     // a missing or absent episode is open
+	DNA     []dna.Code
+	Missing bool // a missing or absent episode is open
 }
 
 var epoch = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -108,6 +110,11 @@ func FromChild(c *waymark.Child) *Record {
 		}
 	}
 	r.Marks = MarkKeys(c.Marks)
+	for _, b := range c.Biometrics {
+		if p, err := dna.Parse(b.Profile); b.Kind == "dna" && err == nil {
+			r.DNA = append(r.DNA, p.Code())
+		}
+	}
 	return r
 }
 
@@ -186,7 +193,7 @@ func (r *Record) same(o *Record) bool {
 	return r.ChildID == o.ChildID && r.Ref == o.Ref && r.OrgID == o.OrgID && r.names == o.names && r.scripts == o.scripts && r.DOB == o.DOB &&
 		r.DOBEst == o.DOBEst && r.Sex == o.Sex && r.Missing == o.Missing && slices.Equal(r.toks, o.toks) &&
 		slices.Equal(r.Nats, o.Nats) && slices.Equal(r.Phones, o.Phones) && slices.Equal(r.Docs, o.Docs) &&
-		slices.Equal(r.Bios, o.Bios) && slices.Equal(r.Marks, o.Marks)
+		slices.Equal(r.Bios, o.Bios) && slices.Equal(r.Marks, o.Marks) && slices.Equal(r.DNA, o.DNA)
 }
 
 // phoneTail is the last digits of a number: a phone written without its country code, or with

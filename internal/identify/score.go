@@ -457,6 +457,12 @@ func (s *scorer) score(q, r *Record, explain bool) (float64, []Evidence) {
 			}
 		}
 	}
+	if e, ok := dnaEvidence(q, r); ok {
+		total += e.Weight
+		if explain {
+			ev = append(ev, e)
+		}
+	}
 	slices.SortStableFunc(ev, func(a, b Evidence) int { return cmp.Compare(b.Weight, a.Weight) })
 	return total, ev
 }
