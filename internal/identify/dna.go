@@ -2,9 +2,9 @@ package identify
 
 import (
 	"cmp"
-	"slices"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 
 	"github.com/waymark-org/waymark/internal/dna"
