@@ -232,7 +232,7 @@ func (c *Child) normalize(now time.Time, needName bool) error {
 	c.Languages = cleanList(c.Languages)
 	c.normalizePhones(&p)
 	c.normalizeDocuments(&p)
-	c.normalizeBiometrics(&p)
+	c.normalizeBiometrics(&p, needName)
 	c.Description, c.Marks = strings.TrimSpace(c.Description), strings.TrimSpace(c.Marks)
 	checkLen(&p, "description", c.Description, 4000)
 	checkLen(&p, "marks", c.Marks, 4000)
@@ -342,7 +342,9 @@ func (c *Child) normalizeDocuments(p *problems) {
 	c.Documents = docs
 }
 
-func (c *Child) normalizeBiometrics(p *problems) {
+// normalizeBiometrics checks the references and profiles; a record's need their reference, and a
+// DNA sample its legal basis, where a search's may be a profile alone.
+func (c *Child) normalizeBiometrics(p *problems, record bool) {
 	bs := c.Biometrics[:0]
 	for _, b := range c.Biometrics {
 		b.Kind, b.Reference = strings.TrimSpace(b.Kind), strings.TrimSpace(b.Reference)
@@ -354,17 +356,17 @@ func (c *Child) normalizeBiometrics(p *problems) {
 		if !slices.Contains(BiometricKinds, b.Kind) {
 			p.add("biometrics", "Biometric kind must be fingerprint or dna, not %q", b.Kind)
 		}
-		if b.Reference == "" {
+		if record && b.Reference == "" {
 			p.add("biometrics", "Enter the %s reference (record or sample id)", b.Kind)
 		}
-		if b.Kind == "dna" && b.LegalBasis == "" {
+		if record && b.Kind == "dna" && b.LegalBasis == "" {
 			p.add("biometrics", "A DNA sample needs its consent or legal basis")
 		}
 		if b.Profile != "" {
 			if prof, err := dna.Parse(b.Profile); b.Kind != "dna" {
-				p.add("biometrics", "Only a DNA sample has a profile")
+				p.add("dna_profile", "Only a DNA sample has a profile")
 			} else if err != nil {
-				p.add("biometrics", "DNA profile: %v", err)
+				p.add("dna_profile", "DNA profile: %v", err)
 			} else {
 				b.Profile = prof.String()
 			}

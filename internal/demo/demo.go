@@ -117,6 +117,8 @@ func seedChildren(ctx context.Context, reg *registry.Registry, opt Options, acto
 			c.DateOfBirth, c.DOBEstimated = reg.Now().AddDate(-18, 0, 12).Format(waymark.DateLayout), false
 		case 1: // turned 17½ yesterday
 			c.DateOfBirth, c.DOBEstimated = reg.Now().AddDate(-17, -6, -1).Format(waymark.DateLayout), false
+		case 2, 3: // a sample typed by the lab: identify by its profile
+			c.Biometrics = append(c.Biometrics, synth.DNASample(900+i))
 		}
 		// Most children a council takes in alone from abroad are asylum-seeking.
 		c.UASC = a.OrgID == council.OrgID && g.Chance(0.7)

@@ -73,6 +73,24 @@ func TestDemoJourney(t *testing.T) {
 			t.Errorf("the demo's manager has no %s alert: %v", k, kinds)
 		}
 	}
+	// Each child with a typed DNA sample is found by the profile alone, first.
+	typed := 0
+	err = store.AllChildren(ctx, "", func(c *waymark.Child) error {
+		for _, b := range c.Biometrics {
+			if b.Profile == "" {
+				continue
+			}
+			typed++
+			got := reg.Engine.Identify(&waymark.Child{Biometrics: []waymark.Biometric{{Kind: "dna", Profile: b.Profile}}}, 3)
+			if len(got) == 0 || got[0].ChildID != c.ID || got[0].Band != "strong" {
+				t.Errorf("%s's DNA profile finds %+v", c.Ref, got)
+			}
+		}
+		return nil
+	})
+	if err != nil || typed == 0 {
+		t.Errorf("%d demo children with a DNA profile (%v)", typed, err)
+	}
 	var hits int
 	if err := store.DB().QueryRow(`SELECT count(*) FROM bureau_searches WHERE outcome = 'hit'`).Scan(&hits); err != nil || hits != 1 {
 		t.Errorf("the demo's bureau hit: %d %v", hits, err)

@@ -34,14 +34,16 @@ type Frequencies struct {
 	tables map[string]map[string]table // population → locus → alleles to draw from
 }
 
-// Shipped returns the frequencies Waymark ships.
-func Shipped() *Frequencies {
+// Shipped returns the frequencies Waymark ships, read once.
+func Shipped() *Frequencies { return shippedOnce() }
+
+var shippedOnce = sync.OnceValue(func() *Frequencies {
 	f, err := ReadFrequencies(strings.NewReader(shipped))
 	if err != nil {
 		panic("the shipped allele counts do not read: " + err.Error()) // checked by its test
 	}
 	return f
-}
+})
 
 // ReadFrequencies reads allele counts as CSV: population, locus, allele, count (a header first).
 func ReadFrequencies(r io.Reader) (*Frequencies, error) {

@@ -44,8 +44,8 @@ func childFromForm(f url.Values, now time.Time) (*waymark.Child, []waymark.Field
 			Number: f.Get(fmt.Sprintf("doc_number_%d", i)), Country: f.Get(fmt.Sprintf("doc_country_%d", i))})
 	}
 	c.Biometrics = []waymark.Biometric{{Kind: "fingerprint", Reference: f.Get("fingerprint_ref")},
-		{Kind: "dna", Reference: f.Get("dna_ref"), Lab: f.Get("dna_lab"), LegalBasis: f.Get("dna_basis")}}
-	if c.Biometrics[1].Reference == "" && c.Biometrics[1].Lab == "" && c.Biometrics[1].LegalBasis == "" {
+		{Kind: "dna", Reference: f.Get("dna_ref"), Lab: f.Get("dna_lab"), LegalBasis: f.Get("dna_basis"), Kit: f.Get("dna_kit"), Profile: f.Get("dna_profile")}}
+	if dna := c.Biometrics[1]; dna.Reference == "" && dna.Lab == "" && dna.LegalBasis == "" && dna.Kit == "" && strings.TrimSpace(dna.Profile) == "" {
 		c.Biometrics[1].Kind = ""
 	}
 	if c.Biometrics[0].Reference == "" {
@@ -111,6 +111,8 @@ func childForm(c *waymark.Child) url.Values {
 			set("dna_ref", b.Reference)
 			set("dna_lab", b.Lab)
 			set("dna_basis", b.LegalBasis)
+			set("dna_kit", b.Kit)
+			set("dna_profile", b.Profile)
 		}
 	}
 	return f

@@ -27,8 +27,6 @@ const (
 // partial profile of a locus or two agrees with thousands of children at a million.
 const dnaGatherLoci = 6
 
-var frequencies = sync.OnceValue(dna.Shipped)
-
 // dnaKeys are a profile's posting keys: each locus's genotype, or that the locus is not typed.
 func dnaKeys(c dna.Code) []key {
 	ks := make([]key, len(dna.Loci))
@@ -119,13 +117,13 @@ func weighDNA(a, b dna.Code) (Evidence, bool) {
 		e.Weight, e.Detail = math.Log2(dnaExclude), "the profiles differ: not the same person, unless a sample was mixed up"
 	case dna.Near:
 		delete(pa, c.Differ)
-		w := frequencies().Weigh(pa, b.Profile())
+		w := dna.Shipped().Weigh(pa, b.Profile())
 		e.Weight = math.Log2(dnaNear * min(w.Ratio, dna.MaxRatio))
 		e.Detail = fmt.Sprintf("%d loci agree, one allele differs at %s: for the lab to review", c.Shared-1, c.Differ)
 	default:
-		w := frequencies().Weigh(pa, b.Profile())
+		w := dna.Shipped().Weigh(pa, b.Profile())
 		e.Weight = math.Log2(dnaAgree * min(w.Ratio, dna.MaxRatio))
-		e.Detail = fmt.Sprintf("%d loci agree (%s match); likelihood ratio %s", c.Shared, c.Class, w.RatioText())
+		e.Detail = fmt.Sprintf("%d loci agree; likelihood ratio %s", c.Shared, w.RatioText())
 	}
 	e.Weight, e.given = round2(e.Weight), e.Detail
 	return e, true

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/dna"
 )
 
 // Generator draws synthetic records from a seeded source.
@@ -98,8 +99,7 @@ func (g *Generator) Child() *waymark.Child {
 		c.Biometrics = append(c.Biometrics, waymark.Biometric{Kind: "fingerprint", Reference: fmt.Sprintf("FP-%07d", g.r.IntN(1e7))})
 	}
 	if g.chance(0.08) {
-		c.Biometrics = append(c.Biometrics, waymark.Biometric{Kind: "dna", Reference: fmt.Sprintf("DNA-%06d", g.r.IntN(1e6)),
-			Lab: "Synthetic Forensics Ltd", LegalBasis: "consent of the child and guardian"})
+		c.Biometrics = append(c.Biometrics, DNASample(g.r.IntN(1e6)))
 	}
 	c.Description = fmt.Sprintf("About %d cm, %s build, %s hair.", 140+g.r.IntN(45),
 		pick(g, []string{"slight", "slim", "medium", "stocky"}), pick(g, []string{"short black", "black", "dark brown", "curly black", "shaved"}))
@@ -231,3 +231,13 @@ func (g *Generator) Intn(n int) int { return g.r.IntN(n) }
 
 // Chance reports true with probability p.
 func (g *Generator) Chance(p float64) bool { return g.chance(p) }
+
+// DNASample is synthetic DNA sample n, typed: its profile drawn from one of the shipped population
+// groups by a generator of its own, so that the rest of a world is drawn as before profiles were.
+func DNASample(n int) waymark.Biometric {
+	f := dna.Shipped()
+	pops := f.Populations()
+	return waymark.Biometric{Kind: "dna", Reference: fmt.Sprintf("DNA-%06d", n), Lab: "Synthetic Forensics Ltd",
+		LegalBasis: "consent of the child and guardian", Kit: "PowerPlex ESI 17",
+		Profile: f.Draw(rand.New(rand.NewPCG(uint64(n), 30)), pops[n%len(pops)]).String()}
+}
