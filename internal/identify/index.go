@@ -565,11 +565,20 @@ func (ix *Index) held(k key) float64 {
 	return float64(max(len(ix.post.get(k.hash(), &buf))-1, 0)) / float64(max(ix.live, 1))
 }
 
-// share returns how common a name key is: the fraction of records holding it (at least 1/N).
+// share returns how common a name key is: the fraction of records holding it (counting at least
+// one), drawn toward namePrior as if namePseudo more children had been recorded. A registry of one
+// child would otherwise take that child's name for everyone's, and agreeing on it would weigh
+// against them; at a thousand children and more the registry's own counts decide.
 func (ix *Index) share(k key) float64 {
-	n := max(ix.live, 1)
-	return float64(max(ix.df[k.hash()], 1)) / float64(n)
+	return (float64(max(ix.df[k.hash()], 1)) + namePseudo*namePrior) / (float64(ix.live) + namePseudo)
 }
+
+// namePrior is the share of children taken to hold a name before the registry says otherwise (one
+// in a thousand), weighed as namePseudo children.
+const (
+	namePrior  = 0.001
+	namePseudo = 100
+)
 
 // WithPhone returns the children whose own recorded phones include phone (E.164).
 func (ix *Index) WithPhone(phone string) []string {

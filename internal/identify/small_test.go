@@ -1,0 +1,33 @@
+package identify_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/waymark-org/waymark"
+)
+
+// A council starts with a handful of children: a name agreeing never weighs against the child,
+// however few are recorded, and the child is found first at every size.
+func TestSmallRegistries(t *testing.T) {
+	kidane := &waymark.Child{ID: "kidane", Ref: "K1", GivenNames: "Kidane", FamilyName: "Woldemariam", Sex: "M", DateOfBirth: "2009-07-07", Nationality: "ER"}
+	q := &waymark.Child{GivenNames: "Kidanee", FamilyName: "Woldemariam", DateOfBirth: "2009-07-07"}
+	for _, n := range []int{1, 10, 100, 1000, 100_000} {
+		if n == 100_000 && testing.Short() {
+			continue
+		}
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			e := registry(t, n-1, kidane)
+			got := e.Identify(q, 5)
+			if len(got) == 0 || got[0].ChildID != "kidane" {
+				t.Fatalf("top candidates: %+v", top(got, 3))
+			}
+			for _, ev := range got[0].Evidence {
+				if ev.Field == "name" && ev.Level != "not_given" && ev.Level != "none" && ev.Weight <= 0 {
+					t.Errorf("a name agreeing weighs against the child: %+v", ev)
+				}
+			}
+			t.Logf("%d children: %s %.2f %v", n, got[0].Band, got[0].Probability, got[0].Evidence)
+		})
+	}
+}
