@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/waymark-org/waymark/internal/dna"
+	"github.com/waymark-org/waymark/internal/fingerprint"
 )
 
 // Child is the person a record is about: identity facts as the child or a document gives them.
@@ -75,6 +76,10 @@ type Biometric struct {
 	TakenOn    string `json:"taken_on,omitempty"`
 	Kit        string `json:"kit,omitempty"`     // the typing kit, e.g. PowerPlex ESI 17
 	Profile    string `json:"profile,omitempty"` // "D3S1358 15,16; vWA 17,18; …; AMEL X,Y"
+	// Template is the prints' finger minutiae record, when one came with them (ISO/IEC 19794-2,
+	// base64 in JSON): kept whole and sealed, for a matcher; TemplateFormat says what it is.
+	Template       []byte `json:"template,omitempty"`
+	TemplateFormat string `json:"template_format,omitempty"`
 }
 
 // Photo describes a stored photograph; the image itself is encrypted at rest.
@@ -361,6 +366,16 @@ func (c *Child) normalizeBiometrics(p *problems, record bool) {
 		}
 		if record && b.Kind == "dna" && b.LegalBasis == "" {
 			p.add("biometrics", "A DNA sample needs its consent or legal basis")
+		}
+		b.TemplateFormat = ""
+		if len(b.Template) > 0 {
+			if t, err := fingerprint.Parse(b.Template); b.Kind != "fingerprint" {
+				p.add("biometrics", "Only fingerprints have a template")
+			} else if err != nil {
+				p.add("biometrics", "Fingerprint template: %v", err)
+			} else {
+				b.TemplateFormat = t.Format
+			}
 		}
 		if b.Profile != "" {
 			if prof, err := dna.Parse(b.Profile); b.Kind != "dna" {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/fingerprint"
 	"github.com/waymark-org/waymark/internal/registry"
 )
 
@@ -48,6 +49,22 @@ func (s *Server) careAPIRoutes() []Route {
 			b.ChildID = r.PathValue("id")
 			return s.Registry.AddBureauSearch(r.Context(), actor(r), b)
 		})},
+		{"POST", "/api/v1/children/{id}/bureau-searches/ask", func(w http.ResponseWriter, r *http.Request) {
+			var ask struct {
+				Bureau    string `json:"bureau"`
+				PrintsRef string `json:"prints_ref"`
+			}
+			if err := decodeJSON(w, r, &ask); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			b, err := s.Registry.AskBureau(r.Context(), actor(r), r.PathValue("id"), fingerprint.Bureau(ask.Bureau), ask.PrintsRef)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			writeJSON(w, http.StatusCreated, b)
+		}},
 		{"GET", "/api/v1/children/{id}/missing-episodes", s.apiRecord(func(rec *registry.ChildRecord) any {
 			return map[string]any{"missing_episodes": list(rec.Care.Episodes)}
 		})},

@@ -1,6 +1,9 @@
 package http_test
 
 import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -51,4 +54,63 @@ func TestBureauSearches(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Prints sent to a bureau are recorded in one step, from the child's page or the API, through the
+// matcher: pending, asked today by the officer; a template that came with the prints is kept
+// sealed, and one that is not a minutiae record is refused with the field named.
+func TestAskBureau(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			a := newApp(t, d)
+			tmpl := minutiae(21)
+			c := &waymark.Child{GivenNames: "Ermias", FamilyName: "Template", Biometrics: []waymark.Biometric{
+				{Kind: "fingerprint", Reference: "NX-2026-0077", Template: tmpl}, {Kind: "fingerprint", Reference: "NX-2026-0078"}}}
+			if err := a.reg.CreateChild(ctx, a.actor(police), c, nil); err != nil {
+				t.Fatal(err)
+			}
+			var sealed []byte
+			if err := a.store.DB().QueryRow(`SELECT sealed FROM children WHERE id = $1`, c.ID).Scan(&sealed); err != nil || bytes.Contains(sealed, tmpl[:8]) {
+				t.Fatalf("the template is not sealed (%v)", err)
+			}
+			officer := a.client(police)
+			_, page := get(t, officer, a.srv.URL+"/children/"+c.ID)
+			contains(t, page, "Template held (ISO/IEC 19794-2:2005), sealed", "I have asked IDENT1", `value="NX-2026-0077"`)
+			if code, _, _ := postForm(t, a.client(otherCouncil), a.srv.URL+"/children/"+c.ID+"/bureau-searches/ask", url.Values{"bureau": {"ident1"}, "prints_ref": {"NX-2026-0077"}}); code != 403 {
+				t.Fatalf("another council asked a bureau: %d", code)
+			}
+			if code, _, _ := postForm(t, officer, a.srv.URL+"/children/"+c.ID+"/bureau-searches/ask", url.Values{"bureau": {"ident1"}, "prints_ref": {"nx 2026 0077"}}); code != 303 {
+				t.Fatalf("ask IDENT1: %d", code)
+			}
+			_, page = get(t, officer, a.srv.URL+"/children/"+c.ID)
+			contains(t, page, "prints NX-2026-0077: <strong>Pending</strong>", "Prints taken, never searched</span> NX-2026-0078")
+
+			token := a.token(police, waymark.RolePolice)
+			code, out := a.call(token, "POST", "/api/v1/children/"+c.ID+"/bureau-searches/ask", `{"bureau": "iabs", "prints_ref": "NX-2026-0078"}`)
+			if code != 201 || out["outcome"] != "pending" || out["bureau"] != "iabs" || out["asked_on"] != a.reg.Now().Format(waymark.DateLayout) {
+				t.Fatalf("API ask: %d %v", code, out)
+			}
+			for body, field := range map[string]string{`{"bureau": "interpol", "prints_ref": "NX-2026-0078"}`: "bureau", `{"bureau": "iabs", "prints_ref": "NX-9"}`: "prints_ref"} {
+				if code, out := a.call(token, "POST", "/api/v1/children/"+c.ID+"/bureau-searches/ask", body); code != 422 || errorField(out) != field {
+					t.Errorf("%s: %d %v", body, code, out)
+				}
+			}
+			code, out = a.call(token, "POST", "/api/v1/children", `{"given_names": "Bad", "biometrics": [{"kind": "fingerprint", "reference": "NX-1", "template": "JVBERi0xLjc="}]}`)
+			if code != 422 || errorField(out) != "biometrics" || !strings.Contains(fmt.Sprint(out), "does not begin FMR") {
+				t.Fatalf("a PDF as a template: %d %v", code, out)
+			}
+		})
+	}
+}
+
+// minutiae is a synthetic finger minutiae record (ISO/IEC 19794-2:2005) of one view.
+func minutiae(n int) []byte {
+	b := []byte("FMR\x00 20\x00\x00\x00\x00\x00")
+	b = append(b, 0, 0, 1, 0xf4, 1, 0xf4, 0, 197, 0, 197, 1, 0, 2, 0, 70, byte(n))
+	for m := range n {
+		b = append(b, 0x40, byte(m), 0, byte(2*m), byte(m), 50)
+	}
+	b = append(b, 0, 0)
+	binary.BigEndian.PutUint32(b[8:12], uint32(len(b)))
+	return b
 }

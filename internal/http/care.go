@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/fingerprint"
 	"github.com/waymark-org/waymark/internal/registry"
 	"github.com/waymark-org/waymark/internal/report"
 	"github.com/waymark-org/waymark/internal/screening"
@@ -24,6 +25,7 @@ func (s *Server) careRoutes(mux *http.ServeMux) {
 		mux.HandleFunc("POST /children/{id}/"+f.path, s.signedIn(s.postForm(f)))
 		s.formTitles["POST /children/{id}/"+f.path] = f.title
 	}
+	mux.HandleFunc("POST /children/{id}/bureau-searches/ask", s.signedIn(s.askBureau))
 	mux.HandleFunc("GET /missing", s.signedIn(s.missingBoard))
 	mux.HandleFunc("GET /missing/{id}", s.signedIn(s.episodePage))
 	mux.HandleFunc("POST /missing/{id}/{step}", s.signedIn(s.episodeStep))
@@ -374,6 +376,19 @@ func (s *Server) alertsPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, "alerts", &web.View{Title: "Alerts and deadlines", Data: map[string]any{"Alerts": alerts, "Upcoming": upcoming}})
+}
+
+// askBureau records that the officer has asked a bureau to search the child's prints.
+func (s *Server) askBureau(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r, 16<<10) {
+		return
+	}
+	id := r.PathValue("id")
+	if _, err := s.Registry.AskBureau(r.Context(), actor(r), id, fingerprint.Bureau(r.PostForm.Get("bureau")), r.PostForm.Get("prints_ref")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/children/"+id+"?saved=1#bureau", http.StatusSeeOther)
 }
 
 func (s *Server) clearAlert(w http.ResponseWriter, r *http.Request) {

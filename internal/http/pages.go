@@ -295,7 +295,7 @@ func (s *Server) childPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "child", &web.View{Title: rec.Child.Name(), Flash: flash, Data: map[string]any{
 		"Child": rec.Child, "Encounters": rec.Encounters, "Owner": rec.Owner, "RecordedBy": rec.RecordedBy, "May": rec.May,
 		"Care": rec.Care, "Handovers": rec.Handovers, "OrgNames": rec.OrgNames, "Team": rec.Team, "Profile": rec.Profile, "FirstDays": rec.FirstDays,
-		"Checklist": rec.Checklist(s.Registry.Now()), "Until": rec.Until, "Now": s.Registry.Now()}})
+		"Checklist": rec.Checklist(s.Registry.Now()), "Until": rec.Until, "Now": s.Registry.Now(), "Bureaus": waymark.Bureaus}})
 }
 
 func (s *Server) editChildPage(w http.ResponseWriter, r *http.Request) {

@@ -3,12 +3,14 @@ package registry
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/fingerprint"
 	"github.com/waymark-org/waymark/internal/screening"
 	"github.com/waymark-org/waymark/internal/sqlstore"
 )
@@ -769,4 +771,39 @@ func (r *Registry) Cases(ctx context.Context, a waymark.Actor, act waymark.Actio
 		return nil, err
 	}
 	return cases, r.store.Audit(ctx, entry(a, string(act), "stats", orgID, orgID))
+}
+
+// AskBureau asks a fingerprint matcher — today a bureau — to search the child's prints named by
+// printsRef (with their template, if one is held), and records the search with what the matcher
+// says at once: pending, for a bureau, until a person records its answer.
+func (r *Registry) AskBureau(ctx context.Context, a waymark.Actor, childID string, m fingerprint.Matcher, printsRef string) (*waymark.BureauSearch, error) {
+	if _, err := r.childScope(ctx, a, waymark.RecordBureau, childID); err != nil {
+		return nil, err
+	}
+	if !slices.Contains(waymark.Bureaus, m.Name()) {
+		return nil, waymark.Invalid("bureau", "Choose the bureau to ask: "+strings.Join(waymark.Bureaus, " or "))
+	}
+	c, err := r.store.Child(ctx, childID)
+	if err != nil {
+		return nil, err
+	}
+	want := waymark.NormalizeDocumentNumber(printsRef)
+	i := slices.IndexFunc(c.Biometrics, func(b waymark.Biometric) bool {
+		return b.Kind == "fingerprint" && want != "" && waymark.NormalizeDocumentNumber(b.Reference) == want
+	})
+	if i < 0 {
+		return nil, waymark.Invalid("prints_ref", "No prints of this child have that reference")
+	}
+	prints := c.Biometrics[i]
+	ans, err := m.Ask(ctx, prints.Reference, prints.Template)
+	if err != nil {
+		return nil, fmt.Errorf("ask %s: %w", m.Name(), err)
+	}
+	today := r.store.Now().Format(waymark.DateLayout)
+	s := &waymark.BureauSearch{ChildID: childID, Bureau: m.Name(), PrintsRef: prints.Reference, AskedOn: today, AskedBy: a.Name,
+		Outcome: ans.Outcome, IdentifiedAs: ans.IdentifiedAs}
+	if ans.Outcome != "pending" {
+		s.AnsweredOn = today
+	}
+	return s, r.AddBureauSearch(ctx, a, s)
 }
