@@ -99,4 +99,6 @@ type Bureau string
 func (b Bureau) Name() string { return string(b) }
 
 // Ask records nothing and sends nothing: the bureau is asked by the officer; the answer is later.
-func (Bureau) Ask(context.Context, string, []byte) (Answer, error) { return Answer{Outcome: "pending"}, nil }
+func (Bureau) Ask(context.Context, string, []byte) (Answer, error) {
+	return Answer{Outcome: "pending"}, nil
+}
