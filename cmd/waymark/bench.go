@@ -15,6 +15,7 @@ import (
 	"github.com/waymark-org/waymark/internal/bench"
 	"github.com/waymark-org/waymark/internal/crypto"
 	"github.com/waymark-org/waymark/internal/sqlstore"
+	"github.com/waymark-org/waymark/internal/synth"
 )
 
 func init() {
@@ -95,9 +96,23 @@ func runBenchIdentify(ctx context.Context, e *env, args []string) error {
 	missingShare := fs.Float64("missing-share", bench.DefaultWorld.MissingShare, "share of recorded children missing now")
 	blind := fs.Bool("status-blind", false, "keep from the engine which children are missing now (to measure what knowing it earns)")
 	lostTo := fs.String("lost", "", "write each linkable probe the engine did not rank within ten to this file, with its evidence")
-	foundMissing := fs.Float64("found-missing", bench.DefaultWorld.FoundMissing, "share of recorded children found who were missing (equal to --missing-share: being missing tells nothing)")
+	foundMissing := fs.Float64("found-missing", bench.DefaultWorld.FoundMissing, "share of recorded children found who were missing (equal to --missing-share: being missing tells nothing; the second world's default)")
+	worldName := fs.String("world", "first", "the synthetic world: first (the engine's model was fitted on it) or second (other names, spellings and ways facts change; being missing tells nothing)")
 	if err := parse(fs, e, args); err != nil {
 		return err
+	}
+	world := bench.World{MissingShare: *missingShare, FoundMissing: *foundMissing}
+	switch *worldName {
+	case "first":
+	case "second":
+		world.Names = synth.Second
+		set := false
+		fs.Visit(func(f *flag.Flag) { set = set || f.Name == "found-missing" })
+		if !set {
+			world.FoundMissing = world.MissingShare
+		}
+	default:
+		return fmt.Errorf("--world: %q is not first or second", *worldName)
 	}
 	for name, v := range map[string]float64{"missing-share": *missingShare, "found-missing": *foundMissing} {
 		if !(v >= 0 && v <= 1) {
@@ -127,7 +142,7 @@ func runBenchIdentify(ctx context.Context, e *env, args []string) error {
 		o.Lost = w
 	}
 	start := time.Now()
-	d := bench.Generate(bench.World{MissingShare: *missingShare, FoundMissing: *foundMissing}, *n, *probes, *seed)
+	d := bench.Generate(world, *n, *probes, *seed)
 	fmt.Fprintf(e.stdout, "generated %d children and %d probes in %s\n", len(d.Children), len(d.Probes), time.Since(start).Round(time.Millisecond))
 	engine, e2 := bench.Engine(d, o)
 	if *calibrate {

@@ -31,8 +31,17 @@ type Data struct {
 // World says how many of the registry's children are missing now, and how many of the recorded
 // children found are among them.
 type World struct {
-	MissingShare float64 // recorded children with a missing episode open
-	FoundMissing float64 // recorded children found who were missing when found
+	MissingShare float64      // recorded children with a missing episode open
+	FoundMissing float64      // recorded children found who were missing when found
+	Names        *synth.World // whose children and probes: synth.First when nil
+}
+
+// generator draws from the world's names.
+func (w World) generator(seed uint64) *synth.Generator {
+	if w.Names == nil {
+		return synth.New(seed, benchNow)
+	}
+	return synth.NewIn(w.Names, seed, benchNow)
 }
 
 // DefaultWorld is the benchmark's assumption (docs/identification.md): a tenth of the registry is
@@ -55,7 +64,7 @@ var benchNow = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 // Generate makes n recorded children (with siblings as hard negatives) in world w, and the probes.
 func Generate(w World, n, probes int, seed uint64) *Data {
 	now := benchNow
-	g := synth.New(seed, now)
+	g := w.generator(seed)
 	d := &Data{Children: make([]*waymark.Child, 0, n), seed: seed, world: w}
 	for len(d.Children) < n {
 		c := g.Child()
@@ -355,7 +364,7 @@ func Engine(d *Data, o Options) (Quality, *identify.Engine) {
 		e.Model = identify.Priors()
 		e.EstimateU(200000, 7)
 		var queries []*identify.Record // unlabelled, and not the probes measured below
-		for _, p := range d.probes(synth.New(d.seed+2_000_003, benchNow), max(len(d.Probes), 2000)*4/5) {
+		for _, p := range d.probes(d.world.generator(d.seed+2_000_003), max(len(d.Probes), 2000)*4/5) {
 			queries = append(queries, identify.FromChild(p.Query))
 		}
 		e.EstimateM(queries, 20, 15)
@@ -399,7 +408,7 @@ func calibrate(e *identify.Engine, d *Data) identify.Calibration {
 	e.Model.Calibration = identify.Calibration{}
 	var probs []float64
 	var hits []bool
-	for _, p := range d.probes(synth.New(d.seed+1_000_003, benchNow), max(len(d.Probes), 2000)*4/5) {
+	for _, p := range d.probes(d.world.generator(d.seed+1_000_003), max(len(d.Probes), 2000)*4/5) {
 		if top := e.Identify(p.Query, 1); len(top) > 0 {
 			probs, hits = append(probs, top[0].Probability), append(hits, top[0].ChildID == p.Truth)
 		}

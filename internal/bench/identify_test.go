@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/waymark-org/waymark/internal/bench"
+	"github.com/waymark-org/waymark/internal/synth"
 )
 
 // TestBenchSmall runs the benchmark once at a small size, so that it cannot rot, and checks that
@@ -90,5 +91,31 @@ func TestBenchLost(t *testing.T) {
 	}
 	if strings.Count(out.String(), "   found:    ") != all || strings.Count(out.String(), "   recorded: R") != all {
 		t.Errorf("lost probes without their facts:\n%s", out.String())
+	}
+}
+
+// The second world is another world: its children are of other countries than the first's, and
+// the engine fitted on the first still finds most of them, with few strong answers to children
+// never recorded.
+func TestBenchSecondWorld(t *testing.T) {
+	w := bench.World{MissingShare: 0.1, FoundMissing: 0.1, Names: synth.Second}
+	d := bench.Generate(w, 3000, 300, 5)
+	first := bench.Generate(bench.DefaultWorld, 3000, 0, 5)
+	countries := map[string]bool{}
+	for _, c := range first.Children {
+		countries[c.Nationality] = true
+	}
+	shared := 0
+	for _, c := range d.Children {
+		if countries[c.Nationality] {
+			shared++
+		}
+	}
+	if shared > len(d.Children)/5 {
+		t.Errorf("%d of the second world's %d children are of the first world's countries", shared, len(d.Children))
+	}
+	q, _ := bench.Engine(d, bench.Options{})
+	if q.Recall1 < 0.5 || q.Recall10 < q.Recall1 || q.StrongNeverRecorded > 0.05 {
+		t.Fatalf("the second world: %+v", q)
 	}
 }

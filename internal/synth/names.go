@@ -19,7 +19,21 @@ type culture struct {
 	onsets, nuclei, codas []string
 }
 
-var cultures = []culture{
+// World is a synthetic world: its naming customs and name pools, how often a name is a common
+// one, and how found children's facts differ from their records. Two worlds with nothing shared but
+// the shape let a method fitted on one be tested on the other.
+type World struct {
+	Name     string
+	cultures []culture
+	common   float64     // share of names drawn from the common pools (the rest composed of syllables)
+	swaps    [][2]string // spelling variants a clerk writes a name with
+	probe    rates
+}
+
+// First is the world the engine's model was estimated and calibrated on.
+var First = &World{Name: "first", cultures: firstCultures, common: 0.55, swaps: firstSwaps, probe: firstRates}
+
+var firstCultures = []culture{
 	{country: "VN", onsets: []string{"Th", "Tr", "Ng", "Kh", "Ph", "H", "L", "M", "B", "Đ", "V", "Q", "S", "T", "Nh", "C", "G", "D", "X"}, nuclei: []string{"a", "ă", "â", "o", "ô", "ơ", "u", "ư", "i", "uy", "ươ", "iê", "oa", "ê"}, codas: []string{"n", "ng", "nh", "m", "c", "t", "", "", "i", "o"}, neighbours: []string{"CN", "LA", "KH"}, phonePrefix: "+849", languages: []string{"Vietnamese"},
 		male:    []string{"Nam", "Minh", "Hùng", "Tuấn", "Dũng", "Đức", "Quang", "Thành", "Long", "Huy", "Khánh", "Phúc"},
 		female:  []string{"Lan", "Hoa", "Mai", "Linh", "Hương", "Thảo", "Ngọc", "Trang", "Hạnh", "Yến"},

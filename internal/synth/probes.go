@@ -32,33 +32,33 @@ func (g *Generator) ProbeOf(c *waymark.Child) Probe {
 	kind := g.probeName(c, q)
 	g.probeDOB(c, q)
 	switch r := g.r.Float64(); {
-	case r < 0.6:
+	case r < g.w.probe.nat[0]:
 		q.Nationality = c.Nationality
-	case r < 0.75:
-		if cu := cultureOf(c.Nationality); cu != nil && len(cu.neighbours) > 0 {
+	case r < g.w.probe.nat[1]:
+		if cu := g.w.cultureOf(c.Nationality); cu != nil && len(cu.neighbours) > 0 {
 			q.Nationality = pick(g, cu.neighbours)
 		}
 	}
 	switch {
-	case len(c.Phones) > 0 && g.chance(0.3):
+	case len(c.Phones) > 0 && g.chance(g.w.probe.phone):
 		q.Phones = []string{pick(g, c.Phones)}
 		// written locally, without the country code; "00" would begin an international number
-		if tail := q.Phones[0][len(q.Phones[0])-9:]; g.chance(0.3) && tail[0] != '0' {
+		if tail := q.Phones[0][len(q.Phones[0])-9:]; g.chance(g.w.probe.localPhone) && tail[0] != '0' {
 			q.Phones[0] = "0" + tail
 		}
-	case g.chance(0.1): // a phone given since, often by whoever controls the child
+	case g.chance(g.w.probe.newPhone): // a phone given since, often by whoever controls the child
 		q.Phones = []string{g.ukPhone()}
 	}
 	switch {
-	case len(c.Documents) > 0 && g.chance(0.2):
+	case len(c.Documents) > 0 && g.chance(g.w.probe.doc):
 		q.Documents = []waymark.Document{c.Documents[0]}
-	case g.chance(0.03): // a false document
+	case g.chance(g.w.probe.falseDoc): // a false document
 		q.Documents = []waymark.Document{{Type: "passport", Number: g.docNumber(), Country: c.Nationality}}
 	}
 	switch r := g.r.Float64(); {
-	case r < 0.1:
+	case r < g.w.probe.sex[0]:
 		q.Sex = ""
-	case r < 0.11: // recorded wrongly, at first contact or now
+	case r < g.w.probe.sex[1]: // recorded wrongly, at first contact or now
 		q.Sex = map[string]string{"M": "F", "F": "M"}[c.Sex]
 	}
 	return Probe{Query: q, Truth: c.ID, Kind: kind}
@@ -67,32 +67,33 @@ func (g *Generator) ProbeOf(c *waymark.Child) Probe {
 // probeName changes the recorded name as found children's names change, and says how.
 func (g *Generator) probeName(c *waymark.Child, q *waymark.Child) string {
 	q.GivenNames, q.FamilyName = c.GivenNames, c.FamilyName
+	n := g.w.probe.names
 	switch r := g.r.Float64(); {
-	case r < 0.15:
+	case r < n[0]:
 		return "as recorded"
-	case r < 0.27:
+	case r < n[1]:
 		q.GivenNames, q.FamilyName = foldASCII(c.GivenNames), foldASCII(c.FamilyName)
 		return "diacritics dropped"
-	case r < 0.37:
+	case r < n[2]:
 		q.GivenNames, q.FamilyName = c.FamilyName, c.GivenNames
 		return "given and family swapped"
-	case r < 0.45:
+	case r < n[3]:
 		q.GivenNames, q.FamilyName = c.GivenNames+" "+c.FamilyName, ""
 		return "whole name in one field"
-	case r < 0.55:
+	case r < n[4]:
 		if f := strings.Fields(c.FamilyName); len(f) > 1 {
 			q.FamilyName = f[0]
 			return "patronymic chain shortened"
 		}
 		q.GivenNames = lastWord(c.GivenNames)
 		return "middle name dropped"
-	case r < 0.67:
+	case r < n[5]:
 		q.GivenNames = typo(g, c.GivenNames)
 		return "typo"
-	case r < 0.77:
+	case r < n[6]:
 		q.GivenNames, q.FamilyName = g.spelling(c.GivenNames), g.spelling(c.FamilyName)
 		return "transliteration variant"
-	case r < 0.87:
+	case r < n[7]:
 		if len(c.Aliases) > 0 {
 			a := pick(g, c.Aliases)
 			q.GivenNames, q.FamilyName = a.GivenNames, a.FamilyName
@@ -113,24 +114,25 @@ func (g *Generator) probeDOB(c *waymark.Child, q *waymark.Child) {
 	}
 	y, m, d := 0, 0, 0
 	fmt.Sscanf(c.DateOfBirth, "%d-%d-%d", &y, &m, &d)
+	b := g.w.probe.dobs
 	switch r := g.r.Float64(); {
-	case r < 0.35:
+	case r < b[0]:
 		q.DateOfBirth, q.DOBEstimated = c.DateOfBirth, c.DOBEstimated
-	case r < 0.55:
+	case r < b[1]:
 		q.DateOfBirth, q.DOBEstimated = fmt.Sprintf("%04d-01-01", y+g.r.IntN(3)-1), true
-	case r < 0.62 && d <= 12 && d != m:
+	case r < b[2] && d <= 12 && d != m:
 		q.DateOfBirth = fmt.Sprintf("%04d-%02d-%02d", y, d, m)
-	case r < 0.72:
+	case r < b[3]:
 		q.DateOfBirth = fmt.Sprintf("%04d-%02d-%02d", y+1-2*g.r.IntN(2), m, min(d, 28))
-	case r < 0.80: // claims to be an adult
+	case r < b[4]: // claims to be an adult
 		q.DateOfBirth = fmt.Sprintf("%04d-%02d-%02d", y-3, m, min(d, 28))
 	}
 }
 
-func cultureOf(country string) *culture {
-	for i := range cultures {
-		if cultures[i].country == country {
-			return &cultures[i]
+func (w *World) cultureOf(country string) *culture {
+	for i := range w.cultures {
+		if w.cultures[i].country == country {
+			return &w.cultures[i]
 		}
 	}
 	return nil
@@ -141,7 +143,7 @@ func (g *Generator) spelling(name string) string {
 	words := strings.Fields(foldASCII(name))
 	for i, w := range words {
 		lw := strings.ToLower(w)
-		for _, sw := range spellingSwaps {
+		for _, sw := range g.w.swaps {
 			if strings.Contains(lw, sw[0]) && g.chance(0.7) {
 				lw = strings.Replace(lw, sw[0], sw[1], 1)
 				break
@@ -152,7 +154,21 @@ func (g *Generator) spelling(name string) string {
 	return strings.Join(words, " ")
 }
 
-var spellingSwaps = [][2]string{
+// rates say how a found child's facts differ from the record, each set of choices as cumulative
+// shares of one draw.
+type rates struct {
+	names                               [8]float64 // as recorded, diacritics dropped, swapped, in one field, shortened, typo, spelling, alias; beyond: false
+	dobs                                [5]float64 // as recorded, an assessed year near it, day and month swapped, a year out, claims adulthood; beyond: none
+	nat                                 [2]float64 // the same, a neighbouring country; beyond: none given
+	sex                                 [2]float64 // none given, the other; beyond: as recorded
+	phone                               float64    // one of the recorded phones given
+	newPhone, localPhone, doc, falseDoc float64
+}
+
+var firstRates = rates{names: [8]float64{0.15, 0.27, 0.37, 0.45, 0.55, 0.67, 0.77, 0.87}, dobs: [5]float64{0.35, 0.55, 0.62, 0.72, 0.80},
+	nat: [2]float64{0.6, 0.75}, sex: [2]float64{0.1, 0.11}, phone: 0.3, localPhone: 0.3, newPhone: 0.1, doc: 0.2, falseDoc: 0.03}
+
+var firstSwaps = [][2]string{
 	{"oha", "uha"}, {"mm", "m"}, {"ed", "ad"}, {"ou", "u"}, {"y", "i"}, {"ph", "f"}, {"kh", "h"}, {"sh", "sch"},
 	{"ee", "i"}, {"c", "k"}, {"x", "ks"}, {"e", "a"}, {"u", "o"}, {"i", "ee"}, {"ay", "ai"}, {"w", "v"},
 }

@@ -18,15 +18,19 @@ import (
 	"github.com/waymark-org/waymark/internal/dna"
 )
 
-// Generator draws synthetic records from a seeded source.
+// Generator draws synthetic records of a world from a seeded source.
 type Generator struct {
 	r   *rand.Rand
+	w   *World
 	Now time.Time
 }
 
-// New returns a generator; the same seed and now give the same records.
-func New(seed uint64, now time.Time) *Generator {
-	return &Generator{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), Now: now}
+// New returns a generator of the first world; the same seed and now give the same records.
+func New(seed uint64, now time.Time) *Generator { return NewIn(First, seed, now) }
+
+// NewIn returns a generator of world w.
+func NewIn(w *World, seed uint64, now time.Time) *Generator {
+	return &Generator{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), w: w, Now: now}
 }
 
 func pick[T any](g *Generator, s []T) T { return s[g.r.IntN(len(s))] }
@@ -42,7 +46,7 @@ func zipf(g *Generator, s []string) string {
 // name draws a name of a culture: usually a common one, otherwise one from the long tail,
 // composed of the language's syllables.
 func (g *Generator) nameFrom(cu culture, common []string) string {
-	if len(cu.onsets) == 0 || g.chance(0.55) {
+	if len(cu.onsets) == 0 || g.chance(g.w.common) {
 		return zipf(g, common)
 	}
 	n := 1 + g.r.IntN(2)
@@ -64,7 +68,7 @@ func (g *Generator) chance(p float64) bool { return g.r.Float64() < p }
 
 // Child returns a synthetic child as recorded at first contact.
 func (g *Generator) Child() *waymark.Child {
-	cu := pick(g, cultures)
+	cu := pick(g, g.w.cultures)
 	c := &waymark.Child{Nationality: cu.country, Languages: cu.languages[:1+g.r.IntN(len(cu.languages))]}
 	male := g.chance(0.7)
 	c.Sex = "F"
