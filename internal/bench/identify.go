@@ -344,6 +344,7 @@ func linkable(found, recorded *waymark.Child) bool {
 // children are missing now (StatusBlind), to measure what knowing that earns.
 type Options struct {
 	Train, Calibrate, StatusBlind bool
+	LearnU                        bool      // sample u from the registry, as waymark serve does at start-up, keeping the shipped m
 	Lost                          io.Writer // where to write each linkable probe not found within ten, with its evidence
 }
 
@@ -359,6 +360,9 @@ func Engine(d *Data, o Options) (Quality, *identify.Engine) {
 			c = &blind
 		}
 		e.Put(c)
+	}
+	if o.LearnU && !o.Train {
+		e.EstimateU(200000, 7)
 	}
 	if o.Train { // from the priors, not from the shipped estimate
 		e.Model = identify.Priors()
