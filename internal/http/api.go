@@ -241,9 +241,13 @@ func (s *Server) apiCreateChild(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.Photos = nil
-	if err := s.Registry.CreateChild(r.Context(), actor(r), &c, nil); err != nil {
+	created, err := s.Registry.CreateChildOnce(r.Context(), actor(r), &c, nil, r.Header.Get("Idempotency-Key"))
+	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if !created { // the first answer again: a resend never makes a second child
+		w.Header().Set("Idempotent-Replayed", "true")
 	}
 	w.Header().Set("Location", "/api/v1/children/"+c.ID)
 	writeJSON(w, http.StatusCreated, &c)

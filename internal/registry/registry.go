@@ -5,8 +5,12 @@ package registry
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -174,8 +178,19 @@ func (r *Registry) childScope(ctx context.Context, a waymark.Actor, act waymark.
 
 // CreateChild records a new child owned by the actor's organisation, with its first encounter if given.
 func (r *Registry) CreateChild(ctx context.Context, a waymark.Actor, c *waymark.Child, first *waymark.Encounter) error {
+	_, err := r.CreateChildOnce(ctx, a, c, first, "")
+	return err
+}
+
+// CreateChildOnce is CreateChild under an idempotency key (none: every call creates): the same key
+// sent again by the same user makes nothing and returns, in c, the child the first call made
+// (created false; the read audited); the key sent again with other facts is a conflict.
+func (r *Registry) CreateChildOnce(ctx context.Context, a waymark.Actor, c *waymark.Child, first *waymark.Encounter, key string) (created bool, _ error) {
 	if err := r.check(ctx, a, waymark.CreateChild, waymark.Scope{OrgID: a.OrgID}, "child", ""); err != nil {
-		return err
+		return false, err
+	}
+	if err := checkIdempotencyKey(key); err != nil {
+		return false, err
 	}
 	now := r.store.Now()
 	err := c.Normalize(now)
@@ -183,12 +198,33 @@ func (r *Registry) CreateChild(ctx context.Context, a waymark.Actor, c *waymark.
 		err = joinInvalid(err, first.Normalize(now))
 	}
 	if err != nil {
-		return err
+		return false, err
 	}
 	c.OrgID = a.OrgID
+	hash := requestHash(c, first)
+	var again *waymark.Child
 	err = r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
+		if key != "" {
+			claimed, firstHash, id, err := tx.ClaimKey(a.OrgID, actorKey(a), key, hash)
+			if err != nil || !claimed {
+				if err == nil && firstHash != hash {
+					err = waymark.Errorf(waymark.ECONFLICT, "This Idempotency-Key was sent before with another child's facts: send a new key for a new record.")
+				}
+				if err == nil {
+					if again, err = tx.Child(id); err == nil {
+						err = tx.Audit(entry(a, string(waymark.ViewChild), "child", id, again.OrgID))
+					}
+				}
+				return err
+			}
+		}
 		if err := tx.CreateChild(c); err != nil {
 			return err
+		}
+		if key != "" {
+			if err := tx.NameKey(a.OrgID, actorKey(a), key, c.ID); err != nil {
+				return err
+			}
 		}
 		if first != nil {
 			first.ChildID, first.OrgID, first.RecordedBy = c.ID, a.OrgID, a.Name
@@ -203,10 +239,33 @@ func (r *Registry) CreateChild(ctx context.Context, a waymark.Actor, c *waymark.
 		}
 		return tx.Audit(entry(a, string(waymark.CreateChild), "child", c.ID, c.OrgID))
 	})
-	if err == nil {
-		r.Engine.Put(c)
+	switch {
+	case err != nil:
+		return false, err
+	case again != nil:
+		*c = *again
+		return false, nil
 	}
-	return err
+	r.Engine.Put(c)
+	return true, nil
+}
+
+// checkIdempotencyKey refuses a key no client would send: at most 200 printable ASCII characters.
+func checkIdempotencyKey(key string) error {
+	if len(key) > 200 || strings.IndexFunc(key, func(r rune) bool { return r < 0x21 || r > 0x7e }) >= 0 {
+		return waymark.Invalid("Idempotency-Key", "An Idempotency-Key is at most 200 printable characters, without spaces (a UUID will do)")
+	}
+	return nil
+}
+
+// requestHash is what a record's facts hash to once normalised, to tell a resend from a reuse.
+func requestHash(c *waymark.Child, first *waymark.Encounter) string {
+	b, _ := json.Marshal(struct {
+		C *waymark.Child
+		E *waymark.Encounter
+	}{c, first})
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 // joinInvalid merges two validation results into one error listing every bad field.
