@@ -188,8 +188,13 @@ func runBenchNetwork(ctx context.Context, e *env, args []string) error {
 	probes := fs.Int("probes", 2000, "searches and pictures timed, each")
 	db := fs.String("db", "", "an empty PostgreSQL database's URL; none: SQLite in a temporary directory")
 	seed := fs.Uint64("seed", 1, "seed of the synthetic data")
+	keyFile := fs.String("keys", "", "data-encryption key file, created if missing (none: a key for this run alone)")
+	reuse := fs.Bool("reuse", false, "time the probes alone, over the world an earlier run loaded into --db with the same --children, --seed and --keys")
 	if err := parse(fs, e, args); err != nil {
 		return err
+	}
+	if *reuse && (*db == "" || *keyFile == "") {
+		return fmt.Errorf("--reuse needs the --db and --keys of the run that loaded the world")
 	}
 	if *children < 10 || *probes < 1 {
 		return fmt.Errorf("--children (10 at least) and --probes (1 at least): %d, %d", *children, *probes)
@@ -204,6 +209,9 @@ func runBenchNetwork(ctx context.Context, e *env, args []string) error {
 		dsn = dir
 	}
 	keys, err := crypto.ParseKeys(crypto.NewKeyLine(1))
+	if *keyFile != "" {
+		keys, _, err = crypto.LoadOrCreate(*keyFile, "")
+	}
 	if err != nil {
 		return err
 	}
@@ -212,7 +220,7 @@ func runBenchNetwork(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	f, err := bench.Network(ctx, store, *children, *probes, *seed)
+	f, err := bench.Network(ctx, store, *children, *probes, *seed, *reuse)
 	if err != nil {
 		return err
 	}

@@ -32,50 +32,23 @@ const LinksPerChild = 3
 // their own alone, some shared), an adult (a few adults around many children) and an address or a
 // premises, then times probes searches by phone, written nationally, and probes pictures, as the
 // council's manager.
-func Network(ctx context.Context, store *sqlstore.Store, children, probes int, seed uint64) (*NetworkFigures, error) {
+func Network(ctx context.Context, store *sqlstore.Store, children, probes int, seed uint64, reuse bool) (*NetworkFigures, error) {
 	f := &NetworkFigures{Children: children, Probes: probes}
-	org := &waymark.Organisation{Name: "Bench Council", Kind: "council"}
-	if err := store.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.CreateOrg(org) }); err != nil {
-		return nil, err
-	}
 	now := store.Now()
-	g := synth.New(seed, now)
-	start := time.Now()
-	err := store.InBulkTx(ctx, func(tx *sqlstore.Tx) error {
-		for done := 0; done < children; {
-			batch := make([]*interchange.Record, 0, 1000)
-			for ; done < children && len(batch) < cap(batch); done++ {
-				c := g.Child()
-				c.Ref = fmt.Sprintf("N%08d", done)
-				c.Normalize(now)
-				batch = append(batch, interchange.Export(c, []*waymark.Encounter{{Kind: "referral", At: now.AddDate(0, 0, -done%300), Agency: "police"}}, interchange.History{}))
-			}
-			if _, _, err := interchange.Load(tx, org, batch, "network bench", nil); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err == nil {
-		err = store.Analyze(ctx)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("load children: %w", err)
-	}
-	f.LoadChildren = time.Since(start)
-
 	r := rand.New(rand.NewPCG(seed, 29))
-	net := networkOf(r, children, now)
-	f.Entities, f.Links = len(net.Order), len(net.Links)
-	reg := registry.New(store)
-	start = time.Now()
-	if _, _, bad, err := reg.ImportNetwork(ctx, waymark.Operator("bench"), org.ID, net); err != nil || len(bad) > 0 {
-		return nil, fmt.Errorf("load network: %v %v", bad, err)
-	}
-	if err := store.Analyze(ctx); err != nil { // as waymark import network does
+	var org *waymark.Organisation
+	var net *interchange.Network
+	var err error
+	if reuse { // the world an earlier run loaded with the same children, seed and keys
+		if org, err = store.OrgByName(ctx, benchCouncil); err != nil {
+			return nil, fmt.Errorf("reuse: %w", err)
+		}
+		net = networkOf(r, children, now)
+		f.Entities, f.Links = len(net.Order), len(net.Links)
+	} else if org, net, err = loadNetwork(ctx, store, f, r, seed, now); err != nil {
 		return nil, err
 	}
-	f.LoadNetwork = time.Since(start)
+	reg := registry.New(store)
 	if _, err := reg.LoadIndex(ctx); err != nil {
 		return nil, err
 	}
@@ -162,6 +135,54 @@ func networkOf(r *rand.Rand, children int, now time.Time) *interchange.Network {
 		}
 	}
 	return n
+}
+
+// benchCouncil holds the bench's children.
+const benchCouncil = "Bench Council"
+
+// loadNetwork loads the bench's world: the children, then their network.
+func loadNetwork(ctx context.Context, store *sqlstore.Store, f *NetworkFigures, r *rand.Rand, seed uint64, now time.Time) (*waymark.Organisation, *interchange.Network, error) {
+	org := &waymark.Organisation{Name: benchCouncil, Kind: "council"}
+	if err := store.InTx(ctx, func(tx *sqlstore.Tx) error { return tx.CreateOrg(org) }); err != nil {
+		return nil, nil, err
+	}
+	g := synth.New(seed, now)
+	start := time.Now()
+	err := store.InBulkTx(ctx, func(tx *sqlstore.Tx) error {
+		for done := 0; done < f.Children; {
+			batch := make([]*interchange.Record, 0, 1000)
+			for ; done < f.Children && len(batch) < cap(batch); done++ {
+				c := g.Child()
+				c.Ref = fmt.Sprintf("N%08d", done)
+				c.Normalize(now)
+				batch = append(batch, interchange.Export(c, []*waymark.Encounter{{Kind: "referral", At: now.AddDate(0, 0, -done%300), Agency: "police"}}, interchange.History{}))
+			}
+			if _, _, err := interchange.Load(tx, org, batch, "network bench", nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		err = store.Analyze(ctx)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("load children: %w", err)
+	}
+	f.LoadChildren = time.Since(start)
+
+	net := networkOf(r, f.Children, now)
+	f.Entities, f.Links = len(net.Order), len(net.Links)
+	reg := registry.New(store)
+	start = time.Now()
+	if _, _, bad, err := reg.ImportNetwork(ctx, waymark.Operator("bench"), org.ID, net); err != nil || len(bad) > 0 {
+		return nil, nil, fmt.Errorf("load network: %v %v", bad, err)
+	}
+	if err := store.Analyze(ctx); err != nil { // as waymark import network does
+		return nil, nil, err
+	}
+	f.LoadNetwork = time.Since(start)
+	return org, net, nil
 }
 
 // ReportNetwork writes the figures.

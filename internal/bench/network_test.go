@@ -20,7 +20,7 @@ func BenchmarkNetwork(b *testing.B) {
 	for _, d := range storetest.Dialects(b) {
 		b.Run(string(d), func(b *testing.B) {
 			for b.Loop() {
-				f, err := bench.Network(context.Background(), storetest.Open(b, d), n, 200, 1)
+				f, err := bench.Network(context.Background(), storetest.Open(b, d), n, 200, 1, false)
 				if err != nil {
 					b.Fatal(err)
 				}
