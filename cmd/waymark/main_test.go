@@ -490,3 +490,35 @@ func TestSecondFactorAndSSOCommands(t *testing.T) {
 		})
 	}
 }
+
+// waymark backup writes the database and, apart, the key file, each readable by its owner alone;
+// waymark restore puts them into an empty installation and verifies the audit log, and refuses
+// without the key file rather than make a new one.
+func TestBackupAndRestoreCommands(t *testing.T) {
+	dir := t.TempDir()
+	db := []string{"--db", filepath.Join(dir, "data"), "--keys", filepath.Join(dir, "keys")}
+	if _, err := cli(t, "", append([]string{"org", "create", "--name", "Westmarsh Council", "--kind", "council"}, db...)...); err != nil {
+		t.Fatal(err)
+	}
+	out, err := cli(t, "", append([]string{"backup", "--to", filepath.Join(dir, "backup"), "--keys-to", filepath.Join(dir, "keys.bak")}, db...)...)
+	if err != nil || !strings.Contains(out, "key file copied to") {
+		t.Fatalf("backup: %q %v", out, err)
+	}
+	private(t, filepath.Join(dir, "backup", "waymark.db"))
+	private(t, filepath.Join(dir, "keys.bak"))
+	if _, err := cli(t, "", "restore", "--from", filepath.Join(dir, "backup"), "--db", filepath.Join(dir, "data"), "--keys", filepath.Join(dir, "keys")); err == nil ||
+		!strings.Contains(err.Error(), "holds a database already") {
+		t.Fatalf("a restore over a database: %v", err)
+	}
+	out, err = cli(t, "", "restore", "--from", filepath.Join(dir, "backup"), "--db", filepath.Join(dir, "restored"), "--keys", filepath.Join(dir, "keys.bak"))
+	if err != nil || !strings.Contains(out, "audit log intact, 1 entries") {
+		t.Fatalf("restore: %q %v", out, err)
+	}
+	_, err = cli(t, "", "restore", "--from", filepath.Join(dir, "backup"), "--db", filepath.Join(dir, "keyless"), "--keys", filepath.Join(dir, "lost-keys"))
+	if err == nil || !strings.Contains(err.Error(), "makes no new key") {
+		t.Fatalf("a restore without the key file: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "lost-keys")); err == nil {
+		t.Fatal("a key file was made for a restored database")
+	}
+}
