@@ -91,4 +91,3 @@ func runRestore(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "restored into %s: audit log intact, %d entries, keyed chain verified\n", db.dsn, v.Checked)
 	return nil
 }
-
