@@ -20,6 +20,7 @@ import (
 func init() {
 	register(command{"import children", "import FILE.jsonl (child interchange) for --org; all lines or none", runImport})
 	register(command{"export children", "write children as child interchange JSON Lines (--org, --out)", runExport})
+	register(command{"export subject", "write everything held on one child for a subject access request as JSON Lines (--org, --child REF, --out; --redact withholds what is about other people)", runExportSubject})
 }
 
 // importBatch is how many records are held at once while importing.
@@ -175,6 +176,30 @@ func export(ctx context.Context, e *env, args []string, what, noun, orgHelp stri
 			return err
 		}
 		fmt.Fprintf(e.stdout, "exported %d %s to %s (readable by its owner alone; the export is in the audit log)\n", n, noun, *outPath)
+		return nil
+	})
+}
+
+func runExportSubject(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("export subject", flag.ContinueOnError)
+	org := fs.String("org", "", "the organisation holding the child")
+	ref := fs.String("child", "", "the child's reference")
+	outPath := fs.String("out", "", "file to write, readable by its owner alone")
+	redact := fs.Bool("redact", false, "withhold what is about other people: the adults with the child, people and places of concern, the people linked, the professionals who read the record")
+	return withRegistry(ctx, e, fs, args, []string{"org", "child", "out"}, func(reg *registry.Registry) error {
+		orgID, err := orgIDNamed(ctx, reg, *org)
+		if err != nil {
+			return err
+		}
+		id, err := reg.ChildIDByRef(ctx, operator(), orgID, *ref)
+		if err != nil {
+			return err
+		}
+		n, err := writePrivate(*outPath, func(w io.Writer) (int, error) { return reg.ExportSubject(ctx, operator(), id, *redact, w) })
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "wrote %d lines on child %s to %s (readable by its owner alone; the export is in the audit log)\n", n, *ref, *outPath)
 		return nil
 	})
 }

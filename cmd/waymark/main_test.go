@@ -522,3 +522,47 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 		t.Fatal("a key file was made for a restored database")
 	}
 }
+
+// A subject access export holds everything on one child — the record, its contacts, links and
+// bureau searches, the photo, who read it — and, redacted, withholds what is about others; it is
+// written readable by its owner alone and audited.
+func TestExportSubject(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			db, with := westmarsh(t, d)
+			if _, err := cli(t, "", with("import", "children", "../../internal/interchange/testdata/good.jsonl", "--org", "Westmarsh Council")...); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := cli(t, "", with("import", "network", "../../internal/interchange/testdata/network.jsonl", "--org", "Westmarsh Council")...); err != nil {
+				t.Fatal(err)
+			}
+			for _, redact := range []bool{false, true} {
+				out := filepath.Join(t.TempDir(), "subject.jsonl")
+				args := with("export", "subject", "--org", "Westmarsh Council", "--child", "C0000001", "--out", out)
+				if redact {
+					args = append(args, "--redact")
+				}
+				msg, err := cli(t, "", args...)
+				if err != nil || !strings.Contains(msg, "on child C0000001") {
+					t.Fatalf("export subject: %q %v", msg, err)
+				}
+				private(t, out)
+				body, _ := os.ReadFile(out)
+				for _, want := range []string{`"type":"record"`, `"ref":"C0000001"`, `"type":"link"`, `"type":"audit"`, `"action":"child.create"`} {
+					if !strings.Contains(string(body), want) {
+						t.Errorf("redact %v: the export lacks %s:\n%s", redact, want, body)
+					}
+				}
+				if adult := strings.Contains(string(body), `Mr T`); adult == redact {
+					t.Errorf("redact %v: the adult linked is shown %v:\n%s", redact, adult, body)
+				}
+			}
+			if es := audited(t, db, "child.subject_access"); len(es) != 2 || es[0].Reason != "redacted" || es[1].Reason != "not redacted" { // newest first
+				t.Fatalf("subject access audited as %+v", es)
+			}
+			if _, err := cli(t, "", with("export", "subject", "--org", "Westmarsh Council", "--child", "NOPE", "--out", filepath.Join(t.TempDir(), "x"))...); err == nil {
+				t.Fatal("a child of no such reference exported")
+			}
+		})
+	}
+}
