@@ -64,25 +64,26 @@ const (
 	ViewAudit        Action = "audit.view"
 	ManageUsers      Action = "users.manage"
 	ViewStats        Action = "stats.view"
-	RecordCare       Action = "care.record"       // placements, screenings, return interviews
-	ReportMissing    Action = "missing.report"    // reporting a child missing or away, and their return
-	UpdateMissing    Action = "missing.update"    // police reference, risk, found
-	ViewPack         Action = "missing.pack"      // the missing-person pack
-	ExportReturn     Action = "return.export"     // the looked-after-children return: child-level rows
-	ReviewDuplicates Action = "duplicates.review" // the report of children who may be recorded twice
-	ExportChildren   Action = "children.export"   // every fact of an organisation's children, to a file
-	ManageTeam       Action = "team.manage"       // who is in the team around a child
-	EditProfile      Action = "child.profile"     // the Philomena profile, and a recent photo
-	MergeRecords     Action = "child.merge"       // two records of one child made one, or a merge undone
-	ScreenChild      Action = "screening.record"  // a screening for trafficking indicators, by any first responder
-	RecordNetwork    Action = "network.record"    // a child's links to adults, phones, addresses, vehicles, premises
-	ViewNetwork      Action = "network.view"      // the picture of a child's links and the children who share them
-	SearchNetwork    Action = "network.search"    // which children a phone, registration or address is linked to
-	RecordBureau     Action = "bureau.record"     // a search of a child's fingerprints against IDENT1 or IABS, and its outcome
+	RecordCare       Action = "care.record"          // placements, screenings, return interviews
+	ReportMissing    Action = "missing.report"       // reporting a child missing or away, and their return
+	UpdateMissing    Action = "missing.update"       // police reference, risk, found
+	ViewPack         Action = "missing.pack"         // the missing-person pack
+	ExportReturn     Action = "return.export"        // the looked-after-children return: child-level rows
+	ReviewDuplicates Action = "duplicates.review"    // the report of children who may be recorded twice
+	ExportChildren   Action = "children.export"      // every fact of an organisation's children, to a file
+	ManageTeam       Action = "team.manage"          // who is in the team around a child
+	EditProfile      Action = "child.profile"        // the Philomena profile, and a recent photo
+	MergeRecords     Action = "child.merge"          // two records of one child made one, or a merge undone
+	ScreenChild      Action = "screening.record"     // a screening for trafficking indicators, by any first responder
+	RecordNetwork    Action = "network.record"       // a child's links to adults, phones, addresses, vehicles, premises
+	ViewNetwork      Action = "network.view"         // the picture of a child's links and the children who share them
+	SearchNetwork    Action = "network.search"       // which children a phone, registration or address is linked to
+	RecordBureau     Action = "bureau.record"        // a search of a child's fingerprints against IDENT1 or IABS, and its outcome
+	SubjectAccess    Action = "child.subject_access" // everything held on one child, to a file, for a subject access request
 )
 
 // Actions lists every action, for the role × action matrix.
-var Actions = []Action{ViewChild, CreateChild, EditChild, AddEncounter, SearchRegistry, OpenWithReason, ConfirmMatch, ViewAudit, ManageUsers, ViewStats, RecordCare, ReportMissing, UpdateMissing, ViewPack, ExportReturn, ReviewDuplicates, ExportChildren, ManageTeam, EditProfile, MergeRecords, ScreenChild, RecordNetwork, ViewNetwork, SearchNetwork, RecordBureau}
+var Actions = []Action{ViewChild, CreateChild, EditChild, AddEncounter, SearchRegistry, OpenWithReason, ConfirmMatch, ViewAudit, ManageUsers, ViewStats, RecordCare, ReportMissing, UpdateMissing, ViewPack, ExportReturn, ReviewDuplicates, ExportChildren, ManageTeam, EditProfile, MergeRecords, ScreenChild, RecordNetwork, ViewNetwork, SearchNetwork, RecordBureau, SubjectAccess}
 
 // reach is how far a grant extends.
 type reach int
@@ -109,13 +110,13 @@ var grants = map[Role]map[Action]reach{
 	RolePolice: with(practitioner, map[Action]reach{UpdateMissing: whileMissing, ViewPack: whileMissing, ScreenChild: whileMissing,
 		RecordNetwork: whileMissing, ViewNetwork: ownOrg, RecordBureau: whileMissing}),
 	RoleManager: with(practitioner, caring, map[Action]reach{ViewStats: ownOrg, ExportReturn: ownOrg, ReviewDuplicates: ownOrg, ManageTeam: ownOrg, MergeRecords: ownOrg,
-		ViewNetwork: ownOrg}),
+		ViewNetwork: ownOrg, SubjectAccess: ownOrg}),
 	RoleICTG:      with(teamOnly, map[Action]reach{SearchRegistry: anyOrg}),
 	RoleKeyWorker: with(teamOnly, map[Action]reach{SearchRegistry: anyOrg}),
 	RoleCarer:     with(teamOnly, map[Action]reach{ReportMissing: team, EditProfile: team}),
 	RoleAnalyst:   {ViewStats: anyOrg}, // aggregates only, small counts suppressed (internal/report)
 	RoleAdmin:     {ViewAudit: ownOrg, ManageUsers: ownOrg},
-	RoleOperator:  {ExportChildren: anyOrg, ExportReturn: anyOrg, ManageUsers: anyOrg, RecordNetwork: anyOrg}, // RecordNetwork: a network file imported
+	RoleOperator:  {ExportChildren: anyOrg, ExportReturn: anyOrg, ManageUsers: anyOrg, RecordNetwork: anyOrg, SubjectAccess: anyOrg}, // RecordNetwork: a network file imported
 }
 
 func with(grantSets ...map[Action]reach) map[Action]reach {

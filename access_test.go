@@ -31,7 +31,7 @@ var matrix = map[waymark.Role]map[waymark.Action]string{
 		waymark.RecordCare: "y.y..", waymark.ReportMissing: "y.y..", waymark.UpdateMissing: "y.y..", waymark.ViewPack: "y.y..",
 		waymark.EditProfile: "y.y..", waymark.ViewStats: "y....", waymark.ExportReturn: "y....", waymark.ReviewDuplicates: "y....", waymark.ManageTeam: "y....",
 		waymark.MergeRecords: "y....", waymark.ScreenChild: "y.y..", waymark.RecordNetwork: "y.y..", waymark.ViewNetwork: "y.y..",
-		waymark.SearchNetwork: "yyyyy", waymark.RecordBureau: "y.y.."},
+		waymark.SearchNetwork: "yyyyy", waymark.RecordBureau: "y.y..", waymark.SubjectAccess: "y...."},
 	waymark.RolePolice: {
 		waymark.ViewChild: "y.y.y", waymark.CreateChild: "y....", waymark.EditChild: "y....", waymark.AddEncounter: "y.y..",
 		waymark.SearchRegistry: "yyyyy", waymark.OpenWithReason: "yyyyy", waymark.ConfirmMatch: "yyyyy",
@@ -106,7 +106,8 @@ func TestOperatorMayOnlyExportAndManage(t *testing.T) {
 	for _, act := range waymark.Actions {
 		for _, sc := range []waymark.Scope{{}, {OrgID: "any"}} {
 			err := waymark.Can(op, act, sc)
-			if want := act == waymark.ExportChildren || act == waymark.ExportReturn || act == waymark.ManageUsers || act == waymark.RecordNetwork; (err == nil) != want {
+			if want := act == waymark.ExportChildren || act == waymark.ExportReturn || act == waymark.ManageUsers || act == waymark.RecordNetwork ||
+				act == waymark.SubjectAccess; (err == nil) != want {
 				t.Errorf("operator %s in %+v: %v", act, sc, err)
 			}
 		}

@@ -34,7 +34,7 @@ func TestPagesFitAPhone(t *testing.T) {
 		socialWorker: {"/children/new", child + "/edit", child + "/placements/new", child + "/screenings/new", child + "/safety-plan/new",
 			child + "/strategy/new", child + "/profile/new", child + "/nrm/new", child + "/links/new", child + "/link-end/new", child + "/bureau-searches/new", episode, episode + "/pack", "/held", "/account/password"},
 		manager: {"/children", child, "/alerts", "/duplicates", "/handovers", "/merges", "/stats", "/stats/return", "/placements/unsuitable",
-			child + "/team/new", child + "/handovers/new", "/children/" + networked, "/children/" + networked + "/network"},
+			child + "/team/new", child + "/handovers/new", child + "/subject-access", "/children/" + networked, "/children/" + networked + "/network"},
 		admin: {"/audit", "/users", "/tokens"},
 	} {
 		ctx := browser(t)

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -25,6 +26,8 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /children/{id}", s.signedIn(s.childPage))
 	mux.HandleFunc("GET /children/{id}/edit", s.signedIn(s.editChildPage))
 	mux.HandleFunc("POST /children/{id}/edit", s.signedIn(s.editChild))
+	mux.HandleFunc("GET /children/{id}/subject-access", s.signedIn(s.subjectAccessPage))
+	mux.HandleFunc("POST /children/{id}/subject-access", s.signedIn(s.subjectAccess))
 	mux.HandleFunc("POST /children/{id}/photos", s.signedIn(s.uploadPhoto))
 	mux.HandleFunc("GET /children/{id}/encounters/new", s.signedIn(s.newEncounterPage))
 	mux.HandleFunc("POST /children/{id}/encounters", s.signedIn(s.createEncounter))
@@ -450,4 +453,31 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
 		older = "/audit?" + q.Encode()
 	}
 	s.render(w, r, "audit", &web.View{Title: "Audit log", Form: q, Data: map[string]any{"Entries": entries, "Org": org, "Older": older}})
+}
+
+func (s *Server) subjectAccessPage(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if !s.Registry.May(r.Context(), actor(r), waymark.SubjectAccess, id) {
+		s.fail(w, r, waymark.Errorf(waymark.EFORBIDDEN, "You may not answer a subject access request for this child."))
+		return
+	}
+	s.render(w, r, "subject_access", &web.View{Title: "Subject access request", Data: map[string]any{"ChildID": id}})
+}
+
+// subjectAccess sends everything held on the child as a file, withheld what is about others when
+// asked; the export, checked and audited, is made whole before it is sent.
+func (s *Server) subjectAccess(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r, 4<<10) {
+		return
+	}
+	id := r.PathValue("id")
+	var file bytes.Buffer
+	if _, err := s.Registry.ExportSubject(r.Context(), actor(r), id, r.PostForm.Get("redact") != "", &file); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/jsonl; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="subject-access-`+id+`.jsonl"`)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(file.Bytes())
 }

@@ -75,7 +75,7 @@ const Redacted = "[withheld: about another person]"
 // what may be released. The export is audited before the first line is written; it returns how
 // many lines it wrote.
 func (r *Registry) ExportSubject(ctx context.Context, a waymark.Actor, childID string, redact bool, w io.Writer) (int, error) {
-	sc, err := r.childScope(ctx, a, waymark.ExportChildren, childID)
+	sc, err := r.childScope(ctx, a, waymark.SubjectAccess, childID)
 	if err != nil {
 		return 0, err
 	}
@@ -103,7 +103,7 @@ func (r *Registry) ExportSubject(ctx context.Context, a waymark.Actor, childID s
 	if err != nil {
 		return 0, err
 	}
-	e := entry(a, "child.subject_access", "child", childID, sc.OrgID)
+	e := entry(a, string(waymark.SubjectAccess), "child", childID, sc.OrgID)
 	e.Reason = map[bool]string{true: "redacted", false: "not redacted"}[redact]
 	if err := r.store.Audit(ctx, e); err != nil {
 		return 0, err
@@ -165,9 +165,9 @@ func withheld(s string) string {
 }
 
 // ChildIDByRef returns the id of the organisation's child with the reference, for those who may
-// export its children.
+// answer a subject access request for its children.
 func (r *Registry) ChildIDByRef(ctx context.Context, a waymark.Actor, orgID, ref string) (string, error) {
-	if err := r.check(ctx, a, waymark.ExportChildren, waymark.Scope{OrgID: orgID}, "child", ""); err != nil {
+	if err := r.check(ctx, a, waymark.SubjectAccess, waymark.Scope{OrgID: orgID}, "child", ""); err != nil {
 		return "", err
 	}
 	ids, err := r.store.ChildIDsByRefs(ctx, orgID, []string{ref})
