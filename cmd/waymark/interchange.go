@@ -8,12 +8,15 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/waymark-org/waymark"
 	"github.com/waymark-org/waymark/internal/interchange"
 	"github.com/waymark-org/waymark/internal/registry"
+	"github.com/waymark-org/waymark/internal/report"
 	"github.com/waymark-org/waymark/internal/sqlstore"
 )
 
@@ -184,7 +187,7 @@ func runExportSubject(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("export subject", flag.ContinueOnError)
 	org := fs.String("org", "", "the organisation holding the child")
 	ref := fs.String("child", "", "the child's reference")
-	outPath := fs.String("out", "", "file to write, readable by its owner alone")
+	outPath := fs.String("out", "", "file to write, readable by its owner alone: JSON Lines, or a PDF when it ends .pdf")
 	redact := fs.Bool("redact", false, "withhold what is about other people: the adults with the child, people and places of concern, the people linked, the professionals who read the record")
 	return withRegistry(ctx, e, fs, args, []string{"org", "child", "out"}, func(reg *registry.Registry) error {
 		orgID, err := orgIDNamed(ctx, reg, *org)
@@ -195,11 +198,20 @@ func runExportSubject(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		n, err := writePrivate(*outPath, func(w io.Writer) (int, error) { return reg.ExportSubject(ctx, operator(), id, *redact, w) })
+		sub, err := reg.Subject(ctx, operator(), id, *redact)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "wrote %d lines on child %s to %s (readable by its owner alone; the export is in the audit log)\n", n, *ref, *outPath)
+		write := sub.WriteJSONL
+		if strings.HasSuffix(strings.ToLower(*outPath), ".pdf") {
+			write = func(w io.Writer) (int, error) {
+				return 1, report.SubjectPDF(w, sub, time.Local, "printed by "+operator().Name+", "+reg.Now().Format("2 Jan 2006 15:04"))
+			}
+		}
+		if _, err := writePrivate(*outPath, write); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "wrote everything held on child %s to %s (readable by its owner alone; the export is in the audit log)\n", *ref, *outPath)
 		return nil
 	})
 }

@@ -557,7 +557,15 @@ func TestExportSubject(t *testing.T) {
 					t.Errorf("redact %v: the adult linked is shown %v:\n%s", redact, adult, body)
 				}
 			}
-			if es := audited(t, db, "child.subject_access"); len(es) != 2 || es[0].Reason != "redacted" || es[1].Reason != "not redacted" { // newest first
+			pdf := filepath.Join(t.TempDir(), "subject.pdf")
+			if _, err := cli(t, "", with("export", "subject", "--org", "Westmarsh Council", "--child", "C0000001", "--out", pdf, "--redact")...); err != nil {
+				t.Fatal(err)
+			}
+			private(t, pdf)
+			if b, _ := os.ReadFile(pdf); !bytes.HasPrefix(b, []byte("%PDF")) {
+				t.Fatalf("not a PDF: %.40q", b)
+			}
+			if es := audited(t, db, "child.subject_access"); len(es) != 3 || es[1].Reason != "redacted" || es[2].Reason != "not redacted" { // newest first
 				t.Fatalf("subject access audited as %+v", es)
 			}
 			if _, err := cli(t, "", with("export", "subject", "--org", "Westmarsh Council", "--child", "NOPE", "--out", filepath.Join(t.TempDir(), "x"))...); err == nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/waymark-org/waymark"
 	"github.com/waymark-org/waymark/internal/photo"
+	"github.com/waymark-org/waymark/internal/report"
 	"github.com/waymark-org/waymark/internal/sqlstore"
 	"github.com/waymark-org/waymark/internal/web"
 )
@@ -464,20 +465,28 @@ func (s *Server) subjectAccessPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "subject_access", &web.View{Title: "Subject access request", Data: map[string]any{"ChildID": id}})
 }
 
-// subjectAccess sends everything held on the child as a file, withheld what is about others when
-// asked; the export, checked and audited, is made whole before it is sent.
+// subjectAccess sends everything held on the child as a file — JSON Lines, or a PDF to read —
+// withheld what is about others when asked; it is checked, gathered and audited before it is sent.
 func (s *Server) subjectAccess(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r, 4<<10) {
 		return
 	}
 	id := r.PathValue("id")
+	sub, err := s.Registry.Subject(r.Context(), actor(r), id, r.PostForm.Get("redact") != "")
 	var file bytes.Buffer
-	if _, err := s.Registry.ExportSubject(r.Context(), actor(r), id, r.PostForm.Get("redact") != "", &file); err != nil {
+	kind, ext := "application/jsonl; charset=utf-8", "jsonl"
+	if err == nil && r.PostForm.Get("format") == "pdf" {
+		kind, ext = "application/pdf", "pdf"
+		err = report.SubjectPDF(&file, sub, s.Location, "printed by "+actor(r).Name+", "+s.Registry.Now().In(s.Location).Format("2 Jan 2006 15:04"))
+	} else if err == nil {
+		_, err = sub.WriteJSONL(&file)
+	}
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "application/jsonl; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="subject-access-`+id+`.jsonl"`)
+	w.Header().Set("Content-Type", kind)
+	w.Header().Set("Content-Disposition", `attachment; filename="subject-access-`+sub.Child.Ref+`.`+ext+`"`)
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(file.Bytes())
 }

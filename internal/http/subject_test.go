@@ -1,6 +1,7 @@
 package http_test
 
 import (
+	"bytes"
 	"io"
 	"net/url"
 	"strings"
@@ -40,6 +41,15 @@ func TestSubjectAccessPage(t *testing.T) {
 					t.Fatalf("redact %q: %d %s\n%s", redact, res.StatusCode, res.Header, body)
 				}
 			}
+			res, err := boss.PostForm(a.srv.URL+"/children/"+c.ID+"/subject-access", url.Values{"redact": {"1"}, "format": {"pdf"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			pdf, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(pdf, []byte("%PDF")) {
+				t.Fatalf("the PDF: %d %s", res.StatusCode, res.Header)
+			}
 			for _, who := range []string{socialWorker, otherCouncil} {
 				if code, _ := get(t, a.client(who), a.srv.URL+"/children/"+c.ID+"/subject-access"); code != 403 {
 					t.Errorf("%s opened the subject access page: %d", who, code)
@@ -49,7 +59,7 @@ func TestSubjectAccessPage(t *testing.T) {
 				}
 			}
 			es, err := a.store.AuditEntries(ctx, sqlstore.AuditFilter{RecordID: c.ID, Action: string(waymark.SubjectAccess), Outcome: audit.Allowed})
-			if err != nil || len(es) != 2 {
+			if err != nil || len(es) != 3 {
 				t.Fatalf("audited %d subject access exports (%v)", len(es), err)
 			}
 		})

@@ -8,6 +8,7 @@ import (
 	"io"
 
 	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/audit"
 	"github.com/waymark-org/waymark/internal/interchange"
 	"github.com/waymark-org/waymark/internal/sqlstore"
 )
@@ -66,84 +67,110 @@ func (r *Registry) history(ctx context.Context, childID string) (h interchange.H
 // Redacted stands where a subject access export leaves out what another person is.
 const Redacted = "[withheld: about another person]"
 
-// ExportSubject writes everything held on one child, for a subject access request, as JSON Lines
-// to w: the record with its care history (as child interchange), every contact, every link to a
-// person, phone or place, every fingerprint bureau search, every photo (base64), and every audit
-// entry about the child — who viewed or changed the record, and when. With redact, what is about
-// other people (the adults with the child, the people and places of concern, the people the child
-// is linked to, the professionals who read the record) is withheld, for the officer to release
-// what may be released. The export is audited before the first line is written; it returns how
-// many lines it wrote.
-func (r *Registry) ExportSubject(ctx context.Context, a waymark.Actor, childID string, redact bool, w io.Writer) (int, error) {
+// Subject is everything held on one child, for a subject access request: the record with its
+// care history, every contact, every link to a person, phone or place, every fingerprint bureau
+// search, every photo, and every audit entry about the child — who viewed or changed the record,
+// and when.
+type Subject struct {
+	Child    *waymark.Child
+	Record   *interchange.Record
+	Contacts []*waymark.Encounter
+	Links    []*waymark.Link
+	Bureau   []*waymark.BureauSearch
+	Photos   []SubjectPhoto
+	Audit    []audit.Entry
+	Redacted bool // what is about other people is withheld
+}
+
+// SubjectPhoto is a photo with its image.
+type SubjectPhoto struct {
+	waymark.Photo
+	ContentType string
+	Data        []byte
+}
+
+// Subject gathers everything held on one child for a subject access request. With redact, what is
+// about other people (the adults with the child, the people and places of concern, the people the
+// child is linked to and the notes on links, who the child was last seen with and found by, the
+// professionals who read the record) is withheld, for the officer to release what may be released.
+// It is audited before it is returned.
+func (r *Registry) Subject(ctx context.Context, a waymark.Actor, childID string, redact bool) (*Subject, error) {
 	sc, err := r.childScope(ctx, a, waymark.SubjectAccess, childID)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	c, err := r.store.Child(ctx, childID)
-	if err != nil {
-		return 0, err
+	s := &Subject{Redacted: redact}
+	if s.Child, err = r.store.Child(ctx, childID); err != nil {
+		return nil, err
 	}
-	encs, err := r.store.Encounters(ctx, childID)
-	if err != nil {
-		return 0, err
+	if s.Contacts, err = r.store.Encounters(ctx, childID); err != nil {
+		return nil, err
 	}
 	h, err := r.history(ctx, childID)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	links, err := r.store.ChildLinks(ctx, childID)
-	if err != nil {
-		return 0, err
+	if s.Links, err = r.store.ChildLinks(ctx, childID); err != nil {
+		return nil, err
 	}
-	bureau, err := r.store.BureauSearches(ctx, childID)
-	if err != nil {
-		return 0, err
+	if s.Bureau, err = r.store.BureauSearches(ctx, childID); err != nil {
+		return nil, err
 	}
-	entries, err := r.store.AuditEntries(ctx, sqlstore.AuditFilter{RecordID: childID, Limit: 1 << 30})
-	if err != nil {
-		return 0, err
+	if s.Audit, err = r.store.AuditEntries(ctx, sqlstore.AuditFilter{RecordID: childID, Limit: 1 << 30}); err != nil {
+		return nil, err
 	}
-	e := entry(a, string(waymark.SubjectAccess), "child", childID, sc.OrgID)
-	e.Reason = map[bool]string{true: "redacted", false: "not redacted"}[redact]
-	if err := r.store.Audit(ctx, e); err != nil {
-		return 0, err
-	}
-	if redact {
-		c.Concerns = withheld(c.Concerns)
-		for _, enc := range encs {
-			enc.AccompanyingAdults = withheld(enc.AccompanyingAdults)
-		}
-		for _, ep := range h.Episodes {
-			ep.LastSeenWith, ep.FoundBy = withheld(ep.LastSeenWith), withheld(ep.FoundBy)
-		}
-		for _, l := range links {
-			if l.Entity.Kind == "person" {
-				l.Entity.Value, l.Entity.Details = Redacted, withheld(l.Entity.Details)
-			}
-			l.Note = withheld(l.Note)
-		}
-		for i := range entries {
-			entries[i].ActorName, entries[i].UserID, entries[i].Addr = withheld(entries[i].ActorName), "", ""
-		}
-	}
-	lines := []any{map[string]any{"type": "record", "record": interchange.Export(c, encs, h)}}
-	for _, enc := range encs {
-		lines = append(lines, map[string]any{"type": "contact", "contact": enc})
-	}
-	for _, l := range links {
-		lines = append(lines, map[string]any{"type": "link", "link": l, "entity": l.Entity})
-	}
-	for _, b := range bureau {
-		lines = append(lines, map[string]any{"type": "bureau_search", "bureau_search": b})
-	}
-	for _, p := range c.Photos {
+	for _, p := range s.Child.Photos {
 		_, contentType, data, err := r.store.PhotoData(ctx, p.ID, false)
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
-		lines = append(lines, map[string]any{"type": "photo", "id": p.ID, "content_type": contentType, "taken": p.CreatedAt, "data": data})
+		s.Photos = append(s.Photos, SubjectPhoto{p, contentType, data})
 	}
-	for _, ae := range entries {
+	if redact {
+		s.withhold(h)
+	}
+	s.Record = interchange.Export(s.Child, s.Contacts, h)
+	e := entry(a, string(waymark.SubjectAccess), "child", childID, sc.OrgID)
+	e.Reason = map[bool]string{true: "redacted", false: "not redacted"}[redact]
+	return s, r.store.Audit(ctx, e)
+}
+
+func (s *Subject) withhold(h interchange.History) {
+	s.Child.Concerns = withheld(s.Child.Concerns)
+	for _, enc := range s.Contacts {
+		enc.AccompanyingAdults = withheld(enc.AccompanyingAdults)
+	}
+	for _, ep := range h.Episodes {
+		ep.LastSeenWith, ep.FoundBy = withheld(ep.LastSeenWith), withheld(ep.FoundBy)
+	}
+	for _, l := range s.Links {
+		if l.Entity.Kind == "person" {
+			l.Entity.Value, l.Entity.Details = Redacted, withheld(l.Entity.Details)
+		}
+		l.Note = withheld(l.Note)
+	}
+	for i := range s.Audit {
+		s.Audit[i].ActorName, s.Audit[i].UserID, s.Audit[i].Addr = withheld(s.Audit[i].ActorName), "", ""
+	}
+}
+
+// WriteJSONL writes the subject as JSON Lines — the record first, then each contact, link, bureau
+// search, photo (base64) and audit entry — and returns how many lines.
+func (s *Subject) WriteJSONL(w io.Writer) (int, error) {
+	lines := []any{map[string]any{"type": "record", "record": s.Record}}
+	for _, enc := range s.Contacts {
+		lines = append(lines, map[string]any{"type": "contact", "contact": enc})
+	}
+	for _, l := range s.Links {
+		lines = append(lines, map[string]any{"type": "link", "link": l, "entity": l.Entity})
+	}
+	for _, b := range s.Bureau {
+		lines = append(lines, map[string]any{"type": "bureau_search", "bureau_search": b})
+	}
+	for _, p := range s.Photos {
+		lines = append(lines, map[string]any{"type": "photo", "id": p.ID, "content_type": p.ContentType, "taken": p.CreatedAt, "data": p.Data})
+	}
+	for _, ae := range s.Audit {
 		lines = append(lines, map[string]any{"type": "audit", "at": ae.At, "by": ae.ActorName, "org_id": ae.OrgID, "action": ae.Action, "reason": ae.Reason})
 	}
 	bw := bufio.NewWriter(w)
