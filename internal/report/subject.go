@@ -58,7 +58,9 @@ func subjectHead(c *waymark.Child, photos int) []Field {
 		field("Nationality", strings.Join(each(c.Nationalities(), waymark.CountryName), ", ")),
 		field("Languages", strings.Join(c.Languages, ", ")),
 		field("Phones", c.Phones...),
-		field("Documents", each(c.Documents, func(d waymark.Document) string { return waymark.Label(d.Type) + " " + d.Number + prefixed(", ", d.Country) })...),
+		field("Documents", each(c.Documents, func(d waymark.Document) string {
+			return waymark.Label(d.Type) + " " + d.Number + prefixed(", ", d.Country)
+		})...),
 		field("Fingerprints and DNA", each(c.Biometrics, func(b waymark.Biometric) string {
 			return waymark.Label(b.Kind) + ": " + b.Reference + prefixed(", ", b.Lab) + prefixed(" — basis: ", b.LegalBasis) + prefixed(" — profile: ", b.Profile)
 		})...),
