@@ -414,6 +414,11 @@ func (r *Registry) ImportNetwork(ctx context.Context, a waymark.Actor, orgID str
 			}
 			added += len(made)
 		}
+		if added > bulkLinks {
+			if err := tx.Analyze("entities", "links"); err != nil {
+				return err
+			}
+		}
 		return r.alertOverlap(tx, slices.Collect(maps.Keys(touched)), now)
 	})
 	if err == nil && added > 0 {
@@ -421,6 +426,9 @@ func (r *Registry) ImportNetwork(ctx context.Context, a waymark.Actor, orgID str
 	}
 	return created, added, nil, err
 }
+
+// bulkLinks is how many links an import adds before the planner is told of them within it.
+const bulkLinks = 10_000
 
 // importEntities finds or records the entities of an import, a few hundred at a time: by the
 // organisation's ref for it, then by its value (a phone, a registration, an address), else
