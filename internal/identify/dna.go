@@ -60,18 +60,17 @@ func (ix *Index) gatherDNA(q []dna.Code, b *blocker) {
 		if len(*seen) < len(ix.records) {
 			*seen = make([]uint8, len(ix.records)+len(ix.records)/8)
 		}
+		read := [][]int32{lists[0].exact, lists[0].untyped, lists[1].exact, lists[1].untyped, lists[2].exact, lists[2].untyped}
 		var twice []int32
-		for _, l := range lists[:3] {
-			for _, part := range [][]int32{l.exact, l.untyped} {
-				for _, pos := range part {
-					if (*seen)[pos]++; (*seen)[pos] == 2 {
-						twice = append(twice, pos)
-					}
+		for _, part := range read {
+			for _, pos := range part {
+				if (*seen)[pos]++; (*seen)[pos] == 2 {
+					twice = append(twice, pos)
 				}
 			}
 		}
-		for _, l := range lists[:3] {
-			for _, pos := range slices.Concat(l.exact, l.untyped) {
+		for _, part := range read {
+			for _, pos := range part {
 				(*seen)[pos] = 0
 			}
 		}
