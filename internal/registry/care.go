@@ -795,11 +795,20 @@ func (r *Registry) AskBureau(ctx context.Context, a waymark.Actor, childID strin
 		return nil, waymark.Invalid("prints_ref", "No prints of this child have that reference")
 	}
 	prints := c.Biometrics[i]
+	today := r.store.Now().Format(waymark.DateLayout)
+	asked, err := r.store.BureauSearches(ctx, childID)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range asked { // the same ask again today (a second tap): the search already recorded
+		if b.Bureau == m.Name() && b.PrintsRef == prints.Reference && b.AskedOn == today && b.Outcome == "pending" {
+			return b, nil
+		}
+	}
 	ans, err := m.Ask(ctx, prints.Reference, prints.Template)
 	if err != nil {
 		return nil, fmt.Errorf("ask %s: %w", m.Name(), err)
 	}
-	today := r.store.Now().Format(waymark.DateLayout)
 	s := &waymark.BureauSearch{ChildID: childID, Bureau: m.Name(), PrintsRef: prints.Reference, AskedOn: today, AskedBy: a.Name,
 		Outcome: ans.Outcome, IdentifiedAs: ans.IdentifiedAs}
 	if ans.Outcome != "pending" {
