@@ -49,49 +49,39 @@ func (s *Server) careAPIRoutes() []Route {
 			b.ChildID = r.PathValue("id")
 			return s.Registry.AddBureauSearch(r.Context(), actor(r), b)
 		})},
-		{"POST", "/api/v1/children/{id}/bureau-searches/ask", func(w http.ResponseWriter, r *http.Request) {
-			var ask struct {
-				Bureau    string `json:"bureau"`
-				PrintsRef string `json:"prints_ref"`
-			}
-			if err := decodeJSON(w, r, &ask); err != nil {
-				s.fail(w, r, err)
-				return
-			}
-			b, err := s.Registry.AskBureau(r.Context(), actor(r), r.PathValue("id"), fingerprint.Bureau(ask.Bureau), ask.PrintsRef)
-			if err != nil {
-				s.fail(w, r, err)
-				return
-			}
-			writeJSON(w, http.StatusCreated, b)
-		}},
+		{"POST", "/api/v1/children/{id}/bureau-searches/ask", apiStep(s, http.StatusCreated, func(r *http.Request, id string, b *struct {
+			Bureau    string `json:"bureau"`
+			PrintsRef string `json:"prints_ref"`
+		}) (*waymark.BureauSearch, error) {
+			return s.Registry.AskBureau(r.Context(), actor(r), id, fingerprint.Bureau(b.Bureau), b.PrintsRef)
+		})},
 		{"GET", "/api/v1/children/{id}/missing-episodes", s.apiRecord(func(rec *registry.ChildRecord) any {
 			return map[string]any{"missing_episodes": list(rec.Care.Episodes)}
 		})},
 		{"POST", "/api/v1/children/{id}/missing-episodes", s.apiReportMissing},
 		{"GET", "/api/v1/missing", s.apiMissingNow},
 		{"GET", "/api/v1/missing-episodes/{id}", s.apiEpisode},
-		{"POST", "/api/v1/missing-episodes/{id}/risk-reviews", apiStep(s, func(r *http.Request, id string, b *waymark.RiskReview) (*waymark.MissingEpisode, error) {
+		{"POST", "/api/v1/missing-episodes/{id}/risk-reviews", apiStep(s, http.StatusOK, func(r *http.Request, id string, b *waymark.RiskReview) (*waymark.MissingEpisode, error) {
 			return s.Registry.ReviewRisk(r.Context(), actor(r), id, b)
 		})},
-		{"PUT", "/api/v1/missing-episodes/{id}/police-reference", apiStep(s, func(r *http.Request, id string, b *struct {
+		{"PUT", "/api/v1/missing-episodes/{id}/police-reference", apiStep(s, http.StatusOK, func(r *http.Request, id string, b *struct {
 			PoliceRef string `json:"police_ref"`
 		}) (*waymark.MissingEpisode, error) {
 			return s.Registry.SetPoliceRef(r.Context(), actor(r), id, b.PoliceRef)
 		})},
-		{"POST", "/api/v1/missing-episodes/{id}/found", apiStep(s, func(r *http.Request, id string, b *foundBody) (*waymark.MissingEpisode, error) {
+		{"POST", "/api/v1/missing-episodes/{id}/found", apiStep(s, http.StatusOK, func(r *http.Request, id string, b *foundBody) (*waymark.MissingEpisode, error) {
 			return s.Registry.RecordFound(r.Context(), actor(r), id, waymark.Found{At: b.At, Place: b.Place, By: b.By, Where: b.Circumstances, Detail: b.Detail})
 		})},
-		{"POST", "/api/v1/missing-episodes/{id}/returned", apiStep(s, func(r *http.Request, id string, b *atBody) (*waymark.MissingEpisode, error) {
+		{"POST", "/api/v1/missing-episodes/{id}/returned", apiStep(s, http.StatusOK, func(r *http.Request, id string, b *atBody) (*waymark.MissingEpisode, error) {
 			return s.Registry.RecordReturned(r.Context(), actor(r), id, b.At)
 		})},
-		{"POST", "/api/v1/missing-episodes/{id}/kind", apiStep(s, func(r *http.Request, id string, b *kindBody) (*waymark.MissingEpisode, error) {
+		{"POST", "/api/v1/missing-episodes/{id}/kind", apiStep(s, http.StatusOK, func(r *http.Request, id string, b *kindBody) (*waymark.MissingEpisode, error) {
 			return s.Registry.ChangeEpisodeKind(r.Context(), actor(r), id, b.Kind, b.At, b.Note)
 		})},
-		{"PUT", "/api/v1/missing-episodes/{id}/return-interview", apiStep(s, func(r *http.Request, id string, b *waymark.Interview) (*waymark.MissingEpisode, error) {
+		{"PUT", "/api/v1/missing-episodes/{id}/return-interview", apiStep(s, http.StatusOK, func(r *http.Request, id string, b *waymark.Interview) (*waymark.MissingEpisode, error) {
 			return s.Registry.RecordInterview(r.Context(), actor(r), id, *b)
 		})},
-		{"PUT", "/api/v1/missing-episodes/{id}/prevention-interview", apiStep(s, func(r *http.Request, id string, b *preventionBody) (*waymark.MissingEpisode, error) {
+		{"PUT", "/api/v1/missing-episodes/{id}/prevention-interview", apiStep(s, http.StatusOK, func(r *http.Request, id string, b *preventionBody) (*waymark.MissingEpisode, error) {
 			return s.Registry.RecordPrevention(r.Context(), actor(r), id, b.At, b.By, b.Note)
 		})},
 		{"GET", "/api/v1/missing-episodes/{id}/pack.pdf", s.packPDF},
@@ -160,20 +150,21 @@ func (b *endBody) day() (time.Time, error) {
 	return t, nil
 }
 
-// apiStep decodes a step of a missing episode, has save record it, and answers with the episode.
-func apiStep[T any](s *Server, save func(r *http.Request, id string, b *T) (*waymark.MissingEpisode, error)) http.HandlerFunc {
+// apiStep decodes a step on the record the path names (a missing episode, a link, a child), has
+// save take it, and answers with what save returns.
+func apiStep[T, R any](s *Server, status int, save func(r *http.Request, id string, b *T) (R, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		b := new(T)
 		err := decodeJSON(w, r, b)
-		var e *waymark.MissingEpisode
+		var out R
 		if err == nil {
-			e, err = save(r, r.PathValue("id"), b)
+			out, err = save(r, r.PathValue("id"), b)
 		}
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, e)
+		writeJSON(w, status, out)
 	}
 }
 

@@ -118,21 +118,11 @@ func (s *Server) networkAPIRoutes() []Route {
 			l.ChildID = r.PathValue("id")
 			return s.Registry.AddLink(r.Context(), actor(r), l)
 		})},
-		{"POST", "/api/v1/links/{id}/end", func(w http.ResponseWriter, r *http.Request) {
-			var b struct {
-				To string `json:"to"`
-			}
-			if err := decodeJSON(w, r, &b); err != nil {
-				s.fail(w, r, err)
-				return
-			}
-			l, err := s.Registry.EndLink(r.Context(), actor(r), r.PathValue("id"), b.To)
-			if err != nil {
-				s.fail(w, r, err)
-				return
-			}
-			writeJSON(w, http.StatusOK, l)
-		}},
+		{"POST", "/api/v1/links/{id}/end", apiStep(s, http.StatusOK, func(r *http.Request, id string, b *struct {
+			To string `json:"to"`
+		}) (*waymark.Link, error) {
+			return s.Registry.EndLink(r.Context(), actor(r), id, b.To)
+		})},
 		{"POST", "/api/v1/entities", s.apiAddEntity},
 		{"GET", "/api/v1/entities/search", s.apiSearchNetwork},
 		{"GET", "/api/v1/children/{id}/network", func(w http.ResponseWriter, r *http.Request) {
