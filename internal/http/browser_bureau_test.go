@@ -27,7 +27,7 @@ func TestBrowserAskBureauOnAPhone(t *testing.T) {
 		into(&before, chromedp.Text(chromedp.CSS("#bureau + dd"))),
 		screenshot("bureau-ask"),
 		chromedp.Click(chromedp.CSS(`#bureau + dd form input[value="ident1"] ~ button`)),
-		chromedp.WaitVisible(chromedp.CSS(".child-head")),
+		chromedp.WaitVisible(chromedp.CSS("#bureau + dd strong")), // the search's outcome: on the page after the tap alone
 		into(&after, chromedp.Text(chromedp.CSS("#bureau + dd"))),
 		screenshot("bureau-asked"),
 	)
