@@ -201,10 +201,13 @@ func (r *Registry) CreateChildOnce(ctx context.Context, a waymark.Actor, c *waym
 		return false, err
 	}
 	c.OrgID = a.OrgID
+	var hash string
+	if key != "" { // a record sent with no key is not hashed: most are
+		hash = requestHash(c, first)
+	}
 	var again *waymark.Child
 	err = r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
-		if key != "" { // a record sent with no key is not hashed: most are
-			hash := requestHash(c, first)
+		if key != "" {
 			claimed, firstHash, id, err := tx.ClaimKey(a.OrgID, actorKey(a), key, hash)
 			if err != nil || !claimed {
 				if err == nil && firstHash != hash {
