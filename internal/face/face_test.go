@@ -1,0 +1,86 @@
+package face
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"testing"
+)
+
+// pattern is a picture of stripes and a checker with a little hash noise, the same in every run:
+// input for checking each network against face-api's own outputs on it.
+func pattern(side int) *tensor {
+	x := newTensor(side, side, 3)
+	for y := range side {
+		for col := range side {
+			for c := range 3 {
+				v := (col*7 + y*13 + c*50 + (col*y)%23) % 256
+				if (col/16+y/16)%2 == 0 {
+					v = 255 - v
+				}
+				x.d[(y*side+col)*3+c] = float32(v)
+			}
+		}
+	}
+	return x
+}
+
+// modelDir is the installed networks' folder (WAYMARK_FACE_MODELS); the test is skipped when there
+// is none, unless WAYMARK_REQUIRE_FACE is set.
+func modelDir(t testing.TB) string {
+	dir := os.Getenv("WAYMARK_FACE_MODELS")
+	if dir == "" {
+		if os.Getenv("WAYMARK_REQUIRE_FACE") != "" {
+			t.Fatal("WAYMARK_FACE_MODELS is not set: run `waymark face install`")
+		}
+		t.Skip("no face models: set WAYMARK_FACE_MODELS (`waymark face install` prints it)")
+	}
+	return dir
+}
+
+// TestNetworksAgreeWithFaceAPI runs each network on a fixed picture and compares every output with
+// what face-api 1.7.15 (TensorFlow.js, CPU backend) gave for it (testdata/reference.json).
+func TestNetworksAgreeWithFaceAPI(t *testing.T) {
+	dir := modelDir(t)
+	var ref struct{ Recognition, Landmarks, Detector []float32 }
+	raw, err := os.ReadFile("testdata/reference.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &ref); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := loadRecognizer(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mark, err := loadMarker(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	det, err := loadDetector(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name      string
+		got, want []float32
+		tolerance float64
+	}{
+		{"recognition", rec.run(pattern(150)), ref.Recognition, 1e-5},
+		{"landmarks", mark.run(pattern(112)), ref.Landmarks, 1e-5},
+		{"detector", det.run(pattern(416)).d, ref.Detector, 1e-3},
+	} {
+		if len(c.got) != len(c.want) {
+			t.Fatalf("%s: %d outputs, face-api gave %d", c.name, len(c.got), len(c.want))
+		}
+		worst := 0.0
+		for i := range c.got {
+			worst = max(worst, math.Abs(float64(c.got[i]-c.want[i])))
+		}
+		if worst > c.tolerance {
+			t.Errorf("%s: differs from face-api by up to %g (tolerance %g)", c.name, worst, c.tolerance)
+		}
+		t.Logf("%s: %d outputs within %.2g of face-api's", c.name, len(c.got), worst)
+	}
+}

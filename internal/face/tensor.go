@@ -1,0 +1,230 @@
+package face
+
+import (
+	"math"
+	"runtime"
+	"sync"
+)
+
+// tensor is one image's activations, height × width × channels, channels last (as TensorFlow's).
+type tensor struct {
+	h, w, c int
+	d       []float32
+}
+
+func newTensor(h, w, c int) *tensor { return &tensor{h, w, c, make([]float32, h*w*c)} }
+
+// padding is how a convolution or pooling treats the border, as TensorFlow's "same" and "valid".
+type padding bool
+
+const (
+	same  padding = true
+	valid padding = false
+)
+
+// outSize is an output's side and the padding before it, as TensorFlow computes them.
+func outSize(in, k, stride int, p padding) (out, before int) {
+	if p == valid {
+		return (in-k)/stride + 1, 0
+	}
+	out = (in + stride - 1) / stride
+	total := max((out-1)*stride+k-in, 0)
+	return out, total / 2
+}
+
+// conv is a convolution's filters, k × k × in × out (TensorFlow's HWIO), and its bias.
+type conv struct {
+	k, in, out int
+	w, b       []float32
+}
+
+// apply convolves x: each output pixel's k×k×in patch gathered into a row, the rows multiplied
+// by the filters at once.
+func (f *conv) apply(x *tensor, stride int, p padding) *tensor {
+	oh, top := outSize(x.h, f.k, stride, p)
+	ow, left := outSize(x.w, f.k, stride, p)
+	y := newTensor(oh, ow, f.out)
+	if f.k == 1 && stride == 1 {
+		matmul(y.d, x.d, f.w, oh*ow, f.in, f.out)
+	} else {
+		kk := f.k * f.k * f.in
+		cols := make([]float32, oh*ow*kk)
+		for oy := range oh {
+			for ox := range ow {
+				row := cols[(oy*ow+ox)*kk:]
+				for ky := range f.k {
+					iy := oy*stride + ky - top
+					for kx := range f.k {
+						ix := ox*stride + kx - left
+						dst := row[(ky*f.k+kx)*f.in : (ky*f.k+kx+1)*f.in]
+						if iy < 0 || iy >= x.h || ix < 0 || ix >= x.w {
+							clear(dst)
+							continue
+						}
+						copy(dst, x.d[(iy*x.w+ix)*x.c:])
+					}
+				}
+			}
+		}
+		matmul(y.d, cols, f.w, oh*ow, kk, f.out)
+	}
+	y.addBias(f.b)
+	return y
+}
+
+// depthwise convolves each channel of x with its own k×k filter (TensorFlow's k × k × c × 1).
+func depthwise(x *tensor, w []float32, k, stride int, p padding) *tensor {
+	oh, top := outSize(x.h, k, stride, p)
+	ow, left := outSize(x.w, k, stride, p)
+	y := newTensor(oh, ow, x.c)
+	for oy := range oh {
+		for ox := range ow {
+			out := y.d[(oy*ow+ox)*x.c : (oy*ow+ox+1)*x.c]
+			for ky := range k {
+				iy := oy*stride + ky - top
+				if iy < 0 || iy >= x.h {
+					continue
+				}
+				for kx := range k {
+					ix := ox*stride + kx - left
+					if ix < 0 || ix >= x.w {
+						continue
+					}
+					in := x.d[(iy*x.w+ix)*x.c : (iy*x.w+ix+1)*x.c]
+					fw := w[(ky*k+kx)*x.c : (ky*k+kx+1)*x.c]
+					for c, v := range in {
+						out[c] += v * fw[c]
+					}
+				}
+			}
+		}
+	}
+	return y
+}
+
+// matmul sets c (m × n) to a (m × k) times b (k × n), rows split among the processors.
+func matmul(c, a, b []float32, m, k, n int) {
+	workers := min(runtime.GOMAXPROCS(0), max(m/16, 1))
+	if workers == 1 {
+		matmulRows(c, a, b, 0, m, k, n)
+		return
+	}
+	var wg sync.WaitGroup
+	per := (m + workers - 1) / workers
+	for lo := 0; lo < m; lo += per {
+		hi := min(lo+per, m)
+		wg.Go(func() { matmulRows(c, a, b, lo, hi, k, n) })
+	}
+	wg.Wait()
+}
+
+func matmulRows(c, a, b []float32, lo, hi, k, n int) {
+	for i := lo; i < hi; i++ {
+		ci := c[i*n : (i+1)*n]
+		clear(ci)
+		ai := a[i*k : (i+1)*k]
+		for p, av := range ai {
+			if av == 0 {
+				continue
+			}
+			bp := b[p*n : (p+1)*n]
+			for j := range ci {
+				ci[j] += av * bp[j]
+			}
+		}
+	}
+}
+
+func (x *tensor) addBias(b []float32) {
+	for i := 0; i < len(x.d); i += x.c {
+		px := x.d[i : i+x.c]
+		for c := range px {
+			px[c] += b[c]
+		}
+	}
+}
+
+// scale multiplies each channel by its weight and adds its bias (a batch norm folded).
+func (x *tensor) scale(w, b []float32) {
+	for i := 0; i < len(x.d); i += x.c {
+		px := x.d[i : i+x.c]
+		for c := range px {
+			px[c] = px[c]*w[c] + b[c]
+		}
+	}
+}
+
+func (x *tensor) relu() {
+	for i, v := range x.d {
+		x.d[i] = max(v, 0)
+	}
+}
+
+// leaky is the leaky rectifier of the detector, slope 0.1 below zero.
+func (x *tensor) leaky() {
+	for i, v := range x.d {
+		if v < 0 {
+			x.d[i] = 0.1 * v
+		}
+	}
+}
+
+func (x *tensor) add(y *tensor) {
+	for i, v := range y.d {
+		x.d[i] += v
+	}
+}
+
+// maxPool takes each k×k window's largest value; the padding of "same" never wins.
+func maxPool(x *tensor, k, stride int, p padding) *tensor {
+	oh, top := outSize(x.h, k, stride, p)
+	ow, left := outSize(x.w, k, stride, p)
+	y := newTensor(oh, ow, x.c)
+	for i := range y.d {
+		y.d[i] = float32(math.Inf(-1))
+	}
+	for oy := range oh {
+		for ox := range ow {
+			out := y.d[(oy*ow+ox)*x.c : (oy*ow+ox+1)*x.c]
+			for ky := range k {
+				iy := oy*stride + ky - top
+				for kx := range k {
+					ix := ox*stride + kx - left
+					if iy < 0 || iy >= x.h || ix < 0 || ix >= x.w {
+						continue
+					}
+					in := x.d[(iy*x.w+ix)*x.c:]
+					for c := range out {
+						out[c] = max(out[c], in[c])
+					}
+				}
+			}
+		}
+	}
+	return y
+}
+
+// avgPool averages each k×k window, without padding.
+func avgPool(x *tensor, k, stride int) *tensor {
+	oh, _ := outSize(x.h, k, stride, valid)
+	ow, _ := outSize(x.w, k, stride, valid)
+	y := newTensor(oh, ow, x.c)
+	inv := 1 / float32(k*k)
+	for oy := range oh {
+		for ox := range ow {
+			out := y.d[(oy*ow+ox)*x.c : (oy*ow+ox+1)*x.c]
+			for ky := range k {
+				for kx := range k {
+					in := x.d[((oy*stride+ky)*x.w+ox*stride+kx)*x.c:]
+					for c := range out {
+						out[c] += in[c]
+					}
+				}
+			}
+			for c := range out {
+				out[c] *= inv
+			}
+		}
+	}
+	return y
+}
