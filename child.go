@@ -89,6 +89,11 @@ type Photo struct {
 	Width       int       `json:"width"`
 	Height      int       `json:"height"`
 	CreatedAt   time.Time `json:"created_at"`
+	// Face describes the photo's largest face (face.Size numbers) for identification: biometric
+	// data, sealed at rest and never sent out. FaceModel names the networks that looked at the
+	// photo: empty when none has, set with no Face when they found no face.
+	Face      []float32 `json:"-"`
+	FaceModel string    `json:"face_model,omitempty"`
 }
 
 // Enumerations of the domain, in the order forms offer them.

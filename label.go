@@ -15,6 +15,7 @@ func Label(code string) string {
 }
 
 var labels = map[string]string{
+	"face": "Face in the photo", "alike": "Faces alike", "similar": "Faces similar", "faint": "Faces faintly similar", "unlike": "Faces unlike",
 	"full": "Full DNA match", "partial": "Partial DNA match (few loci)", "near": "Near DNA match: one allele differs", "exclusion": "DNA excludes",
 	"ident1": "IDENT1", "iabs": "IABS", "no_trace": "No trace", "hit": "A record matched",
 	"trafficker_suspected": "Suspected trafficker", "exploiter_suspected": "Suspected exploiter", "claimed_relative": "Claimed relative",

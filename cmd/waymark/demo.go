@@ -20,6 +20,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	var sf serveFlags
 	sf.add(fs)
+	sf.installFaces = true
 	dir := fs.String("db", "", "SQLite data directory for the demo (default: a new temporary one)")
 	children := fs.Int("children", 200, "how many synthetic children")
 	seed := fs.Uint64("seed", 1, "seed of the synthetic world")

@@ -14,6 +14,7 @@ import (
 
 	"github.com/waymark-org/waymark/internal/alert"
 	"github.com/waymark-org/waymark/internal/auth"
+	"github.com/waymark-org/waymark/internal/face"
 	wmhttp "github.com/waymark-org/waymark/internal/http"
 	"github.com/waymark-org/waymark/internal/registry"
 	"github.com/waymark-org/waymark/internal/sqlstore"
@@ -35,10 +36,13 @@ type serveFlags struct {
 	mail              alert.Mail
 	signInMemory      uint64
 	searches          int
+	faceModels        string
+	installFaces      bool // download the face networks when they are not there (the demo)
 }
 
 func (f *serveFlags) add(fs *flag.FlagSet) {
 	fs.StringVar(&f.addr, "addr", envOr("WAYMARK_ADDR", ":8080"), "address to listen on ($WAYMARK_ADDR)")
+	fs.StringVar(&f.faceModels, "face-models", envOr("WAYMARK_FACE_MODELS", ""), "folder of the face networks (`waymark face install` prints it); empty: the installed ones if any; off: no face matching ($WAYMARK_FACE_MODELS)")
 	tzFlag(fs, &f.tz)
 	fs.BoolVar(&f.secure, "secure-cookies", envOr("WAYMARK_SECURE_COOKIES", "") == "true", "mark cookies Secure and send HSTS: set when served over HTTPS")
 	fs.BoolVar(&f.proxy, "trust-proxy", false, "take client addresses from X-Forwarded-For (only behind your own proxy)")
@@ -95,6 +99,7 @@ func serve(ctx context.Context, e *env, store *sqlstore.Store, sf serveFlags, re
 		e.log.Warn("confirmed matches would move the identification model implausibly far; kept as it was (waymark identify model)",
 			"fields", strings.Join(l.Refused, ","))
 	}
+	useFaces(ctx, e, reg, sf)
 	go reg.Follow(ctx, sf.follow, func(err error) { e.log.Warn("follow changes", "err", err) })
 	alerts, sender := alert.New(store, e.log), alert.NewSender(store, sf.mail, sf.publicURL, e.log)
 	reg.OnCare, alerts.OnRaise = alerts.Nudge, sender.Nudge
@@ -131,6 +136,43 @@ func serve(ctx context.Context, e *env, store *sqlstore.Store, sf serveFlags, re
 }
 
 // tzFlag is the service's time zone, in which dates are shown, entered and counted.
+// useFaces turns face matching on when the networks are there (fetching them first for the demo),
+// and looks at the photos held from before in the background; it says why when it is off.
+func useFaces(ctx context.Context, e *env, reg *registry.Registry, sf serveFlags) {
+	dir := sf.faceModels
+	switch {
+	case dir == "off":
+		e.log.Info("face matching is off (--face-models off)")
+		return
+	case dir == "" && sf.installFaces:
+		var err error
+		if dir, err = face.Install(ctx, face.DefaultRoot()); err != nil {
+			e.log.Warn("face matching is off: the face networks could not be downloaded", "err", err)
+			return
+		}
+	case dir == "" && face.Installed(face.DefaultRoot()):
+		dir = face.ModelDir(face.DefaultRoot())
+	case dir == "":
+		e.log.Info("face matching is off: no face networks installed (waymark face install)")
+		return
+	}
+	p, err := face.Load(dir)
+	if err != nil {
+		e.log.Warn("face matching is off", "err", err)
+		return
+	}
+	reg.UseFaces(p)
+	e.log.Info("face matching is on", "model", face.Model, "networks", dir)
+	go func() {
+		n, err := reg.LookAtHeldPhotos(ctx)
+		if err != nil && ctx.Err() == nil {
+			e.log.Warn("look for faces in photos held", "err", err)
+		} else if n > 0 {
+			e.log.Info("looked for faces in photos held", "photos", n)
+		}
+	}()
+}
+
 func tzFlag(fs *flag.FlagSet, tz *string) {
 	fs.StringVar(tz, "tz", envOr("WAYMARK_TZ", "Europe/London"), "time zone for dates shown, entered and counted ($WAYMARK_TZ)")
 }

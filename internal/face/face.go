@@ -60,7 +60,11 @@ func Load(dir string) (*Pipeline, error) {
 func (p *Pipeline) Faces(img image.Image) []Face {
 	src := rgba(img)
 	var out []Face
-	for _, d := range p.detect(src) {
+	found := p.detect(src, 0)
+	if len(found) == 0 { // a face filling the picture can be too big for the detector: look again smaller
+		found = p.detect(src, 0.5)
+	}
+	for _, d := range found {
 		f := Face{Box: d.rect(), Score: d.score}
 		marks := p.landmarks(src, d)
 		for i := range f.Landmarks {
@@ -149,12 +153,15 @@ func (b box) iou(o box) float64 {
 }
 
 // detect finds faces as face-api does: the photo padded to a square (below and right), scaled to
-// the input, cells' boxes over the score kept, overlaps (IoU over 0.4) suppressed.
-func (p *Pipeline) detect(src *image.RGBA) []box {
+// the input, cells' boxes over the score kept, overlaps (IoU over 0.4) suppressed. A margin
+// (a share of the side) pads the square all round.
+func (p *Pipeline) detect(src *image.RGBA, margin float64) []box {
 	side := float64(max(src.Rect.Dx(), src.Rect.Dy()))
+	origin := -margin * side
+	side *= 1 + 2*margin
 	in := p.InputSize
 	step := side / float64(in)
-	out := p.det.run(sample(src, in, in, 0, 0, step, 0, 0, step))
+	out := p.det.run(sample(src, in, in, origin, origin, step, 0, 0, step))
 	cells := float64(out.h)
 	var found []box
 	for row := range out.h {
@@ -166,8 +173,8 @@ func (p *Pipeline) detect(src *image.RGBA) []box {
 				if score <= p.MinScore {
 					continue
 				}
-				cx := (float64(col) + sigmoid(v[0])) / cells * side
-				cy := (float64(row) + sigmoid(v[1])) / cells * side
+				cx := origin + (float64(col)+sigmoid(v[0]))/cells*side
+				cy := origin + (float64(row)+sigmoid(v[1]))/cells*side
 				w := math.Exp(float64(v[2])) * anchor[0] / cells * side
 				h := math.Exp(float64(v[3])) * anchor[1] / cells * side
 				found = append(found, box{cx - w/2, cy - h/2, cx + w/2, cy + h/2, score})

@@ -14,6 +14,7 @@ import (
 
 	"github.com/waymark-org/waymark"
 	"github.com/waymark-org/waymark/internal/identify"
+	"github.com/waymark-org/waymark/internal/photo"
 	"github.com/waymark-org/waymark/internal/registry"
 	"github.com/waymark-org/waymark/internal/sqlstore"
 )
@@ -181,10 +182,15 @@ const maxJSON = 1 << 20
 
 // decodeJSON reads one JSON object into v, strictly, naming the field at fault when it can.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	return decodeJSONUpTo(w, r, v, maxJSON)
+}
+
+// decodeJSONUpTo is decodeJSON for a body of at most limit bytes.
+func decodeJSONUpTo(w http.ResponseWriter, r *http.Request, v any, limit int64) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return waymark.Errorf(waymark.EINVALID, "Send the body as application/json, not %s.", ct)
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxJSON))
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
 	dec.DisallowUnknownFields()
 	return JSONError(dec.Decode(v), dec.More())
 }
@@ -364,8 +370,8 @@ func (s *Server) apiPatchEncounter(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiIdentify(w http.ResponseWriter, r *http.Request) {
-	var q waymark.Child
-	if err := decodeJSON(w, r, &q); err != nil {
+	q, err := s.identifyQuery(w, r)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -374,7 +380,7 @@ func (s *Server) apiIdentify(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	found, err := s.Registry.Identify(r.Context(), actor(r), &q, limit)
+	found, err := s.Registry.Identify(r.Context(), actor(r), q, limit)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -390,6 +396,51 @@ func (s *Server) apiIdentify(w http.ResponseWriter, r *http.Request) {
 		out["crowded"] = found.Crowded
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// identifyQuery reads what a found child gives, with the photo of their face if one is sent: as
+// JSON (the photo base64 in "photo"), or as a multipart form of a "query" part (that JSON,
+// without the photo) and a "photo" file.
+func (s *Server) identifyQuery(w http.ResponseWriter, r *http.Request) (*waymark.Child, error) {
+	var q struct {
+		waymark.Child
+		Photo []byte `json:"photo,omitempty"`
+	}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		upload, err := readForm(w, r)
+		if err != nil {
+			return nil, err
+		}
+		if v := r.PostForm.Get("query"); v != "" {
+			dec := json.NewDecoder(strings.NewReader(v))
+			dec.DisallowUnknownFields()
+			if err := JSONError(dec.Decode(&q.Child), dec.More()); err != nil {
+				return nil, err
+			}
+		}
+		q.Photo = upload
+	} else if err := decodeJSONUpTo(w, r, &q, maxJSON+photo.MaxBytes*4/3); err != nil {
+		return nil, err
+	}
+	return &q.Child, s.withFace(r, &q.Child, q.Photo)
+}
+
+// withFace adds the face in a found child's photo to what they give; none when there is no photo.
+// Only one who may search has a photo looked at: each look takes a core for a moment.
+func (s *Server) withFace(r *http.Request, q *waymark.Child, data []byte) error {
+	if len(data) == 0 {
+		return nil
+	}
+	a := actor(r)
+	if err := s.Registry.Check(r.Context(), a, waymark.SearchRegistry, waymark.Scope{OrgID: a.OrgID}); err != nil {
+		return err
+	}
+	f, err := s.Registry.QueryFace(data)
+	if err != nil {
+		return err
+	}
+	q.Photos = []waymark.Photo{{Face: f, CreatedAt: s.Registry.Now()}}
+	return nil
 }
 
 // queryInt reads the whole number a query parameter gives, def when it is absent; anything else

@@ -23,6 +23,7 @@ func (s *Server) identifyData() map[string]any {
 	d := s.childFormData(false, "")
 	d["Matches"], d["Searched"], d["Rejected"] = registry.Matches{}, false, map[string]bool{}
 	d["Categories"] = reasonData("")["Categories"]
+	d["FacesOn"] = s.Registry.FacesOn()
 	return d
 }
 
@@ -36,18 +37,39 @@ func (s *Server) identifyPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) identifySearch(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r, 64<<10) {
+	upload, err := readForm(w, r)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	if r.PostForm.Get("doc_number_0") != "" {
 		r.PostForm.Set("doc_type_0", "other")
 	}
-	q, bad := childFromForm(r.PostForm, s.Registry.Now().In(s.Location))
+	q, bad := s.probe(r, upload)
 	if len(bad) > 0 {
 		s.formError(w, r, "identify", "Identify a child", r.PostForm, bad, s.identifyData())
 		return
 	}
 	s.showMatches(w, r, q, "")
+}
+
+// probe is what the found child gave on the form, with the face in their photo: one sent now, or
+// the one kept from the search before (photo_held), so that the candidates shown again after a
+// verdict are the same.
+func (s *Server) probe(r *http.Request, upload []byte) (*waymark.Child, []waymark.FieldError) {
+	q, bad := childFromForm(r.PostForm, s.Registry.Now().In(s.Location))
+	data, bad := s.keptPhoto(r, r.PostForm, upload, bad)
+	if len(bad) > 0 {
+		return q, bad
+	}
+	if err := s.withFace(r, q, data); err != nil {
+		if bad = waymark.ErrorFields(err); len(bad) == 0 {
+			bad = []waymark.FieldError{{Field: "photo", Message: waymark.ErrorMessage(err)}}
+		}
+		return q, bad
+	}
+	s.keepPhoto(r, r.PostForm, upload)
+	return q, nil
 }
 
 // showMatches searches for q and shows the candidates; those the form says were judged not to be
@@ -136,7 +158,7 @@ func (s *Server) identifyReject(w http.ResponseWriter, r *http.Request) {
 // probeOf is what the found child gave, carried through a confirm or reject form; nil when it
 // cannot be read (the verdict stands, only the judgement is not kept).
 func (s *Server) probeOf(r *http.Request) *waymark.Child {
-	q, bad := childFromForm(r.PostForm, s.Registry.Now().In(s.Location))
+	q, bad := s.probe(r, nil)
 	if len(bad) > 0 {
 		return nil
 	}

@@ -25,6 +25,8 @@ type Index struct {
 	live     int
 	missing  int    // live records of children missing now
 	gen      uint64 // bumped by every Put and Remove
+	faced    int    // live records with a face
+	faceU    faceU
 }
 
 // kind names a posting list family.
@@ -241,6 +243,9 @@ func count(b bool) int {
 }
 
 func (ix *Index) link(pos int32) {
+	if len(ix.records[pos].Faces) > 0 {
+		ix.faced++
+	}
 	for _, k := range ix.records[pos].keys() {
 		h := k.hash()
 		ix.post.add(h, pos)
@@ -251,6 +256,9 @@ func (ix *Index) link(pos int32) {
 }
 
 func (ix *Index) unlink(pos int32) {
+	if len(ix.records[pos].Faces) > 0 {
+		ix.faced--
+	}
 	for _, k := range ix.records[pos].keys() {
 		h := k.hash()
 		ix.post.remove(h, pos)
@@ -294,6 +302,7 @@ func (ix *Index) gather(q *Record, near func(qi int) []*tok) []int32 {
 		b.add(key{k: kBio, s: bio}, 8, 0)
 	}
 	ix.gatherDNA(q.DNA, b)
+	ix.gatherFaces(q.Faces, b)
 	if q.DOB != 0 && !q.DOBEst {
 		for _, sex := range sexes(q) {
 			b.add(key{k: kDOBSex, num: q.DOB, s: sex}, 4, rareCap)

@@ -29,6 +29,7 @@ type Record struct {
 	Bios    []string // "fingerprint:REF" or "dna:REF"
 	Marks   []string // MarkKeys of the child's distinguishing marks
 	DNA     []dna.Code
+	Faces   []FaceSeen
 	Missing bool // a missing or absent episode is open
 }
 
@@ -115,6 +116,11 @@ func FromChild(c *waymark.Child) *Record {
 			r.DNA = append(r.DNA, p.Code())
 		}
 	}
+	for _, p := range c.Photos {
+		if len(p.Face) > 0 {
+			r.Faces = append(r.Faces, FaceSeen{Vec: p.Face, Day: dayOf(p.CreatedAt)})
+		}
+	}
 	return r
 }
 
@@ -193,7 +199,8 @@ func (r *Record) same(o *Record) bool {
 	return r.ChildID == o.ChildID && r.Ref == o.Ref && r.OrgID == o.OrgID && r.names == o.names && r.scripts == o.scripts && r.DOB == o.DOB &&
 		r.DOBEst == o.DOBEst && r.Sex == o.Sex && r.Missing == o.Missing && slices.Equal(r.toks, o.toks) &&
 		slices.Equal(r.Nats, o.Nats) && slices.Equal(r.Phones, o.Phones) && slices.Equal(r.Docs, o.Docs) &&
-		slices.Equal(r.Bios, o.Bios) && slices.Equal(r.Marks, o.Marks) && slices.Equal(r.DNA, o.DNA)
+		slices.Equal(r.Bios, o.Bios) && slices.Equal(r.Marks, o.Marks) && slices.Equal(r.DNA, o.DNA) &&
+		slices.EqualFunc(r.Faces, o.Faces, func(a, b FaceSeen) bool { return a.Day == b.Day && slices.Equal(a.Vec, b.Vec) })
 }
 
 // phoneTail is the last digits of a number: a phone written without its country code, or with

@@ -330,6 +330,7 @@ type scorer struct {
 	levelWeight map[string]float64 // name levels without a key
 	held        map[string]float64 // share of records holding each of the query's phones, documents and biometric references
 	status      *[2]Evidence       // what being missing now (1) or not (0) weighs; nil when it says nothing
+	faceU       [4]float64         // u of each face level, when the query has a face
 }
 
 // memos keeps the token memo maps between queries: grown once, cleared and reused, they spare
@@ -347,6 +348,9 @@ func newScorer(ix *Index, model *Model, q *Record) *scorer {
 		s.levelWeight[l] = round2(model.weight(FieldName, l, noTF))
 	}
 	s.status = statusEvidence(ix, model, q)
+	if len(q.Faces) > 0 {
+		s.faceU = ix.faceShares()
+	}
 	if len(q.Phones)+len(q.Docs)+len(q.Bios)+len(q.Marks) > 0 {
 		s.held = map[string]float64{}
 		for _, p := range q.Phones {
@@ -458,13 +462,21 @@ func (s *scorer) score(q, r *Record, explain bool) (float64, []Evidence) {
 		}
 	}
 	if e, ok := dnaEvidence(q, r); ok {
-		total += e.Weight
-		if explain {
-			ev = append(ev, e)
-		}
+		total, ev = weighed(total, ev, e, explain)
+	}
+	if e, ok := faceEvidence(q, r, s.faceU); ok {
+		total, ev = weighed(total, ev, e, explain)
 	}
 	slices.SortStableFunc(ev, func(a, b Evidence) int { return cmp.Compare(b.Weight, a.Weight) })
 	return total, ev
+}
+
+// weighed adds e to the total, and to the evidence when it is explained.
+func weighed(total float64, ev []Evidence, e Evidence, explain bool) (float64, []Evidence) {
+	if explain {
+		ev = append(ev, e)
+	}
+	return total + e.Weight, ev
 }
 
 func round2(f float64) float64 { return math.Round(f*100) / 100 }

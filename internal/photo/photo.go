@@ -32,6 +32,7 @@ type Image struct {
 	Width, Height int
 	Data          []byte
 	Thumbnail     []byte
+	Picture       image.Image // decoded and upright, for the face networks
 }
 
 // Process checks and cleans an uploaded photograph.
@@ -80,7 +81,7 @@ func Process(data []byte) (*Image, error) {
 		return nil, err
 	}
 	b := img.Bounds()
-	return &Image{ContentType: ct, Width: b.Dx(), Height: b.Dy(), Data: out.Bytes(), Thumbnail: thumb.Bytes()}, nil
+	return &Image{ContentType: ct, Width: b.Dx(), Height: b.Dy(), Data: out.Bytes(), Thumbnail: thumb.Bytes(), Picture: img}, nil
 }
 
 // bytesPerPixel is what one pixel of a picture of the colour model takes once decoded.

@@ -17,6 +17,7 @@ import (
 	"github.com/waymark-org/waymark"
 	"github.com/waymark-org/waymark/internal/audit"
 	"github.com/waymark-org/waymark/internal/auth"
+	"github.com/waymark-org/waymark/internal/face"
 	"github.com/waymark-org/waymark/internal/identify"
 	"github.com/waymark-org/waymark/internal/photo"
 	"github.com/waymark-org/waymark/internal/ratelimit"
@@ -38,6 +39,8 @@ type Registry struct {
 	sso        providers    // the OpenID providers of single sign-on, once discovered
 	followed   atomic.Int64 // the audit entry the index has caught up to
 	dups       duplicateRuns
+	faces      *face.Pipeline // nil: face matching is off
+	faceTurns  chan struct{}  // bounds the photos looked at at once
 }
 
 // Defaults for the sign-in bounds: hashing within 256 MiB, waiting at most 5 s for a turn; 30
@@ -80,14 +83,23 @@ func (r *Registry) LoadIndex(ctx context.Context) (int, error) {
 		}
 		close(done)
 	}()
-	n := 0
-	err = r.store.AllChildren(ctx, "", func(c *waymark.Child) error {
-		if c.MergedInto == "" { // a record merged away is found as the one it was merged into
-			recs <- identify.FromChild(c)
-			n++
-		}
+	faces := map[string][]waymark.Photo{} // the photos' faces: the children's read leaves photos out
+	err = r.store.AllFaces(ctx, func(childID string, p waymark.Photo) error {
+		faces[childID] = append(faces[childID], p)
 		return nil
 	})
+	n := 0
+	if err == nil {
+		err = r.store.AllChildren(ctx, "", func(c *waymark.Child) error {
+			if c.MergedInto != "" { // a record merged away is found as the one it was merged into
+				return nil
+			}
+			c.Photos = faces[c.ID]
+			recs <- identify.FromChild(c)
+			n++
+			return nil
+		})
+	}
 	close(recs)
 	<-done
 	r.followed.Store(head)
@@ -584,12 +596,19 @@ func (r *Registry) AddPhoto(ctx context.Context, a waymark.Actor, childID string
 		return nil, err
 	}
 	p := &waymark.Photo{ContentType: img.ContentType, Width: img.Width, Height: img.Height}
+	p.Face, p.FaceModel = r.faceOf(img.Picture)
 	err = r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
 		if err := tx.AddPhoto(childID, p, img.Data, img.Thumbnail); err != nil {
 			return err
 		}
 		return tx.Audit(entry(a, "photo.create", "photo", p.ID, sc.OrgID))
 	})
+	if err == nil && p.Face != nil { // the index learns the face now, not at the next change
+		var c *waymark.Child
+		if c, err = r.store.Child(ctx, childID); err == nil {
+			r.index(c)
+		}
+	}
 	return p, err
 }
 

@@ -161,7 +161,7 @@ func (tx *Tx) CreateChild(c *waymark.Child) error {
 // what the record lacks is computed from the photos it really has).
 func (tx *Tx) UpdateChild(c *waymark.Child) error {
 	c.UpdatedAt = tx.s.now()
-	ps, err := photos(tx.ctx, tx.tx, c.ID)
+	ps, err := tx.s.photos(tx.ctx, tx.tx, c.ID)
 	if err != nil {
 		return err
 	}
@@ -232,7 +232,7 @@ func (s *Store) scanChild(ctx context.Context, q querier, row interface{ Scan(..
 	c.Ethnicity, c.HomeOfficeRef = sf.Ethnicity, sf.HomeOffice
 	if q != nil {
 		var ps map[string][]waymark.Photo
-		ps, err = photos(ctx, q, c.ID)
+		ps, err = s.photos(ctx, q, c.ID)
 		c.Photos = ps[c.ID]
 	}
 	return &c, err
@@ -263,7 +263,7 @@ func (s *Store) ChildrenByID(ctx context.Context, ids []string) (map[string]*way
 	for _, c := range children {
 		out[c.ID] = c
 	}
-	ps, err := photos(ctx, s.db, ids...)
+	ps, err := s.photos(ctx, s.db, ids...)
 	if err != nil {
 		return nil, err
 	}
