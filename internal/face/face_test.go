@@ -84,3 +84,26 @@ func TestNetworksAgreeWithFaceAPI(t *testing.T) {
 		t.Logf("%s: %d outputs within %.2g of face-api's", c.name, len(c.got), worst)
 	}
 }
+
+// BenchmarkFaces times the whole pipeline on the package's first sample photo (1920×1280, three
+// faces): detection, landmarks and an embedding for each face.
+func BenchmarkFaces(b *testing.B) {
+	p, photos := samples(b)
+	img := photos["sample1.jpg"]
+	for b.Loop() {
+		if len(p.Faces(img)) != 3 {
+			b.Fatal("not three faces")
+		}
+	}
+}
+
+// BenchmarkEmbed times dlib's network alone on one 150×150 face.
+func BenchmarkEmbed(b *testing.B) {
+	rec, err := loadRecognizer(modelDir(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		rec.run(pattern(150))
+	}
+}

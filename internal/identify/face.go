@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"sync"
 )
@@ -129,32 +130,149 @@ func distance(a, b []float32, limit float64) float64 {
 	return math.Sqrt(float64(s))
 }
 
+// faceDims is the length of the embeddings the face store holds (face.Size).
+const faceDims = 128
+
+// faceScale turns an embedding's numbers (within about ±0.3) into bytes for the face store; the
+// rounding moves a distance by about 0.01, covered by faceSlack.
+const (
+	faceScale = 400
+	faceSlack = 0.02
+)
+
+// quantize is v as the face store keeps it.
+func quantize(v []float32) []int8 {
+	out := make([]int8, len(v))
+	for i, x := range v {
+		out[i] = int8(max(min(math.Round(float64(x)*faceScale), 127), -127))
+	}
+	return out
+}
+
+// distance8 is the distance of two quantized embeddings in store units squared, or a number over
+// lim2 as soon as the sum passes it.
+func distance8(a, b []int8, lim2 int32) int32 {
+	var s int32
+	for i := 0; i < len(a); i += 16 {
+		for j, x := range a[i : i+16] {
+			d := int32(x) - int32(b[i+j])
+			s += d * d
+		}
+		if s > lim2 {
+			return s
+		}
+	}
+	return s
+}
+
+// faceStore keeps every recorded face's embedding in one block, a row of bytes each, beside the
+// record's position: a search reads them in order, not record by record, a quarter of the floats'
+// size. A removed face's row is marked and the block compacted when half of it is marked.
+type faceStore struct {
+	vecs    []int8
+	owner   []int32 // the record position of each row; -1 when removed
+	rows    map[int32][]int32
+	removed int
+}
+
+func (fs *faceStore) add(pos int32, faces []FaceSeen) {
+	for _, f := range faces {
+		if len(f.Vec) != faceDims {
+			continue
+		}
+		if fs.rows == nil {
+			fs.rows = map[int32][]int32{}
+		}
+		fs.rows[pos] = append(fs.rows[pos], int32(len(fs.owner)))
+		fs.vecs = append(fs.vecs, quantize(f.Vec)...)
+		fs.owner = append(fs.owner, pos)
+	}
+}
+
+func (fs *faceStore) remove(pos int32) {
+	for _, row := range fs.rows[pos] {
+		fs.owner[row] = -1
+		fs.removed++
+	}
+	delete(fs.rows, pos)
+	if fs.removed > 1000 && fs.removed > len(fs.owner)/2 {
+		fs.compact()
+	}
+}
+
+func (fs *faceStore) compact() {
+	kept := 0
+	fs.rows = map[int32][]int32{}
+	for row, pos := range fs.owner {
+		if pos < 0 {
+			continue
+		}
+		copy(fs.vecs[kept*faceDims:], fs.vecs[row*faceDims:(row+1)*faceDims])
+		fs.owner[kept] = pos
+		fs.rows[pos] = append(fs.rows[pos], int32(kept))
+		kept++
+	}
+	fs.vecs, fs.owner, fs.removed = fs.vecs[:kept*faceDims], fs.owner[:kept], 0
+}
+
+// near returns the record positions with a face within about limit of q (faceSlack more), each
+// with its nearest distance; the rows are read by as many goroutines as there are processors, in
+// big registries.
+func (fs *faceStore) near(q []float32, limit float64) map[int32]float64 {
+	q8 := quantize(q)
+	lim := (limit + faceSlack) * faceScale
+	lim2 := int32(lim * lim)
+	parts := 1
+	if len(fs.owner) > 50_000 {
+		parts = runtime.GOMAXPROCS(0)
+	}
+	found := make([]map[int32]float64, parts)
+	var wg sync.WaitGroup
+	per := (len(fs.owner) + parts - 1) / parts
+	for p := range parts {
+		wg.Go(func() {
+			m := map[int32]float64{}
+			for row := p * per; row < min((p+1)*per, len(fs.owner)); row++ {
+				if pos := fs.owner[row]; pos >= 0 {
+					if d2 := distance8(q8, fs.vecs[row*faceDims:(row+1)*faceDims], lim2); d2 <= lim2 {
+						d := math.Sqrt(float64(d2)) / faceScale
+						if old, ok := m[pos]; !ok || d < old {
+							m[pos] = d
+						}
+					}
+				}
+			}
+			found[p] = m
+		})
+	}
+	wg.Wait()
+	for _, m := range found[1:] {
+		for pos, d := range m {
+			if old, ok := found[0][pos]; !ok || d < old {
+				found[0][pos] = d
+			}
+		}
+	}
+	return found[0]
+}
+
 // gatherFaces adds the records with a face within faceGather of one of q's: the nearest
 // faceGatherMost. The caller holds the read lock.
 func (ix *Index) gatherFaces(q []FaceSeen, b *blocker) {
-	if len(q) == 0 {
-		return
-	}
 	type near struct {
 		pos int32
 		d   float64
 	}
 	var found []near
-	for pos, r := range ix.records {
-		if r == nil || len(r.Faces) == 0 {
+	for _, qf := range q {
+		if len(qf.Vec) != faceDims {
 			continue
 		}
-		best := math.Inf(1)
-		for _, qf := range q {
-			for _, rf := range r.Faces {
-				best = min(best, distance(qf.Vec, rf.Vec, faceGather))
-			}
-		}
-		if best < faceGather {
-			found = append(found, near{int32(pos), best})
+		for pos, d := range ix.faceRows.near(qf.Vec, faceGather) {
+			found = append(found, near{pos, d})
 		}
 	}
-	slices.SortFunc(found, func(x, y near) int { return cmp.Compare(x.d, y.d) })
+	slices.SortFunc(found, func(x, y near) int { return cmp.Or(cmp.Compare(x.d, y.d), cmp.Compare(x.pos, y.pos)) })
 	for _, f := range found[:min(len(found), faceGatherMost)] {
 		b.touch(f.pos, 16)
 	}

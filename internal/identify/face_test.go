@@ -3,6 +3,10 @@ package identify
 import (
 	"math"
 	"math/rand/v2"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -93,4 +97,40 @@ func TestFaceULearntFromTheRegistry(t *testing.T) {
 	if crowded >= apart {
 		t.Errorf("close weighs %.2f among crowded faces, not less than %.2f", crowded, apart)
 	}
+}
+
+// BenchmarkFaceSearch times searches by a face alone over $WAYMARK_BENCH_N children (2,000 by
+// default) each with a photo's face: every face is compared, most given up after a few of its
+// numbers. The found child's face is 0.3 from the recorded one.
+func BenchmarkFaceSearch(b *testing.B) {
+	n := 2000
+	if v, err := strconv.Atoi(os.Getenv("WAYMARK_BENCH_N")); err == nil && v > 0 {
+		n = v
+	}
+	rnd := rand.New(rand.NewPCG(5, 6))
+	e := New()
+	faces := make([][]float32, n)
+	now := time.Now()
+	for i := range n {
+		faces[i] = randomFace(rnd)
+		e.Index.Put(FromChild(&waymark.Child{ID: strconv.Itoa(i), Photos: []waymark.Photo{{Face: faces[i], CreatedAt: now}}}))
+	}
+	var lat []time.Duration
+	runtime.GC()
+	b.ResetTimer()
+	for b.Loop() {
+		for range 100 {
+			want := rnd.IntN(n)
+			q := &waymark.Child{Photos: []waymark.Photo{{Face: moved(rnd, faces[want], 0.3), CreatedAt: now}}}
+			t0 := time.Now()
+			got := e.Identify(q, 10)
+			lat = append(lat, time.Since(t0))
+			if len(got) == 0 || got[0].ChildID != strconv.Itoa(want) {
+				b.Fatalf("child %d not found first: %+v", want, got)
+			}
+		}
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 }

@@ -27,6 +27,7 @@ type Index struct {
 	gen      uint64 // bumped by every Put and Remove
 	faced    int    // live records with a face
 	faceU    faceU
+	faceRows faceStore
 }
 
 // kind names a posting list family.
@@ -245,6 +246,7 @@ func count(b bool) int {
 func (ix *Index) link(pos int32) {
 	if len(ix.records[pos].Faces) > 0 {
 		ix.faced++
+		ix.faceRows.add(pos, ix.records[pos].Faces)
 	}
 	for _, k := range ix.records[pos].keys() {
 		h := k.hash()
@@ -258,6 +260,7 @@ func (ix *Index) link(pos int32) {
 func (ix *Index) unlink(pos int32) {
 	if len(ix.records[pos].Faces) > 0 {
 		ix.faced--
+		ix.faceRows.remove(pos)
 	}
 	for _, k := range ix.records[pos].keys() {
 		h := k.hash()
