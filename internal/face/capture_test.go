@@ -11,6 +11,8 @@ import (
 	"slices"
 	"sync"
 	"testing"
+
+	"github.com/waymark-org/waymark/internal/face/facetest"
 )
 
 // faceAPIFound are the faces face-api 1.7.15 finds in its package's sample photos (tiny face
@@ -28,7 +30,7 @@ var faceAPIFound = map[string][][2]int{
 const matchLevel = 0.6
 
 func samples(t testing.TB) (*Pipeline, map[string]image.Image) {
-	dir := modelDir(t)
+	dir := facetest.Dir(t)
 	p, err := Load(dir)
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,8 @@ import (
 	"math"
 	"os"
 	"testing"
+
+	"github.com/waymark-org/waymark/internal/face/facetest"
 )
 
 // pattern is a picture of stripes and a checker with a little hash noise, the same in every run:
@@ -25,23 +27,10 @@ func pattern(side int) *tensor {
 	return x
 }
 
-// modelDir is the installed networks' folder (WAYMARK_FACE_MODELS); the test is skipped when there
-// is none, unless WAYMARK_REQUIRE_FACE is set.
-func modelDir(t testing.TB) string {
-	dir := os.Getenv("WAYMARK_FACE_MODELS")
-	if dir == "" {
-		if os.Getenv("WAYMARK_REQUIRE_FACE") != "" {
-			t.Fatal("WAYMARK_FACE_MODELS is not set: run `waymark face install`")
-		}
-		t.Skip("no face models: set WAYMARK_FACE_MODELS (`waymark face install` prints it)")
-	}
-	return dir
-}
-
 // TestNetworksAgreeWithFaceAPI runs each network on a fixed picture and compares every output with
 // what face-api 1.7.15 (TensorFlow.js, CPU backend) gave for it (testdata/reference.json).
 func TestNetworksAgreeWithFaceAPI(t *testing.T) {
-	dir := modelDir(t)
+	dir := facetest.Dir(t)
 	var ref struct{ Recognition, Landmarks, Detector []float32 }
 	raw, err := os.ReadFile("testdata/reference.json")
 	if err != nil {
@@ -99,7 +88,7 @@ func BenchmarkFaces(b *testing.B) {
 
 // BenchmarkEmbed times dlib's network alone on one 150×150 face.
 func BenchmarkEmbed(b *testing.B) {
-	rec, err := loadRecognizer(modelDir(b))
+	rec, err := loadRecognizer(facetest.Dir(b))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/face"
 	"github.com/waymark-org/waymark/internal/face/facetest"
 	"github.com/waymark-org/waymark/internal/sqlstore"
 )
@@ -33,7 +34,7 @@ func TestIdentifyByPhoto(t *testing.T) {
 	if code, out := a.call(tok, "POST", "/api/v1/identify", `{"photo": "`+base64.StdEncoding.EncodeToString(again)+`"}`); code != 422 || errorField(out) != "photo" {
 		t.Fatalf("a photo while face matching is off: %d %v", code, out)
 	}
-	a.reg.UseFaces(facetest.Pipeline(t))
+	a.reg.UseFaces(pipeline(t))
 	sw := a.actor(socialWorker)
 	c := &waymark.Child{GivenNames: "Ana", FamilyName: "Testface", Sex: "F", Nationality: "AL"}
 	if err := a.reg.CreateChild(ctx, sw, c, nil); err != nil {
@@ -103,7 +104,7 @@ func between(s, from, to string) string {
 // violations at 390 and 1280 px.
 func TestIdentifyByPhotoInTheBrowser(t *testing.T) {
 	a := newApp(t, sqlstore.SQLite)
-	a.reg.UseFaces(facetest.Pipeline(t))
+	a.reg.UseFaces(pipeline(t))
 	sw := a.actor(socialWorker)
 	c := &waymark.Child{GivenNames: "Ana", FamilyName: "Testface", Sex: "F", Nationality: "AL"}
 	if err := a.reg.CreateChild(ctx, sw, c, nil); err != nil {
@@ -141,4 +142,13 @@ func TestIdentifyByPhotoInTheBrowser(t *testing.T) {
 			t.Errorf("axe-core on the search by photo at %d px:\n%s", w, violations)
 		}
 	}
+}
+
+// pipeline is the face networks, or skips the test without them.
+func pipeline(t testing.TB) *face.Pipeline {
+	p, err := face.Load(facetest.Dir(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

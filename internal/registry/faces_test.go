@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/face"
 	"github.com/waymark-org/waymark/internal/face/facetest"
 	"github.com/waymark-org/waymark/internal/identify"
 	"github.com/waymark-org/waymark/internal/registry"
@@ -29,7 +30,7 @@ var (
 // A photo added is looked at for a face at once; photos held from before are looked at on start
 // (audited); a search by a photo of the face alone finds the child first, by the face.
 func TestFaceMatching(t *testing.T) {
-	p := facetest.Pipeline(t)
+	p := pipeline(t)
 	for _, d := range storetest.Dialects(t) {
 		t.Run(string(d), func(t *testing.T) {
 			reg := instance(t, storetest.DSN(t, d), storetest.Keys(t))
@@ -102,4 +103,13 @@ func TestFaceMatching(t *testing.T) {
 			}
 		})
 	}
+}
+
+// pipeline is the face networks, or skips the test without them.
+func pipeline(t testing.TB) *face.Pipeline {
+	p, err := face.Load(facetest.Dir(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -1,6 +1,7 @@
-// Package facetest gives tests the face networks and the face-api package's sample photos, once
-// per process, from WAYMARK_FACE_MODELS (`waymark face install` prints it). A test without them is
-// skipped, unless WAYMARK_REQUIRE_FACE is set (as the test command sets it).
+// Package facetest gives tests the face networks' folder and the face-api package's sample photos,
+// from WAYMARK_FACE_MODELS (`waymark face install` prints it). A test without them is skipped,
+// unless WAYMARK_REQUIRE_FACE is set (as the test command sets it). It does not import package
+// face, so that face's own tests use it too.
 package facetest
 
 import (
@@ -9,16 +10,7 @@ import (
 	"image/jpeg"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
-
-	"github.com/waymark-org/waymark/internal/face"
-)
-
-var (
-	once     sync.Once
-	pipeline *face.Pipeline
-	loadErr  error
 )
 
 // Dir is the networks' folder, or skips (or fails) the test when there is none.
@@ -31,16 +23,6 @@ func Dir(t testing.TB) string {
 		t.Skip("no face networks: set WAYMARK_FACE_MODELS (`waymark face install` prints it)")
 	}
 	return dir
-}
-
-// Pipeline is the face networks, loaded once.
-func Pipeline(t testing.TB) *face.Pipeline {
-	dir := Dir(t)
-	once.Do(func() { pipeline, loadErr = face.Load(dir) })
-	if loadErr != nil {
-		t.Fatal(loadErr)
-	}
-	return pipeline
 }
 
 // Crop is part of one of the package's sample photos (sample1.jpg … sample6.jpg) as a JPEG.
