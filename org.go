@@ -19,6 +19,8 @@ type Organisation struct {
 	MFARoles []Role `json:"mfa_roles"`
 	// Completeness is what a child's identification record must hold (nil: DefaultCompleteness).
 	Completeness []string `json:"completeness,omitempty"`
+	// OfflineOff turns off offline capture for the organisation's users.
+	OfflineOff bool `json:"offline_off,omitempty"`
 }
 
 // DefaultMFARoles are every role but the analyst's, who sees aggregates only.

@@ -455,6 +455,12 @@ func TestSecondFactorAndSSOCommands(t *testing.T) {
 			if len(audited(t, db, "second_factor.roles")) != 1 {
 				t.Fatal("the change of second-factor roles is not audited")
 			}
+			if out, err := cli(t, "", with("org", "offline", "--org", "Westmarsh Council", "--off")...); err != nil || !strings.Contains(out, "offline capture for Westmarsh Council: off") {
+				t.Fatalf("org offline --off: %q %v", out, err)
+			}
+			if o, err := opened(t, db).OrgByName(context.Background(), "Westmarsh Council"); err != nil || !o.OfflineOff || len(audited(t, db, "offline.setting")) != 1 {
+				t.Fatalf("offline capture after org offline --off: %+v %v", o, err)
+			}
 			if _, err := cli(t, "", with("org", "completeness", "--org", "Westmarsh Council", "--require", "photo,retina")...); err == nil ||
 				!strings.Contains(err.Error(), `--require: `) || !strings.Contains(err.Error(), `"retina"`) {
 				t.Fatalf("an unknown fact: %v", err)

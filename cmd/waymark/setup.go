@@ -26,6 +26,7 @@ func init() {
 		strings.Join(waymark.IdentificationFacts, ", ") + ")", runOrgCompleteness})
 	register(command{"org indicator add", "add one of an organisation's own screening indicators (--org, --code local_…, --text, --why, --ask)", runOrgIndicatorAdd})
 	register(command{"org second-factor", "choose the roles that must sign in with an authenticator app as well (--org, --roles default|none|role,role)", runOrgSecondFactor})
+	register(command{"org offline", "turn offline capture (records kept on a device until it has signal) off with --off, or on again (--org)", runOrgOffline})
 	register(command{"org sso", "sign an organisation's users in through its OpenID Connect provider (--org, --domain, --issuer, --client-id; the secret in $WAYMARK_SSO_CLIENT_SECRET; --off)", runOrgSSO})
 	register(command{"user reset-second-factor", "remove a user's authenticator app, lost with their phone; they set up a new one at their next sign-in (--email)", runUserResetSecondFactor})
 	register(command{"user disable", "stop a user signing in and end their sessions now (--email)", runUserDisable})
@@ -342,6 +343,23 @@ func runTokenRevoke(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "revoked token %s: it no longer works\n", *id)
+		return nil
+	})
+}
+
+func runOrgOffline(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("org offline", flag.ContinueOnError)
+	org := fs.String("org", "", "the organisation's name")
+	off := fs.Bool("off", false, "turn offline capture off (without it: on)")
+	return withRegistry(ctx, e, fs, args, []string{"org"}, func(reg *registry.Registry) error {
+		o, err := reg.OrgByName(ctx, operator(), *org)
+		if err != nil {
+			return err
+		}
+		if err := reg.SetOfflineOff(ctx, operator(), o.ID, *off); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "offline capture for %s: %s\n", o.Name, map[bool]string{true: "off", false: "on"}[*off])
 		return nil
 	})
 }

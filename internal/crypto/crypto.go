@@ -54,6 +54,15 @@ func (k *Keyring) Blind(v string) string {
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])
 }
 
+// OfflineKey is the key a user's device wraps the records it keeps offline with: given only to
+// the user signed in, the same at every sign-in (records kept before can be sent after), and
+// nothing a device holds without it can be read.
+func (k *Keyring) OfflineKey(orgID, userID string) []byte {
+	m := hmac.New(sha256.New, k.derive("waymark offline records v1"))
+	m.Write([]byte(orgID + "\x00" + userID))
+	return m.Sum(nil)
+}
+
 // AnchorKey signs the audit chain's anchors, which are kept outside the database.
 func (k *Keyring) AnchorKey() ed25519.PrivateKey {
 	return ed25519.NewKeyFromSeed(k.derive("waymark audit anchor v1"))

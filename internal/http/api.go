@@ -84,6 +84,8 @@ func (s *Server) apiRoutes() []Route {
 		{"POST", "/api/v1/handovers/{id}/accept", s.apiDecideHandover(true)},
 		{"POST", "/api/v1/handovers/{id}/decline", s.apiDecideHandover(false)},
 		{"POST", "/api/v1/identify", s.apiIdentify},
+		{"GET", "/api/v1/offline/key", s.apiOfflineKey},
+		{"POST", "/api/v1/offline/records", s.apiOfflineRecord},
 		{"GET", "/api/v1/stats", s.apiStats},
 	}, append(s.careAPIRoutes(), s.networkAPIRoutes()...)...)
 }

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -33,6 +34,8 @@ type app struct {
 	store  *sqlstore.Store
 	reg    *registry.Registry
 	logins map[string]demo.Login // by e-mail
+	// offline, when set, drops every connection as it arrives: the signal gone, as a phone sees it.
+	offline atomic.Bool
 }
 
 var ctx = context.Background()
@@ -52,9 +55,18 @@ func newApp(t testing.TB, d sqlstore.Dialect) *app {
 	}
 	s := &wmhttp.Server{Registry: reg, Pages: pages, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Location: loc,
 		SessionIdle: time.Hour, SessionMax: 12 * time.Hour}
-	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(srv.Close)
-	a := &app{t: t, srv: srv, store: store, reg: reg, logins: map[string]demo.Login{}}
+	a := &app{t: t, store: store, reg: reg, logins: map[string]demo.Login{}}
+	h := s.Handler()
+	a.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if a.offline.Load() {
+			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				conn.Close()
+				return
+			}
+		}
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(a.srv.Close)
 	for _, l := range logins {
 		a.logins[l.Email] = l
 	}

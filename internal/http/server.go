@@ -45,6 +45,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /static/", noListing(http.StripPrefix("/static/", http.FileServerFS(web.Static()))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
 	s.pageRoutes(mux)
+	s.offlineRoutes(mux)
 	for _, rt := range s.apiRoutes() {
 		mux.HandleFunc(rt.Method+" "+rt.Pattern, rt.Handler)
 	}
@@ -66,7 +67,7 @@ func noListing(next http.Handler) http.Handler {
 	})
 }
 
-const csp = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+const csp = "default-src 'none'; style-src 'self'; img-src 'self'; manifest-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 func (s *Server) headers(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -318,7 +318,7 @@ func (r *Registry) ConfirmMatch(ctx context.Context, a waymark.Actor, searchID, 
 			Message: "This is a weak match: under " + strconv.Itoa(int(identify.PossibleAt*100)) + "% likely. Compare the photo and the record, then tick that you are sure"}}}
 	}
 	e.Kind = "identified"
-	return r.addEncounter(ctx, a, waymark.ConfirmMatch, childID, e, "identified as previously recorded", j)
+	return r.addEncounter(ctx, a, waymark.ConfirmMatch, childID, e, "identified as previously recorded", func(tx *sqlstore.Tx) error { return tx.Judge(*j) })
 }
 
 // RejectMatch records that a person has judged a candidate of their search not to be the found child.

@@ -198,6 +198,11 @@ func (r *Registry) CreateChild(ctx context.Context, a waymark.Actor, c *waymark.
 // sent again by the same user makes nothing and returns, in c, the child the first call made
 // (created false; the read audited); the key sent again with other facts is a conflict.
 func (r *Registry) CreateChildOnce(ctx context.Context, a waymark.Actor, c *waymark.Child, first *waymark.Encounter, key string) (created bool, _ error) {
+	return r.createChild(ctx, a, c, first, key, "")
+}
+
+// createChild is CreateChildOnce, its audit entry giving reason.
+func (r *Registry) createChild(ctx context.Context, a waymark.Actor, c *waymark.Child, first *waymark.Encounter, key, reason string) (created bool, _ error) {
 	if err := r.check(ctx, a, waymark.CreateChild, waymark.Scope{OrgID: a.OrgID}, "child", ""); err != nil {
 		return false, err
 	}
@@ -252,7 +257,9 @@ func (r *Registry) CreateChildOnce(ctx context.Context, a waymark.Actor, c *waym
 				return err
 			}
 		}
-		return tx.Audit(entry(a, string(waymark.CreateChild), "child", c.ID, c.OrgID))
+		e := entry(a, string(waymark.CreateChild), "child", c.ID, c.OrgID)
+		e.Reason = reason
+		return tx.Audit(e)
 	})
 	switch {
 	case err != nil:
@@ -511,7 +518,7 @@ func (r *Registry) AddEncounter(ctx context.Context, a waymark.Actor, childID st
 }
 
 // addEncounter checks act on the child, then records e and audits it (with reason, if any).
-func (r *Registry) addEncounter(ctx context.Context, a waymark.Actor, act waymark.Action, childID string, e *waymark.Encounter, reason string, j *sqlstore.Judgement) error {
+func (r *Registry) addEncounter(ctx context.Context, a waymark.Actor, act waymark.Action, childID string, e *waymark.Encounter, reason string, also func(*sqlstore.Tx) error) error {
 	sc, err := r.childScope(ctx, a, act, childID)
 	if err != nil {
 		return err
@@ -524,8 +531,8 @@ func (r *Registry) addEncounter(ctx context.Context, a waymark.Actor, act waymar
 		if err := tx.CreateEncounter(e); err != nil {
 			return err
 		}
-		if j != nil {
-			if err := tx.Judge(*j); err != nil {
+		if also != nil {
+			if err := also(tx); err != nil {
 				return err
 			}
 		}

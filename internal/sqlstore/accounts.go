@@ -31,17 +31,23 @@ func (tx *Tx) CreateOrg(o *waymark.Organisation) error {
 	return nil
 }
 
-const orgColumns = `id, name, kind, mfa_roles, completeness`
+const orgColumns = `id, name, kind, mfa_roles, completeness, offline_off`
 
 func scanOrg(row interface{ Scan(...any) error }) (*waymark.Organisation, error) {
 	var o waymark.Organisation
 	var mfa, complete string
-	err := row.Scan(&o.ID, &o.Name, &o.Kind, &mfa, &complete)
+	err := row.Scan(&o.ID, &o.Name, &o.Kind, &mfa, &complete, &o.OfflineOff)
 	o.MFARoles = mfaRoles(mfa)
 	if complete != "" {
 		o.Completeness = strings.Split(complete, ",")
 	}
 	return &o, err
+}
+
+// SetOfflineOff turns an organisation's offline capture off (or on again).
+func (tx *Tx) SetOfflineOff(orgID string, off bool) error {
+	_, err := tx.tx.ExecContext(tx.ctx, `UPDATE organisations SET offline_off = $1 WHERE id = $2`, off, orgID)
+	return wrap(err, "set offline capture")
 }
 
 // SetCompleteness sets what the organisation's children's identification records must hold (nil:

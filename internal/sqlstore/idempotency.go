@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -33,3 +34,18 @@ func (tx *Tx) NameKey(orgID, userID, key, childID string) error {
 		childID, orgID, userID, key)
 	return wrap(err, "name idempotency key")
 }
+
+// KeyChild returns the child an idempotency key of the organisation's user made; "" when the key
+// has not been used.
+func (s *Store) KeyChild(ctx context.Context, orgID, userID, key string) (string, error) {
+	var childID string
+	err := s.db.QueryRowContext(ctx, `SELECT child_id FROM idempotency_keys WHERE org_id = $1 AND user_id = $2 AND key = $3`,
+		orgID, userID, key).Scan(&childID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return childID, wrap(err, "read idempotency key")
+}
+
+// OfflineKey is the key the organisation's user's device keeps offline records with.
+func (s *Store) OfflineKey(orgID, userID string) []byte { return s.keys.OfflineKey(orgID, userID) }

@@ -19,6 +19,8 @@ type View struct {
 	Data   any
 	// Refresh, when set, reloads the page after that many seconds (a report still being made).
 	Refresh int
+	// Script runs the offline first-contact app on the page: the one page with script.
+	Script bool
 }
 
 // Can reports whether the viewer's role has the action at all (for menus and buttons).

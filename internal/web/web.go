@@ -1,5 +1,6 @@
 // Package web holds the pages' templates and style sheet, embedded in the binary. Pages work without
-// JavaScript and carry no inline script or style, so the strict Content-Security-Policy holds.
+// JavaScript and carry no inline script or style, so the strict Content-Security-Policy holds; the
+// one exception is the offline first-contact page, whose same-origin script is in offline/.
 package web
 
 import (
@@ -20,6 +21,13 @@ var templateFS embed.FS
 
 //go:embed static
 var staticFS embed.FS
+
+//go:embed offline
+var offlineFS embed.FS
+
+// OfflineFile is one of the offline app's files (app.js, sw.js, manifest.webmanifest, icon.svg),
+// served under /offline/ so that its service worker's scope is the offline page.
+func OfflineFile(name string) ([]byte, error) { return offlineFS.ReadFile("offline/" + name) }
 
 // Static is the style sheet and icons, served under /static/.
 func Static() fs.FS { sub, _ := fs.Sub(staticFS, "static"); return sub }
