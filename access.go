@@ -63,6 +63,7 @@ const (
 	ConfirmMatch     Action = "identify.confirm"
 	ViewAudit        Action = "audit.view"
 	ManageUsers      Action = "users.manage"
+	ApplyRetention   Action = "retention.apply" // erase what the retention rules say has been kept long enough
 	ViewStats        Action = "stats.view"
 	RecordCare       Action = "care.record"          // placements, screenings, return interviews
 	ReportMissing    Action = "missing.report"       // reporting a child missing or away, and their return
@@ -83,7 +84,7 @@ const (
 )
 
 // Actions lists every action, for the role × action matrix.
-var Actions = []Action{ViewChild, CreateChild, EditChild, AddEncounter, SearchRegistry, OpenWithReason, ConfirmMatch, ViewAudit, ManageUsers, ViewStats, RecordCare, ReportMissing, UpdateMissing, ViewPack, ExportReturn, ReviewDuplicates, ExportChildren, ManageTeam, EditProfile, MergeRecords, ScreenChild, RecordNetwork, ViewNetwork, SearchNetwork, RecordBureau, SubjectAccess}
+var Actions = []Action{ViewChild, CreateChild, EditChild, AddEncounter, SearchRegistry, OpenWithReason, ConfirmMatch, ViewAudit, ManageUsers, ViewStats, RecordCare, ReportMissing, UpdateMissing, ViewPack, ExportReturn, ReviewDuplicates, ExportChildren, ManageTeam, EditProfile, MergeRecords, ScreenChild, RecordNetwork, ViewNetwork, SearchNetwork, RecordBureau, SubjectAccess, ApplyRetention}
 
 // reach is how far a grant extends.
 type reach int
@@ -116,7 +117,7 @@ var grants = map[Role]map[Action]reach{
 	RoleCarer:     with(teamOnly, map[Action]reach{ReportMissing: team, EditProfile: team}),
 	RoleAnalyst:   {ViewStats: anyOrg}, // aggregates only, small counts suppressed (internal/report)
 	RoleAdmin:     {ViewAudit: ownOrg, ManageUsers: ownOrg},
-	RoleOperator:  {ExportChildren: anyOrg, ExportReturn: anyOrg, ManageUsers: anyOrg, RecordNetwork: anyOrg, SubjectAccess: anyOrg}, // RecordNetwork: a network file imported
+	RoleOperator:  {ExportChildren: anyOrg, ExportReturn: anyOrg, ManageUsers: anyOrg, RecordNetwork: anyOrg, SubjectAccess: anyOrg, ApplyRetention: anyOrg}, // RecordNetwork: a network file imported
 }
 
 func with(grantSets ...map[Action]reach) map[Action]reach {

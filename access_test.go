@@ -99,15 +99,15 @@ func TestTeamPartNeedsTheRightPerson(t *testing.T) {
 	}
 }
 
-// The command line's operator may export, import a network file, and manage users and tokens,
-// audited, and do nothing else through the registry; no user or token can hold the role.
+// The command line's operator may export, import a network file, manage users and tokens, and apply
+// the retention rules, audited, and do nothing else through the registry; no user or token can hold the role.
 func TestOperatorMayOnlyExportAndManage(t *testing.T) {
 	op := waymark.Operator("root")
 	for _, act := range waymark.Actions {
 		for _, sc := range []waymark.Scope{{}, {OrgID: "any"}} {
 			err := waymark.Can(op, act, sc)
 			if want := act == waymark.ExportChildren || act == waymark.ExportReturn || act == waymark.ManageUsers || act == waymark.RecordNetwork ||
-				act == waymark.SubjectAccess; (err == nil) != want {
+				act == waymark.SubjectAccess || act == waymark.ApplyRetention; (err == nil) != want {
 				t.Errorf("operator %s in %+v: %v", act, sc, err)
 			}
 		}

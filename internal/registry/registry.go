@@ -126,6 +126,10 @@ func (r *Registry) CatchUp(ctx context.Context) error {
 		}
 		for _, id := range ids {
 			c, err := r.store.Child(ctx, id)
+			if waymark.ErrorCode(err) == waymark.ENOTFOUND { // erased (retention): gone from the index too
+				r.Engine.Index.Remove(id)
+				continue
+			}
 			if err != nil {
 				return err
 			}

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/registry"
+	"github.com/waymark-org/waymark/internal/sqlstore/storetest"
+)
+
+// retention plan lists, set changes an organisation's years, apply erases, audited.
+func TestRetentionCommands(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			db, with := westmarsh(t, d)
+			store := opened(t, db)
+			o, err := store.OrgByName(context.Background(), "Westmarsh Council")
+			if err != nil {
+				t.Fatal(err)
+			}
+			sw := waymark.Actor{UserID: "sw", OrgID: o.ID, Role: waymark.RoleSocialWorker, Name: "sw"}
+			taken := time.Now().AddDate(-5, 0, 0).Format(waymark.DateLayout)
+			if err := registry.New(store).CreateChild(context.Background(), sw, &waymark.Child{GivenNames: "Dawit", FamilyName: "Prints", Sex: "M",
+				DateOfBirth: "2010-01-02", Biometrics: []waymark.Biometric{{Kind: "dna", Reference: "DNA-1", LegalBasis: "PACE s63", TakenOn: taken}}}, nil); err != nil {
+				t.Fatal(err)
+			}
+			store.Close()
+			for _, c := range []struct {
+				args []string
+				want string
+			}{
+				{[]string{"retention", "plan"}, "biometrics: kept 3 years from when taken"},
+				{[]string{"retention", "set", "--org", "Westmarsh Council", "--kind", "biometrics", "--years", "10"}, "keeps biometrics 10 years"},
+				{[]string{"retention", "plan", "--org", "Westmarsh Council"}, "0 would be erased"},
+				{[]string{"retention", "set", "--org", "Westmarsh Council", "--kind", "biometrics", "--years", "4"}, "keeps biometrics 4 years"},
+				{[]string{"retention", "apply"}, "1 erased"},
+				{[]string{"retention", "plan"}, "0 would be erased"},
+			} {
+				out, err := cli(t, "", with(c.args...)...)
+				if err != nil || !strings.Contains(out, c.want) {
+					t.Fatalf("%v: %q %v; want %q", c.args, out, err, c.want)
+				}
+			}
+			if _, err := cli(t, "", with("retention", "set", "--org", "Westmarsh Council", "--kind", "dna", "--years", "1")...); err == nil || !strings.Contains(err.Error(), "case_record, biometrics") {
+				t.Fatalf("an unknown kind: %v", err)
+			}
+			if len(audited(t, db, "retention.biometrics")) != 1 || len(audited(t, db, "retention.rule")) != 2 {
+				t.Fatal("retention's changes are not audited")
+			}
+		})
+	}
+}
