@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -165,20 +166,32 @@ func export(ctx context.Context, e *env, args []string, what, noun, orgHelp stri
 	fs := flag.NewFlagSet("export "+what, flag.ContinueOnError)
 	org := fs.String("org", "", orgHelp)
 	outPath := fs.String("out", "", "file to write, readable by its owner alone (default: standard output)")
+	recipient := fs.String("recipient", "", "who the export goes to, for the disclosure log (default: the file)")
+	purpose := fs.String("purpose", "export of "+what, "what it is for, for the disclosure log")
+	basis := fs.String("basis", "safeguarding", "the lawful basis it is shared under, for the disclosure log: "+strings.Join(waymark.LawfulBasisCodes(), ", "))
 	return withRegistry(ctx, e, fs, args, nil, func(reg *registry.Registry) error {
 		orgID, err := orgIDNamed(ctx, reg, *org)
 		if err != nil {
 			return err
 		}
+		if _, ok := waymark.LawfulBases[*basis]; !ok {
+			return fmt.Errorf("--basis must be one of %s", strings.Join(waymark.LawfulBasisCodes(), ", "))
+		}
+		to := cmp.Or(*recipient, "the file "+*outPath)
 		if *outPath == "" {
-			_, err := write(reg, ctx, operator(), orgID, e.stdout)
-			return err
+			if _, err := write(reg, ctx, operator(), orgID, e.stdout); err != nil {
+				return err
+			}
+			return reg.DiscloseExport(ctx, operator(), orgID, cmp.Or(*recipient, "standard output of waymark export"), *purpose, *basis)
 		}
 		n, err := writePrivate(*outPath, func(w io.Writer) (int, error) { return write(reg, ctx, operator(), orgID, w) })
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "exported %d %s to %s (readable by its owner alone; the export is in the audit log)\n", n, noun, *outPath)
+		if err := reg.DiscloseExport(ctx, operator(), orgID, to, *purpose, *basis); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "exported %d %s to %s (readable by its owner alone; the export is in the audit log and the disclosure log)\n", n, noun, *outPath)
 		return nil
 	})
 }

@@ -108,7 +108,13 @@ func (s *Sender) attempt(ctx context.Context, d *sqlstore.Delivery) (bool, error
 		err = s.webhook(ctx, ch, d, a, now)
 	}
 	if err == nil {
-		return true, s.Store.DeliveryDone(ctx, d.ID)
+		if err := s.Store.DeliveryDone(ctx, d.ID); err != nil {
+			return true, err
+		}
+		return true, s.Store.InTx(ctx, func(tx *sqlstore.Tx) error { // the alert left Waymark: logged as shared
+			return tx.Disclose(&waymark.Disclosure{OrgID: a.OrgID, ChildID: a.ChildID, Kind: string(ch.Kind), Recipient: ch.Target,
+				Purpose: "alert: " + string(a.Kind) + " (the child's reference and a link, no other detail)", LawfulBasis: "safeguarding", Actor: "Waymark: alert sender"})
+		})
 	}
 	retry := now.Add(min(time.Minute<<(d.Attempts-1), maxBackoff))
 	level := slog.LevelWarn

@@ -2,12 +2,14 @@ package alert_test
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -226,6 +228,26 @@ func TestAlertsSentByEmailAndSignedWebhookWithRetry(t *testing.T) {
 			}
 			if req, _, bad := control.counts(); req != 1 || len(bad) != 0 {
 				t.Fatalf("control room: %d requests, bad %v", req, bad)
+			}
+			// Each alert that left Waymark is in the disclosure log of the child's organisation, once —
+			// the one to the force's control room too: the council's record went there.
+			for org, want := range map[string][]string{w.council.ID: {"email:duty-team@northshire.example", "webhook:" + council.URL, "webhook:" + control.URL}, w.force.ID: nil} {
+				log, err := w.store.Disclosures(context.Background(), org, time.Time{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got []string
+				for _, d := range log {
+					if d.ChildID != c.ID || d.LawfulBasis != "safeguarding" {
+						t.Errorf("disclosure %+v", d)
+					}
+					got = append(got, d.Kind+":"+d.Recipient)
+				}
+				slices.Sort(got)
+				slices.Sort(want)
+				if !slices.Equal(got, want) {
+					t.Errorf("disclosures of %s: %v, want %v", org, got, want)
+				}
 			}
 		})
 	}

@@ -1,12 +1,16 @@
 package http_test
 
 import (
+	"context"
 	"encoding/base64"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 
 	"github.com/chromedp/chromedp"
 
@@ -66,9 +70,9 @@ func TestOfflineFirstContact(t *testing.T) {
 	err = chromedp.Do(bctx,
 		record("Hagos", "Berhane", "M", "15", photos[0]), count(1),
 		record("Mebrat", "Tesfamariam", "F", "14", photos[1]), count(2),
+		chromedp.Evaluate[chromedp.Void](`window.before = true`), // to tell the page reloaded from this one
 		chromedp.Reload(), // with no signal: the worker serves the page, the records are still there
-		chromedp.WaitVisible(chromedp.ID("offline-form")),
-		chromedp.Poll[chromedp.Void](`document.getElementById('waiting').textContent.includes('Mebrat Tesfamariam')`, chromedp.WithPollingTimeout(10*time.Second)),
+		chromedp.Poll[chromedp.Void](`!window.before && document.getElementById('waiting').textContent.includes('Mebrat Tesfamariam')`, chromedp.WithPollingTimeout(10*time.Second)),
 		count(2), into(&status, chromedp.Evaluate[string](`document.getElementById('waiting').textContent`)), screenshot("offline-kept-390"))
 	if err != nil {
 		t.Fatal(err)
@@ -187,8 +191,8 @@ func TestOfflineFirstContact(t *testing.T) {
 				t.oncomplete = resolve;
 			};
 		})`, chromedp.EvalAwaitPromise),
-		chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("offline-form")),
-		chromedp.Poll[chromedp.Void](`document.getElementById('waiting').textContent.includes('hours unless sent')`, chromedp.WithPollingTimeout(10*time.Second)),
+		chromedp.Evaluate[chromedp.Void](`window.before = true`), chromedp.Reload(),
+		chromedp.Poll[chromedp.Void](`!window.before && document.getElementById('waiting').textContent.includes('hours unless sent')`, chromedp.WithPollingTimeout(10*time.Second)),
 		into(&warned, chromedp.Evaluate[string](`document.getElementById('waiting').textContent`)),
 		into(&left, chromedp.Evaluate[int](`new Promise((resolve) => { indexedDB.open('waymark-offline').onsuccess = (ev) => {
 			const r = ev.target.result.transaction('records').objectStore('records').count(); r.onsuccess = () => resolve(r.result); }; })`, chromedp.EvalAwaitPromise)))
@@ -201,7 +205,19 @@ func TestOfflineFirstContact(t *testing.T) {
 
 	// Signing out here asks, then deletes the device's records and key.
 	var gone bool
-	err = chromedp.Do(bctx, chromedp.Evaluate[chromedp.Void](`window.confirm = () => true`), chromedp.Click(chromedp.ID("wipe")),
+	dialogs := chromedp.Events(bctx, page.JavascriptDialogOpening)
+	go func() { // the officer says yes
+		for _, err := range dialogs {
+			if err != nil {
+				return
+			}
+			go chromedp.Do(bctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				_, err := cdp.Call(ctx, tg, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
+				return err
+			}))
+		}
+	}()
+	err = chromedp.Do(bctx, chromedp.Click(chromedp.ID("wipe")),
 		chromedp.WaitVisible(chromedp.ID("email")),
 		into(&gone, chromedp.Evaluate[bool](`indexedDB.databases().then(ds => !ds.some(d => d.name === 'waymark-offline'))`, chromedp.EvalAwaitPromise)))
 	if err != nil || !gone {

@@ -4,6 +4,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,6 +63,11 @@ func TestHandoverThroughTheAPI(t *testing.T) {
 			code, h = a.call(mgr, "POST", "/api/v1/handovers/"+h["id"].(string)+"/accept", "")
 			if code != http.StatusOK || h["status"] != "accepted" {
 				t.Fatalf("accept: %d %v", code, h)
+			}
+			if log, err := a.store.Disclosures(ctx, borderOrg, time.Time{}); err != nil || !slices.ContainsFunc(log, func(d *waymark.Disclosure) bool {
+				return d.Kind == "handover" && d.ChildID == id && strings.HasPrefix(d.Recipient, "Northshire") && d.LawfulBasis == "safeguarding"
+			}) {
+				t.Fatalf("the handover is not in the border force's disclosure log: %+v %v", log, err)
 			}
 			_, c = a.call(mgr, "GET", "/api/v1/children/"+id, "")
 			if c["org_id"] != north || c["recorded_by_org_id"] != borderOrg {

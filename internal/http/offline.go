@@ -40,18 +40,12 @@ func (s *Server) offlinePage(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	a := actor(r)
-	if err := waymark.Can(a, waymark.CreateChild, waymark.Scope{OrgID: a.OrgID}); err != nil {
-		s.fail(w, r, err)
+	form, ok := s.firstContactForm(w, r)
+	if !ok {
 		return
 	}
-	org, err := s.Registry.Org(r.Context(), a, a.OrgID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	form.Del("at") // the device's clock, when the record is kept
 	offlineHeaders(w)
-	form := url.Values{"kind": {"first_contact"}, "agency": {agencyOf(org.Kind)}}
 	s.render(w, r, "offline", &web.View{Title: "First contact, offline", Form: form, Data: s.childFormData(true, ""), Script: true})
 }
 

@@ -127,19 +127,25 @@ func codeOptions(opts []waymark.Option) []web.Option {
 }
 
 func (s *Server) newChildPage(w http.ResponseWriter, r *http.Request) {
+	if form, ok := s.firstContactForm(w, r); ok {
+		s.render(w, r, "child_form", &web.View{Title: "Record first contact", Form: form, Data: s.childFormData(true, "")})
+	}
+}
+
+// firstContactForm is a new first contact's form, as the actor's organisation fills it: a contact
+// of its own agency, now; false when the actor may not record a child (answered).
+func (s *Server) firstContactForm(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
 	a := actor(r)
 	if err := waymark.Can(a, waymark.CreateChild, waymark.Scope{OrgID: a.OrgID}); err != nil {
 		s.fail(w, r, err)
-		return
+		return nil, false
 	}
 	org, err := s.Registry.Org(r.Context(), a, a.OrgID)
 	if err != nil {
 		s.fail(w, r, err)
-		return
+		return nil, false
 	}
-	form := url.Values{"kind": {"first_contact"}, "agency": {agencyOf(org.Kind)},
-		"at": {s.Registry.Now().In(s.Location).Format(formTime)}}
-	s.render(w, r, "child_form", &web.View{Title: "Record first contact", Form: form, Data: s.childFormData(true, "")})
+	return url.Values{"kind": {"first_contact"}, "agency": {agencyOf(org.Kind)}, "at": {s.Registry.Now().In(s.Location).Format(formTime)}}, true
 }
 
 // readForm parses a (possibly multipart) form with a size limit, returning the uploaded photo if any.

@@ -696,7 +696,21 @@ func (r *Registry) Pack(ctx context.Context, a waymark.Actor, episodeID string) 
 			p.Previous++
 		}
 	}
-	return p, r.store.Audit(ctx, entry(a, string(waymark.ViewPack), "missing_episode", episodeID, sc.OrgID))
+	e2 := entry(a, string(waymark.ViewPack), "missing_episode", episodeID, sc.OrgID)
+	if a.OrgID == sc.OrgID { // the owner's own people: nothing leaves it
+		return p, r.store.Audit(ctx, e2)
+	}
+	share, err := r.shareWith(ctx, a, sc.OrgID, e.ChildID, "pack", "missing-person pack: the child is missing", basisFor(a))
+	if err != nil {
+		return nil, err
+	}
+	e2.Reason = "the pack given" + share.under()
+	return p, r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
+		if err := tx.Audit(e2); err != nil {
+			return err
+		}
+		return tx.Disclose(share.disclosure)
+	})
 }
 
 // Deadline is something coming up for a child.

@@ -132,7 +132,13 @@ func (r *Registry) Subject(ctx context.Context, a waymark.Actor, childID string,
 	s.Record = interchange.Export(s.Child, s.Contacts, h)
 	e := entry(a, string(waymark.SubjectAccess), "child", childID, sc.OrgID)
 	e.Reason = map[bool]string{true: "redacted", false: "not redacted"}[redact]
-	return s, r.store.Audit(ctx, e)
+	return s, r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
+		if err := tx.Audit(e); err != nil {
+			return err
+		}
+		return tx.Disclose(&waymark.Disclosure{OrgID: sc.OrgID, ChildID: childID, Kind: "subject_access", Recipient: "the child or their representative",
+			Purpose: "subject access request (" + e.Reason + ")", LawfulBasis: "subject_access", Actor: a.Name})
+	})
 }
 
 func (s *Subject) withhold(h interchange.History) {

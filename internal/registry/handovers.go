@@ -67,6 +67,10 @@ func (r *Registry) DecideHandover(ctx context.Context, a waymark.Actor, id strin
 		return nil, &waymark.Error{Code: waymark.EINVALID, Message: "The handover was not declined.",
 			Fields: []waymark.FieldError{{Field: "reason", Message: "Say why, so that the sending organisation knows what to do next"}}}
 	}
+	share, err := r.shareWith(ctx, a, h.FromOrgID, h.ChildID, "handover", "the child's care moves by "+h.Kind, "safeguarding")
+	if err != nil {
+		return nil, err
+	}
 	defer r.reindex(ctx, h.ChildID)
 	return h, r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
 		if err := tx.DecideHandover(h, accept, a.Name, why); err != nil {
@@ -81,7 +85,12 @@ func (r *Registry) DecideHandover(ctx context.Context, a waymark.Actor, id strin
 			e.Reason = why
 			return tx.Audit(e)
 		}
-		if err := tx.Audit(entry(a, "handover.accept", "handover", h.ID, h.ToOrgID)); err != nil {
+		accepted := entry(a, "handover.accept", "handover", h.ID, h.ToOrgID)
+		accepted.Reason = strings.TrimPrefix(share.under(), "; ")
+		if err := tx.Audit(accepted); err != nil {
+			return err
+		}
+		if err := tx.Disclose(share.disclosure); err != nil {
 			return err
 		}
 		e := entry(a, string(waymark.EditChild), "child", h.ChildID, h.ToOrgID) // the change feed's word for it

@@ -269,13 +269,20 @@ func (r *Registry) OpenWithReason(ctx context.Context, a waymark.Actor, childID 
 		return err
 	}
 	now := r.store.Now()
+	share, err := r.shareWith(ctx, a, sc.OrgID, childID, "opened", why.String(), basisFor(a))
+	if err != nil {
+		return err
+	}
 	return r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
 		if err := tx.Grant(a.UserID, childID, why.String(), now.Add(GrantFor)); err != nil {
 			return err
 		}
 		e := entry(a, string(waymark.OpenWithReason), "child", childID, sc.OrgID)
-		e.Reason = why.String()
+		e.Reason = why.String() + share.under()
 		if err := tx.Audit(e); err != nil {
+			return err
+		}
+		if err := tx.Disclose(share.disclosure); err != nil {
 			return err
 		}
 		return r.alertManyOpened(tx, a, childID, sc.OrgID, now)

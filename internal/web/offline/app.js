@@ -242,8 +242,10 @@
     return b;
   };
 
+  // render lists what is kept, built aside and put in place at once: the list is never seen empty
+  // while it is read again.
   const render = async () => {
-    list.textContent = '';
+    const items = [];
     const now = Date.now();
     let shown = 0;
     for (const rec of session ? await records() : []) {
@@ -271,9 +273,10 @@
         }
         li.append(button('None of them: record a new child', () => decide(rec, 'new'), 'secondary'));
       }
-      list.append(li);
+      items.push(li);
       shown++;
     }
+    list.replaceChildren(...items);
     none.hidden = shown > 0;
     $('waiting-title').textContent = shown ? 'Kept on this device (' + shown + ')' : 'Kept on this device';
   };

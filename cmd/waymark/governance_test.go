@@ -53,3 +53,37 @@ func TestRetentionCommands(t *testing.T) {
 		})
 	}
 }
+
+// agreement add and list keep the register; an export is logged as a disclosure under the basis
+// given; disclosures writes the log as CSV.
+func TestAgreementAndDisclosureCommands(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			_, with := westmarsh(t, d)
+			if _, err := cli(t, "", with("org", "create", "--name", "Westmarsh Police", "--kind", "police")...); err != nil {
+				t.Fatal(err)
+			}
+			out, err := cli(t, "", with("agreement", "add", "--name", "Westmarsh safeguarding", "--orgs", "Westmarsh Council; Westmarsh Police",
+				"--purpose", "finding missing children", "--from", "2026-01-01")...)
+			if err != nil || !strings.Contains(out, "between 2 organisations") {
+				t.Fatalf("agreement add: %q %v", out, err)
+			}
+			if _, err := cli(t, "", with("agreement", "add", "--name", "x", "--orgs", "Westmarsh Council; Nowhere", "--purpose", "y")...); err == nil || !strings.Contains(err.Error(), `"Nowhere"`) {
+				t.Fatalf("an agreement with an organisation not recorded: %v", err)
+			}
+			if out, err := cli(t, "", with("agreement", "list")...); err != nil || !strings.Contains(out, "Westmarsh Police") || !strings.Contains(out, "Westmarsh Council; ") && !strings.Contains(out, "; Westmarsh Council") || !strings.Contains(out, "true") {
+				t.Fatalf("agreement list: %q %v", out, err)
+			}
+			if _, err := cli(t, "", with("export", "children", "--org", "Westmarsh Council", "--basis", "curiosity")...); err == nil || !strings.Contains(err.Error(), "--basis") {
+				t.Fatalf("an export under no known basis: %v", err)
+			}
+			if _, err := cli(t, "", with("export", "children", "--org", "Westmarsh Council", "--recipient", "=HYPERLINK(\"x\")", "--basis", "legal_obligation")...); err != nil {
+				t.Fatal(err)
+			}
+			out, err = cli(t, "", with("disclosures", "--org", "Westmarsh Council")...)
+			if err != nil || !strings.Contains(out, "export,\"'=HYPERLINK") || !strings.Contains(out, "legal_obligation") || !strings.Contains(out, "Art. 6(1)(c)") {
+				t.Fatalf("disclosures: %q %v", out, err)
+			}
+		})
+	}
+}
