@@ -77,7 +77,7 @@ func TestIdentifyAcrossOrganisations(t *testing.T) {
 	_, _, page = postForm(t, officer, a.srv.URL+"/identify", probe)
 	contains(t, page, "xhulian ~ xhuljan", "(besnik)") // open to the officer now, evidence and all
 	granted, _ := a.store.AuditEntries(ctx, sqlstore.AuditFilter{RecordID: child.ID, Action: string(waymark.OpenWithReason)})
-	if len(granted) != 1 || granted[0].Reason != reason || granted[0].RecordOrg != council.OrgID {
+	if len(granted) != 1 || granted[0].Reason != reason+"; no information-sharing agreement between the organisations" || granted[0].RecordOrg != council.OrgID {
 		t.Fatalf("reason not audited for the owner: %+v", granted)
 	}
 	if code, _ := get(t, officer, a.srv.URL+"/children/"+child.ID+"/edit"); code != 403 {
