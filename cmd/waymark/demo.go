@@ -38,6 +38,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	start := time.Now()
 	db := dbFlags{dsn: *dir, keys: *dir + "/keys"}
 	store, err := db.open(ctx, &env{log: e.log, stdout: e.stdout, stderr: e.stderr})
+	e.keyFile = db.keys
 	if err != nil {
 		return err
 	}

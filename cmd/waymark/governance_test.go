@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/waymark-org/waymark"
 	"github.com/waymark-org/waymark/internal/registry"
+	"github.com/waymark-org/waymark/internal/sqlstore"
 	"github.com/waymark-org/waymark/internal/sqlstore/storetest"
 )
 
@@ -15,19 +18,9 @@ import (
 func TestRetentionCommands(t *testing.T) {
 	for _, d := range storetest.Dialects(t) {
 		t.Run(string(d), func(t *testing.T) {
-			db, with := westmarsh(t, d)
-			store := opened(t, db)
-			o, err := store.OrgByName(context.Background(), "Westmarsh Council")
-			if err != nil {
-				t.Fatal(err)
-			}
-			sw := waymark.Actor{UserID: "sw", OrgID: o.ID, Role: waymark.RoleSocialWorker, Name: "sw"}
 			taken := time.Now().AddDate(-5, 0, 0).Format(waymark.DateLayout)
-			if err := registry.New(store).CreateChild(context.Background(), sw, &waymark.Child{GivenNames: "Dawit", FamilyName: "Prints", Sex: "M",
-				DateOfBirth: "2010-01-02", Biometrics: []waymark.Biometric{{Kind: "dna", Reference: "DNA-1", LegalBasis: "PACE s63", TakenOn: taken}}}, nil); err != nil {
-				t.Fatal(err)
-			}
-			store.Close()
+			db, with, _ := westmarshChild(t, d, &waymark.Child{GivenNames: "Dawit", FamilyName: "Prints", Sex: "M",
+				DateOfBirth: "2010-01-02", Biometrics: []waymark.Biometric{{Kind: "dna", Reference: "DNA-1", LegalBasis: "PACE s63", TakenOn: taken}}})
 			for _, c := range []struct {
 				args []string
 				want string
@@ -86,4 +79,56 @@ func TestAgreementAndDisclosureCommands(t *testing.T) {
 			}
 		})
 	}
+}
+
+// keys rotate adds a key, re-seals everything with it, retires the older keys, and the database
+// opens and verifies with the file that is left; a second rotation goes from there.
+func TestKeysRotateCommand(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			db, with, orgID := westmarshChild(t, d, &waymark.Child{GivenNames: "Dawit", FamilyName: "Sealed", Sex: "M",
+				DateOfBirth: "2010-01-02", Marks: "scar on the left hand"})
+			for i, want := range []string{"added key 2", "added key 3"} {
+				out, err := cli(t, "", with("keys", "rotate", "--settle", "0s")...)
+				if err != nil || !strings.Contains(out, want) || !strings.Contains(out, "older keys retired") {
+					t.Fatalf("rotation %d: %q %v", i+1, out, err)
+				}
+				keys, _ := os.ReadFile(db[3])
+				if !strings.Contains(string(keys), "root:") || strings.Count(string(keys), "\n") != 3 {
+					t.Fatalf("the key file after rotation %d:\n%s", i+1, keys)
+				}
+				if out, err := cli(t, "", with("audit", "verify")...); err != nil || !strings.Contains(out, "verified") {
+					t.Fatalf("audit verify after rotation %d: %q %v", i+1, out, err)
+				}
+			}
+			read := 0
+			if err := opened(t, db).AllChildren(context.Background(), orgID, func(c *waymark.Child) error {
+				if c.Marks != "scar on the left hand" {
+					return fmt.Errorf("the sealed facts read back as %q", c.Marks)
+				}
+				read++
+				return nil
+			}); err != nil || read != 1 {
+				t.Fatalf("after two rotations read %d children: %v", read, err)
+			}
+		})
+	}
+}
+
+// westmarshChild is westmarsh with c recorded by one of the council's social workers, and the
+// council's id.
+func westmarshChild(t *testing.T, d sqlstore.Dialect, c *waymark.Child) (db []string, with func(...string) []string, orgID string) {
+	t.Helper()
+	db, with = westmarsh(t, d)
+	store := opened(t, db)
+	defer store.Close()
+	o, err := store.OrgByName(context.Background(), "Westmarsh Council")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sw := waymark.Actor{UserID: "sw", OrgID: o.ID, Role: waymark.RoleSocialWorker, Name: "sw"}
+	if err := registry.New(store).CreateChild(context.Background(), sw, c, &waymark.Encounter{Kind: "first_contact", At: time.Now(), Place: "Dover"}); err != nil {
+		t.Fatal(err)
+	}
+	return db, with, o.ID
 }

@@ -38,6 +38,7 @@ func register(c command) { commands = append(commands, c) }
 type env struct {
 	stdout, stderr io.Writer
 	stdin          io.Reader
+	keyFile        string // the key file the store was opened with ("" when the keys came from $WAYMARK_KEYS)
 	log            *slog.Logger
 }
 
@@ -155,6 +156,9 @@ func withStore(ctx context.Context, e *env, fs *flag.FlagSet, args []string, req
 		return err
 	}
 	defer store.Close()
+	if os.Getenv("WAYMARK_KEYS") == "" {
+		e.keyFile = db.keys
+	}
 	return fn(store)
 }
 

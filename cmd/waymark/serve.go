@@ -100,6 +100,7 @@ func serve(ctx context.Context, e *env, store *sqlstore.Store, sf serveFlags, re
 			"fields", strings.Join(l.Refused, ","))
 	}
 	useFaces(ctx, e, reg, sf)
+	go reloadKeys(ctx, e, store)
 	go reg.Follow(ctx, sf.follow, func(err error) { e.log.Warn("follow changes", "err", err) })
 	alerts, sender := alert.New(store, e.log), alert.NewSender(store, sf.mail, sf.publicURL, e.log)
 	reg.OnCare, alerts.OnRaise = alerts.Nudge, sender.Nudge

@@ -29,16 +29,18 @@ const version = 1
 // MAC key and the key that signs the chain's anchors: they live where the data keys live, never
 // in the database.
 type Keyring struct {
+	mu      sync.RWMutex // keys are added while the service runs (Merge)
 	aeads   map[uint32]cipher.AEAD
 	current uint32
 	first   uint32
 	derived map[uint32][]byte // per key id, its secret for deriving: HMAC-SHA256(key, "waymark derive")
+	root    []byte            // the first key's secret for deriving, kept when that key was retired ("root:" line)
 	blind   func() []byte     // Blind's key, derived once
 }
 
-// derive returns a 32-byte key for purpose, from the first data key.
+// derive returns a 32-byte key for purpose, from the first data key (or its root, once retired).
 func (k *Keyring) derive(purpose string) []byte {
-	m := hmac.New(sha256.New, k.derived[k.first])
+	m := hmac.New(sha256.New, k.rootSecret())
 	m.Write([]byte(purpose))
 	return m.Sum(nil)
 }
@@ -68,7 +70,19 @@ func (k *Keyring) AnchorKey() ed25519.PrivateKey {
 	return ed25519.NewKeyFromSeed(k.derive("waymark audit anchor v1"))
 }
 
-// ParseKeys reads keys written one a line as "id:base64(32 bytes)"; blank lines and # comments are skipped.
+// rootSecret is what every derived key comes from: the first key's secret for deriving.
+func (k *Keyring) rootSecret() []byte {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	if k.root != nil {
+		return k.root
+	}
+	return k.derived[k.first]
+}
+
+// ParseKeys reads keys written one a line as "id:base64(32 bytes)"; blank lines and # comments are
+// skipped. A "root:base64(32 bytes)" line keeps the secret derived keys come from after the first
+// key itself was retired (Retire).
 func ParseKeys(text string) (*Keyring, error) {
 	k := &Keyring{aeads: map[uint32]cipher.AEAD{}, derived: map[uint32][]byte{}}
 	sc := bufio.NewScanner(strings.NewReader(text))
@@ -78,6 +92,14 @@ func ParseKeys(text string) (*Keyring, error) {
 			continue
 		}
 		idText, keyText, ok := strings.Cut(line, ":")
+		if idText == "root" {
+			raw, err := base64.StdEncoding.DecodeString(keyText)
+			if err != nil || len(raw) != 32 {
+				return nil, fmt.Errorf("key line %d: the root must be 32 bytes, base64-encoded", n)
+			}
+			k.root = raw
+			continue
+		}
 		id, err := strconv.ParseUint(idText, 10, 32)
 		if !ok || err != nil || id == 0 {
 			return nil, fmt.Errorf("key line %d: want id:base64key with a positive id", n)
@@ -98,6 +120,8 @@ func ParseKeys(text string) (*Keyring, error) {
 }
 
 func (k *Keyring) add(id uint32, raw []byte) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
 	if _, dup := k.aeads[id]; dup {
 		return fmt.Errorf("key id %d appears twice", id)
 	}
@@ -160,10 +184,12 @@ func LoadOrCreate(path, env string) (k *Keyring, created bool, err error) {
 // Seal encrypts plaintext; aad binds the ciphertext to its place (e.g. the record id), so a sealed
 // value moved to another record fails to open.
 func (k *Keyring) Seal(plaintext, aad []byte) []byte {
-	aead := k.aeads[k.current]
+	k.mu.RLock()
+	aead, current := k.aeads[k.current], k.current
+	k.mu.RUnlock()
 	out := make([]byte, 5, 5+aead.NonceSize()+len(plaintext)+aead.Overhead())
 	out[0] = version
-	binary.BigEndian.PutUint32(out[1:5], k.current)
+	binary.BigEndian.PutUint32(out[1:5], current)
 	nonce := make([]byte, aead.NonceSize())
 	rand.Read(nonce)
 	out = append(out, nonce...)
@@ -178,7 +204,9 @@ func (k *Keyring) Open(sealed, aad []byte) ([]byte, error) {
 	if len(sealed) < 5 || sealed[0] != version {
 		return nil, ErrDecrypt
 	}
+	k.mu.RLock()
 	aead, ok := k.aeads[binary.BigEndian.Uint32(sealed[1:5])]
+	k.mu.RUnlock()
 	if !ok || len(sealed) < 5+aead.NonceSize() {
 		return nil, ErrDecrypt
 	}
@@ -191,7 +219,11 @@ func (k *Keyring) Open(sealed, aad []byte) ([]byte, error) {
 }
 
 // Current reports the id of the key that seals new data.
-func (k *Keyring) Current() uint32 { return k.current }
+func (k *Keyring) Current() uint32 {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	return k.current
+}
 
 // KeyID reports which key sealed the data, or 0 if it is not sealed data.
 func KeyID(sealed []byte) uint32 {
