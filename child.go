@@ -27,6 +27,8 @@ type Child struct {
 	DateOfBirth        string      `json:"date_of_birth,omitempty"`
 	DOBEstimated       bool        `json:"dob_estimated"`
 	AgeBasis           string      `json:"age_basis,omitempty"`
+	AgeAssessedOn      string      `json:"age_assessed_on,omitempty"` // the day an age assessment concluded (age_basis age_assessment)
+	MinimisedOn        string      `json:"minimised_on,omitempty"`    // the day retention minimised the record (read only)
 	Nationality        string      `json:"nationality,omitempty"`
 	OtherNationalities []string    `json:"other_nationalities,omitempty"`
 	UASC               bool        `json:"uasc,omitempty"`        // an unaccompanied asylum-seeking child
@@ -257,6 +259,17 @@ func (c *Child) normalizeDOB(p *problems, now time.Time) {
 	c.AgeBasis = strings.TrimSpace(c.AgeBasis)
 	if c.AgeBasis != "" && !slices.Contains(AgeBases, c.AgeBasis) {
 		p.add("age_basis", "Basis of age must be one of %s", strings.Join(AgeBases, ", "))
+	}
+	if c.AgeAssessedOn = strings.TrimSpace(c.AgeAssessedOn); c.AgeAssessedOn != "" {
+		day, err := time.Parse(DateLayout, c.AgeAssessedOn)
+		switch {
+		case err != nil:
+			p.add("age_assessed_on", "Give the day the age assessment concluded as YYYY-MM-DD, not %q", c.AgeAssessedOn)
+		case day.After(now):
+			p.add("age_assessed_on", "The age assessment concluded on %s, which is still to come", c.AgeAssessedOn)
+		case c.AgeBasis != "age_assessment":
+			p.add("age_assessed_on", "An age assessment's day goes with the basis of age \"age_assessment\"")
+		}
 	}
 	if c.DateOfBirth == "" {
 		return

@@ -218,3 +218,28 @@ func TestNameWrittenAsItsCustom(t *testing.T) {
 		}
 	}
 }
+
+func TestAgeAssessedOn(t *testing.T) {
+	now := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		basis, day, want string
+	}{
+		{"age_assessment", "2026-11-30", ""},
+		{"age_assessment", "30/11/2026", "YYYY-MM-DD"},
+		{"age_assessment", "2027-01-01", "still to come"},
+		{"claimed", "2026-11-30", "goes with the basis"},
+		{"", "", ""},
+	} {
+		ch := &waymark.Child{GivenNames: "Ermal", Sex: "M", DateOfBirth: "2006-01-01", AgeBasis: c.basis, AgeAssessedOn: c.day}
+		err := ch.Normalize(now)
+		var got string
+		for _, f := range waymark.ErrorFields(err) {
+			if f.Field == "age_assessed_on" {
+				got = f.Message
+			}
+		}
+		if (c.want == "") != (got == "") || !strings.Contains(got, c.want) {
+			t.Errorf("basis %q, day %q: %q, want %q", c.basis, c.day, got, c.want)
+		}
+	}
+}

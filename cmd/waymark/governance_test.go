@@ -37,7 +37,7 @@ func TestRetentionCommands(t *testing.T) {
 					t.Fatalf("%v: %q %v; want %q", c.args, out, err, c.want)
 				}
 			}
-			if _, err := cli(t, "", with("retention", "set", "--org", "Westmarsh Council", "--kind", "dna", "--years", "1")...); err == nil || !strings.Contains(err.Error(), "case_record, biometrics") {
+			if _, err := cli(t, "", with("retention", "set", "--org", "Westmarsh Council", "--kind", "dna", "--years", "1")...); err == nil || !strings.Contains(err.Error(), "case_record, adult_record, biometrics") {
 				t.Fatalf("an unknown kind: %v", err)
 			}
 			if len(audited(t, db, "retention.biometrics")) != 1 || len(audited(t, db, "retention.rule")) != 2 {

@@ -12,7 +12,7 @@ import (
 func init() {
 	register(command{"retention plan", "list what the retention rules say has been kept long enough, and why, erasing nothing (--org: one organisation)", runRetentionPlan})
 	register(command{"retention apply", "erase what `retention plan` lists, each audited with its rule (--org: one organisation)", runRetentionApply})
-	register(command{"retention set", "set how many years an organisation keeps a kind of record (--org, --kind case_record|biometrics, --years; 0 keeps it for ever)", runRetentionSet})
+	register(command{"retention set", "set how many years an organisation keeps a kind of record (--org, --kind case_record|adult_record|biometrics, --years; 0 keeps it for ever)", runRetentionSet})
 }
 
 func runRetentionPlan(ctx context.Context, e *env, args []string) error {
@@ -57,7 +57,7 @@ func retention(ctx context.Context, e *env, name string, args []string, do func(
 func runRetentionSet(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("retention set", flag.ContinueOnError)
 	org := fs.String("org", "", "the organisation's name")
-	kind := fs.String("kind", "", "case_record or biometrics")
+	kind := fs.String("kind", "", "case_record, adult_record or biometrics")
 	years := fs.Int("years", -1, "years to keep it (0: for ever)")
 	return withRegistry(ctx, e, fs, args, []string{"org", "kind"}, func(reg *registry.Registry) error {
 		o, err := reg.OrgByName(ctx, operator(), *org)

@@ -26,7 +26,7 @@ func childFromForm(f url.Values, now time.Time) (*waymark.Child, []waymark.Field
 	var bad []waymark.FieldError
 	c := &waymark.Child{
 		GivenNames: f.Get("given_names"), FamilyName: f.Get("family_name"), Sex: f.Get("sex"),
-		DateOfBirth: f.Get("date_of_birth"), AgeBasis: f.Get("age_basis"), Nationality: f.Get("nationality"),
+		DateOfBirth: f.Get("date_of_birth"), AgeBasis: f.Get("age_basis"), AgeAssessedOn: f.Get("age_assessed_on"), Nationality: f.Get("nationality"),
 		OtherNationalities: splitList(f.Get("other_nationalities"), ", "), Languages: splitList(f.Get("languages"), ",;"),
 		Phones: splitList(f.Get("phones"), "\r\n,;"), Description: f.Get("description"), Marks: f.Get("marks"),
 		HealthNeeds: f.Get("health_needs"), Concerns: f.Get("people_places_concern"),
@@ -79,6 +79,7 @@ func childForm(c *waymark.Child) url.Values {
 	set("sex", c.Sex)
 	set("date_of_birth", c.DateOfBirth)
 	set("age_basis", c.AgeBasis)
+	set("age_assessed_on", c.AgeAssessedOn)
 	set("nationality", c.Nationality)
 	set("other_nationalities", strings.Join(c.OtherNationalities, ", "))
 	set("languages", strings.Join(c.Languages, ", "))

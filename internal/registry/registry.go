@@ -91,7 +91,7 @@ func (r *Registry) LoadIndex(ctx context.Context) (int, error) {
 	n := 0
 	if err == nil {
 		err = r.store.AllChildren(ctx, "", func(c *waymark.Child) error {
-			if c.MergedInto != "" { // a record merged away is found as the one it was merged into
+			if c.MergedInto != "" || c.MinimisedOn != "" { // merged away: found as the one it was merged into; minimised: not to be found
 				return nil
 			}
 			c.Photos = faces[c.ID]
@@ -144,7 +144,7 @@ func (r *Registry) CatchUp(ctx context.Context) error {
 
 // index puts a child into the identification index, or takes one merged away out of it.
 func (r *Registry) index(c *waymark.Child) {
-	if c.MergedInto != "" {
+	if c.MergedInto != "" || c.MinimisedOn != "" {
 		r.Engine.Index.Remove(c.ID)
 		return
 	}

@@ -101,6 +101,12 @@ func retained(c *waymark.Child, years map[string]int, now time.Time) []Retained 
 		return []Retained{item("case_record", fmt.Sprintf("case_record: kept %d years from when %s, to %s", y, basis, from.AddDate(y, 0, 0).Format(waymark.DateLayout)),
 			"the record with its photos, contacts, care and links")}
 	}
+	if assessed, adult := foundAdult(c); adult && c.MinimisedOn == "" {
+		if y := keepYears(years, "adult_record"); y > 0 && !assessed.AddDate(y, 0, 0).After(now) {
+			return []Retained{item("adult_record", fmt.Sprintf("adult_record: found an adult by the age assessment of %s, kept %d years", c.AgeAssessedOn, y),
+				"names, photos, documents, phones, biometrics and the other identifying details")}
+		}
+	}
 	y := keepYears(years, "biometrics")
 	var gone []string
 	for _, b := range c.Biometrics {
@@ -112,6 +118,25 @@ func retained(c *waymark.Child, years map[string]int, now time.Time) []Retained 
 		return nil
 	}
 	return []Retained{item("biometrics", fmt.Sprintf("biometrics: kept %d years from when taken", y), strings.Join(gone, ", "))}
+}
+
+// foundAdult returns the day an age assessment concluded and whether the date of birth it gave
+// made the person 18 or more on it.
+func foundAdult(c *waymark.Child) (time.Time, bool) {
+	assessed, err := time.Parse(waymark.DateLayout, c.AgeAssessedOn)
+	dob, err2 := time.Parse(waymark.DateLayout, c.DateOfBirth)
+	return assessed, err == nil && err2 == nil && c.AgeBasis == "age_assessment" && !dob.AddDate(18, 0, 0).After(assessed)
+}
+
+// minimise keeps of c only what is not identifying: the reference, sex, year of birth,
+// nationality and the age assessment.
+func minimise(c *waymark.Child, today time.Time) {
+	keep := waymark.Child{ID: c.ID, Ref: c.Ref, OrgID: c.OrgID, RecordedByOrgID: c.RecordedByOrgID, Sex: c.Sex, Nationality: c.Nationality,
+		AgeBasis: c.AgeBasis, AgeAssessedOn: c.AgeAssessedOn, CreatedAt: c.CreatedAt, MinimisedOn: today.Format(waymark.DateLayout)}
+	if len(c.DateOfBirth) >= 4 {
+		keep.DateOfBirth, keep.DOBEstimated = c.DateOfBirth[:4]+"-01-01", true
+	}
+	*c = keep
 }
 
 // ApplyRetention erases what RetentionPlan lists, each child in its own transaction with its audit
@@ -135,11 +160,24 @@ func (r *Registry) ApplyRetention(ctx context.Context, a waymark.Actor, orgID st
 func (r *Registry) erase(ctx context.Context, a waymark.Actor, item Retained) error {
 	var kept *waymark.Child
 	err := r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
-		if item.Kind == "case_record" {
+		switch item.Kind {
+		case "case_record":
 			if err := tx.EraseChild(item.ChildID); err != nil {
 				return err
 			}
-		} else {
+		case "adult_record":
+			c, err := tx.Child(item.ChildID)
+			if err != nil {
+				return err
+			}
+			minimise(c, r.store.Now())
+			if err := tx.UpdateChild(c); err != nil {
+				return err
+			}
+			if err := tx.DeletePhotos(c.ID); err != nil {
+				return err
+			}
+		default:
 			c, err := tx.Child(item.ChildID)
 			if err != nil {
 				return err
@@ -158,14 +196,14 @@ func (r *Registry) erase(ctx context.Context, a waymark.Actor, item Retained) er
 			}
 			kept = c
 		}
-		e := entry(a, "retention."+map[bool]string{true: "erase", false: "biometrics"}[item.Kind == "case_record"], "child", item.ChildID, item.OrgID)
+		e := entry(a, "retention."+map[string]string{"case_record": "erase", "adult_record": "minimise", "biometrics": "biometrics"}[item.Kind], "child", item.ChildID, item.OrgID)
 		e.Reason = item.Why + "; erased: " + item.Goes
 		return tx.Audit(e)
 	})
 	if err != nil {
 		return err
 	}
-	if kept == nil {
+	if kept == nil { // erased or minimised: nothing left to find them by
 		r.Engine.Index.Remove(item.ChildID)
 	} else {
 		r.index(kept)

@@ -49,12 +49,34 @@ func TestRetention(t *testing.T) {
 			if _, err := reg.RetentionPlan(ctx, a, ""); waymark.ErrorCode(err) != waymark.EFORBIDDEN {
 				t.Fatalf("a social worker planned the erasure: %v", err)
 			}
-			plan, err := reg.RetentionPlan(ctx, op, "")
-			if err != nil || len(plan) != 1 || plan[0].ChildID != bio.ID || plan[0].Kind != "biometrics" || !strings.Contains(plan[0].Goes, "dna taken") {
-				t.Fatalf("plan: %+v %v, want the DNA sample taken 4 years ago", plan, err)
+			adult := record(&waymark.Child{GivenNames: "Ermal", FamilyName: "Assessed", Sex: "M", DateOfBirth: "2006-01-01", AgeBasis: "age_assessment",
+				AgeAssessedOn: ago(1), Nationality: "AL", Phones: []string{"+447700900123"}, Marks: "tattoo of a wolf"})
+			if _, err := reg.AddPhoto(ctx, a, adult.ID, pic.Bytes()); err != nil {
+				t.Fatal(err)
 			}
-			if done, err := reg.ApplyRetention(ctx, op, ""); err != nil || len(done) != 1 {
+			plan, err := reg.RetentionPlan(ctx, op, "")
+			kinds := map[string]string{}
+			for _, p := range plan {
+				kinds[p.ChildID] = p.Kind
+			}
+			if err != nil || len(plan) != 2 || kinds[bio.ID] != "biometrics" || kinds[adult.ID] != "adult_record" {
+				t.Fatalf("plan: %+v %v, want the DNA sample taken 4 years ago and the adult assessed a year ago", plan, err)
+			}
+			if done, err := reg.ApplyRetention(ctx, op, ""); err != nil || len(done) != 2 {
 				t.Fatalf("apply: %+v %v", done, err)
+			}
+			shell, err := registry.StoreOf(reg).Child(ctx, adult.ID)
+			if err != nil || shell.GivenNames != "" || shell.FamilyName != "" || len(shell.Phones) != 0 || shell.Marks != "" || len(shell.Photos) != 0 ||
+				shell.DateOfBirth != "2006-01-01" || shell.MinimisedOn == "" || shell.AgeAssessedOn != adult.AgeAssessedOn || shell.Nationality != "AL" {
+				t.Fatalf("the adult's record after minimisation: %+v %v", shell, err)
+			}
+			for _, c := range reg.Engine.Identify(&waymark.Child{GivenNames: "Ermal", FamilyName: "Assessed"}, 10) {
+				if c.ChildID == adult.ID {
+					t.Fatal("the index still finds a minimised record by its name")
+				}
+			}
+			if again, _ := reg.RetentionPlan(ctx, op, ""); len(again) != 0 {
+				t.Fatalf("after applying, the plan: %+v", again)
 			}
 			kept, err := registry.StoreOf(reg).Child(ctx, bio.ID)
 			if err != nil || len(kept.Biometrics) != 1 || kept.Biometrics[0].Kind != "fingerprint" {
@@ -75,8 +97,10 @@ func TestRetention(t *testing.T) {
 			registry.StoreOf(reg).SetClock(func() time.Time { return later })
 			done, err := reg.ApplyRetention(ctx, op, a.OrgID)
 			if err != nil || !slices.ContainsFunc(done, func(r registry.Retained) bool { return r.ChildID == old.ID && r.Kind == "case_record" }) ||
-				slices.ContainsFunc(done, func(r registry.Retained) bool { return r.Kind == "case_record" && r.ChildID != old.ID }) {
-				t.Fatalf("apply in 2083: %+v %v, want Amina's record erased and no other", done, err)
+				slices.ContainsFunc(done, func(r registry.Retained) bool {
+					return r.Kind == "case_record" && r.ChildID != old.ID && r.ChildID != adult.ID
+				}) {
+				t.Fatalf("apply in 2083: %+v %v, want Amina's record erased, and the minimised adult's (75 in 2081), and no other", done, err)
 			}
 			store := registry.StoreOf(reg)
 			if _, err := store.Child(ctx, old.ID); waymark.ErrorCode(err) != waymark.ENOTFOUND {
@@ -98,7 +122,7 @@ func TestRetention(t *testing.T) {
 					}
 				}
 			}
-			es, err := store.AuditEntries(ctx, sqlstore.AuditFilter{Action: "retention.erase"})
+			es, err := store.AuditEntries(ctx, sqlstore.AuditFilter{Action: "retention.erase", RecordID: old.ID})
 			if err != nil || len(es) != 1 || es[0].RecordID != old.ID || !strings.Contains(es[0].Reason, "case_record: kept 75 years from when born, to 2083-01-01") {
 				t.Fatalf("the erasure's audit: %+v %v", es, err)
 			}

@@ -266,7 +266,7 @@ func (s *Store) ChildChanges(ctx context.Context, after int64, limit int) (ids [
 		LEFT JOIN missing_episodes m ON a.record_type = 'missing_episode' AND m.id = a.record_id
 		LEFT JOIN photos p ON a.record_type = 'photo' AND p.id = a.record_id
 		WHERE a.seq > $1 AND a.seq <= $2 AND a.outcome = 'allowed'
-		AND (a.record_type = 'child' AND a.action IN ('child.create', 'child.edit', 'retention.erase', 'retention.biometrics')
+		AND (a.record_type = 'child' AND a.action IN ('child.create', 'child.edit', 'retention.erase', 'retention.minimise', 'retention.biometrics')
 			OR a.record_type = 'missing_episode' AND a.action NOT IN ('missing.view', 'missing.pack')
 			OR a.record_type = 'photo' AND a.action IN ('photo.create', 'photo.face'))
 		ORDER BY a.seq LIMIT $3`, after, head, limit)

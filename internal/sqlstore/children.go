@@ -27,6 +27,8 @@ type querier interface {
 type facts struct {
 	Aliases            []waymark.Name `json:"aliases,omitempty"`
 	AgeBasis           string         `json:"age_basis,omitempty"`
+	AgeAssessedOn      string         `json:"age_assessed_on,omitempty"`
+	MinimisedOn        string         `json:"minimised_on,omitempty"`
 	OtherNationalities []string       `json:"other_nationalities,omitempty"`
 	Languages          []string       `json:"languages,omitempty"`
 	Phones             []string       `json:"phones,omitempty"`
@@ -83,7 +85,7 @@ func searchText(c *waymark.Child) string {
 }
 
 func (tx *Tx) childColumns(c *waymark.Child) (factsJSON string, sealed []byte, err error) {
-	f, err := json.Marshal(facts{Aliases: c.Aliases, AgeBasis: c.AgeBasis, OtherNationalities: c.OtherNationalities,
+	f, err := json.Marshal(facts{Aliases: c.Aliases, AgeBasis: c.AgeBasis, AgeAssessedOn: c.AgeAssessedOn, MinimisedOn: c.MinimisedOn, OtherNationalities: c.OtherNationalities,
 		Languages: c.Languages, Phones: c.Phones, UASC: c.UASC, UASCCeased: c.UASCCeased, OtherRefs: c.OtherRefs,
 		LegalStatus: c.LegalStatus, CategoryOfNeed: c.CategoryOfNeed, ClaimDate: c.ClaimDate, ImmigrationStatus: c.ImmigrationStatus,
 		LeaveExpiry: c.LeaveExpiry})
@@ -223,6 +225,7 @@ func (s *Store) scanChild(ctx context.Context, q querier, row interface{ Scan(..
 	c.Languages, c.Phones, c.Description, c.Marks = plain.Languages, plain.Phones, plain.Description, plain.Marks
 	c.LegalStatus, c.CategoryOfNeed, c.ClaimDate = plain.LegalStatus, plain.CategoryOfNeed, plain.ClaimDate
 	c.ImmigrationStatus, c.LeaveExpiry = plain.ImmigrationStatus, plain.LeaveExpiry
+	c.AgeAssessedOn, c.MinimisedOn = plain.AgeAssessedOn, plain.MinimisedOn
 	sf, err := s.openFacts(c.ID, sealed)
 	if err != nil {
 		return nil, err

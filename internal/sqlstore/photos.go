@@ -166,3 +166,11 @@ func (s *Store) AllFaces(ctx context.Context, fn func(childID string, p waymark.
 	}
 	return wrap(rows.Err(), "read faces")
 }
+
+// DeletePhotos deletes every photo of a child (their faces with them).
+func (tx *Tx) DeletePhotos(childID string) error {
+	if _, err := tx.tx.ExecContext(tx.ctx, `DELETE FROM photos WHERE child_id = $1`, childID); err != nil {
+		return fmt.Errorf("delete photos: %w", err)
+	}
+	return tx.relack(childID)
+}
