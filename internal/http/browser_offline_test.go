@@ -67,6 +67,13 @@ func TestOfflineFirstContact(t *testing.T) {
 	}
 
 	a.offline.Store(true) // the signal is gone
+	var empty string
+	err = chromedp.Do(bctx, chromedp.Click(chromedp.ID("keep")), // an empty tap
+		chromedp.Poll[chromedp.Void](`document.getElementById('offline-status').textContent.startsWith('Give at least')`, chromedp.WithPollingTimeout(10*time.Second)),
+		into(&empty, chromedp.Evaluate[string](`document.querySelectorAll('#waiting > li').length + ''`)))
+	if err != nil || empty != "0" {
+		t.Fatalf("an empty tap: %v; %s kept", err, empty)
+	}
 	err = chromedp.Do(bctx,
 		record("Hagos", "Berhane", "M", "15", photos[0]), count(1),
 		record("Mebrat", "Tesfamariam", "F", "14", photos[1]), count(2),

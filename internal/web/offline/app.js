@@ -131,6 +131,12 @@
       }
       if (!fields.at || !fields.at[0]) fields.at = [localNow()];
       const file = fd.get('photo');
+      const named = ['given_names', 'family_name'].some((k) => fields[k] && fields[k][0].trim());
+      if (!named && !(file && file.size)) { // an empty tap keeps nothing
+        say('Give at least a name or a photo: nothing was kept.', 'incomplete');
+        form.elements.given_names.focus();
+        return;
+      }
       let photo = '';
       if (file && file.size) {
         if (file.size > MAX_PHOTO) {
