@@ -118,7 +118,7 @@ func FromChild(c *waymark.Child) *Record {
 	}
 	for _, p := range c.Photos {
 		if len(p.Face) > 0 {
-			r.Faces = append(r.Faces, FaceSeen{Vec: p.Face, Day: dayOf(p.CreatedAt)})
+			r.Faces = append(r.Faces, FaceSeen{Vec: quantize(p.Face), Day: dayOf(p.CreatedAt)})
 		}
 	}
 	return r
