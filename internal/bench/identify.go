@@ -362,7 +362,7 @@ func Engine(d *Data, o Options) (Quality, *identify.Engine) {
 		e.Put(c)
 	}
 	if o.LearnU && !o.Train {
-		e.EstimateU(200000, 7)
+		e.LearnU(7)
 	}
 	if o.Train { // from the priors, not from the shipped estimate
 		e.Model = identify.Priors()

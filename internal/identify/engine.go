@@ -177,7 +177,7 @@ func (e *Engine) Judged(q *waymark.Child, childID string) (levels []string, prob
 		return nil, 0, false
 	}
 	for _, v := range ev {
-		levels = append(levels, v.Field+":"+v.Level)
+		levels = append(levels, v.Judged())
 	}
 	return levels, probability, true
 }

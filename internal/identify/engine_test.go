@@ -675,3 +675,43 @@ func TestPutUnchangedKeepsTheGeneration(t *testing.T) {
 		t.Fatalf("%d candidates, %d indexed", len(got), e.Index.Len())
 	}
 }
+
+// TestNamesakeDatesLearntFromTheRegistry: where a common name's holders are recorded on one day
+// of the year in different years (a registration custom), a found child with that name and that
+// day in another year is not strongly any of them once u is learnt from the registry; where
+// namesakes' dates are independent, learning changes little.
+func TestNamesakeDatesLearntFromTheRegistry(t *testing.T) {
+	q := &waymark.Child{GivenNames: "Ahmad", FamilyName: "Rahimi", Sex: "M", DateOfBirth: "2011-07-01"}
+	for _, custom := range []bool{true, false} {
+		e := registry(t, 3000)
+		for i := range 60 { // born 1995–2004, and one in 2010
+			day := fmt.Sprintf("%d-07-01", 1995+i%10)
+			if !custom {
+				day = fmt.Sprintf("%d-%02d-%02d", 1995+i%10, 1+i%12, 2+i%27)
+			}
+			if i == 0 {
+				day = "2010-07-01"
+			}
+			e.Put(&waymark.Child{ID: fmt.Sprintf("ahmad%02d", i), GivenNames: "Ahmad", FamilyName: "Rahimi", Sex: "M", DateOfBirth: day})
+		}
+		dob := func() (float64, string, float64) {
+			got := e.Identify(q, 5)
+			for _, ev := range got[0].Evidence {
+				if ev.Field == identify.FieldDateOfBirth {
+					return ev.Weight, ev.Level, got[0].Probability
+				}
+			}
+			return 0, "", got[0].Probability
+		}
+		before, level, p := dob()
+		e.LearnU(1)
+		after, _, learnt := dob()
+		t.Logf("custom %v: %s %.2f (top %.2f) → %.2f (top %.2f)", custom, level, before, p, after, learnt)
+		switch {
+		case custom && (after > before-3 || p < 0.95 || learnt >= 0.95):
+			t.Errorf("namesakes all born on 1 July: the birthday kept weighs %.2f after learning (%.2f before), top candidate %.2f", after, before, learnt)
+		case !custom && math.Abs(after-before) > 1:
+			t.Errorf("namesakes born on any day: learning moved the date's weight from %.2f to %.2f", before, after)
+		}
+	}
+}

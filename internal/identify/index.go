@@ -572,6 +572,23 @@ func (t *tally) reset(n int) {
 
 // held returns the share of records on a key's posting list beyond the one a candidate is: how
 // often another child holds the value.
+// namesakes is how many other records hold q's name: the fewest that hold any two of its tokens.
+func (ix *Index) namesakes(q *Record) int {
+	var buf [1]int32
+	fewest := -1
+	for _, k := range q.pairKeys() {
+		holders := ix.post.get(k.hash(), &buf)
+		n := len(holders)
+		if pos, ok := ix.byChild[q.ChildID]; ok && slices.Contains(holders, pos) {
+			n--
+		}
+		if fewest < 0 || n < fewest {
+			fewest = n
+		}
+	}
+	return fewest
+}
+
 func (ix *Index) held(k key) float64 {
 	var buf [1]int32
 	return float64(max(len(ix.post.get(k.hash(), &buf))-1, 0)) / float64(max(ix.live, 1))

@@ -57,6 +57,9 @@ type Model struct {
 	Recorded float64
 	// Calibration straightens the posterior; fitted by `waymark bench identify --calibrate`.
 	Calibration Calibration
+	// Namesakes holds, by how many children hold a name (namesakeBand), u of each date-of-birth
+	// level between two who hold it; nil until learnt from a registry (EstimateNamesakeU).
+	Namesakes [namesakeBands]map[string]float64
 }
 
 // DefaultModel returns the model the engine ships with: the priors, with m and u as estimated by
@@ -128,7 +131,23 @@ func Priors() *Model {
 		// m is the share of found children who were missing when found; u is taken from the index
 		// (the share of its children missing now), down to a floor of a hundredth of this one.
 		FieldStatus: {MissingNow: {0.6, 0.1}, NotMissing: {0.4, 0.9}},
+		// How far apart two photos of one child's face are, by the years between them (faceFields).
+		// dlib's network puts 99.38 % of adult pairs on the right side of 0.6 (LFW); children's faces
+		// change as they grow, and published results fall as the gap grows, so m of the far levels is
+		// set well above what adults' photos show. u is learnt from the registry's faces (faceShares);
+		// the u here is the prior it starts from, different adults in LFW.
+		faceFields[0]: faceMU(0.75, 0.12, 0.07, 0.06),
+		faceFields[1]: faceMU(0.50, 0.20, 0.15, 0.15),
+		faceFields[2]: faceMU(0.25, 0.20, 0.20, 0.35),
 	}}
+}
+
+func faceMU(m ...float64) map[string]MU {
+	out := map[string]MU{}
+	for l, b := range faceLevels {
+		out[b.level] = MU{m[l], faceUPrior[l]}
+	}
+	return out
 }
 
 // noTF is the share to pass weight for a level that takes u from the model alone.

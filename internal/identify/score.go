@@ -16,7 +16,14 @@ type Evidence struct {
 	Weight float64 `json:"weight"`
 	Detail string  `json:"detail,omitempty"` // what agreed: the name given ~ the name recorded, or what was given alone
 	given  string  // the part of Detail the searcher gave, all Conceal leaves
+	model  string  // the model's field for the level, where it is not Field
 }
+
+// Judged is the evidence as a judgement keeps it and re-learning reads it, "field:level": a face's
+// field says how many years lay between the photos (face, face_1y, face_3y).
+func (e Evidence) Judged() string { return e.modelField() + ":" + e.Level }
+
+func (e Evidence) modelField() string { return cmp.Or(e.model, e.Field) }
 
 // Conceal leaves in the evidence only what the searcher gave: a candidate whose record they may
 // not see tells nothing of it (a recorded name in Detail) until a reason is given.
@@ -146,7 +153,7 @@ func (a *assignment) across(r *Record) (bool, uint8) {
 // one name holds them (a found child gives one name, not a given name of one alias and the
 // family name of another), unless that still beats the best assignment within one name.
 // Evidence is written only when explain is set.
-func (s *scorer) compareNames(q, r *Record, explain bool) (float64, []Evidence) {
+func (s *scorer) compareNames(q, r *Record, explain bool) (float64, []Evidence, bool) {
 	var buf [32]namePair
 	pairs := buf[:0]
 	for qi := range q.toks {
@@ -169,7 +176,15 @@ func (s *scorer) compareNames(q, r *Record, explain bool) (float64, []Evidence) 
 	}
 	left := r.notGiven(best.usedR)
 	total := s.withExtra(q, best) + float64(bits.OnesCount64(left))*s.levelWeight[NotGiven]
-	return total, s.evidence(q, r, best, left, explain)
+	return total, s.evidence(q, r, best, left, explain), namesake(q, best)
+}
+
+// namesake reports whether an assignment meets every token of the query's name, two or more, by
+// spelling or sound: the record holds the name.
+func namesake(q *Record, a assignment) bool {
+	return len(q.toks) >= 2 && len(a.pairs) == len(q.toks) && !slices.ContainsFunc(a.pairs, func(p namePair) bool {
+		return p.m.level != Exact && p.m.level != SoundsAlike
+	})
 }
 
 // withExtra is an assignment's total with its query tokens left unassigned counted against it.
@@ -193,7 +208,7 @@ func (s *scorer) evidence(q, r *Record, a assignment, left uint64, explain bool)
 	var ev []Evidence
 	for _, p := range a.pairs {
 		given := q.toks[p.qi].text
-		ev = append(ev, Evidence{FieldName, p.m.level, p.m.w, given + " ~ " + r.toks[p.ri].text, given})
+		ev = append(ev, Evidence{Field: FieldName, Level: p.m.level, Weight: p.m.w, Detail: given + " ~ " + r.toks[p.ri].text, given: given})
 	}
 	if mixed, _ := a.across(r); mixed {
 		ev = append(ev, Evidence{Field: FieldName, Level: AcrossNames, Weight: s.levelWeight[AcrossNames]})
@@ -201,17 +216,17 @@ func (s *scorer) evidence(q, r *Record, a assignment, left uint64, explain bool)
 	if a.usedQ == 0 {
 		if len(q.toks) > 0 {
 			given := strings.Join(q.Tokens, " ")
-			ev = append(ev, Evidence{FieldName, NoMatch, s.levelWeight[NoMatch], given, given})
+			ev = append(ev, Evidence{Field: FieldName, Level: NoMatch, Weight: s.levelWeight[NoMatch], Detail: given, given: given})
 		}
 		return ev
 	}
 	for qi := range q.toks {
 		if qi >= 64 || a.usedQ&(1<<qi) == 0 {
-			ev = append(ev, Evidence{FieldName, ExtraToken, s.levelWeight[ExtraToken], q.toks[qi].text, q.toks[qi].text})
+			ev = append(ev, Evidence{Field: FieldName, Level: ExtraToken, Weight: s.levelWeight[ExtraToken], Detail: q.toks[qi].text, given: q.toks[qi].text})
 		}
 	}
 	for ; left != 0; left &= left - 1 { // the record's token: told only to those who may see the child
-		ev = append(ev, Evidence{FieldName, NotGiven, s.levelWeight[NotGiven], r.toks[bits.TrailingZeros64(left)].text, ""})
+		ev = append(ev, Evidence{Field: FieldName, Level: NotGiven, Weight: s.levelWeight[NotGiven], Detail: r.toks[bits.TrailingZeros64(left)].text})
 	}
 	return ev
 }
@@ -331,6 +346,7 @@ type scorer struct {
 	held        map[string]float64 // share of records holding each of the query's phones, documents and biometric references
 	status      *[2]Evidence       // what being missing now (1) or not (0) weighs; nil when it says nothing
 	faceU       [4]float64         // u of each face level, when the query has a face
+	namesakeU   map[string]float64 // u of each date-of-birth level between the query's namesakes; nil when not learnt
 }
 
 // memos keeps the token memo maps between queries: grown once, cleared and reused, they spare
@@ -348,6 +364,9 @@ func newScorer(ix *Index, model *Model, q *Record) *scorer {
 		s.levelWeight[l] = round2(model.weight(FieldName, l, noTF))
 	}
 	s.status = statusEvidence(ix, model, q)
+	if band := namesakeBand(ix.namesakes(q)); band >= 0 {
+		s.namesakeU = model.Namesakes[band]
+	}
 	if len(q.Faces) > 0 {
 		s.faceU = ix.faceShares()
 	}
@@ -440,7 +459,7 @@ func (s *scorer) release() {
 // score returns the candidate's total weight and, when explain is set, the evidence for it,
 // strongest first.
 func (s *scorer) score(q, r *Record, explain bool) (float64, []Evidence) {
-	total, ev := s.compareNames(q, r, explain)
+	total, ev, namesake := s.compareNames(q, r, explain)
 	if s.status != nil {
 		e := s.status[count(r.Missing)]
 		total += e.Weight
@@ -450,7 +469,11 @@ func (s *scorer) score(q, r *Record, explain bool) (float64, []Evidence) {
 	}
 	for _, f := range fieldLevels {
 		if level := f.level(q, r); level != "" {
-			w := round2(s.model.weight(f.field, level, s.sharedU(f.field, level, q, r)))
+			share := s.sharedU(f.field, level, q, r)
+			if f.field == FieldDateOfBirth && namesake && s.namesakeU != nil {
+				share = s.namesakeU[level]
+			}
+			w := round2(s.model.weight(f.field, level, share))
 			total += w
 			if explain {
 				ev = append(ev, Evidence{Field: f.field, Level: level, Weight: w})
@@ -464,7 +487,7 @@ func (s *scorer) score(q, r *Record, explain bool) (float64, []Evidence) {
 	if e, ok := dnaEvidence(q, r); ok {
 		total, ev = weighed(total, ev, e, explain)
 	}
-	if e, ok := faceEvidence(q, r, s.faceU); ok {
+	if e, ok := faceEvidence(q, r, s.faceU, s.model); ok {
 		total, ev = weighed(total, ev, e, explain)
 	}
 	slices.SortStableFunc(ev, func(a, b Evidence) int { return cmp.Compare(b.Weight, a.Weight) })

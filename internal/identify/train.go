@@ -18,8 +18,10 @@ var fieldLevels = []struct {
 	{FieldBiometric, bioLevel}, {FieldMarks, markLevel},
 }
 
-// EstimateU sets u for every level of those fields from n random pairs of records: how often two
-// different children agree at that level by chance. Levels never seen keep a floor of one in 2n.
+// EstimateU sets u for every level of those fields from n random pairs of records (no more than
+// the registry holds): how often two different children agree at that level by chance, drawn
+// toward the model's u as if uPseudo more pairs had agreed with it, so that a registry just begun
+// keeps the model's u and a large one decides for itself.
 func (e *Engine) EstimateU(n int, seed uint64) {
 	ix := e.Index
 	ix.mu.RLock()
@@ -30,7 +32,7 @@ func (e *Engine) EstimateU(n int, seed uint64) {
 	rng := rand.New(rand.NewPCG(seed, seed+1))
 	counts := map[string]map[string]int{}
 	present := map[string]int{}
-	for range n {
+	for range min(n, ix.live*(ix.live-1)/2) {
 		a, b := ix.records[rng.IntN(len(ix.records))], ix.records[rng.IntN(len(ix.records))]
 		if a == nil || b == nil || a == b {
 			continue
@@ -50,11 +52,98 @@ func (e *Engine) EstimateU(n int, seed uint64) {
 			continue
 		}
 		for level, mu := range levels {
-			mu.U = max(float64(counts[field][level]), 0.5) / float64(present[field])
+			mu.U = (float64(counts[field][level]) + uPseudo*mu.U) / (float64(present[field]) + uPseudo)
 			levels[level] = mu
 		}
 	}
 }
+
+// uPseudo is how many pairs' worth the model's u keeps where the registry's pairs teach u.
+const uPseudo = 2000
+
+// LearnU learns u from the registry the engine holds, as waymark serve does at start-up before
+// any search: every field's levels from random pairs of different children (EstimateU), and the
+// date of birth's levels between namesakes by how many children hold the name
+// (EstimateNamesakeU), and the face's levels (faceShares). The model is the engine's own afterwards: the shipped one is not changed.
+func (e *Engine) LearnU(seed uint64) {
+	e.Model = e.Model.clone()
+	e.EstimateU(200_000, seed)
+	e.EstimateNamesakeU(200_000, seed+1)
+	e.Index.mu.RLock()
+	defer e.Index.mu.RUnlock()
+	e.Index.faceShares() // the faces' u, learnt now rather than at the first search
+}
+
+// namesakeBands are the bands of how many recorded children hold a name (two of its tokens by
+// their sounds): 2–9, 10–99, 100–999, 1,000 or more.
+const namesakeBands = 4
+
+func namesakeBand(holders int) int {
+	switch {
+	case holders < 2:
+		return -1
+	case holders < 10:
+		return 0
+	case holders < 100:
+		return 1
+	case holders < 1000:
+		return 2
+	}
+	return 3
+}
+
+// EstimateNamesakeU sets, for each band of how many children hold a name, u of every date-of-birth
+// level between different children who hold it: the chance that a namesake's date agrees at that
+// level, which independence of names and dates would make the same for every name. Where a common
+// name is given mostly to children born on a few days, or on one day in different years (a
+// registration custom, or a family's), a birthday kept with the year out tells little between its
+// holders. Drawn from n namesake pairs (a random child, one of its names' pairs of tokens, another
+// child holding it), toward the field's u as if namesakePseudo more pairs had agreed with it.
+func (e *Engine) EstimateNamesakeU(n int, seed uint64) {
+	ix := e.Index
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	rng := rand.New(rand.NewPCG(seed, seed+1))
+	var counts [namesakeBands]map[string]int
+	var pairs [namesakeBands]int
+	var buf [1]int32
+	for range min(n, ix.live*(ix.live-1)/2) {
+		a := ix.records[rng.IntN(len(ix.records))]
+		if a == nil || a.DOB == 0 {
+			continue
+		}
+		ks := a.pairKeys()
+		if len(ks) == 0 {
+			continue
+		}
+		holders := ix.post.get(ks[rng.IntN(len(ks))].hash(), &buf)
+		band := namesakeBand(len(holders))
+		if band < 0 {
+			continue
+		}
+		b := ix.records[holders[rng.IntN(len(holders))]]
+		if b == nil || b == a {
+			continue
+		}
+		if l := dobLevel(a, b); l != "" {
+			if counts[band] == nil {
+				counts[band] = map[string]int{}
+			}
+			counts[band][l]++
+			pairs[band]++
+		}
+	}
+	for band := range e.Model.Namesakes {
+		u := map[string]float64{}
+		for level, mu := range e.Model.Levels[FieldDateOfBirth] {
+			u[level] = (float64(counts[band][level]) + namesakePseudo*mu.U) / (float64(pairs[band]) + namesakePseudo)
+		}
+		e.Model.Namesakes[band] = u
+	}
+}
+
+// namesakePseudo is how many pairs' worth the field's u keeps beside the namesakes' pairs.
+const namesakePseudo = 500
 
 // priorPairs is how many pairs' worth of weight the priors' m keeps in EM's estimate: where
 // the data say little (a level no probe reached), m stays near the prior instead of collapsing to
@@ -193,6 +282,9 @@ func (m *Model) clone() *Model {
 	for field, levels := range m.Levels {
 		c.Levels[field] = maps.Clone(levels)
 	}
+	for band, u := range m.Namesakes {
+		c.Namesakes[band] = maps.Clone(u)
+	}
 	return &c
 }
 
@@ -225,8 +317,8 @@ func (e *Engine) trainingPairs(queries []*Record, perQuery int, byName bool) [][
 			var p trainingPair
 			_, ev := s.score(q, ix.records[pos], true)
 			for _, v := range ev {
-				p.seen = append(p.seen, fieldLevel{v.Field, v.Level})
-				p.base += v.Weight - math.Log2(e.Model.Levels[v.Field][v.Level].M)
+				p.seen = append(p.seen, fieldLevel{v.modelField(), v.Level})
+				p.base += v.Weight - math.Log2(e.Model.Levels[v.modelField()][v.Level].M)
 			}
 			g = append(g, p)
 		}

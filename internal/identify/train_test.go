@@ -85,7 +85,7 @@ func names(e *Engine, q *Record, c *waymark.Child, labelled map[string]map[strin
 	r.withToks(nil)
 	s := newScorer(e.Index, e.Model, q)
 	defer s.release()
-	_, ev := s.compareNames(q, r, true)
+	_, ev, _ := s.compareNames(q, r, true)
 	if labelled[FieldName] == nil {
 		labelled[FieldName] = map[string]float64{}
 	}

@@ -47,7 +47,7 @@ func (r *Registry) IdentifyMatches(ctx context.Context, a waymark.Actor, q *waym
 	for _, c := range found.Candidates {
 		sc := sqlstore.SearchCandidate{ChildID: c.ChildID, Probability: c.Probability}
 		for _, ev := range c.Evidence {
-			sc.Levels = append(sc.Levels, ev.Field+":"+ev.Level)
+			sc.Levels = append(sc.Levels, ev.Judged())
 		}
 		se.Candidates = append(se.Candidates, sc)
 	}

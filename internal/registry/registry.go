@@ -102,6 +102,7 @@ func (r *Registry) LoadIndex(ctx context.Context) (int, error) {
 	}
 	close(recs)
 	<-done
+	r.Engine.LearnU(uint64(n))
 	r.followed.Store(head)
 	return n, err
 }
@@ -602,12 +603,21 @@ func (r *Registry) AddPhoto(ctx context.Context, a waymark.Actor, childID string
 			return nil, err
 		}
 	}
-	img, err := photo.Process(data)
+	img, err := photo.Open(data)
 	if err != nil {
 		return nil, err
 	}
 	p := &waymark.Photo{ContentType: img.ContentType, Width: img.Width, Height: img.Height}
-	p.Face, p.FaceModel = r.faceOf(img.Picture)
+	described := make(chan struct{}) // the face is described while the photo is written again
+	go func() {
+		defer close(described)
+		p.Face, p.FaceModel = r.faceOf(img.Picture)
+	}()
+	err = img.Encode()
+	<-described
+	if err != nil {
+		return nil, err
+	}
 	err = r.store.InTx(ctx, func(tx *sqlstore.Tx) error {
 		if err := tx.AddPhoto(childID, p, img.Data, img.Thumbnail); err != nil {
 			return err
