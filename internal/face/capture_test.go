@@ -61,6 +61,9 @@ func TestFindsEveryFace(t *testing.T) {
 			t.Errorf("%s: %d faces, face-api finds %d", name, len(got), len(want))
 			continue
 		}
+		if largest, ok := p.Largest(photos[name]); !ok || !slices.Equal(largest.Embedding, got[0].Embedding) {
+			t.Errorf("%s: the largest face alone is %v, not the first of all faces (%v)", name, largest.Box, got[0].Box)
+		}
 		for _, w := range want {
 			i := slices.IndexFunc(got, func(f Face) bool {
 				return abs(f.Box.Min.X-w[0]) <= 2 && abs(f.Box.Min.Y-w[1]) <= 2

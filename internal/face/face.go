@@ -60,21 +60,41 @@ func Load(dir string) (*Pipeline, error) {
 func (p *Pipeline) Faces(img image.Image) []Face {
 	src := rgba(img)
 	var out []Face
-	found := p.detect(src, 0)
-	if len(found) == 0 { // a face filling the picture can be too big for the detector: look again smaller
-		found = p.detect(src, 0.5)
-	}
-	for _, d := range found {
-		f := Face{Box: d.rect(), Score: d.score}
-		marks := p.landmarks(src, d)
-		for i := range f.Landmarks {
-			f.Landmarks[i] = image.Pt(int(math.Round(marks[i][0])), int(math.Round(marks[i][1])))
-		}
-		f.Embedding = p.rec.run(chip(src, marks))
-		out = append(out, f)
+	for _, d := range p.find(src) {
+		out = append(out, p.describe(src, d))
 	}
 	slices.SortStableFunc(out, func(a, b Face) int { return cmp.Compare(area(b.Box), area(a.Box)) })
 	return out
+}
+
+// Largest is Faces' first face, the only one described: what a photo is kept and searched by.
+func (p *Pipeline) Largest(img image.Image) (Face, bool) {
+	src := rgba(img)
+	found := p.find(src)
+	if len(found) == 0 {
+		return Face{}, false
+	}
+	return p.describe(src, slices.MaxFunc(found, func(a, b box) int { return cmp.Compare(area(a.rect()), area(b.rect())) })), true
+}
+
+// find detects the faces in src; a face filling the picture can be too big for the detector, so
+// when none is found it looks again with the picture smaller.
+func (p *Pipeline) find(src *image.RGBA) []box {
+	if found := p.detect(src, 0); len(found) > 0 {
+		return found
+	}
+	return p.detect(src, 0.5)
+}
+
+// describe places the landmarks of the face in d and embeds the face aligned by them.
+func (p *Pipeline) describe(src *image.RGBA, d box) Face {
+	f := Face{Box: d.rect(), Score: d.score}
+	marks := p.landmarks(src, d)
+	for i := range f.Landmarks {
+		f.Landmarks[i] = image.Pt(int(math.Round(marks[i][0])), int(math.Round(marks[i][1])))
+	}
+	f.Embedding = p.rec.run(chip(src, marks))
+	return f
 }
 
 func area(r image.Rectangle) int { return r.Dx() * r.Dy() }

@@ -86,6 +86,18 @@ func BenchmarkFaces(b *testing.B) {
 	}
 }
 
+// BenchmarkLargest times what a photo is kept and searched by: the same photo's faces found and
+// the largest alone described.
+func BenchmarkLargest(b *testing.B) {
+	p, photos := samples(b)
+	img := photos["sample1.jpg"]
+	for b.Loop() {
+		if _, ok := p.Largest(img); !ok {
+			b.Fatal("no face")
+		}
+	}
+}
+
 // BenchmarkEmbed times dlib's network alone on one 150×150 face.
 func BenchmarkEmbed(b *testing.B) {
 	rec, err := loadRecognizer(facetest.Dir(b))

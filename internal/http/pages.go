@@ -227,7 +227,7 @@ func (s *Server) createChild(w http.ResponseWriter, r *http.Request) {
 // of the same form (photo_held), naming what is wrong with either.
 func (s *Server) keptPhoto(r *http.Request, form url.Values, upload []byte, bad []waymark.FieldError) ([]byte, []waymark.FieldError) {
 	if len(upload) > 0 {
-		if _, err := photo.Process(upload); err != nil {
+		if _, err := photo.Open(upload); err != nil {
 			form.Del("photo_held")
 			return nil, append(bad, waymark.ErrorFields(err)...)
 		}

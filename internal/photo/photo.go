@@ -37,6 +37,16 @@ type Image struct {
 
 // Process checks and cleans an uploaded photograph.
 func Process(data []byte) (*Image, error) {
+	img, err := Open(data)
+	if err != nil {
+		return nil, err
+	}
+	return img, img.Encode()
+}
+
+// Open checks an uploaded photograph and decodes it upright (Picture), without writing it again:
+// what checking it and looking at its face need.
+func Open(data []byte) (*Image, error) {
 	if len(data) == 0 {
 		return nil, invalid("Choose a photo to upload")
 	}
@@ -67,21 +77,29 @@ func Process(data []byte) (*Image, error) {
 	if ct == "image/jpeg" {
 		img = orient(img, Orientation(data))
 	}
+	b := img.Bounds()
+	return &Image{ContentType: ct, Width: b.Dx(), Height: b.Dy(), Picture: img}, nil
+}
+
+// Encode writes the opened picture again (Data), leaving behind whatever else the upload carried
+// (EXIF, a location), and its thumbnail.
+func (img *Image) Encode() error {
 	var out bytes.Buffer
-	if ct == "image/png" {
-		err = png.Encode(&out, img)
+	var err error
+	if img.ContentType == "image/png" {
+		err = png.Encode(&out, img.Picture)
 	} else {
-		err = jpeg.Encode(&out, img, &jpeg.Options{Quality: 90})
+		err = jpeg.Encode(&out, img.Picture, &jpeg.Options{Quality: 90})
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
 	var thumb bytes.Buffer
-	if err := jpeg.Encode(&thumb, Thumbnail(img, ThumbnailMax), &jpeg.Options{Quality: 82}); err != nil {
-		return nil, err
+	if err := jpeg.Encode(&thumb, Thumbnail(img.Picture, ThumbnailMax), &jpeg.Options{Quality: 82}); err != nil {
+		return err
 	}
-	b := img.Bounds()
-	return &Image{ContentType: ct, Width: b.Dx(), Height: b.Dy(), Data: out.Bytes(), Thumbnail: thumb.Bytes(), Picture: img}, nil
+	img.Data, img.Thumbnail = out.Bytes(), thumb.Bytes()
+	return nil
 }
 
 // bytesPerPixel is what one pixel of a picture of the colour model takes once decoded.

@@ -29,11 +29,11 @@ func (r *Registry) faceOf(img image.Image) ([]float32, string) {
 	}
 	r.faceTurns <- struct{}{} // each look takes a core for a few hundred milliseconds
 	defer func() { <-r.faceTurns }()
-	faces := r.faces.Faces(img)
-	if len(faces) == 0 {
+	f, ok := r.faces.Largest(img)
+	if !ok {
 		return nil, face.Model
 	}
-	return faces[0].Embedding, face.Model
+	return f.Embedding, face.Model
 }
 
 // QueryFace describes the face in a found child's photo, to search by; the photo is not kept.
@@ -41,7 +41,7 @@ func (r *Registry) QueryFace(data []byte) ([]float32, error) {
 	if r.faces == nil {
 		return nil, waymark.Invalid("photo", "Face matching is off on this service, so a photo cannot be searched by; give what else the child gives.")
 	}
-	img, err := photo.Process(data)
+	img, err := photo.Open(data)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +85,7 @@ func (r *Registry) lookAt(ctx context.Context, photoID, childID string) error {
 	}
 	var f []float32
 	model := face.Model
-	if img, err := photo.Process(data); err == nil {
+	if img, err := photo.Open(data); err == nil {
 		f, model = r.faceOf(img.Picture)
 	}
 	sc, err := r.store.ChildScope(ctx, childID)

@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"image"
 	"image/png"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/waymark-org/waymark"
 	"github.com/waymark-org/waymark/internal/face"
@@ -112,4 +114,50 @@ func pipeline(t testing.TB) *face.Pipeline {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// BenchmarkPhotoWithAFace times a photo of a child recorded as the service records it — read,
+// scaled, its largest face found, aligned and described, photo and face sealed and written — and
+// a search by another photo of that face end to end (its face described, the registry searched,
+// the search audited), on SQLite. The photo is a sample photo's 1920×1280 with three faces.
+func BenchmarkPhotoWithAFace(b *testing.B) {
+	reg := instance(b, storetest.DSN(b, sqlstore.SQLite), storetest.Keys(b))
+	reg.UseFaces(pipeline(b))
+	reg.SearchRate = registry.SearchesPerHour(0, nil) // timed, not limited
+	ctx := context.Background()
+	a := staff(b, reg, waymark.RoleSocialWorker)
+	c := &waymark.Child{GivenNames: "Ana", FamilyName: "Testface", Sex: "F", Nationality: "AL"}
+	if err := reg.CreateChild(ctx, a, c, nil); err != nil {
+		b.Fatal(err)
+	}
+	photo, again := facetest.Crop(b, "sample1.jpg", image.Rect(0, 0, 1920, 1280)), facetest.Crop(b, "sample1.jpg", image.Rect(40, 30, 1880, 1250))
+	timed(b, "record", func() {
+		if ph, err := reg.AddPhoto(ctx, a, c.ID, photo); err != nil || len(ph.Face) != 128 {
+			b.Fatalf("%+v %v", ph, err)
+		}
+	})
+	timed(b, "search", func() {
+		f, err := reg.QueryFace(again)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if found, err := reg.Identify(ctx, a, &waymark.Child{Photos: []waymark.Photo{{Face: f, CreatedAt: reg.Now()}}}, 10); err != nil || len(found.Candidates) == 0 || found.Candidates[0].ChildID != c.ID {
+			b.Fatalf("%+v %v", found, err)
+		}
+	})
+}
+
+// timed runs do as a sub-benchmark and reports its median and 99th percentile.
+func timed(b *testing.B, name string, do func()) {
+	b.Run(name, func(b *testing.B) {
+		var lat []time.Duration
+		for b.Loop() {
+			t0 := time.Now()
+			do()
+			lat = append(lat, time.Since(t0))
+		}
+		slices.Sort(lat)
+		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+	})
 }

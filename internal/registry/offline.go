@@ -88,7 +88,7 @@ func (r *Registry) Arrive(ctx context.Context, a waymark.Actor, in *Arrival) (Ar
 		return Arrived{ChildID: id, Again: id != ""}, err
 	}
 	if len(in.Photo) > 0 { // refused before anything is recorded, not after
-		if _, err := photo.Process(in.Photo); err != nil {
+		if _, err := photo.Open(in.Photo); err != nil {
 			return Arrived{}, err
 		}
 	}
