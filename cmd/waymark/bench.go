@@ -88,7 +88,7 @@ func runBenchIdentify(ctx context.Context, e *env, args []string) error {
 	peerProbes := fs.Int("peer-probes", 500, "how many probes the peer answers (it is slower)")
 	seed := fs.Uint64("seed", 1, "seed of the synthetic data")
 	train := fs.Bool("train", false, "estimate the model from the data (u by sampling, m by EM over the unlabelled probes) instead of the priors")
-	learnU := fs.Bool("learn-u", false, "sample u for every level from the registry (200,000 random pairs), keeping the shipped m")
+	learnU := fs.Bool("learn-u", false, "learn u from the registry as waymark serve does at start-up (every level from 200,000 random pairs, the date of birth's between namesakes by how many hold the name), keeping the shipped m")
 	calibrate := fs.Bool("calibrate", false, "fit the calibration on held-out probes (another seed) and print it, instead of the default")
 	peer := fs.String("peer", envOr("WAYMARK_BENCH_POSTGRES", ""), "PostgreSQL URL for the peer (needs pg_trgm, fuzzystrmatch, unaccent); none: engine only")
 	served := fs.Bool("http", false, "also write the children into a database, start waymark serve on it and post every probe to its identify API")

@@ -344,7 +344,7 @@ func linkable(found, recorded *waymark.Child) bool {
 // children are missing now (StatusBlind), to measure what knowing that earns.
 type Options struct {
 	Train, Calibrate, StatusBlind bool
-	LearnU                        bool      // sample u from the registry, as waymark serve does at start-up, keeping the shipped m
+	LearnU                        bool      // learn u from the registry as waymark serve does at start-up (Engine.LearnU), keeping the shipped m
 	Lost                          io.Writer // where to write each linkable probe not found within ten, with its evidence
 }
 
