@@ -98,11 +98,12 @@ func runBenchIdentify(ctx context.Context, e *env, args []string) error {
 	blind := fs.Bool("status-blind", false, "keep from the engine which children are missing now (to measure what knowing it earns)")
 	lostTo := fs.String("lost", "", "write each linkable probe the engine did not rank within ten to this file, with its evidence")
 	foundMissing := fs.Float64("found-missing", bench.DefaultWorld.FoundMissing, "share of recorded children found who were missing (equal to --missing-share: being missing tells nothing; the second world's default)")
+	faces := fs.Float64("faces", 0, "share of recorded children with a photo of their face, and of probes giving one: random faces, the found child's 0.1–0.5 from their record's (engine only)")
 	worldName := fs.String("world", "first", "the synthetic world: first (the engine's model was fitted on it) or second (other names, spellings and ways facts change; being missing tells nothing)")
 	if err := parse(fs, e, args); err != nil {
 		return err
 	}
-	world := bench.World{MissingShare: *missingShare, FoundMissing: *foundMissing}
+	world := bench.World{MissingShare: *missingShare, FoundMissing: *foundMissing, Faces: *faces}
 	switch *worldName {
 	case "first":
 	case "second":
@@ -115,7 +116,10 @@ func runBenchIdentify(ctx context.Context, e *env, args []string) error {
 	default:
 		return fmt.Errorf("--world: %q is not first or second", *worldName)
 	}
-	for name, v := range map[string]float64{"missing-share": *missingShare, "found-missing": *foundMissing} {
+	if *faces > 0 && *served {
+		return fmt.Errorf("--faces: the service is not given the faces; measure them on the engine alone (without --http)")
+	}
+	for name, v := range map[string]float64{"missing-share": *missingShare, "found-missing": *foundMissing, "faces": *faces} {
 		if !(v >= 0 && v <= 1) {
 			return fmt.Errorf("--%s: %v is not a share from 0 to 1", name, v)
 		}

@@ -195,6 +195,12 @@ func TestUsage(t *testing.T) {
 	if _, err := cli(t, "", "bench", "identify", "--n", "10", "--lost", filepath.Join(t.TempDir(), "no", "such")); err == nil || !strings.Contains(err.Error(), "--lost: ") {
 		t.Fatalf("unwritable --lost: %v", err)
 	}
+	if _, err := cli(t, "", "bench", "identify", "--n", "10", "--faces", "0.5", "--http"); err == nil || !strings.Contains(err.Error(), "--faces: the service is not given the faces") {
+		t.Fatalf("faces through the service: %v", err)
+	}
+	if _, err := cli(t, "", "bench", "identify", "--n", "10", "--faces", "-1"); err == nil || !strings.Contains(err.Error(), "--faces: -1 is not a share") {
+		t.Fatalf("bad share of faces: %v", err)
+	}
 }
 
 func TestImportExport(t *testing.T) {

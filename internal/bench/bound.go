@@ -4,7 +4,8 @@ import "github.com/waymark-org/waymark/internal/identify"
 
 // fieldsWeighed are the fields whose weights a candidate's evidence adds up.
 var fieldsWeighed = [...]string{identify.FieldName, identify.FieldDateOfBirth, identify.FieldSex, identify.FieldNationality,
-	identify.FieldPhone, identify.FieldDocument, identify.FieldBiometric, identify.FieldMarks, identify.FieldStatus}
+	identify.FieldPhone, identify.FieldDocument, identify.FieldBiometric, identify.FieldMarks, identify.FieldStatus,
+	identify.FieldDNA, identify.FieldFace}
 
 type fieldWeights [len(fieldsWeighed)]float64
 

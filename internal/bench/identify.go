@@ -26,6 +26,7 @@ type Data struct {
 	world    World
 	missing  []int // positions of the children missing now, and of the others
 	others   []int
+	siblings [][2]int // positions of a child and of the sibling drawn from it
 }
 
 // World says how many of the registry's children are missing now, and how many of the recorded
@@ -34,6 +35,7 @@ type World struct {
 	MissingShare float64      // recorded children with a missing episode open
 	FoundMissing float64      // recorded children found who were missing when found
 	Names        *synth.World // whose children and probes: synth.First when nil
+	Faces        float64      // share of recorded children with a photo of their face, and of probes giving one (addFaces)
 }
 
 // generator draws from the world's names.
@@ -75,11 +77,15 @@ func Generate(w World, n, probes int, seed uint64) *Data {
 			s := g.Sibling(c)
 			s.ID, s.Ref = fmt.Sprintf("c%07d", len(d.Children)), fmt.Sprintf("R%07d", len(d.Children))
 			s.Normalize(now)
+			d.siblings = append(d.siblings, [2]int{len(d.Children) - 1, len(d.Children)})
 			d.Children = append(d.Children, s)
 		}
 	}
 	d.goMissing()
 	d.Probes = d.probes(g, probes)
+	if w.Faces > 0 {
+		d.addFaces()
+	}
 	return d
 }
 

@@ -119,3 +119,34 @@ func TestBenchSecondWorld(t *testing.T) {
 		t.Fatalf("the second world: %+v", q)
 	}
 }
+
+// TestBenchFaces: --faces gives half the children and half the probes a photo of a face without
+// changing any other fact, and the face lifts recall.
+func TestBenchFaces(t *testing.T) {
+	w := bench.DefaultWorld
+	plain := bench.Generate(w, 3000, 300, 5)
+	w.Faces = 0.5
+	faced := bench.Generate(w, 3000, 300, 5)
+	photos, asked := 0, 0
+	for i, c := range faced.Children {
+		photos += len(c.Photos)
+		if c.GivenNames != plain.Children[i].GivenNames || c.DateOfBirth != plain.Children[i].DateOfBirth {
+			t.Fatalf("child %d changed with faces: %+v, was %+v", i, c, plain.Children[i])
+		}
+	}
+	for i, p := range faced.Probes {
+		asked += len(p.Query.Photos)
+		if p.Truth != plain.Probes[i].Truth || p.Query.GivenNames != plain.Probes[i].Query.GivenNames {
+			t.Fatalf("probe %d changed with faces", i)
+		}
+	}
+	if photos < 1300 || photos > 1700 || asked < 130 || asked > 245 {
+		t.Fatalf("%d of 3000 children and %d of 375 probes with a photo, want about half", photos, asked)
+	}
+	without, _ := bench.Engine(plain, bench.Options{})
+	with, _ := bench.Engine(faced, bench.Options{})
+	t.Logf("recall@1 / @10 without faces %.3f / %.3f, with %.3f / %.3f", without.Recall1, without.Recall10, with.Recall1, with.Recall10)
+	if with.Recall1 <= without.Recall1 || with.Recall10 < without.Recall10 {
+		t.Errorf("faces on half the records and probes: recall %.3f / %.3f, without %.3f / %.3f", with.Recall1, with.Recall10, without.Recall1, without.Recall10)
+	}
+}
