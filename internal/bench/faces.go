@@ -1,10 +1,10 @@
 package bench
 
 import (
-	"math"
 	"math/rand/v2"
 
 	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/synth"
 )
 
 // addFaces gives a share (World.Faces) of the recorded children a photo of their face, taken up to
@@ -22,12 +22,12 @@ func (d *Data) addFaces() {
 	for _, c := range d.Children {
 		byID[c.ID] = c
 		if rnd.Float64() < d.world.Faces {
-			c.Photos = []waymark.Photo{{ID: "p" + c.ID, Face: randomFace(rnd), CreatedAt: benchNow.AddDate(0, -rnd.IntN(36), 0)}}
+			c.Photos = []waymark.Photo{{ID: "p" + c.ID, Face: synth.Face(rnd), CreatedAt: benchNow.AddDate(0, -rnd.IntN(36), 0)}}
 		}
 	}
 	for _, s := range d.siblings {
 		if c, sib := d.Children[s[0]], d.Children[s[1]]; len(c.Photos) > 0 && len(sib.Photos) > 0 {
-			sib.Photos[0].Face = moved(rnd, c.Photos[0].Face, 0.5+0.3*rnd.Float64())
+			sib.Photos[0].Face = synth.Moved(rnd, c.Photos[0].Face, 0.5+0.3*rnd.Float64())
 		}
 	}
 	for i := range d.Probes {
@@ -35,32 +35,10 @@ func (d *Data) addFaces() {
 		if rnd.Float64() >= d.world.Faces {
 			continue
 		}
-		f := randomFace(rnd)
+		f := synth.Face(rnd)
 		if c := byID[p.Truth]; c != nil && len(c.Photos) > 0 {
-			f, p.Linkable = moved(rnd, c.Photos[0].Face, 0.1+0.4*rnd.Float64()), true
+			f, p.Linkable = synth.Moved(rnd, c.Photos[0].Face, 0.1+0.4*rnd.Float64()), true
 		}
 		p.Query.Photos = []waymark.Photo{{Face: f, CreatedAt: benchNow}}
 	}
-}
-
-func randomFace(rnd *rand.Rand) []float32 {
-	v := make([]float32, 128)
-	for i := range v {
-		v[i] = float32(rnd.NormFloat64() * 0.0625)
-	}
-	return v
-}
-
-// moved is v moved d away in a random direction.
-func moved(rnd *rand.Rand, v []float32, d float64) []float32 {
-	dir := randomFace(rnd)
-	n := 0.0
-	for _, x := range dir {
-		n += float64(x) * float64(x)
-	}
-	out := make([]float32, len(v))
-	for i := range v {
-		out[i] = v[i] + float32(float64(dir[i])*d/math.Sqrt(n))
-	}
-	return out
 }

@@ -12,32 +12,8 @@ import (
 	"time"
 
 	"github.com/waymark-org/waymark"
+	"github.com/waymark-org/waymark/internal/synth"
 )
-
-// randomFace is an embedding like the network's: 128 numbers of about 0.09 each, so that two
-// drawn at random are about 1.0 apart (the network's different people: 0.6–1.0).
-func randomFace(rnd *rand.Rand) []float32 {
-	v := make([]float32, 128)
-	for i := range v {
-		v[i] = float32(rnd.NormFloat64() * 0.0625)
-	}
-	return v
-}
-
-// moved is v moved d away in a random direction.
-func moved(rnd *rand.Rand, v []float32, d float64) []float32 {
-	dir := randomFace(rnd)
-	n := 0.0
-	for _, x := range dir {
-		n += float64(x) * float64(x)
-	}
-	n = math.Sqrt(n)
-	out := make([]float32, len(v))
-	for i := range v {
-		out[i] = v[i] + float32(float64(dir[i])/n*d)
-	}
-	return out
-}
 
 func TestFaceFindsTheChildWithNothingElse(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(1, 2))
@@ -45,13 +21,13 @@ func TestFaceFindsTheChildWithNothingElse(t *testing.T) {
 	taken := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	var faces [][]float32
 	for i := range 300 {
-		f := randomFace(rnd)
+		f := synth.Face(rnd)
 		faces = append(faces, f)
 		e.Put(&waymark.Child{ID: string(rune('a'+i%26)) + string(rune('a'+i/26)), GivenNames: "Name", FamilyName: "Family",
 			Photos: []waymark.Photo{{ID: "p", Face: f, CreatedAt: taken}}})
 	}
 	query := func(d float64, when time.Time) []Candidate {
-		return e.Identify(&waymark.Child{Photos: []waymark.Photo{{Face: moved(rnd, faces[42], d), CreatedAt: when}}}, 5)
+		return e.Identify(&waymark.Child{Photos: []waymark.Photo{{Face: synth.Moved(rnd, faces[42], d), CreatedAt: when}}}, 5)
 	}
 	soon, later := taken.AddDate(0, 2, 0), taken.AddDate(4, 0, 0)
 	for _, c := range []struct {
@@ -84,14 +60,14 @@ func TestFaceULearntFromTheRegistry(t *testing.T) {
 	weightOfClose := func(spread float64) float64 {
 		rnd := rand.New(rand.NewPCG(3, 4))
 		e := New()
-		base := randomFace(rnd)
+		base := synth.Face(rnd)
 		var faces [][]float32
 		for i := range 400 {
-			f := moved(rnd, base, spread*rnd.Float64())
+			f := synth.Moved(rnd, base, spread*rnd.Float64())
 			faces = append(faces, f)
 			e.Put(&waymark.Child{ID: string(rune('a'+i%26)) + string(rune('a'+i/26)), GivenNames: "N", Photos: []waymark.Photo{{Face: f, CreatedAt: time.Now()}}})
 		}
-		ev, ok := faceEvidence(&Record{Faces: []FaceSeen{{Vec: quantize(moved(rnd, faces[0], 0.5))}}}, &Record{Faces: []FaceSeen{{Vec: quantize(faces[0])}}}, e.Index.faceShares(), e.Model)
+		ev, ok := faceEvidence(&Record{Faces: []FaceSeen{{Vec: quantize(synth.Moved(rnd, faces[0], 0.5))}}}, &Record{Faces: []FaceSeen{{Vec: quantize(faces[0])}}}, e.Index.faceShares(), e.Model)
 		if !ok || ev.Level != "similar" {
 			t.Fatalf("evidence %+v, want similar", ev)
 		}
@@ -117,7 +93,7 @@ func BenchmarkFaceSearch(b *testing.B) {
 	rnd := rand.New(rand.NewPCG(5, 6))
 	faces := make([][]float32, n)
 	for i := range faces {
-		faces[i] = randomFace(rnd)
+		faces[i] = synth.Face(rnd)
 	}
 	now := time.Now()
 	build := func(withFaces bool) (*Engine, uint64) {
@@ -142,7 +118,7 @@ func BenchmarkFaceSearch(b *testing.B) {
 		queries := make([][]float32, 100)
 		for i := range queries {
 			want := rnd.IntN(n)
-			queries[i] = moved(rnd, faces[want], 0.1+0.4*rnd.Float64())
+			queries[i] = synth.Moved(rnd, faces[want], 0.1+0.4*rnd.Float64())
 			t0 := time.Now()
 			got := e.Identify(&waymark.Child{Photos: []waymark.Photo{{Face: queries[i], CreatedAt: now}}}, 10)
 			lat = append(lat, time.Since(t0))
@@ -226,10 +202,10 @@ func TestFaceStoreFindsWhatAFullScanFinds(t *testing.T) {
 	base := make([][]float32, 0, pqMin)
 	for pos := range int32(pqMin + 5000) {
 		if len(base) > 100 && rnd.IntN(4) == 0 { // a quarter close to another: siblings, twins, one child twice
-			put(pos, moved(rnd, base[rnd.IntN(len(base))], 0.2+0.5*rnd.Float64()))
+			put(pos, synth.Moved(rnd, base[rnd.IntN(len(base))], 0.2+0.5*rnd.Float64()))
 			continue
 		}
-		v := randomFace(rnd)
+		v := synth.Face(rnd)
 		base = append(base, v)
 		put(pos, v)
 	}
@@ -241,12 +217,12 @@ func TestFaceStoreFindsWhatAFullScanFinds(t *testing.T) {
 		delete(vecs, pos)
 	}
 	for pos := int32(0); pos < 1000; pos += 2 {
-		put(pos, moved(rnd, base[rnd.IntN(len(base))], 0.3))
+		put(pos, synth.Moved(rnd, base[rnd.IntN(len(base))], 0.3))
 	}
 	lim := faceGather * faceScale
 	found, wanted := 0, 0
 	for i := range 1000 {
-		q := quantize(moved(rnd, base[rnd.IntN(len(base))], 0.6*rnd.Float64()))
+		q := quantize(synth.Moved(rnd, base[rnd.IntN(len(base))], 0.6*rnd.Float64()))
 		want := map[int32]float64{}
 		for pos, v := range vecs {
 			if d2 := distance8(q, v, math.MaxInt32); float64(d2) <= lim*lim {
@@ -271,8 +247,8 @@ func TestFaceStoreFindsWhatAFullScanFinds(t *testing.T) {
 // the photos, and confirmed matches move that band's m like any other field's.
 func TestFaceMLearntFromConfirmedMatches(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(9, 10))
-	v := randomFace(rnd)
-	then, later := &Record{Faces: []FaceSeen{{Vec: quantize(v), Day: 0}}}, &Record{Faces: []FaceSeen{{Vec: quantize(moved(rnd, v, 0.3)), Day: 4 * 365}}}
+	v := synth.Face(rnd)
+	then, later := &Record{Faces: []FaceSeen{{Vec: quantize(v), Day: 0}}}, &Record{Faces: []FaceSeen{{Vec: quantize(synth.Moved(rnd, v, 0.3)), Day: 4 * 365}}}
 	u := faceUPrior
 	m := DefaultModel()
 	before, _ := faceEvidence(later, then, u, m)
