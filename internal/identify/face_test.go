@@ -283,3 +283,24 @@ func TestFaceMLearntFromConfirmedMatches(t *testing.T) {
 		t.Errorf("a face alike a month on is judged %q", soon.Judged())
 	}
 }
+
+// TestQuantizeKeepsRealFaces: the sample photos' faces reach ±0.5 (session 26 kept bytes of ±0.32,
+// clipping them); distances between faces held as bytes stay within a hundredth of the floats'
+// where the faces differ in a number that far out.
+func TestQuantizeKeepsRealFaces(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(11, 12))
+	for range 200 {
+		a := synth.Face(rnd)
+		b := synth.Moved(rnd, a, 0.2+0.4*rnd.Float64())
+		i, sign := rnd.IntN(len(a)), float32(1-2*rnd.IntN(2))
+		a[i], b[i] = 0.5*sign, 0.3*sign
+		exact := 0.0
+		for j := range a {
+			d := float64(a[j] - b[j])
+			exact += d * d
+		}
+		if got := faceDistance(quantize(a), quantize(b)); math.Abs(got-math.Sqrt(exact)) > 0.01 {
+			t.Fatalf("held as bytes %.4f apart, as floats %.4f", got, math.Sqrt(exact))
+		}
+	}
+}
