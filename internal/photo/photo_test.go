@@ -169,3 +169,38 @@ func FuzzProcess(f *testing.F) {
 		}
 	})
 }
+
+// TestThumbnailReadsEveryKindAlike: a picture's thumbnail is the same, within rounding, whether
+// the picture is read as a camera's JPEG decodes it (YCbCr), as RGBA or through At alone, and
+// wherever its corner lies.
+func TestThumbnailReadsEveryKindAlike(t *testing.T) {
+	const w, h = 331, 207
+	whole := image.Rect(0, 0, w+7, h+5)
+	rgba, nrgba := image.NewRGBA(whole), image.NewNRGBA(whole)
+	ycc := image.NewYCbCr(whole, image.YCbCrSubsampleRatio444)
+	for y := range whole.Dy() {
+		for x := range whole.Dx() {
+			c := color.RGBA{uint8(x * 255 / w), uint8(y * 255 / h), uint8((x + y) % 256), 255}
+			rgba.SetRGBA(x, y, c)
+			nrgba.SetNRGBA(x, y, color.NRGBA(c))
+			yy, cb, cr := color.RGBToYCbCr(c.R, c.G, c.B)
+			ycc.Y[ycc.YOffset(x, y)], ycc.Cb[ycc.COffset(x, y)], ycc.Cr[ycc.COffset(x, y)] = yy, cb, cr
+		}
+	}
+	part := image.Rect(7, 5, w+7, h+5)
+	want := photo.Thumbnail(nrgba.SubImage(part), 64).(*image.RGBA)
+	for _, tc := range []struct {
+		name string
+		img  image.Image
+	}{{"RGBA", rgba.SubImage(part)}, {"YCbCr", ycc.SubImage(part)}} {
+		got := photo.Thumbnail(tc.img, 64).(*image.RGBA)
+		if got.Rect != want.Rect {
+			t.Fatalf("%s: %v, want %v", tc.name, got.Rect, want.Rect)
+		}
+		for i := range got.Pix {
+			if d := int(got.Pix[i]) - int(want.Pix[i]); d < -3 || d > 3 {
+				t.Fatalf("%s: byte %d is %d, want %d", tc.name, i, got.Pix[i], want.Pix[i])
+			}
+		}
+	}
+}
