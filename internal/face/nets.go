@@ -119,7 +119,7 @@ func (n *recognizer) run(x *tensor) []float32 {
 		mean[c] /= float32(x.h * x.w)
 	}
 	out := make([]float32, 128)
-	matmul(out, mean, n.fc, 1, 256, 128)
+	matmul(out, mean, n.fc, nil, 1, 256, 128)
 	return out
 }
 

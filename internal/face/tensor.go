@@ -45,7 +45,7 @@ func (f *conv) apply(x *tensor, stride int, p padding) *tensor {
 	ow, left := outSize(x.w, f.k, stride, p)
 	y := newTensor(oh, ow, f.out)
 	if f.k == 1 && stride == 1 {
-		matmul(y.d, x.d, f.w, oh*ow, f.in, f.out)
+		matmul(y.d, x.d, f.w, f.b, oh*ow, f.in, f.out)
 	} else {
 		kk := f.k * f.k * f.in
 		cols := make([]float32, oh*ow*kk)
@@ -66,9 +66,8 @@ func (f *conv) apply(x *tensor, stride int, p padding) *tensor {
 				}
 			}
 		}
-		matmul(y.d, cols, f.w, oh*ow, kk, f.out)
+		matmul(y.d, cols, f.w, f.b, oh*ow, kk, f.out)
 	}
-	y.addBias(f.b)
 	return y
 }
 
@@ -102,18 +101,19 @@ func depthwise(x *tensor, w []float32, k, stride int, p padding) *tensor {
 	return y
 }
 
-// matmul sets c (m × n) to a (m × k) times b (k × n), rows split among the processors.
-func matmul(c, a, b []float32, m, k, n int) {
+// matmul sets c (m × n) to a (m × k) times b (k × n), plus bias (n, or nil) on every row, rows
+// split among the processors.
+func matmul(c, a, b, bias []float32, m, k, n int) {
 	workers := min(runtime.GOMAXPROCS(0), max(m/16, 1))
 	if workers == 1 {
-		matmulRows(c, a, b, 0, m, k, n)
+		matmulRows(c, a, b, bias, 0, m, k, n)
 		return
 	}
 	var wg sync.WaitGroup
 	per := (m + workers - 1) / workers
 	for lo := 0; lo < m; lo += per {
 		hi := min(lo+per, m)
-		wg.Go(func() { matmulRows(c, a, b, lo, hi, k, n) })
+		wg.Go(func() { matmulRows(c, a, b, bias, lo, hi, k, n) })
 	}
 	wg.Wait()
 }
@@ -121,8 +121,14 @@ func matmul(c, a, b []float32, m, k, n int) {
 // matmulRows computes rows lo to hi of c a block of b at a time (a block's rows × columns), so
 // that the block stays in the cache while every row of c takes from it: a recognition layer's b
 // is megabytes.
-func matmulRows(c, a, b []float32, lo, hi, k, n int) {
-	clear(c[lo*n : hi*n])
+func matmulRows(c, a, b, bias []float32, lo, hi, k, n int) {
+	for i := lo; i < hi; i++ {
+		if bias == nil {
+			clear(c[i*n : (i+1)*n])
+		} else {
+			copy(c[i*n:(i+1)*n], bias)
+		}
+	}
 	for p0 := 0; p0 < k; p0 += matmulBlock {
 		p1 := min(p0+matmulBlock, k)
 		for j0 := 0; j0 < n; j0 += matmulBlock {
@@ -165,15 +171,6 @@ func axpyGo(c, a, b []float32, stride int) {
 	}
 }
 
-func (x *tensor) addBias(b []float32) {
-	for i := 0; i < len(x.d); i += x.c {
-		px := x.d[i : i+x.c]
-		for c := range px {
-			px[c] += b[c]
-		}
-	}
-}
-
 // scale multiplies each channel by its weight and adds its bias (a batch norm folded).
 func (x *tensor) scale(w, b []float32) {
 	for i := 0; i < len(x.d); i += x.c {
@@ -193,9 +190,7 @@ func (x *tensor) relu() {
 // leaky is the leaky rectifier of the detector, slope 0.1 below zero.
 func (x *tensor) leaky() {
 	for i, v := range x.d {
-		if v < 0 {
-			x.d[i] = 0.1 * v
-		}
+		x.d[i] = max(v, 0.1*v)
 	}
 }
 

@@ -22,14 +22,17 @@ func TestMatmulAgreesWithTheTextbook(t *testing.T) {
 		for i := range b {
 			b[i] = rnd.Float32()*2 - 1
 		}
-		c := make([]float32, s.m*s.n)
+		c, bias := make([]float32, s.m*s.n), make([]float32, s.n)
 		for i := range c {
 			c[i] = 99 // matmul sets c, whatever it held
 		}
-		matmul(c, a, b, s.m, s.k, s.n)
+		for i := range bias {
+			bias[i] = float32(i)
+		}
+		matmul(c, a, b, bias, s.m, s.k, s.n)
 		for i := range s.m {
 			for j := range s.n {
-				var want float64
+				want := float64(bias[j])
 				for p := range s.k {
 					want += float64(a[i*s.k+p]) * float64(b[p*s.n+j])
 				}
