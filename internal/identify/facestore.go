@@ -42,8 +42,8 @@ func distance8(a, b []int8, lim2 int32) int32 {
 
 // faceStore finds the recorded faces near a found child's. Each face is a row: the record's own
 // embedding, not a copy, and its position. Past pqMin faces each row also has a product code of
-// 16 bytes (quantizer); a search sums the code's distances from a table and compares in full only
-// the rows the code leaves in doubt (pqReach).
+// 34 bytes (quantizer); a search sums the coarse code's distances from a table, the finer code's
+// where the coarse leaves doubt, and compares in full only the rows both leave in doubt (pqReach).
 type faceStore struct {
 	vecs    [][]int8
 	owner   []int32 // the record position of each row; -1 when removed
@@ -129,37 +129,41 @@ func (fs *faceStore) train() {
 	}
 	fs.pq = trainQuantizer(sample, rnd)
 	fs.trained = len(fs.owner) - fs.removed
-	fs.codes = make([]pqCode, len(fs.owner))
-	parallel(len(fs.owner), func(from, to int) {
+	fs.codes = make([]pqCode, 0, len(fs.owner))
+	for _, codes := range parallel(len(fs.owner), func(from, to int) []pqCode {
+		codes := make([]pqCode, to-from)
 		for row := from; row < to; row++ {
 			if fs.owner[row] >= 0 {
-				fs.codes[row] = fs.pq.encode(fs.vecs[row])
+				codes[row-from] = fs.pq.encode(fs.vecs[row])
 			}
 		}
-	})
+		return codes
+	}) {
+		fs.codes = append(fs.codes, codes...)
+	}
 }
 
 // parallel runs f over [0, n) in parts of parallelPart, taken in turn by as many goroutines as
-// there are processors: one held up (the machine's other work) leaves its parts to the others.
-func parallel(n int, f func(from, to int)) {
-	if n <= parallelPart {
-		f(0, n)
-		return
+// there are processors (one held up by the machine's other work leaves its parts to the others),
+// and returns each part's result.
+func parallel[T any](n int, f func(from, to int) T) []T {
+	parts := (n + parallelPart - 1) / parallelPart
+	out := make([]T, parts)
+	if parts == 1 {
+		out[0] = f(0, n)
+		return out
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
+	for range min(runtime.GOMAXPROCS(0), parts) {
 		wg.Go(func() {
-			for {
-				from := int(next.Add(parallelPart)) - parallelPart
-				if from >= n {
-					return
-				}
-				f(from, min(from+parallelPart, n))
+			for p := int(next.Add(1)) - 1; p < parts; p = int(next.Add(1)) - 1 {
+				out[p] = f(p*parallelPart, min(n, (p+1)*parallelPart))
 			}
 		})
 	}
 	wg.Wait()
+	return out
 }
 
 const parallelPart = 32_768
@@ -170,30 +174,24 @@ func (fs *faceStore) near(q []int8, limit float64) map[int32]float64 {
 	lim := float32(limit * faceScale)
 	lim2 := int32(lim * lim)
 	var found [][]nearRow
-	var mu sync.Mutex
-	keep := func(rows []nearRow) {
-		mu.Lock()
-		found = append(found, rows)
-		mu.Unlock()
-	}
 	if fs.pq == nil {
-		parallel(len(fs.owner), func(from, to int) {
+		found = parallel(len(fs.owner), func(from, to int) []nearRow {
 			var rows []nearRow
 			for row := from; row < to; row++ {
 				rows = fs.compare(q, row, lim2, rows)
 			}
-			keep(rows)
+			return rows
 		})
 	} else {
-		table, reach := fs.pq.table(q), doubt(lim)
-		parallel(len(fs.owner), func(from, to int) {
+		codes := fs.pq.query(q, lim)
+		found = parallel(len(fs.owner), func(from, to int) []nearRow {
 			var rows []nearRow
 			for row := from; row < to; row++ {
-				if c := &fs.codes[row]; table.sum(c) <= reach[c[pqBytes]] {
+				if codes.doubt(&fs.codes[row]) {
 					rows = fs.compare(q, row, lim2, rows)
 				}
 			}
-			keep(rows)
+			return rows
 		})
 	}
 	out := map[int32]float64{}
@@ -217,6 +215,23 @@ func (fs *faceStore) compare(q []int8, row int, lim2 int32, rows []nearRow) []ne
 	return rows
 }
 
+// pqQuery is what reading the codes for one query takes.
+type pqQuery struct {
+	coarse *pqTable
+	finer  *pqFiner
+	reach  *[256]float32
+}
+
+func (q *quantizer) query(v []int8, lim float32) pqQuery {
+	return pqQuery{q.table(v), q.fineTable(v), doubt(lim)}
+}
+
+// doubt is whether the row coded c may be within the limit, by its coarse code and then its
+// finer: the row must then be compared in full.
+func (q pqQuery) doubt(c *pqCode) bool {
+	return q.coarse.sum(c) <= q.reach[c[pqBytes]] && q.finer.sum(c) <= q.reach[c[pqCodeLen-1]]
+}
+
 // doubt is, for each error a row's code may have, the code's squared distance from the query
 // beyond which the row cannot be within lim. The code's embedding is √s from q and e from the
 // row's own, the row d: s = d² + e² + 2(q−x)·(x−x̂), the last term near 0 as the error's direction
@@ -238,7 +253,12 @@ type nearRow struct {
 }
 
 // The quantizer cuts an embedding into pqSub pieces of pqDim numbers and writes each as the
-// nearest of pqK centres learnt for that piece (k-means): two pieces to a byte.
+// nearest of pqK centres learnt for that piece (k-means), two pieces to a byte; then what each
+// piece's centre leaves as the nearest of pqK centres learnt for that (the finer code). The
+// coarse code's centres pull every face towards the middle by about the code's error, so a face
+// far from the query can look as near as one within the limit: the finer code, read only where
+// the coarse one leaves doubt, sets them apart, where the coarse alone sent up to a fifth of the
+// faces to be compared in full.
 const (
 	pqSub    = 32
 	pqDim    = faceDims / pqSub
@@ -256,8 +276,12 @@ const (
 // two pieces from the two centres the byte names.
 type pqTable [pqBytes][256]float32
 
+// pqFiner holds, for each piece and each pair of coarse and finer centres, the squared distance
+// of a query's piece from their sum: indexed by the coarse centre, then the finer one × 16.
+type pqFiner [pqSub][pqK * pqK]float32
+
 type quantizer struct {
-	centres [pqSub][pqK][pqDim]float32
+	centres, finer [pqSub][pqK][pqDim]float32
 }
 
 func trainQuantizer(sample [][]int8, rnd *rand.Rand) *quantizer {
@@ -270,6 +294,13 @@ func trainQuantizer(sample [][]int8, rnd *rand.Rand) *quantizer {
 			}
 		}
 		q.centres[sub] = kmeans(pts, rnd)
+		for i := range pts {
+			k, _ := nearest(&q.centres[sub], pts[i][:])
+			for d := range pqDim {
+				pts[i][d] -= q.centres[sub][k][d]
+			}
+		}
+		q.finer[sub] = kmeans(pts, rnd)
 	}
 	return &q
 }
@@ -320,24 +351,30 @@ func nearest[T int8 | float32](c *[pqK][pqDim]float32, p []T) (int, float32) {
 	return best, bd
 }
 
-// pqCode is a row's code, two pieces to a byte, then how far the row is from the code's embedding
-// in store units, rounded up (255: too far to say).
-type pqCode [pqBytes + 1]byte
+// pqCode is a row's coarse code, two pieces to a byte, then how far the row is from the code's
+// embedding in store units, rounded up (255: too far to say); then the same of the finer code.
+type pqCode [pqCodeLen]byte
+
+const pqCodeLen = 2 * (pqBytes + 1)
 
 // encode is v's code.
 func (q *quantizer) encode(v []int8) pqCode {
 	var code pqCode
-	var off float32
+	var off, fineOff float32
 	for sub := range pqSub {
 		k, d := nearest(&q.centres[sub], v[sub*pqDim:(sub+1)*pqDim])
-		off += d
-		if sub%2 == 0 {
-			code[sub/2] = byte(k)
-		} else {
-			code[sub/2] |= byte(k) << 4
+		var left [pqDim]float32
+		for i := range left {
+			left[i] = float32(v[sub*pqDim+i]) - q.centres[sub][k][i]
 		}
+		f, fd := nearest(&q.finer[sub], left[:])
+		off, fineOff = off+d, fineOff+fd
+		shift := 4 * (sub % 2)
+		code[sub/2] |= byte(k) << shift
+		code[pqBytes+1+sub/2] |= byte(f) << shift
 	}
 	code[pqBytes] = byte(min(math.Ceil(math.Sqrt(float64(off))), 255))
+	code[pqCodeLen-1] = byte(min(math.Ceil(math.Sqrt(float64(fineOff))), 255))
 	return code
 }
 
@@ -361,6 +398,34 @@ func (q *quantizer) table(v []int8) *pqTable {
 		}
 	}
 	return &t
+}
+
+// fineTable is v's pqFiner.
+func (q *quantizer) fineTable(v []int8) *pqFiner {
+	var t pqFiner
+	for sub := range pqSub {
+		for k := range pqK {
+			for f := range pqK {
+				var s float32
+				for d := range pqDim {
+					x := float32(v[sub*pqDim+d]) - q.centres[sub][k][d] - q.finer[sub][f][d]
+					s += x * x
+				}
+				t[sub][k|f<<4] = s
+			}
+		}
+	}
+	return &t
+}
+
+// sum is the squared distance of the table's query from the finer code's embedding.
+func (t *pqFiner) sum(c *pqCode) float32 {
+	var s float32
+	for b, coarse := range c[:pqBytes] {
+		fine := c[pqBytes+1+b]
+		s += t[2*b][coarse&15|fine<<4] + t[2*b+1][coarse>>4|fine&0xf0]
+	}
+	return s
 }
 
 // sum is the squared distance of the table's query from the code's embedding: written out, in
