@@ -8,10 +8,26 @@ import "golang.org/x/sys/cpu"
 //go:noescape
 func axpyFMA(c, a, b []float32, stride int)
 
+// maddFMA is maddGo eight numbers at a time; len(w) must be a multiple of 8.
+//
+//go:noescape
+func maddFMA(out, in, w []float32)
+
 func init() {
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
-		axpy = axpyWide
+		axpy, madd = axpyWide, maddWide
 	}
+}
+
+func maddWide(out, in, w []float32) {
+	if len(w)%8 != 0 || len(w) == 0 {
+		maddGo(out, in, w)
+		return
+	}
+	if len(in) != len(out) || len(out)%len(w) != 0 {
+		panic("face: madd: lengths")
+	}
+	maddFMA(out, in, w)
 }
 
 // axpyWide leaves the last len(c) mod 8 numbers to axpyGo.

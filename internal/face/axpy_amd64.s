@@ -74,3 +74,35 @@ done8:
 end:
 	VZEROUPPER
 	RET
+
+// func maddFMA(out, in, w []float32)
+// out[i] += in[i]·w[i mod len(w)]; len(w) a multiple of 8, len(out) = len(in) a multiple of len(w).
+TEXT ·maddFMA(SB), NOSPLIT, $0-72
+	MOVQ out_base+0(FP), DI
+	MOVQ out_len+8(FP), CX
+	MOVQ in_base+24(FP), SI
+	MOVQ w_base+48(FP), DX
+	MOVQ w_len+56(FP), R9
+
+tile:
+	TESTQ CX, CX
+	JEQ   madddone
+	MOVQ  DX, R10
+	MOVQ  R9, R11
+
+eight:
+	VMOVUPS     (SI), Y1
+	VMOVUPS     (DI), Y0
+	VFMADD231PS (R10), Y1, Y0
+	VMOVUPS     Y0, (DI)
+	ADDQ        $32, SI
+	ADDQ        $32, DI
+	ADDQ        $32, R10
+	SUBQ        $8, R11
+	JNE         eight
+	SUBQ        R9, CX
+	JMP         tile
+
+madddone:
+	VZEROUPPER
+	RET

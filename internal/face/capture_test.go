@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image"
+	"image/draw"
 	"image/jpeg"
 	"math"
 	"os"
@@ -196,8 +197,8 @@ func spread(ds []float64) string {
 
 // warp rotates m by deg about its centre, scales it and shifts it left and up by dx, dy.
 func warp(m image.Image, deg, scale, dx, dy float64) image.Image {
-	src := rgba(m)
-	w, h := int(float64(src.Rect.Dx())*scale), int(float64(src.Rect.Dy())*scale)
+	src := newPicture(m)
+	w, h := int(float64(src.w)*scale), int(float64(src.h)*scale)
 	cos, sin := math.Cos(deg*math.Pi/180)/scale, math.Sin(deg*math.Pi/180)/scale
 	cx, cy := float64(w)/2, float64(h)/2
 	// sample's affine map, from the output's origin: x0 + x·ax + y·bx, y0 + x·ay + y·by
@@ -210,6 +211,14 @@ func warp(m image.Image, deg, scale, dx, dy float64) image.Image {
 			out.Pix[i], out.Pix[i+1], out.Pix[i+2], out.Pix[i+3] = uint8(t.d[x*3]), uint8(t.d[x*3+1]), uint8(t.d[x*3+2]), 255
 		}
 	}
+	return out
+}
+
+// rgba is m as RGBA with its corner at the origin.
+func rgba(m image.Image) *image.RGBA {
+	b := m.Bounds()
+	out := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	draw.Draw(out, out.Rect, m, b.Min, draw.Src)
 	return out
 }
 

@@ -53,9 +53,13 @@ func (f *conv) apply(x *tensor, stride int, p padding) *tensor {
 			for ox := range ow {
 				row := cols[(oy*ow+ox)*kk:]
 				for ky := range f.k {
-					iy := oy*stride + ky - top
+					iy, ix0 := oy*stride+ky-top, ox*stride-left
+					if iy >= 0 && iy < x.h && ix0 >= 0 && ix0+f.k <= x.w { // the patch's row at once
+						copy(row[ky*f.k*f.in:(ky+1)*f.k*f.in], x.d[(iy*x.w+ix0)*x.c:])
+						continue
+					}
 					for kx := range f.k {
-						ix := ox*stride + kx - left
+						ix := ix0 + kx
 						dst := row[(ky*f.k+kx)*f.in : (ky*f.k+kx+1)*f.in]
 						if iy < 0 || iy >= x.h || ix < 0 || ix >= x.w {
 							clear(dst)
@@ -71,34 +75,54 @@ func (f *conv) apply(x *tensor, stride int, p padding) *tensor {
 	return y
 }
 
-// depthwise convolves each channel of x with its own k×k filter (TensorFlow's k × k × c × 1).
+// depthwise convolves each channel of x with its own k×k filter (TensorFlow's k × k × c × 1): for
+// each of the filter's taps, the span of an output row whose inputs lie in the picture, at once.
 func depthwise(x *tensor, w []float32, k, stride int, p padding) *tensor {
 	oh, top := outSize(x.h, k, stride, p)
 	ow, left := outSize(x.w, k, stride, p)
-	y := newTensor(oh, ow, x.c)
+	c := x.c
+	y := newTensor(oh, ow, c)
 	for oy := range oh {
-		for ox := range ow {
-			out := y.d[(oy*ow+ox)*x.c : (oy*ow+ox+1)*x.c]
-			for ky := range k {
-				iy := oy*stride + ky - top
-				if iy < 0 || iy >= x.h {
+		row := y.d[oy*ow*c : (oy+1)*ow*c]
+		for ky := range k {
+			iy := oy*stride + ky - top
+			if iy < 0 || iy >= x.h {
+				continue
+			}
+			in := x.d[iy*x.w*c : (iy+1)*x.w*c]
+			for kx := range k {
+				tap := w[(ky*k+kx)*c : (ky*k+kx+1)*c]
+				// the outputs whose input ox·stride + kx − left lies in 0 … x.w−1
+				last := x.w - 1 + left - kx
+				if last < 0 {
 					continue
 				}
-				for kx := range k {
+				from, to := max(0, (left-kx+stride-1)/stride), min(ow, last/stride+1)
+				if stride == 1 {
+					ix := from + kx - left
+					madd(row[from*c:to*c], in[ix*c:(ix+to-from)*c], tap)
+					continue
+				}
+				for ox := from; ox < to; ox++ {
 					ix := ox*stride + kx - left
-					if ix < 0 || ix >= x.w {
-						continue
-					}
-					in := x.d[(iy*x.w+ix)*x.c : (iy*x.w+ix+1)*x.c]
-					fw := w[(ky*k+kx)*x.c : (ky*k+kx+1)*x.c]
-					for c, v := range in {
-						out[c] += v * fw[c]
-					}
+					madd(row[ox*c:(ox+1)*c], in[ix*c:(ix+1)*c], tap)
 				}
 			}
 		}
 	}
 	return y
+}
+
+// madd adds to out in times w, w repeated along them (each pixel's channels times a tap's).
+var madd = maddGo
+
+func maddGo(out, in, w []float32) {
+	for i := 0; i < len(out); i += len(w) {
+		o, v := out[i:i+len(w)], in[i:i+len(w)]
+		for j, f := range w {
+			o[j] += v[j] * f
+		}
+	}
 }
 
 // matmul sets c (m × n) to a (m × k) times b (k × n), plus bias (n, or nil) on every row, rows
