@@ -233,7 +233,7 @@ func TestFaceStoreFindsWhatAFullScanFinds(t *testing.T) {
 		q := quantize(v)
 		doubts, codes := 0, fs.pq.query(q, float32(lim))
 		for row := range fs.codes {
-			if fs.owner[row] >= 0 && codes.doubt(&fs.codes[row]) {
+			if fs.owner[row] >= 0 && codes.inDoubt(&fs.codes[row]) {
 				doubts++
 			}
 		}

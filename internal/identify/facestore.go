@@ -187,7 +187,7 @@ func (fs *faceStore) near(q []int8, limit float64) map[int32]float64 {
 		found = parallel(len(fs.owner), func(from, to int) []nearRow {
 			var rows []nearRow
 			for row := from; row < to; row++ {
-				if codes.doubt(&fs.codes[row]) {
+				if codes.inDoubt(&fs.codes[row]) {
 					rows = fs.compare(q, row, lim2, rows)
 				}
 			}
@@ -226,9 +226,9 @@ func (q *quantizer) query(v []int8, lim float32) pqQuery {
 	return pqQuery{q.table(v), q.fineTable(v), doubt(lim)}
 }
 
-// doubt is whether the row coded c may be within the limit, by its coarse code and then its
+// inDoubt is whether the row coded c may be within the limit, by its coarse code and then its
 // finer: the row must then be compared in full.
-func (q pqQuery) doubt(c *pqCode) bool {
+func (q pqQuery) inDoubt(c *pqCode) bool {
 	return q.coarse.sum(c) <= q.reach[c[pqBytes]] && q.finer.sum(c) <= q.reach[c[pqCodeLen-1]]
 }
 
