@@ -153,15 +153,20 @@ func Thumbnail(img image.Image, max int) image.Image {
 func averager(img image.Image) func(image.Rectangle) color.RGBA {
 	switch m := img.(type) {
 	case *image.YCbCr:
+		// each row's run of luma, and of the colour samples its pixels share
 		return func(r image.Rectangle) color.RGBA {
-			var y, cb, cr, n int
+			var y, cb, cr, ny, nc int
 			for sy := r.Min.Y; sy < r.Max.Y; sy++ {
-				for sx := r.Min.X; sx < r.Max.X; sx++ {
-					ci := m.COffset(sx, sy)
-					y, cb, cr, n = y+int(m.Y[m.YOffset(sx, sy)]), cb+int(m.Cb[ci]), cr+int(m.Cr[ci]), n+1
+				for _, v := range m.Y[m.YOffset(r.Min.X, sy) : m.YOffset(r.Max.X-1, sy)+1] {
+					y += int(v)
 				}
+				c0, c1 := m.COffset(r.Min.X, sy), m.COffset(r.Max.X-1, sy)+1
+				for i := c0; i < c1; i++ {
+					cb, cr = cb+int(m.Cb[i]), cr+int(m.Cr[i])
+				}
+				ny, nc = ny+r.Dx(), nc+c1-c0
 			}
-			rr, gg, bb := color.YCbCrToRGB(uint8(y/n), uint8(cb/n), uint8(cr/n))
+			rr, gg, bb := color.YCbCrToRGB(uint8(y/ny), uint8(cb/nc), uint8(cr/nc))
 			return color.RGBA{rr, gg, bb, 255}
 		}
 	case *image.RGBA:

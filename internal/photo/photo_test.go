@@ -178,13 +178,15 @@ func TestThumbnailReadsEveryKindAlike(t *testing.T) {
 	whole := image.Rect(0, 0, w+7, h+5)
 	rgba, nrgba := image.NewRGBA(whole), image.NewNRGBA(whole)
 	ycc := image.NewYCbCr(whole, image.YCbCrSubsampleRatio444)
+	ycc420 := image.NewYCbCr(whole, image.YCbCrSubsampleRatio420) // a camera's
 	for y := range whole.Dy() {
 		for x := range whole.Dx() {
-			c := color.RGBA{uint8(x * 255 / w), uint8(y * 255 / h), uint8((x + y) % 256), 255}
+			c := color.RGBA{uint8(x * 255 / whole.Dx()), uint8(y * 255 / whole.Dy()), uint8((x + y) * 200 / (w + h)), 255}
 			rgba.SetRGBA(x, y, c)
 			nrgba.SetNRGBA(x, y, color.NRGBA(c))
 			yy, cb, cr := color.RGBToYCbCr(c.R, c.G, c.B)
 			ycc.Y[ycc.YOffset(x, y)], ycc.Cb[ycc.COffset(x, y)], ycc.Cr[ycc.COffset(x, y)] = yy, cb, cr
+			ycc420.Y[ycc420.YOffset(x, y)], ycc420.Cb[ycc420.COffset(x, y)], ycc420.Cr[ycc420.COffset(x, y)] = yy, cb, cr
 		}
 	}
 	part := image.Rect(7, 5, w+7, h+5)
@@ -192,7 +194,7 @@ func TestThumbnailReadsEveryKindAlike(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		img  image.Image
-	}{{"RGBA", rgba.SubImage(part)}, {"YCbCr", ycc.SubImage(part)}} {
+	}{{"RGBA", rgba.SubImage(part)}, {"YCbCr", ycc.SubImage(part)}, {"YCbCr 4:2:0", ycc420.SubImage(part)}} {
 		got := photo.Thumbnail(tc.img, 64).(*image.RGBA)
 		if got.Rect != want.Rect {
 			t.Fatalf("%s: %v, want %v", tc.name, got.Rect, want.Rect)
