@@ -27,7 +27,7 @@ func (r *Registry) faceOf(img image.Image) ([]float32, string) {
 	if r.faces == nil || img == nil {
 		return nil, ""
 	}
-	r.faceTurns <- struct{}{} // each look takes a core for a few hundred milliseconds
+	r.faceTurns <- struct{}{} // each look takes a core for about a tenth of a second, and tens of MB
 	defer func() { <-r.faceTurns }()
 	f, ok := r.faces.Largest(img)
 	if !ok {
